@@ -1,0 +1,206 @@
+"""The ``profiles-gen`` command: arguments, exit codes and messages.
+
+Exit status: 0 success, 1 invalid data (every problem printed as
+``path:line:col: error: …``), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from profiles_gen import __version__
+from profiles_gen.errors import ProfileError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def project_root() -> Path:
+    """The folder holding ``cities/``: the working directory if it has one, else the project."""
+    cwd = Path.cwd()
+    return cwd if (cwd / "cities").is_dir() else Path(__file__).resolve().parent.parent
+
+
+def _csv_list(allowed: tuple[str, ...] | None = None):
+    def parse(text: str) -> list[str]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError("expected a comma-separated list")
+        bad = [t for t in items if allowed and t not in allowed]
+        if bad:
+            raise argparse.ArgumentTypeError(
+                f"unknown value(s) {', '.join(bad)} (choose from {', '.join(allowed)})")
+        return items
+
+    return parse
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from profiles_gen.publish import PDF_VARIANTS
+
+    parser = argparse.ArgumentParser(
+        prog="profiles-gen",
+        description="Build UNECE Smart Sustainable Cities Profiles from city data.")
+    parser.add_argument("--version", action="version", version=f"profiles-gen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = sub.add_parser("build", help="build a city's PDF and HTML editions")
+    build.add_argument("city", metavar="CITY", help="a slug under cities/ or a city folder")
+    build.add_argument("--lang", type=_csv_list(), help="languages, e.g. en,ru (default: the "
+                       "city's languages)")
+    build.add_argument("--format", type=_csv_list(("pdf", "html")), default=["pdf", "html"],
+                       help="pdf,html (default: both)")
+    build.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    build.add_argument("--pdf-variant", choices=PDF_VARIANTS, default="pdf/ua-1",
+                       help="pdf/ua-1 (tagged, accessible; default) or pdf/a-3b (archival)")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    validate = sub.add_parser("validate", help="check a city's files and report every problem")
+    validate.add_argument("city", metavar="CITY")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    score = sub.add_parser("score", help="score a city's KPIs")
+    score.add_argument("city", metavar="CITY")
+    score.add_argument("--json", action="store_true", help="print JSON (the default output)")
+
+    cat = sub.add_parser("catalogue", help="print the U4SSC KPI catalogue")
+    cat.add_argument("--json", action="store_true", help="print JSON (the default output)")
+    cat.add_argument("--lang", type=_csv_list(), help="languages of names and units "
+                     "(default: every language with a catalogue)")
+
+    sub.add_parser("list", help="list the cities under cities/")
+    sub.add_parser("schema", help="print the JSON Schema of the city files")
+    return parser
+
+
+def _city_dir(text: str) -> Path:
+    from profiles_gen.load import resolve_city_dir
+
+    return resolve_city_dir(text, project_root() / "cities")
+
+
+def cmd_build(args) -> int:
+    from profiles_gen.pipeline import build_profile
+
+    out = args.out or project_root() / "build"
+    started = time.perf_counter()
+    result = build_profile(_city_dir(args.city), out, args.lang, tuple(args.format),
+                           args.pdf_variant, args.strict)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    if not args.quiet:
+        for path in result.outputs:
+            print(f"wrote {_rel(path)}")
+        print(f"built {result.city.slug} in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_validate(args) -> int:
+    from profiles_gen.pipeline import prepare_city
+
+    city, catalogue, log = prepare_city(_city_dir(args.city), args.strict)
+    for issue in log.warnings:
+        print(issue.format(Path.cwd()), file=sys.stderr)
+    print(f"{city.slug}: valid ({len(city.records)} KPI records, "
+          f"{len(log.warnings)} warning(s))")
+    return EXIT_OK
+
+
+def cmd_score(args) -> int:
+    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.publish import dumps_json, score_json
+    from profiles_gen.score import score_city
+
+    city, catalogue, _ = prepare_city(_city_dir(args.city))
+    sys.stdout.write(dumps_json(score_json(score_city(city, catalogue), catalogue)))
+    return EXIT_OK
+
+
+def catalogue_json(langs: list[str]) -> list[dict]:
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.i18n import Formatter
+
+    catalogue = load_catalogue()
+    fmts = {lang: Formatter(lang) for lang in langs}
+    out = []
+    for k in catalogue.kpis:
+        out.append({
+            "id": k.id, "code": k.code, "dimension": k.dimension, "subdimension": k.subdimension,
+            "category": k.category, "type": k.type, "direction": k.direction,
+            "name": {lang: f.kpi_name(k) for lang, f in fmts.items()},
+            "unit": {lang: f.kpi_unit(k) for lang, f in fmts.items()},
+            "sdg_targets": list(k.sdg_targets),
+            "data_points": [{"id": d.id, "name": {lang: f.data_point_name(k, d.id)
+                                                  for lang, f in fmts.items()},
+                             "direction": d.direction,
+                             "target": d.target, "target_source": d.target_source}
+                            for d in k.data_points],
+            "target": k.target, "target_source": k.target_source,
+            "confidence": k.confidence, "direction_note": k.direction_note,
+        })
+    return out
+
+
+def cmd_catalogue(args) -> int:
+    from profiles_gen.i18n import available_languages
+    from profiles_gen.publish import dumps_json
+
+    langs = args.lang or available_languages()
+    unknown = [lang for lang in langs if lang not in available_languages()]
+    if unknown:
+        raise ProfileError(f"no catalogue for language(s) {', '.join(unknown)}")
+    sys.stdout.write(dumps_json(catalogue_json(langs)))
+    return EXIT_OK
+
+
+def cmd_list(args) -> int:
+    cities = project_root() / "cities"
+    for path in sorted(cities.iterdir()) if cities.is_dir() else []:
+        if (path / "city.yaml").is_file():
+            print(path.name)
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from profiles_gen.schema import all_schemas
+
+    print(json.dumps(all_schemas(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "score": cmd_score,
+            "catalogue": cmd_catalogue, "list": cmd_list, "schema": cmd_schema}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except ProfileError as exc:
+        root = Path.cwd()
+        errors = exc.errors
+        for issue in exc.issues:
+            print(issue.format(root) if issue.path else f"error: {issue.message}",
+                  file=sys.stderr)
+        if len(exc.issues) > 1 or errors:
+            print(f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
+                  file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

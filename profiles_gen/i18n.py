@@ -1,0 +1,156 @@
+"""Translations and locale-aware formatting.
+
+Catalogues live in ``locales/<lang>/LC_MESSAGES/messages.po``; the build
+compiles each to ``messages.mo`` beside it when the ``.po`` is newer (``.mo``
+files are not committed). Every number, percentage and date a reader sees is
+formatted here with Babel for the page's locale, in one place, so house
+style (UN style for English; decimal comma, no-break spaces and ungrouped
+four-digit numbers for Russian) is applied consistently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from profiles_gen.catalogue import CTX_CATEGORY, CTX_DIMENSION, CTX_SUBDIMENSION, kpi_context
+from profiles_gen.errors import ProfileError
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+NBSP = "\u00a0"
+# Russian editorial style leaves four-digit numbers ungrouped (4321, but 35 394).
+MIN_GROUPING = {"ru": 5}
+
+
+def po_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalogue(lang: str, locales_dir: Path = LOCALES_DIR) -> Path | None:
+    """Compile ``messages.po`` to ``messages.mo`` when it is missing or stale."""
+    po = po_path(lang, locales_dir)
+    if not po.is_file():
+        return None
+    mo = po.with_suffix(".mo")
+    if mo.is_file() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+        return mo
+    with po.open("rb") as fh:
+        try:
+            catalog = read_po(fh, locale=lang.replace("-", "_"), abort_invalid=True)
+        except Exception as exc:  # babel raises PoFileError and others with a line
+            raise ProfileError(f"{po}: error: cannot read catalogue: {exc}") from None
+    fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages.", suffix=".mo.tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write_mo(out, catalog, use_fuzzy=False)
+        os.replace(tmp, mo)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return mo
+
+
+@lru_cache(maxsize=16)
+def translations(lang: str, locales_dir: Path = LOCALES_DIR) -> NullTranslations:
+    """The gettext translations of ``lang``; English (the msgids) needs none."""
+    if lang == "en":
+        return NullTranslations()
+    mo = compile_catalogue(lang, locales_dir)
+    if mo is None:
+        return NullTranslations()
+    with mo.open("rb") as fh:
+        return Translations(fh, domain=DOMAIN)
+
+
+def available_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
+    langs = {"en"}
+    if locales_dir.is_dir():
+        langs |= {p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return sorted(langs)
+
+
+def babel_locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except Exception:
+        return Locale.parse("en")
+
+
+class Formatter:
+    """Numbers, percentages, dates and catalogue names for one language."""
+
+    def __init__(self, lang: str, t: NullTranslations | None = None) -> None:
+        self.lang = lang
+        self.locale = babel_locale(lang)
+        self.t = t or translations(lang)
+        pattern = self.locale.percent_formats[None].pattern
+        self.percent_space = NBSP if ("\u00a0%" in pattern or " %" in pattern) else ""
+
+    # --- gettext ------------------------------------------------------------------
+    def gettext(self, msgid: str) -> str:
+        return self.t.gettext(msgid)
+
+    def pgettext(self, context: str, msgid: str) -> str:
+        return self.t.pgettext(context, msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.t.ngettext(singular, plural, n)
+
+    def kpi_name(self, kpi) -> str:
+        return self.pgettext(kpi_context("name", kpi.id), kpi.name)
+
+    def kpi_unit(self, kpi) -> str:
+        return self.pgettext(kpi_context("unit", kpi.id), kpi.unit)
+
+    def data_point_name(self, kpi, dp_id: str | None) -> str:
+        if dp_id is None:
+            return ""
+        dp = kpi.data_point(dp_id)
+        return self.pgettext(kpi_context("dp", kpi.id), dp.name) if dp else dp_id
+
+    def group_name(self, level: str, group) -> str:
+        ctx = {"dimension": CTX_DIMENSION, "subdimension": CTX_SUBDIMENSION,
+               "category": CTX_CATEGORY}[level]
+        return self.pgettext(ctx, group.name)
+
+    # --- numbers ------------------------------------------------------------------
+    def number(self, value, digits: int | None = None) -> str:
+        """A number as the locale writes it; ``digits`` fixes the decimals shown."""
+        if value is None:
+            return ""
+        number = Decimal(str(value))
+        if digits is not None:
+            number = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+            fmt = "#,##0" + ("." + "0" * digits if digits else "")
+        else:
+            places = max(0, -number.normalize().as_tuple().exponent)
+            fmt = "#,##0" + ("." + "#" * min(places, 6) if places else "")
+        grouping = abs(number) >= 10 ** (MIN_GROUPING.get(self.lang.split("-")[0], 4) - 1)
+        text = format_decimal(number, format=fmt if grouping else fmt.replace("#,##", ""),
+                              locale=self.locale, group_separator=grouping)
+        return text.replace(" ", NBSP).replace("\u202f", NBSP)
+
+    def percent(self, value, digits: int = 0, fraction: bool = False) -> str:
+        """``value`` in per cent (or a fraction, with ``fraction``), e.g. ``93 %`` in Russian."""
+        if value is None:
+            return ""
+        number = Decimal(str(value)) * (100 if fraction else 1)
+        return f"{self.number(number, digits)}{self.percent_space}%"
+
+    def date(self, value: dt.date, form: str = "long") -> str:
+        return format_date(value, format=form, locale=self.locale).replace("\u202f", NBSP)
+
+    def yes_no(self, value: bool) -> str:
+        return self.pgettext("answer", "yes") if value else self.pgettext("answer", "no")

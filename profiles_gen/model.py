@@ -1,0 +1,218 @@
+"""Types passed between the pipeline's stages. Frozen: a stage returns new values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+# --- the framework -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataPoint:
+    id: str
+    name: str
+    direction: str | None  # higher | lower | yes_no | None (not scored)
+    target: Decimal | None = None
+    target_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    code: str
+    dimension: str
+    subdimension: str
+    category: str
+    type: str  # core | advanced
+    name: str
+    unit: str
+    direction: str  # higher | lower | yes_no
+    sdg_targets: tuple[str, ...]
+    data_points: tuple[DataPoint, ...] = ()
+    target: Decimal | None = None
+    target_source: str | None = None
+    confidence: str = ""
+    direction_note: str | None = None
+    code_aliases: tuple[str, ...] = ()
+
+    @property
+    def sdgs(self) -> tuple[int, ...]:
+        return tuple(sorted({int(t.split(".")[0]) for t in self.sdg_targets}))
+
+    def data_point(self, dp_id: str) -> DataPoint | None:
+        return next((d for d in self.data_points if d.id == dp_id), None)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A dimension, sub-dimension or category of the framework."""
+
+    id: str
+    name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    kpis: tuple[Kpi, ...]
+    dimensions: tuple[Group, ...]
+    subdimensions: tuple[Group, ...]
+    categories: tuple[Group, ...]
+    counts: dict
+    by_id: dict[str, Kpi] = field(repr=False, compare=False, hash=False)
+    aliases: dict[str, str] = field(repr=False, compare=False, hash=False)
+    path: Path | None = None
+
+    def group(self, gid: str) -> Group:
+        for g in (*self.dimensions, *self.subdimensions, *self.categories):
+            if g.id == gid:
+                return g
+        raise KeyError(gid)
+
+
+# --- a city ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A value of a KPI or of one of its data points, as the city reports it."""
+
+    value: Decimal | bool | None
+    year: int | None
+    source: str | None
+    target: Decimal | None = None
+    target_source: str | None = None
+    note: str | None = None
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class KpiRecord:
+    kpi: str
+    measurement: Measurement | None  # None for multi-data-point KPIs
+    data_points: dict[str, Measurement] = field(default_factory=dict)
+    not_reported: bool = False
+    reason: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class KeyFact:
+    id: str
+    value: Decimal
+    unit: str | None
+    year: int | None
+    source: str | None
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Chapter:
+    slug: str
+    lang: str
+    title: str
+    order: int
+    part: str  # front | body | dimension | recommendations | annex
+    dimension: str | None
+    body: str  # Markdown, shortcodes unexpanded
+    path: Path
+    body_line: int
+    fallback: bool = False  # taken from another language
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    theme: dict[str, str]
+    headline: dict[str, str]
+    diagnosis: dict[str, str]
+    measures: tuple[dict[str, str], ...]
+    kpis: tuple[str, ...]
+    sdgs: tuple[int, ...]
+    priority: str | None = None
+    timeframe: str | None = None
+    actors: dict[str, str] | None = None
+    financing: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    title: dict[str, str]
+    symbol: str | None
+    isbn: str | None
+    eisbn: str | None
+    issn: str | None
+    sales_number: str | None
+    licence: str  # un | cc-by-3.0-igo
+    place: dict[str, str]
+    year: int
+    date: dt.date
+    photo_credits: tuple[dict, ...]
+    funding: dict[str, str] | None
+    authors: str | None
+
+
+@dataclass(frozen=True)
+class City:
+    slug: str
+    dir: Path
+    name: dict[str, str]
+    country: dict[str, str]
+    languages: tuple[str, ...]
+    evaluation_year: int
+    data_status: str  # official | illustrative
+    publication: Publication
+    key_facts: tuple[KeyFact, ...]
+    records: dict[str, KpiRecord]
+    chapters: dict[str, tuple[Chapter, ...]]
+    recommendations: tuple[Recommendation, ...]
+    photo: Path | None = None
+
+    @property
+    def illustrative(self) -> bool:
+        return self.data_status == "illustrative"
+
+
+# --- scores ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    kpi: str
+    data_point: str | None
+    value: Decimal | bool | None
+    year: int | None
+    source: str | None
+    target: Decimal | bool | None
+    target_source: str | None
+    achievement_raw: Decimal | None
+    achievement: Decimal | None
+    band: str
+    points: int | None
+    illustrative: bool = False
+    reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Rollup:
+    key: str
+    points: int
+    max_points: int
+    share: Decimal | None
+    band: str
+    scored: int
+    no_target: int
+    no_data: int
+
+
+@dataclass(frozen=True)
+class Score:
+    items: tuple[ScoredItem, ...]
+    rollups: dict[str, dict[str, Rollup]]  # level -> key -> Rollup
+
+    def for_kpi(self, kpi_id: str) -> list[ScoredItem]:
+        return [i for i in self.items if i.kpi == kpi_id]

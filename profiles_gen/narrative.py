@@ -1,0 +1,125 @@
+"""Narrative Markdown: shortcodes that quote the data, rendering and sanitising.
+
+Narrative is never evaluated as a template. The only dynamic parts are
+shortcodes, replaced by formatted data before Markdown is rendered:
+
+- ``{{kpi ID [DATA_POINT]}}``: the value with its unit (``93%``, ``93 %``)
+- ``{{value ID [DATA_POINT]}}``: the bare number
+- ``{{target ID [DATA_POINT]}}``, ``{{achievement ID [DATA_POINT]}}``, ``{{year ID …}}``
+- ``{{band ID [DATA_POINT]}}``: the band label
+- ``{{fact population}}``: a key fact from ``city.yaml``
+- ``{{city}}``, ``{{country}}``: the names in the page's language
+- ``{{count reported|not_reported|scored|total}}``: counts of KPIs
+- ``{{rollup dimension|subdimension|category|sdg|city KEY}}``: a roll-up's band and share
+
+The HTML that Markdown produces is sanitised with nh3: no scripts, no event
+handlers, no ``javascript:`` or ``data:`` links.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import nh3
+from markdown_it import MarkdownIt
+
+from profiles_gen.catalogue import resolve_kpi_id
+from profiles_gen.errors import IssueLog
+
+SHORTCODE_RE = re.compile(r"\{\{\s*([a-z_]+)((?:\s+[^\s{}]+)*)\s*\}\}")
+KPI_CODES = ("kpi", "value", "target", "achievement", "band", "year")
+SHORTCODES = KPI_CODES + ("fact", "city", "country", "count", "rollup")
+COUNTS = ("reported", "not_reported", "scored", "total", "no_target")
+ROLLUP_LEVELS = ("dimension", "subdimension", "category", "sdg", "city")
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code",
+    "sup", "sub", "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "span", "abbr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"},
+                      "td": set(), "span": {"lang"}, "p": {"lang"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
+
+
+def iter_shortcodes(text: str):
+    """Yield (offset, name, args) for each shortcode in ``text``."""
+    for match in SHORTCODE_RE.finditer(text):
+        yield match.start(), match.group(1), match.group(2).split(), match
+
+
+def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
+    line = first_line + text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def check_shortcodes(text: str, path: Path, first_line: int, catalogue, log: IssueLog) -> None:
+    """Report unknown shortcodes, KPI ids and data points with their positions."""
+    for offset, name, args, match in iter_shortcodes(text):
+        line, col = _position(text, offset, first_line)
+        problem = _shortcode_problem(name, args, catalogue)
+        if problem:
+            log.error(path, line, col, "shortcode", f"{problem}: {match.group(0)}")
+    for match in re.finditer(r"\{\{(?![^{}]*\}\})", text):
+        line, col = _position(text, match.start(), first_line)
+        log.error(path, line, col, "shortcode", "'{{' without a closing '}}'")
+
+
+def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
+    if name not in SHORTCODES:
+        close = difflib.get_close_matches(name, SHORTCODES, n=1)
+        return f"unknown shortcode {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    if name in KPI_CODES:
+        if not 1 <= len(args) <= 2:
+            return f"{name} takes a KPI id and an optional data point"
+        kpi_id, _ = resolve_kpi_id(catalogue, args[0])
+        if kpi_id is None:
+            close = difflib.get_close_matches(args[0].upper(), list(catalogue.by_id), n=1)
+            return f"unknown KPI id {args[0]!r}" + (f"; did you mean {close[0]}?" if close else "")
+        kpi = catalogue.by_id[kpi_id]
+        if len(args) == 2 and kpi.data_point(args[1]) is None:
+            return f"{kpi_id} has no data point {args[1]!r}"
+        if len(args) == 1 and kpi.data_points:
+            return f"{kpi_id} is reported per data point: name one"
+    elif name == "fact":
+        from profiles_gen.schema import KEY_FACT_IDS
+
+        if len(args) != 1 or args[0] not in KEY_FACT_IDS:
+            return f"fact takes one of {', '.join(KEY_FACT_IDS)}"
+    elif name in ("city", "country") and args:
+        return f"{name} takes no argument"
+    elif name == "count" and (len(args) != 1 or args[0] not in COUNTS):
+        return f"count takes one of {', '.join(COUNTS)}"
+    elif name == "rollup" and (len(args) != 2 or args[0] not in ROLLUP_LEVELS):
+        return f"rollup takes a level ({', '.join(ROLLUP_LEVELS)}) and a key"
+    return None
+
+
+def expand_shortcodes(text: str, resolve) -> str:
+    """Replace each shortcode by ``resolve(name, args)`` (plain text, escaped later)."""
+    def repl(match: re.Match) -> str:
+        return _escape_md(resolve(match.group(1), match.group(2).split()))
+
+    return SHORTCODE_RE.sub(repl, text)
+
+
+def _escape_md(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+
+
+def render_markdown(text: str, resolve, demote: int = 0) -> str:
+    """Markdown with shortcodes expanded, sanitised; headings moved down ``demote`` levels."""
+    html = _md.render(expand_shortcodes(text, resolve))
+    if demote:
+        html = re.sub(r"<(/?)h([1-6])>",
+                      lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}>", html)
+    return sanitise(html)

@@ -1,0 +1,260 @@
+"""Stage 6, publish: write the HTML edition, the PDF and the open-data exports.
+
+Every file is written to a temporary file in its destination folder and
+renamed into place, so a failed or interrupted build never leaves a
+half-written file over a good one. WeasyPrint may fetch only files inside
+the folders it is given (the city folder, the templates, the package's own
+assets); anything else is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from profiles_gen.errors import ProfileError
+from profiles_gen.score import BAND_COLOURS, BAND_TEXT
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+CSS_DIR = Path(__file__).resolve().parent.parent / "templates" / "css"
+FONT_FACES = (
+    ("Noto Sans", "normal", "normal", "NotoSans-Regular.ttf"),
+    ("Noto Sans", "italic", "normal", "NotoSans-Italic.ttf"),
+    ("Noto Sans", "normal", "bold", "NotoSans-Bold.ttf"),
+    ("Noto Sans", "italic", "bold", "NotoSans-BoldItalic.ttf"),
+    ("DejaVu Sans", "normal", "normal", "DejaVuSans.ttf"),
+)
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+
+
+# --- atomic files ----------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@contextmanager
+def staged_dir(final: Path):
+    """A fresh folder beside ``final`` that replaces it only when the block succeeds."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    try:
+        yield stage
+        old = None
+        if final.exists():
+            old = final.parent / f".{final.name}.old"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(final, old)
+        os.replace(stage, final)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage)
+
+
+# --- stylesheets -----------------------------------------------------------------
+
+
+def fonts_css(url_for) -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
+        f'src: url("{url_for(name)}") format("truetype"); }}'
+        for family, style, weight, name in FONT_FACES
+    )
+
+
+def bands_css() -> str:
+    rules = [f".band-{b} {{ background: {c}; color: {BAND_TEXT[b]}; }}"
+             for b, c in BAND_COLOURS.items()]
+    return "\n".join(rules)
+
+
+def stylesheet(media: str, url_for) -> str:
+    """The complete CSS of one medium: fonts, band colours, common and medium rules."""
+    parts = [fonts_css(url_for), bands_css(), (CSS_DIR / "common.css").read_text("utf-8"),
+             (CSS_DIR / f"{media}.css").read_text("utf-8")]
+    return "\n".join(parts)
+
+
+# --- fetching --------------------------------------------------------------------
+
+
+def safe_fetcher(roots: list[Path]):
+    """A WeasyPrint URL fetcher that serves only ``data:`` URLs and files under ``roots``."""
+    from weasyprint.urls import URLFetcher
+
+    class SafeFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.roots = [r.resolve() for r in roots]
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path == r or r in path.parents for r in self.roots):
+                    return super().fetch(url, headers)
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}: outside the project")
+
+    return SafeFetcher()
+
+
+# --- outputs ---------------------------------------------------------------------
+
+
+class _CollectWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def page_labels_finisher(front_anchor: str, body_anchor: str, back_anchor: str):
+    """Label the PDF's pages: the cover, roman front matter, arabic body, back cover."""
+    import pydyf
+
+    def finish(document, pdf) -> None:
+        def page_of(anchor: str) -> int | None:
+            return next((n for n, page in enumerate(document.pages) if anchor in page.anchors),
+                        None)
+
+        front, body, back = page_of(front_anchor), page_of(body_anchor), page_of(back_anchor)
+        nums: list = [0, pydyf.Dictionary({"P": pydyf.String("Cover")})]
+        if front is not None:
+            nums += [front, pydyf.Dictionary({"S": "/r"})]
+        if body is not None:
+            nums += [body, pydyf.Dictionary({"S": "/D"})]
+        if back is not None and back > 0:
+            nums += [back, pydyf.Dictionary({"P": pydyf.String("Back cover")})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+
+    return finish
+
+
+def write_pdf(html: str, out: Path, base_url: Path, roots: list[Path], variant: str,
+              lang: str) -> list[str]:
+    """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings."""
+    from weasyprint import HTML
+
+    if variant not in PDF_VARIANTS:
+        raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
+    fetcher = safe_fetcher(roots)
+    handler = _CollectWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        document = HTML(string=html, base_url=str(base_url) + os.sep,
+                        url_fetcher=fetcher).render(pdf_variant=variant)
+        data = document.write_pdf(
+            pdf_variant=variant, pdf_identifier=True, custom_metadata=True,
+            finisher=page_labels_finisher("title-page", "ch-introduction", "back-cover"),
+        )
+    finally:
+        logger.removeHandler(handler)
+    atomic_write(out, data)
+    return handler.messages + [f"refused: {u}" for u in fetcher.refused]
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    raise TypeError(type(value))
+
+
+def score_json(score, catalogue) -> dict:
+    """The scored KPIs and roll-ups as the ``score --json`` contract defines them."""
+    items = []
+    for i in score.items:
+        items.append({
+            "kpi": i.kpi, "code": catalogue.by_id[i.kpi].code, "data_point": i.data_point,
+            "value": i.value, "year": i.year, "source": i.source, "target": i.target,
+            "target_source": i.target_source, "achievement": i.achievement,
+            "achievement_raw": i.achievement_raw, "band": i.band, "points": i.points,
+            "illustrative": i.illustrative, "reason": i.reason,
+        })
+    rollups = {
+        level: {key: {"points": r.points, "max_points": r.max_points, "share": r.share,
+                      "band": r.band, "scored": r.scored, "no_target": r.no_target,
+                      "no_data": r.no_data} for key, r in entries.items()}
+        for level, entries in score.rollups.items()
+    }
+    return {"items": items, "rollups": rollups}
+
+
+def dumps_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+CSV_FIELDS = ("kpi", "code", "data_point", "value", "year", "source", "target",
+              "target_source", "achievement", "achievement_raw", "band", "points",
+              "illustrative", "reason")
+
+
+def score_csv(score, catalogue) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for item in score_json(score, catalogue)["items"]:
+        writer.writerow({k: ("" if v is None else _csv_value(v)) for k, v in item.items()})
+    return buf.getvalue()
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return str(_json_default(value))
+    return str(value)
+
+
+def write_data(city_slug: str, out_dir: Path, score, catalogue) -> list[Path]:
+    json_path = out_dir / f"{city_slug}-kpis.json"
+    csv_path = out_dir / f"{city_slug}-kpis.csv"
+    atomic_write(json_path, dumps_json(score_json(score, catalogue)))
+    atomic_write(csv_path, score_csv(score, catalogue))
+    return [json_path, csv_path]
+
+
+def write_html(edition_dir: Path, html: str, css: str, charts: dict, photo: Path | None) -> None:
+    """The HTML edition with its assets beside it, replaced as a whole."""
+    with staged_dir(edition_dir) as stage:
+        (stage / "assets" / "fonts").mkdir(parents=True)
+        (stage / "charts").mkdir()
+        for *_, name in FONT_FACES:
+            shutil.copyfile(FONT_DIR / name, stage / "assets" / "fonts" / name)
+        (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
+        for chart in charts.values():
+            (stage / "charts" / f"{chart.id}.svg").write_text(
+                '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8")
+        if photo is not None:
+            shutil.copyfile(photo, stage / "assets" / f"cover{photo.suffix.lower()}")
+        (stage / "index.html").write_text(html, encoding="utf-8")

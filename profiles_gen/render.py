@@ -1,0 +1,266 @@
+"""Stage 5, render: the Jinja environment and the view of one edition.
+
+One render serves both media: ``render_profile`` renders the shared body
+partials once per language and wraps them for screen (HTML edition) and for
+print (the HTML handed to WeasyPrint).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from markupsafe import Markup
+
+from profiles_gen import narrative
+from profiles_gen import vocabulary as vocab
+from profiles_gen.catalogue import resolve_kpi_id
+from profiles_gen.chart import Chart
+from profiles_gen.i18n import Formatter
+from profiles_gen.model import Catalogue, City, Score, ScoredItem
+from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+GAP_COUNT = 5
+
+
+def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
+    """Jinja with StrictUndefined, autoescape and gettext for ``fmt``'s language.
+
+    Templates are looked up in ``cities/<city>/templates/`` first, then in
+    ``templates/``; the built-ins are also reachable as ``default:NAME`` so
+    that a city's override can extend them.
+    """
+    loaders = []
+    if city_dir is not None and (city_dir / "templates").is_dir():
+        loaders.append(FileSystemLoader(str(city_dir / "templates")))
+    builtin = FileSystemLoader(str(TEMPLATES_DIR))
+    loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
+    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                      autoescape=True, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(fmt.t, newstyle=True)
+    env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
+    return env
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a KPI table."""
+
+    item: ScoredItem
+    code: str
+    name: str
+    data_point: str
+    unit: str
+    kpi_type: str
+    value: str
+    target: str
+    target_source: str
+    achievement: str
+    achievement_raw: str
+    band: str
+    band_label: str
+    symbol: str
+    sdgs: str
+    illustrative: bool
+
+
+def format_value(fmt: Formatter, kpi, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return fmt.yes_no(value)
+    if kpi.unit.startswith("%"):
+        return fmt.percent(value, digits=_places(value))
+    return fmt.number(value)
+
+
+def _places(value) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
+    kpi = catalogue.by_id[item.kpi]
+    target = item.target
+    return Row(
+        item=item, code=kpi.code, name=fmt.kpi_name(kpi),
+        data_point=fmt.data_point_name(kpi, item.data_point), unit=fmt.kpi_unit(kpi),
+        kpi_type=vocab.kpi_type(fmt, kpi.type),
+        value=format_value(fmt, kpi, item.value),
+        target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target)),
+        target_source=item.target_source or "",
+        achievement=(fmt.percent(item.achievement, 0, fraction=True)
+                     if item.achievement is not None else ""),
+        achievement_raw=(fmt.percent(item.achievement_raw, 1, fraction=True)
+                         if item.achievement_raw is not None else ""),
+        band=item.band, band_label=vocab.band_short(fmt, item.band),
+        symbol=BAND_SYMBOLS[item.band], sdgs=", ".join(kpi.sdg_targets),
+        illustrative=item.illustrative,
+    )
+
+
+class ShortcodeResolver:
+    """Turns a narrative shortcode into text in the page's language."""
+
+    def __init__(self, city: City, catalogue: Catalogue, score: Score, fmt: Formatter):
+        self.city, self.catalogue, self.score, self.fmt = city, catalogue, score, fmt
+
+    def __call__(self, name: str, args: list[str]) -> str:
+        fmt = self.fmt
+        if name in ("city", "country"):
+            names = self.city.name if name == "city" else self.city.country
+            return names.get(fmt.lang, names["en"])
+        if name == "fact":
+            fact = next(f for f in self.city.key_facts if f.id == args[0])
+            return f"{fmt.number(fact.value)} {vocab.key_fact_unit(fmt, fact.id)}"
+        if name == "count":
+            return fmt.number(self._count(args[0]))
+        if name == "rollup":
+            r = self.score.rollups[args[0]][args[1]]
+            share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
+            return f"{vocab.band_short(fmt, r.band)} ({share})" if share else \
+                vocab.band_short(fmt, r.band)
+        kpi_id, _ = resolve_kpi_id(self.catalogue, args[0])
+        kpi = self.catalogue.by_id[kpi_id]
+        dp = args[1] if len(args) > 1 else None
+        item = next(i for i in self.score.for_kpi(kpi_id) if i.data_point == dp)
+        if name == "band":
+            return vocab.band_short(fmt, item.band)
+        if name == "year":
+            return str(item.year or "")
+        if name == "achievement":
+            return fmt.percent(item.achievement, 0, fraction=True) if item.achievement else "–"
+        if name == "target":
+            return format_value(fmt, kpi, item.target) if item.target is not True else ""
+        value = format_value(fmt, kpi, item.value)
+        if name == "kpi" and value and not kpi.unit.startswith("%") and kpi.direction != "yes_no":
+            value = f"{value} {fmt.kpi_unit(kpi)}"
+        return value or vocab.band_short(fmt, "no_data")
+
+    def _count(self, what: str) -> int:
+        records = self.city.records
+        reported = sum(1 for k in self.catalogue.kpis
+                       if k.id in records and not records[k.id].not_reported)
+        return {"reported": reported, "total": len(self.catalogue.kpis),
+                "not_reported": len(self.catalogue.kpis) - reported,
+                "scored": sum(1 for i in self.score.items if i.points is not None),
+                "no_target": sum(1 for i in self.score.items if i.band == "no_target")}[what]
+
+
+def _captions(fmt: Formatter, catalogue: Catalogue, charts: dict[str, Chart], name: str):
+    """Numbered figures and tables, in document order: id -> {n, title}."""
+    g = fmt.gettext
+    figures = [("wheel", charts["wheel"].title), ("bands", charts["bands"].title)]
+    figures += [(f"bars-{d.id}", charts[f"bars-{d.id}"].title) for d in catalogue.dimensions]
+    figures.append(("sdg", charts["sdg"].title))
+    tables = [("facts", g("%(city)s: key facts") % {"city": name}),
+              ("summary", g("Results by dimension and sub-dimension"))]
+    tables += [(f"kpis-{d.id}", g("%(dimension)s dimension – KPI evaluation results")
+                % {"dimension": fmt.group_name("dimension", d)}) for d in catalogue.dimensions]
+    tables += [("sdgs", g("Results by Sustainable Development Goal")),
+               ("annex-kpis", g("All KPIs: values, targets and results")),
+               ("annex-missing", g("KPIs not reported")),
+               ("annex-no-target", g("KPIs without a target"))]
+    return ({fid: {"n": n, "id": f"fig-{fid}", "title": title}
+             for n, (fid, title) in enumerate(figures, start=1)},
+            {tid: {"n": n, "id": f"tab-{tid}", "title": title}
+             for n, (tid, title) in enumerate(tables, start=1)})
+
+
+def build_view(city: City, catalogue: Catalogue, score: Score, fmt: Formatter,
+               charts: dict[str, Chart]) -> dict:
+    """Everything the templates show, already in the page's language."""
+    lang = fmt.lang
+    resolve = ShortcodeResolver(city, catalogue, score, fmt)
+    chapters = city.chapters.get(lang) or city.chapters.get("en", ())
+
+    def md(text: str, demote: int = 1) -> Markup:
+        return Markup(narrative.render_markdown(text, resolve, demote))
+
+    def part(name: str, dim: str | None = None) -> list[dict]:
+        return [{"slug": c.slug, "title": c.title, "html": md(c.body)}
+                for c in sorted(chapters, key=lambda c: (c.order, c.slug))
+                if c.part == name and (dim is None or c.dimension == dim)]
+
+    rows = [make_row(fmt, catalogue, i) for i in score.items]
+    dims = []
+    for dim in catalogue.dimensions:
+        dim_rows = [r for r in rows if catalogue.by_id[r.item.kpi].dimension == dim.id]
+        subs = []
+        for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
+            cats = []
+            for cat in (c for c in catalogue.categories if c.parent == sub.id):
+                cat_rows = [r for r in dim_rows if catalogue.by_id[r.item.kpi].category == cat.id]
+                if cat_rows:
+                    cats.append({"id": cat.id, "name": fmt.group_name("category", cat),
+                                 "rollup": score.rollups["category"][cat.id], "rows": cat_rows})
+            subs.append({"id": sub.id, "name": fmt.group_name("subdimension", sub),
+                         "rollup": score.rollups["subdimension"][sub.id], "categories": cats})
+        scored = [r for r in dim_rows if r.item.achievement is not None]
+        gaps = sorted(scored, key=lambda r: (r.item.achievement, r.code))[:GAP_COUNT]
+        gaps = [r for r in gaps if r.item.achievement < 1]
+        missing = [r for r in dim_rows if r.band == "no_data"]
+        dims.append({"id": dim.id, "name": fmt.group_name("dimension", dim),
+                     "rollup": score.rollups["dimension"][dim.id], "subdimensions": subs,
+                     "chapters": part("dimension", dim.id), "gaps": gaps, "missing": missing,
+                     "chart": charts[f"bars-{dim.id}"]})
+    sdgs = [{"goal": n, "name": vocab.sdg_name(fmt, n), "rollup": score.rollups["sdg"][str(n)]}
+            for n in range(1, 18)]
+    recs = []
+    for rec in city.recommendations:
+        def pick(texts):
+            return texts.get(lang) or texts.get("en", "") if texts else ""
+
+        recs.append({
+            "id": rec.id, "theme": pick(rec.theme), "headline": pick(rec.headline),
+            "diagnosis": md(pick(rec.diagnosis)),
+            "measures": [pick(m) for m in rec.measures],
+            "kpis": [{"code": catalogue.by_id[k].code,
+                      "name": fmt.kpi_name(catalogue.by_id[k])} for k in rec.kpis],
+            "sdgs": list(rec.sdgs),
+            "priority": vocab.priority(fmt, rec.priority) if rec.priority else "",
+            "timeframe": vocab.timeframe(fmt, rec.timeframe) if rec.timeframe else "",
+            "actors": pick(rec.actors), "financing": pick(rec.financing),
+        })
+    name = city.name.get(lang, city.name["en"])
+    country = city.country.get(lang, city.country["en"])
+    pub = city.publication
+    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
+    facts = [{"label": vocab.key_fact_label(fmt, f.id),
+              "value": fmt.number(f.value), "unit": vocab.key_fact_unit(fmt, f.id),
+              "year": f.year, "source": f.source or "", "illustrative": f.illustrative}
+             for f in city.key_facts]
+    languages = [fmt.locale.languages.get(code, code) for code in city.languages]
+    figures, tables = _captions(fmt, catalogue, charts, name)
+    return {
+        "lang": lang, "city": city, "name": name, "country": country, "title": title,
+        "running_head": f"{title} – {name}, {country}",
+        "pub": pub, "place": pub.place.get(lang, pub.place.get("en", "")),
+        "funding": (pub.funding or {}).get(lang, ""),
+        "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
+        "languages": languages, "illustrative": city.illustrative,
+        "date": fmt.date(pub.date), "front": part("front"), "summary": part("summary"),
+        "body": part("body"),
+        "recommendation_chapters": part("recommendations"), "annex": part("annex"),
+        "dimensions": dims, "rows": rows, "sdgs": sdgs, "recommendations": recs,
+        "facts": facts, "city_rollup": score.rollups["city"][city.slug],
+        "subdimension_matrix": dims, "charts": charts,
+        "bands": [{"id": b, "label": vocab.band_label(fmt, b), "short": vocab.band_short(fmt, b),
+                   "symbol": BAND_SYMBOLS[b]} for b in BAND_IDS],
+        "band_short": lambda b: vocab.band_short(fmt, b),
+        "not_reported": [r for r in rows if r.band == "no_data"],
+        "no_target": [r for r in rows if r.band == "no_target"],
+        "reported_count": resolve("count", ["reported"]),
+        "total_count": len(catalogue.kpis),
+        "abbreviations": vocab.abbreviations(fmt),
+        "fallback_chapters": not city.chapters.get(lang),
+        "fig": figures, "tab": tables,
+    }
+
+
+def render_profile(env: Environment, view: dict, media: str, assets: dict) -> str:
+    """The edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF)."""
+    return env.get_template("profile.html").render(view, media=media, assets=assets)

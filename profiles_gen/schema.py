@@ -1,0 +1,362 @@
+"""The typed schema of city files: one definition for the validator and the JSON Schema.
+
+Every key of ``city.yaml``, ``kpis.yaml``, ``recommendations.yaml`` and of a
+chapter's front matter has one ``Field`` here with a one-line description.
+``check`` walks a loaded document against a field, reporting each problem
+with its position; ``json_schema`` turns the same fields into the JSON
+Schema that editors use to check city files as staff type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from profiles_gen.errors import IssueLog
+from profiles_gen.load import LocDict, LocList
+
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+@dataclass(frozen=True)
+class Field:
+    type: str  # str number int year bool date langtext enum list record map value
+    description: str
+    required: bool = False
+    choices: tuple = ()
+    items: Field | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
+    values: Field | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+
+
+def F(type_: str, description: str, **kw) -> Field:  # noqa: N802 - a short constructor
+    return Field(type_, description, **kw)
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, LocDict):
+        return "a mapping"
+    if isinstance(value, LocList):
+        return "a list"
+    return repr(value)
+
+
+EXPECTED = {
+    "str": "text", "number": "a number", "int": "a whole number", "year": "a year",
+    "bool": "yes or no (true/false)", "date": "a date (YYYY-MM-DD)", "langtext":
+    "a mapping from language code to text", "list": "a list", "record": "a mapping",
+    "map": "a mapping", "enum": "one of", "value": "a number or yes/no",
+}
+
+
+class Checker:
+    """Checks values against fields, reporting to ``log`` relative to ``path``."""
+
+    def __init__(self, path, log: IssueLog) -> None:
+        self.path = path
+        self.log = log
+
+    def error(self, where: tuple[int, int], name: str, message: str) -> None:
+        self.log.error(self.path, where[0], where[1], name, message)
+
+    def warning(self, where: tuple[int, int], name: str, message: str) -> None:
+        self.log.warning(self.path, where[0], where[1], name, message)
+
+    def check(self, value, spec: Field, where: tuple[int, int], name: str):
+        """Return the value converted to its Python type, or None after reporting."""
+        method = getattr(self, f"_check_{spec.type}")
+        return method(value, spec, where, name)
+
+    def _wrong(self, value, spec: Field, where, name):
+        self.error(where, name, f"expected {EXPECTED[spec.type]}, got {_type_name(value)}")
+        return None
+
+    def _check_str(self, value, spec, where, name):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return self._wrong(value, spec, where, name)
+        text = str(value).strip()
+        if not text:
+            self.error(where, name, "must not be empty")
+            return None
+        if spec.pattern and not re.match(spec.pattern, text):
+            self.error(where, name, f"{text!r} is not of the form {spec.pattern}")
+            return None
+        return text
+
+    def _number(self, value, spec, where, name):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self._wrong(value, spec, where, name)
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            self.error(where, name, f"expected a finite number, got {value}")
+            return None
+        number = Decimal(str(value))
+        if spec.minimum is not None and number < Decimal(str(spec.minimum)):
+            self.error(where, name, f"must be at least {spec.minimum}, got {value}")
+            return None
+        if spec.maximum is not None and number > Decimal(str(spec.maximum)):
+            self.error(where, name, f"must be at most {spec.maximum}, got {value}")
+            return None
+        return number
+
+    _check_number = _number
+
+    def _check_int(self, value, spec, where, name):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return self._wrong(value, spec, where, name)
+        number = self._number(value, spec, where, name)
+        return None if number is None else int(number)
+
+    def _check_year(self, value, spec, where, name):
+        if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2200:
+            return self._wrong(value, spec, where, name)
+        return value
+
+    def _check_bool(self, value, spec, where, name):
+        return value if isinstance(value, bool) else self._wrong(value, spec, where, name)
+
+    def _check_value(self, value, spec, where, name):
+        if isinstance(value, bool):
+            return value
+        return self._number(value, spec, where, name)
+
+    def _check_date(self, value, spec, where, name):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return self._wrong(value, spec, where, name)
+
+    def _check_enum(self, value, spec, where, name):
+        if value not in spec.choices or isinstance(value, bool):
+            options = ", ".join(str(c) for c in spec.choices)
+            self.error(where, name, f"expected one of {options}, got {_type_name(value)}")
+            return None
+        return value
+
+    def _check_langtext(self, value, spec, where, name):
+        if isinstance(value, str):
+            self.error(where, name, f"expected {EXPECTED['langtext']} (en: …, ru: …), "
+                       f"got text {value!r}")
+            return None
+        if not isinstance(value, LocDict):
+            return self._wrong(value, spec, where, name)
+        out = {}
+        for lang, text in value.items():
+            sub = f"{name}.{lang}"
+            if not isinstance(lang, str) or not LANG_RE.match(lang):
+                self.error(value.key_locs[lang], sub, f"not a language code: {lang!r}")
+                continue
+            checked = self._check_str(text, F("str", ""), value.where(lang), sub)
+            if checked is not None:
+                out[lang] = checked
+        return out
+
+    def _check_list(self, value, spec, where, name):
+        if not isinstance(value, LocList):
+            return self._wrong(value, spec, where, name)
+        out = []
+        for n, item in enumerate(value):
+            checked = self.check(item, spec.items, value.where(n), f"{name}[{n}]")
+            if checked is not None:
+                out.append(checked)
+        return out
+
+    def _check_map(self, value, spec, where, name):
+        if not isinstance(value, LocDict):
+            return self._wrong(value, spec, where, name)
+        out = RecordValue()
+        out.loc = value.loc
+        prefix = f"{name}." if name else ""
+        for key, item in value.items():
+            checked = self.check(item, spec.values, value.where(key), f"{prefix}{key}")
+            if checked is not None:
+                out[key] = checked
+                out.locs[key] = value.key_locs[key]
+        return out
+
+    def _check_record(self, value, spec, where, name):
+        if not isinstance(value, LocDict):
+            return self._wrong(value, spec, where, name)
+        out = RecordValue()
+        out.loc = value.loc
+        prefix = f"{name}." if name else ""
+        for key, item in value.items():
+            if key not in spec.fields:
+                known = ", ".join(spec.fields)
+                self.error(value.key_locs[key], f"{prefix}{key}",
+                           f"unknown field (known fields: {known})")
+                continue
+            checked = self.check(item, spec.fields[key], value.where(key), f"{prefix}{key}")
+            out.locs[key] = value.where(key)
+            if checked is not None:
+                out[key] = checked
+            else:
+                out.failed.add(key)
+        for key, sub in spec.fields.items():
+            if sub.required and key not in value:
+                self.error(value.loc, f"{prefix}{key}", "required field is missing")
+        return out
+
+
+class RecordValue(dict):
+    """A checked record, with the positions of its values kept for later checks."""
+
+    loc: tuple[int, int] = (0, 0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.locs: dict = {}
+        self.failed: set = set()  # keys present in the file whose values were rejected
+
+    def where(self, key) -> tuple[int, int]:
+        return self.locs.get(key, self.loc)
+
+
+def json_schema(spec: Field) -> dict:
+    """The JSON Schema (draft 2020-12) of a field."""
+    out: dict = {"description": spec.description} if spec.description else {}
+    t = spec.type
+    if t == "str":
+        out["type"] = "string"
+        if spec.pattern:
+            out["pattern"] = spec.pattern
+    elif t in ("number", "int", "year"):
+        out["type"] = "integer" if t in ("int", "year") else "number"
+        if spec.minimum is not None:
+            out["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
+    elif t == "bool":
+        out["type"] = "boolean"
+    elif t == "value":
+        out["type"] = ["number", "boolean"]
+    elif t == "date":
+        out.update(type="string", format="date")
+    elif t == "enum":
+        out["enum"] = list(spec.choices)
+    elif t == "langtext":
+        out.update(type="object", propertyNames={"pattern": LANG_RE.pattern},
+                   additionalProperties={"type": "string", "minLength": 1})
+    elif t == "list":
+        out.update(type="array", items=json_schema(spec.items))
+    elif t == "map":
+        out.update(type="object", additionalProperties=json_schema(spec.values))
+    elif t == "record":
+        out.update(type="object", additionalProperties=False,
+                   properties={k: json_schema(v) for k, v in spec.fields.items()})
+        required = [k for k, v in spec.fields.items() if v.required]
+        if required:
+            out["required"] = required
+    return out
+
+
+# --- the files -------------------------------------------------------------------
+
+LANGTEXT = "langtext"
+MEASUREMENT_FIELDS = {
+    "value": F("value", "The value: a number in the KPI's unit, or yes/no for yes/no KPIs"),
+    "year": F("year", "Year the value refers to"),
+    "source": F("str", "Where the value comes from (publication, agency, dataset)"),
+    "target": F("number", "City-specific target overriding the catalogue's default"),
+    "target_source": F("str", "Where the city-specific target comes from (required with target)"),
+    "note": F("str", "A note shown with the value"),
+    "illustrative": F("bool", "True when the value is not from an official source"),
+}
+MEASUREMENT = F("record", "A reported value", fields=MEASUREMENT_FIELDS)
+KPI_RECORD = F("record", "The city's record of one KPI", fields={
+    **MEASUREMENT_FIELDS,
+    "data_points": F("map", "Values per data point, for KPIs such as air pollution",
+                     values=MEASUREMENT),
+    "status": F("enum", "Set to not_reported when the city has no value",
+                choices=("reported", "not_reported")),
+    "reason": F("str", "Why the KPI is not reported"),
+})
+KPIS_FILE = F("map", "KPI records keyed by KPI id (EC-ICT-ICT-1C) or official code",
+              values=KPI_RECORD)
+
+KEY_FACT_IDS = ("population", "area", "population_density", "gdp_per_capita", "elevation",
+                "households", "annual_mean_temperature")
+KEY_FACT = F("record", "A key fact of the city", fields={
+    "value": F("number", "The value", required=True),
+    "year": F("year", "Year the value refers to"),
+    "source": F("str", "Where the value comes from"),
+    "illustrative": F("bool", "True when the value is not from an official source"),
+})
+CITY_FILE = F("record", "A city's identity, languages and publication metadata", fields={
+    "name": F(LANGTEXT, "Name of the city per language", required=True),
+    "country": F(LANGTEXT, "Name of the country per language", required=True),
+    "languages": F("list", "Languages of the editions, e.g. [en, ru]", required=True,
+                   items=F("str", "ISO 639-1 code", pattern=LANG_RE.pattern)),
+    "evaluation_year": F("year", "Year of the KPI evaluation", required=True),
+    "data_status": F("enum", "official, or illustrative when values are not all official",
+                     required=True, choices=("official", "illustrative")),
+    "publication": F("record", "Publication metadata (print only what is present)", fields={
+        "title": F(LANGTEXT, "Title per language (default: Smart Sustainable Cities Profile)"),
+        "symbol": F("str", "Document symbol, e.g. ECE/HBP/197"),
+        "isbn": F("str", "ISBN of the print edition"),
+        "eisbn": F("str", "eISBN of the electronic edition"),
+        "issn": F("str", "ISSN of the series"),
+        "sales_number": F("str", "United Nations sales number"),
+        "licence": F("enum", "un (all rights reserved) or cc-by-3.0-igo",
+                     choices=("un", "cc-by-3.0-igo")),
+        "place": F(LANGTEXT, "Place of publication per language"),
+        "year": F("year", "Year of publication"),
+        "date": F("date", "Publication date; also the PDF creation date"),
+        "authors": F("str", "Author line for the PDF metadata"),
+        "funding": F(LANGTEXT, "Project and funding line per language"),
+        "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
+    }),
+    "key_facts": F("map", "Key facts: " + ", ".join(KEY_FACT_IDS), values=KEY_FACT),
+})
+RECOMMENDATION = F("record", "One themed recommendation", fields={
+    "id": F("str", "A short identifier", required=True, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
+    "theme": F(LANGTEXT, "Theme per language", required=True),
+    "headline": F(LANGTEXT, "Imperative headline per language", required=True),
+    "diagnosis": F(LANGTEXT, "Diagnosis per language; may quote data with shortcodes",
+                   required=True),
+    "measures": F("list", "Measures", required=True, items=F(LANGTEXT, "One measure")),
+    "kpis": F("list", "KPIs the recommendation addresses", items=F("str", "KPI id")),
+    "sdgs": F("list", "SDGs it addresses", items=F("int", "SDG", minimum=1, maximum=17)),
+    "priority": F("enum", "Priority", choices=("high", "medium", "low")),
+    "timeframe": F("enum", "Timeframe", choices=("short", "medium", "long")),
+    "actors": F(LANGTEXT, "Responsible actors per language"),
+    "financing": F(LANGTEXT, "Financing note per language"),
+})
+RECOMMENDATIONS_FILE = F("record", "The city's recommendations", fields={
+    "recommendations": F("list", "Recommendations in order", required=True,
+                         items=RECOMMENDATION),
+})
+PARTS = ("front", "summary", "body", "dimension", "recommendations", "annex")
+FRONT_MATTER = F("record", "A narrative chapter's front matter", fields={
+    "title": F("str", "Chapter title", required=True),
+    "order": F("int", "Position among the chapters of its part", required=True, minimum=0),
+    "part": F("enum", "Where the chapter goes", required=True, choices=PARTS),
+    "dimension": F("enum", "The dimension of a dimension overview", choices=("EC", "EN", "SC")),
+})
+
+FILES = {"city.yaml": CITY_FILE, "kpis.yaml": KPIS_FILE,
+         "recommendations.yaml": RECOMMENDATIONS_FILE}
+
+
+def all_schemas() -> dict:
+    base = "https://unece.org/profiles-gen/schemas/"
+    return {
+        name: {"$schema": "https://json-schema.org/draft/2020-12/schema",
+               "$id": base + name.replace(".yaml", ".schema.json"),
+               "title": f"profiles-gen {name}", **json_schema(spec)}
+        for name, spec in FILES.items()
+    }

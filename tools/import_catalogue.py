@@ -1,0 +1,155 @@
+"""Regenerate profiles_gen/data/u4ssc-kpis.yaml from the shared reference TSV.
+
+Run once when the reference changes: ``python tools/import_catalogue.py``.
+The YAML it writes is the project's source of truth for the framework; the
+few facts this script adds to the TSV (per-data-point directions, default
+targets from public benchmarks) are listed below with their sources, so the
+provenance of every field stays readable.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TSV = ROOT.parent / "shared" / "reference" / "u4ssc-kpis.tsv"
+OUT = ROOT / "profiles_gen" / "data" / "u4ssc-kpis.yaml"
+
+DIMENSIONS = [("EC", "Economy"), ("EN", "Environment"), ("SC", "Society and Culture")]
+SUBDIMENSIONS = [
+    ("EC-ICT", "ICT"),
+    ("EC-P", "Productivity"),
+    ("EC-I", "Infrastructure"),
+    ("EN-EN", "Environment"),
+    ("EN-E", "Energy"),
+    ("SC-EH", "Education, Health and Culture"),
+    ("SC-SH", "Safety, Housing and Social Inclusion"),
+]
+
+# Data-point directions, read from the TSV's prose ("per data point: ...").
+# None means the direction is not settled: such a data point is reported but
+# never scored (band "no_target").
+DATA_POINT_DIRECTIONS = {
+    "EC-I-T-4A": {"public": "higher", "private": "lower", "cycling": "higher",
+                  "walking": "higher", "para": None},
+    "EN-EN-WA-1C": {"landfill": "lower", "burnt": "lower", "incinerated": None,
+                    "open_dump": "lower", "recycled": "higher", "other": None},
+}
+DATA_POINT_NAMES = {
+    "public": "Public transport", "private": "Private vehicle", "cycling": "Cycling",
+    "walking": "Walking", "para": "Para transit", "landfill": "Landfill",
+    "burnt": "Open burning", "incinerated": "Incineration", "open_dump": "Open dump",
+    "recycled": "Recycling", "other": "Other", "primary": "Primary treatment",
+    "secondary": "Secondary treatment", "tertiary": "Tertiary treatment",
+    "compact": "Compact city", "connected": "Connected city",
+    "integrated": "Integrated city", "inclusive": "Inclusive city",
+    "resilient": "Resilient city", "percent": "Share published", "number": "Datasets published",
+}
+
+SDG_FULL = "SDG target {t} met in full (universal access by 2030), our reading of the target text"
+WHO_AQG = ("WHO global air quality guidelines (2021), annual mean guideline level"
+           " (O3: peak-season mean)")
+# Default targets with a public source. Everything else has no default:
+# cities carry their own targets with their sources.
+DEFAULT_TARGETS = {
+    "EC-I-WS-1C": (100, SDG_FULL.format(t="6.1")),
+    "EC-I-WS-2C": (100, SDG_FULL.format(t="6.1")),
+    "EC-I-WS-5C": (100, SDG_FULL.format(t="6.2")),
+    "EC-I-ES-3C": (100, SDG_FULL.format(t="7.1")),
+    "SC-EH-H-5A": (100, SDG_FULL.format(t="3.8")),
+}
+DATA_POINT_TARGETS = {
+    "EN-EN-AQ-1C": {"PM2.5": (5, WHO_AQG), "PM10": (15, WHO_AQG), "NO2": (10, WHO_AQG),
+                    "O3": (60, WHO_AQG)},
+}
+
+
+def _direction(row: dict[str, str]) -> tuple[str, str | None]:
+    text = row["direction"].strip()
+    if text in ("higher", "lower", "yes_no"):
+        return text, None
+    if text.startswith("higher (judged)"):
+        return "higher", "direction judged from the definition"
+    if text.startswith("closer to 1"):
+        return "higher", ("ratio female:male; closer to 1 is better, scored as higher"
+                          " is better up to the target of 1 (judged)")
+    if text.startswith("per data point"):
+        return "higher", "direction differs by data point"
+    raise SystemExit(f"unknown direction {text!r} for {row['id']}")
+
+
+def convert(rows: list[dict[str, str]]) -> dict:
+    categories: dict[str, str] = {}
+    kpis = []
+    for row in rows:
+        dim, sub, cat, _num = row["id"].split("-")
+        categories.setdefault(f"{dim}-{sub}-{cat}", row["category"])
+        direction, direction_note = _direction(row)
+        kpi: dict = {
+            "id": row["id"],
+            "code": row["code"],
+            "category": f"{dim}-{sub}-{cat}",
+            "type": row["type"],
+            "name": row["name_en"],
+            "unit": row["unit_en"],
+            "direction": direction,
+        }
+        if direction_note:
+            kpi["direction_note"] = direction_note
+        points = [p for p in row["data_points"].split(";") if p]
+        if points:
+            dirs = DATA_POINT_DIRECTIONS.get(row["id"], {})
+            targets = DATA_POINT_TARGETS.get(row["id"], {})
+            kpi["data_points"] = []
+            for p in points:
+                entry: dict = {"id": p, "name": DATA_POINT_NAMES.get(p, p)}
+                if p in dirs:
+                    entry["direction"] = dirs[p]
+                if p in targets:
+                    entry["target"], entry["target_source"] = targets[p]
+                kpi["data_points"].append(entry)
+        kpi["sdg_targets"] = [t for t in row["sdg_targets"].split(";") if t]
+        if row["target"]:
+            kpi["target"] = float(row["target"]) if "." in row["target"] else int(row["target"])
+            kpi["target_source"] = row["target_source"]
+        elif row["id"] in DEFAULT_TARGETS:
+            kpi["target"], kpi["target_source"] = DEFAULT_TARGETS[row["id"]]
+        kpi["confidence"] = row["confidence"]
+        if row["code_aliases"]:
+            kpi["code_aliases"] = [a.split(" (")[0].strip() for a in row["code_aliases"].split(";")]
+            kpi["alias_note"] = row["code_aliases"]
+        kpi["sources"] = [s.strip() for s in row["sources"].split(" ; ") if s.strip()]
+        kpis.append(kpi)
+    return {
+        "framework": {
+            "name": "U4SSC Key Performance Indicators for Smart Sustainable Cities",
+            "counts": {"total": 91, "core": 54, "advanced": 37,
+                       "by_dimension": {"EC": 45, "EN": 17, "SC": 29}},
+            "counts_source": "Nur-Sultan profile (ECE/HBP/197); ITU 2022 verification report",
+        },
+        "dimensions": [{"id": i, "name": n} for i, n in DIMENSIONS],
+        "subdimensions": [{"id": i, "name": n} for i, n in SUBDIMENSIONS],
+        "categories": [{"id": i, "name": n} for i, n in categories.items()],
+        "kpis": kpis,
+    }
+
+
+def main() -> int:
+    with TSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    data = convert(rows)
+    header = ("# The U4SSC KPI framework. Generated by tools/import_catalogue.py from\n"
+              "# shared/reference/u4ssc-kpis.tsv; names and units are English msgids:\n"
+              "# translations live in locales/<lang>/LC_MESSAGES/messages.po.\n")
+    OUT.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                                           width=100), encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(data['kpis'])} KPIs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
