@@ -74,8 +74,21 @@ def _svg(fig, chart_id: str) -> str:
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
     svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}",
                  svg)
-    # Units in points, scaled by CSS: keep the intrinsic size for print.
-    return svg
+    # Presentation attributes instead of style attributes: the same rendering in
+    # browsers and WeasyPrint, and no CSS for an HTML style parser to trip over.
+    return _STYLE_RE.sub(_style_to_attributes, svg)
+
+
+_STYLE_RE = re.compile(r' style="([^"]*)"')
+
+
+def _style_to_attributes(match: re.Match) -> str:
+    attrs = []
+    for declaration in match.group(1).split(";"):
+        if ":" in declaration:
+            name, value = (part.strip() for part in declaration.split(":", 1))
+            attrs.append(f' {name}="{value}"'.replace("\'", "'"))
+    return "".join(attrs)
 
 
 def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
@@ -220,7 +233,7 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
     """Every chart of one edition, keyed by id, labelled in ``fmt``'s language."""
     from profiles_gen import vocabulary as vocab
 
-    g, name = fmt.gettext, city.name.get(fmt.lang, city.name["en"])
+    name = city.name.get(fmt.lang, city.name["en"])
     charts: dict[str, Chart] = {}
     legend = [(b, vocab.band_short(fmt, b)) for b in BAND_IDS]
     roll = score.rollups
@@ -239,17 +252,17 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
                 items = score.for_kpi(kpi.id)
                 rings[2].extend(("", i.band, 1 / len(items)) for i in items)
     charts["wheel"] = draw_wheel(
-        "wheel", rings, name, g("The U4SSC benchmarking wheel"),
-        g("Dimensions (inner ring), categories (middle ring) and KPIs (outer ring), each "
+        "wheel", rings, name, fmt.gettext("The U4SSC benchmarking wheel"),
+        fmt.gettext("Dimensions (inner ring), categories (middle ring) and KPIs (outer ring), each "
           "coloured by its band; the tables of this chapter give the same data."), legend)
     groups = [(fmt.group_name("dimension", d),
                {b: sum(1 for i in score.items if catalogue.by_id[i.kpi].dimension == d.id
                        and i.band == b) for b in BAND_IDS}) for d in catalogue.dimensions]
     charts["bands"] = draw_band_counts(
         "bands", groups, {b: vocab.band_short(fmt, b) for b in BAND_IDS},
-        g("KPI results by band and dimension"),
-        g("Number of KPIs and data points in each band, per dimension."),
-        g("Number of KPIs and data points"))
+        fmt.gettext("KPI results by band and dimension"),
+        fmt.gettext("Number of KPIs and data points in each band, per dimension."),
+        fmt.gettext("Number of KPIs and data points"))
     for dim in catalogue.dimensions:
         rows = []
         for item in score.items:
@@ -268,17 +281,17 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
         dim_name = fmt.group_name("dimension", dim)
         charts[f"bars-{dim.id}"] = draw_bars(
             f"bars-{dim.id}", rows,
-            g("Target achievement of the %(dimension)s KPIs") % {"dimension": dim_name},
-            g("Achievement of each KPI or data point against its target, capped at 100 per "
+            fmt.gettext("Target achievement of the %(dimension)s KPIs") % {"dimension": dim_name},
+            fmt.gettext("Achievement of each KPI or data point against its target, capped at 100 per "
               "cent, with its band; KPIs without a target or value are listed with no bar."),
-            g("Target achievement, capped at 100 per cent"), g("target"),
+            fmt.gettext("Target achievement, capped at 100 per cent"), fmt.gettext("target"),
             lambda v: fmt.percent(v))
     tiles = [(n, vocab.sdg_name(fmt, n), roll["sdg"][str(n)].band,
               fmt.percent(roll["sdg"][str(n)].share, 0, fraction=True)
               if roll["sdg"][str(n)].share is not None else vocab.band_short(fmt, "no_data"))
              for n in range(1, 18)]
     charts["sdg"] = draw_sdg_tiles(
-        "sdg", tiles, g("Results by Sustainable Development Goal"),
-        g("The 17 SDGs in their official colours, each with the band of the KPIs linked to it "
+        "sdg", tiles, fmt.gettext("Results by Sustainable Development Goal"),
+        fmt.gettext("The 17 SDGs in their official colours, each with the band of the KPIs linked to it "
           "and its share of points."))
     return charts

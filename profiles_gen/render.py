@@ -152,18 +152,17 @@ class ShortcodeResolver:
 
 def _captions(fmt: Formatter, catalogue: Catalogue, charts: dict[str, Chart], name: str):
     """Numbered figures and tables, in document order: id -> {n, title}."""
-    g = fmt.gettext
     figures = [("wheel", charts["wheel"].title), ("bands", charts["bands"].title)]
     figures += [(f"bars-{d.id}", charts[f"bars-{d.id}"].title) for d in catalogue.dimensions]
     figures.append(("sdg", charts["sdg"].title))
-    tables = [("facts", g("%(city)s: key facts") % {"city": name}),
-              ("summary", g("Results by dimension and sub-dimension"))]
-    tables += [(f"kpis-{d.id}", g("%(dimension)s dimension – KPI evaluation results")
+    tables = [("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
+              ("summary", fmt.gettext("Results by dimension and sub-dimension"))]
+    tables += [(f"kpis-{d.id}", fmt.gettext("%(dimension)s dimension – KPI evaluation results")
                 % {"dimension": fmt.group_name("dimension", d)}) for d in catalogue.dimensions]
-    tables += [("sdgs", g("Results by Sustainable Development Goal")),
-               ("annex-kpis", g("All KPIs: values, targets and results")),
-               ("annex-missing", g("KPIs not reported")),
-               ("annex-no-target", g("KPIs without a target"))]
+    tables += [("sdgs", fmt.gettext("Results by Sustainable Development Goal")),
+               ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
+               ("annex-missing", fmt.gettext("KPIs not reported")),
+               ("annex-no-target", fmt.gettext("KPIs without a target"))]
     return ({fid: {"n": n, "id": f"fig-{fid}", "title": title}
              for n, (fid, title) in enumerate(figures, start=1)},
             {tid: {"n": n, "id": f"tab-{tid}", "title": title}

@@ -9,69 +9,64 @@ from __future__ import annotations
 
 def band_label(fmt, band: str) -> str:
     """The UNECE wording of a band, as printed in tables and legends."""
-    p = fmt.pgettext
     return {
-        "reached": p("band", "target reached completely (±5%)"),
-        "over_two_thirds": p("band", "target reached by more than two thirds"),
-        "one_to_two_thirds": p("band", "target reached between one and two thirds"),
-        "one_third_or_less": p("band", "target reached by one third or less"),
-        "no_target": p("band", "no target found"),
-        "no_data": p("band", "data not available"),
+        "reached": fmt.pgettext("band", "target reached completely (±5%)"),
+        "over_two_thirds": fmt.pgettext("band", "target reached by more than two thirds"),
+        "one_to_two_thirds": fmt.pgettext("band", "target reached between one and two thirds"),
+        "one_third_or_less": fmt.pgettext("band", "target reached by one third or less"),
+        "no_target": fmt.pgettext("band", "no target found"),
+        "no_data": fmt.pgettext("band", "data not available"),
     }[band]
 
 
 def band_short(fmt, band: str) -> str:
     """A short band label for charts and narrow table cells."""
-    p = fmt.pgettext
     return {
-        "reached": p("band-short", "reached"),
-        "over_two_thirds": p("band-short", "over two thirds"),
-        "one_to_two_thirds": p("band-short", "one to two thirds"),
-        "one_third_or_less": p("band-short", "one third or less"),
-        "no_target": p("band-short", "no target"),
-        "no_data": p("band-short", "no data"),
+        "reached": fmt.pgettext("band-short", "reached"),
+        "over_two_thirds": fmt.pgettext("band-short", "over two thirds"),
+        "one_to_two_thirds": fmt.pgettext("band-short", "one to two thirds"),
+        "one_third_or_less": fmt.pgettext("band-short", "one third or less"),
+        "no_target": fmt.pgettext("band-short", "no target"),
+        "no_data": fmt.pgettext("band-short", "no data"),
     }[band]
 
 
 def sdg_name(fmt, goal: int) -> str:
-    p = fmt.pgettext
     return (
-        p("sdg", "No poverty"), p("sdg", "Zero hunger"), p("sdg", "Good health and well-being"),
-        p("sdg", "Quality education"), p("sdg", "Gender equality"),
-        p("sdg", "Clean water and sanitation"), p("sdg", "Affordable and clean energy"),
-        p("sdg", "Decent work and economic growth"),
-        p("sdg", "Industry, innovation and infrastructure"), p("sdg", "Reduced inequalities"),
-        p("sdg", "Sustainable cities and communities"),
-        p("sdg", "Responsible consumption and production"), p("sdg", "Climate action"),
-        p("sdg", "Life below water"), p("sdg", "Life on land"),
-        p("sdg", "Peace, justice and strong institutions"),
-        p("sdg", "Partnerships for the goals"),
+        fmt.pgettext("sdg", "No poverty"), fmt.pgettext("sdg", "Zero hunger"), fmt.pgettext("sdg", "Good health and well-being"),
+        fmt.pgettext("sdg", "Quality education"), fmt.pgettext("sdg", "Gender equality"),
+        fmt.pgettext("sdg", "Clean water and sanitation"), fmt.pgettext("sdg", "Affordable and clean energy"),
+        fmt.pgettext("sdg", "Decent work and economic growth"),
+        fmt.pgettext("sdg", "Industry, innovation and infrastructure"), fmt.pgettext("sdg", "Reduced inequalities"),
+        fmt.pgettext("sdg", "Sustainable cities and communities"),
+        fmt.pgettext("sdg", "Responsible consumption and production"), fmt.pgettext("sdg", "Climate action"),
+        fmt.pgettext("sdg", "Life below water"), fmt.pgettext("sdg", "Life on land"),
+        fmt.pgettext("sdg", "Peace, justice and strong institutions"),
+        fmt.pgettext("sdg", "Partnerships for the goals"),
     )[goal - 1]
 
 
 def key_fact_label(fmt, fact: str) -> str:
-    p = fmt.pgettext
     return {
-        "population": p("fact", "Population"),
-        "area": p("fact", "Area"),
-        "population_density": p("fact", "Population density"),
-        "gdp_per_capita": p("fact", "GDP per capita"),
-        "elevation": p("fact", "Elevation"),
-        "households": p("fact", "Households"),
-        "annual_mean_temperature": p("fact", "Annual mean temperature"),
+        "population": fmt.pgettext("fact", "Population"),
+        "area": fmt.pgettext("fact", "Area"),
+        "population_density": fmt.pgettext("fact", "Population density"),
+        "gdp_per_capita": fmt.pgettext("fact", "GDP per capita"),
+        "elevation": fmt.pgettext("fact", "Elevation"),
+        "households": fmt.pgettext("fact", "Households"),
+        "annual_mean_temperature": fmt.pgettext("fact", "Annual mean temperature"),
     }[fact]
 
 
 def key_fact_unit(fmt, fact: str) -> str:
-    p = fmt.pgettext
     return {
-        "population": p("fact-unit", "inhabitants"),
-        "area": p("fact-unit", "km²"),
-        "population_density": p("fact-unit", "inhabitants per km²"),
-        "gdp_per_capita": p("fact-unit", "US dollars"),
-        "elevation": p("fact-unit", "metres above sea level"),
-        "households": p("fact-unit", "households"),
-        "annual_mean_temperature": p("fact-unit", "°C"),
+        "population": fmt.pgettext("fact-unit", "inhabitants"),
+        "area": fmt.pgettext("fact-unit", "km²"),
+        "population_density": fmt.pgettext("fact-unit", "inhabitants per km²"),
+        "gdp_per_capita": fmt.pgettext("fact-unit", "US dollars"),
+        "elevation": fmt.pgettext("fact-unit", "metres above sea level"),
+        "households": fmt.pgettext("fact-unit", "households"),
+        "annual_mean_temperature": fmt.pgettext("fact-unit", "°C"),
     }[fact]
 
 
@@ -81,31 +76,29 @@ def kpi_type(fmt, kpi_type_id: str) -> str:
 
 
 def priority(fmt, value: str) -> str:
-    p = fmt.pgettext
-    return {"high": p("priority", "high"), "medium": p("priority", "medium"),
-            "low": p("priority", "low")}[value]
+    return {"high": fmt.pgettext("priority", "high"), "medium": fmt.pgettext("priority", "medium"),
+            "low": fmt.pgettext("priority", "low")}[value]
 
 
 def timeframe(fmt, value: str) -> str:
-    p = fmt.pgettext
-    return {"short": p("timeframe", "short term"), "medium": p("timeframe", "medium term"),
-            "long": p("timeframe", "long term")}[value]
+    return {"short": fmt.pgettext("timeframe", "short term"), "medium": fmt.pgettext("timeframe", "medium term"),
+            "long": fmt.pgettext("timeframe", "long term")}[value]
 
 
 def abbreviations(fmt) -> list[tuple[str, str]]:
     """Abbreviations used by the publication's fixed text, with their expansions."""
-    g = fmt.gettext
     return sorted([
-        ("EMF", g("electromagnetic field")),
-        ("GDP", g("gross domestic product")),
-        ("GHG", g("greenhouse gas")),
-        ("ICT", g("information and communication technology")),
-        ("ITU", g("International Telecommunication Union")),
-        ("KPI", g("key performance indicator")),
-        ("R&D", g("research and development")),
-        ("SDG", g("Sustainable Development Goal")),
-        ("SME", g("small and medium-sized enterprise")),
-        ("UNECE", g("United Nations Economic Commission for Europe")),
-        ("U4SSC", g("United for Smart Sustainable Cities")),
-        ("WHO", g("World Health Organization")),
+        (fmt.pgettext("abbr", "EMF"), fmt.gettext("electromagnetic field")),
+        (fmt.pgettext("abbr", "GDP"), fmt.gettext("gross domestic product")),
+        (fmt.pgettext("abbr", "GHG"), fmt.gettext("greenhouse gas")),
+        (fmt.pgettext("abbr", "ICT"), fmt.gettext("information and communication technology")),
+        (fmt.pgettext("abbr", "ITU"), fmt.gettext("International Telecommunication Union")),
+        (fmt.pgettext("abbr", "KPI"), fmt.gettext("key performance indicator")),
+        (fmt.pgettext("abbr", "R&D"), fmt.gettext("research and development")),
+        (fmt.pgettext("abbr", "SDG"), fmt.gettext("Sustainable Development Goal")),
+        (fmt.pgettext("abbr", "SME"), fmt.gettext("small and medium-sized enterprise")),
+        (fmt.pgettext("abbr", "UNECE"),
+         fmt.gettext("United Nations Economic Commission for Europe")),
+        (fmt.pgettext("abbr", "U4SSC"), fmt.gettext("United for Smart Sustainable Cities")),
+        (fmt.pgettext("abbr", "WHO"), fmt.gettext("World Health Organization")),
     ])

@@ -50,6 +50,9 @@ DATA_POINT_NAMES = {
     "resilient": "Resilient city", "percent": "Share published", "number": "Datasets published",
 }
 
+# Typographic fixes of units as printed (the TSV is plain ASCII).
+UNIT_FIXES = {"ug/m3": "µg/m³", "per m2 ": "per m² ", "(0-1)": "(0–1)", "(0-3)": "(0–3)"}
+
 SDG_FULL = "SDG target {t} met in full (universal access by 2030), our reading of the target text"
 WHO_AQG = ("WHO global air quality guidelines (2021), annual mean guideline level"
            " (O3: peak-season mean)")
@@ -66,6 +69,12 @@ DATA_POINT_TARGETS = {
     "EN-EN-AQ-1C": {"PM2.5": (5, WHO_AQG), "PM10": (15, WHO_AQG), "NO2": (10, WHO_AQG),
                     "O3": (60, WHO_AQG)},
 }
+
+
+def _fix_unit(unit: str) -> str:
+    for old, new in UNIT_FIXES.items():
+        unit = unit.replace(old, new)
+    return unit
 
 
 def _direction(row: dict[str, str]) -> tuple[str, str | None]:
@@ -95,7 +104,7 @@ def convert(rows: list[dict[str, str]]) -> dict:
             "category": f"{dim}-{sub}-{cat}",
             "type": row["type"],
             "name": row["name_en"],
-            "unit": row["unit_en"],
+            "unit": _fix_unit(row["unit_en"]),
             "direction": direction,
         }
         if direction_note:
