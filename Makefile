@@ -7,7 +7,7 @@ CITY ?= tbilisi
 CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml)))
 STAMP := $(VENV)/.installed
 
-.PHONY: help profile all check test test-fast lint format clean install golden
+.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,8 +31,9 @@ check: $(STAMP) ## validate every city
 
 lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check profiles_gen tests tools
+	$(BIN)/ruff format --check profiles_gen tests tools
 
-test: $(STAMP) lint ## lint, then the whole test suite (real PDFs)
+test: $(STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs)
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP) ## the quick loop: tests not marked slow
@@ -40,3 +41,33 @@ test-fast: $(STAMP) ## the quick loop: tests not marked slow
 
 clean: ## remove build outputs and compiled catalogues
 	rm -rf build locales/*/LC_MESSAGES/*.mo
+
+format: $(STAMP) ## ruff: format the code
+	$(BIN)/ruff format profiles_gen tests tools
+
+schemas: $(STAMP) ## regenerate the JSON Schemas of the city files in schemas/
+	$(PG) schema --out schemas
+
+# --- translations (pybabel; see README, "Translating") ---
+BABEL := $(BIN)/pybabel
+LANG ?=
+
+locales-extract: $(STAMP) ## collect translatable strings into locales/messages.pot
+	$(BABEL) extract -F babel.cfg -k pgettext:1c,2 --add-comments=Translators: \
+	  --sort-output --no-wrap --project=profiles-gen --version=0.1.0 \
+	  --copyright-holder="United Nations Economic Commission for Europe" \
+	  --msgid-bugs-address=https://unece.org/housing -o locales/messages.pot .
+
+locales-update: $(STAMP) ## merge messages.pot into every language's .po
+	$(BABEL) update -i locales/messages.pot -d locales --previous --no-wrap \
+	  --ignore-pot-creation-date --ignore-obsolete
+
+locales-compile: $(STAMP) ## compile .po to .mo (the build does this itself when needed)
+	$(BABEL) compile -d locales
+
+locales-init: $(STAMP) ## start a new language: make locales-init LANG=fr
+	@echo "$(LANG)" | grep -Eq '^[a-z]{2,3}(_[A-Z]{2})?$$' || { echo "usage: make locales-init LANG=xx"; exit 2; }
+	$(BABEL) init -i locales/messages.pot -d locales -l $(LANG) --no-wrap
+
+locales-check: $(STAMP) ## untranslated and fuzzy strings per language; fails if a city's language is incomplete
+	$(PG) locales check

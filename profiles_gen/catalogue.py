@@ -34,7 +34,7 @@ def kpi_context(kind: str, kpi_id: str) -> str:
 
 
 def normalise_code(text: str) -> str:
-    """``EC: ICT: ICT: 1C``, ``ec-ict-ict-1c`` and ``EC:ICT:ICT:1C`` all become ``EC-ICT-ICT-1C``."""
+    """``EC: ICT: ICT: 1C``, ``ec-ict-ict-1c`` and ``EC:ICT:ICT:1C`` become ``EC-ICT-ICT-1C``."""
     return _SPACES.sub("", str(text)).replace(":", "-").upper()
 
 
@@ -45,16 +45,30 @@ def _decimal(value) -> Decimal | None:
 def _kpi(raw: dict) -> Kpi:
     dim, sub, cat, _ = raw["id"].split("-")
     points = tuple(
-        DataPoint(p["id"], p["name"], p.get("direction", raw["direction"]),
-                  _decimal(p.get("target")), p.get("target_source"))
+        DataPoint(
+            p["id"],
+            p["name"],
+            p.get("direction", raw["direction"]),
+            _decimal(p.get("target")),
+            p.get("target_source"),
+        )
         for p in raw.get("data_points", [])
     )
     return Kpi(
-        id=raw["id"], code=raw["code"], dimension=dim, subdimension=f"{dim}-{sub}",
-        category=raw["category"], type=raw["type"], name=raw["name"], unit=raw["unit"],
-        direction=raw["direction"], sdg_targets=tuple(str(t) for t in raw["sdg_targets"]),
-        data_points=points, target=_decimal(raw.get("target")),
-        target_source=raw.get("target_source"), confidence=raw.get("confidence", ""),
+        id=raw["id"],
+        code=raw["code"],
+        dimension=dim,
+        subdimension=f"{dim}-{sub}",
+        category=raw["category"],
+        type=raw["type"],
+        name=raw["name"],
+        unit=raw["unit"],
+        direction=raw["direction"],
+        sdg_targets=tuple(str(t) for t in raw["sdg_targets"]),
+        data_points=points,
+        target=_decimal(raw.get("target")),
+        target_source=raw.get("target_source"),
+        confidence=raw.get("confidence", ""),
         direction_note=raw.get("direction_note"),
         code_aliases=tuple(raw.get("code_aliases", ())),
     )
@@ -81,10 +95,12 @@ def _load(path: Path) -> Catalogue:
     return Catalogue(
         kpis=kpis,
         dimensions=tuple(Group(d["id"], d["name"]) for d in data["dimensions"]),
-        subdimensions=tuple(Group(s["id"], s["name"], sub_parent[s["id"]])
-                            for s in data["subdimensions"]),
-        categories=tuple(Group(c["id"], c["name"], "-".join(c["id"].split("-")[:2]))
-                         for c in data["categories"]),
+        subdimensions=tuple(
+            Group(s["id"], s["name"], sub_parent[s["id"]]) for s in data["subdimensions"]
+        ),
+        categories=tuple(
+            Group(c["id"], c["name"], "-".join(c["id"].split("-")[:2])) for c in data["categories"]
+        ),
         counts=data["framework"]["counts"],
         by_id=by_id,
         aliases=aliases,

@@ -28,8 +28,22 @@ FONT_FAMILY = "Noto Sans"
 INK = "#1B1B1B"
 GRID = "#767676"
 SDG_COLOURS = (
-    "#E5243B", "#DDA63A", "#4C9F38", "#C5192D", "#FF3A21", "#26BDE2", "#FCC30B", "#A21942",
-    "#FD6925", "#DD1367", "#FD9D24", "#BF8B2E", "#3F7E44", "#0A97D9", "#56C02B", "#00689D",
+    "#E5243B",
+    "#DDA63A",
+    "#4C9F38",
+    "#C5192D",
+    "#FF3A21",
+    "#26BDE2",
+    "#FCC30B",
+    "#A21942",
+    "#FD6925",
+    "#DD1367",
+    "#FD9D24",
+    "#BF8B2E",
+    "#3F7E44",
+    "#0A97D9",
+    "#56C02B",
+    "#00689D",
     "#19486A",
 )
 
@@ -45,19 +59,21 @@ class Chart:
 def _setup() -> None:
     for font in sorted(FONT_DIR.glob("*.ttf")):
         font_manager.fontManager.addfont(str(font))
-    matplotlib.rcParams.update({
-        "font.family": [FONT_FAMILY, "DejaVu Sans"],
-        "font.size": 8,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "profiles-gen",
-        "svg.id": None,
-        "axes.edgecolor": GRID,
-        "axes.labelcolor": INK,
-        "text.color": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "path.simplify": False,
-    })
+    matplotlib.rcParams.update(
+        {
+            "font.family": [FONT_FAMILY, "DejaVu Sans"],
+            "font.size": 8,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "profiles-gen",
+            "svg.id": None,
+            "axes.edgecolor": GRID,
+            "axes.labelcolor": INK,
+            "text.color": INK,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "path.simplify": False,
+        }
+    )
 
 
 _setup()
@@ -65,15 +81,18 @@ _setup()
 
 def _svg(fig, chart_id: str) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None,
-                                             "Type": None}, bbox_inches="tight")
+    fig.savefig(
+        buf,
+        format="svg",
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        bbox_inches="tight",
+    )
     plt.close(fig)
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML declaration and DOCTYPE
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
     # Prefix ids so several charts can be inline in one page without clashes.
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
-    svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}",
-                 svg)
+    svg = re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}", svg)
     # Presentation attributes instead of style attributes: the same rendering in
     # browsers and WeasyPrint, and no CSS for an HTML style parser to trip over.
     return _STYLE_RE.sub(_style_to_attributes, svg)
@@ -87,38 +106,65 @@ def _style_to_attributes(match: re.Match) -> str:
     for declaration in match.group(1).split(";"):
         if ":" in declaration:
             name, value = (part.strip() for part in declaration.split(":", 1))
-            attrs.append(f' {name}="{value}"'.replace("\'", "'"))
+            attrs.append(f' {name}="{value}"'.replace("'", "'"))
     return "".join(attrs)
 
 
 def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
     from html import escape
 
-    head = (f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" ')
+    head = f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
     svg = svg.replace("<svg ", head, 1)
     pos = svg.index(">", svg.index("<svg")) + 1
-    return (svg[:pos] + f'<title id="{chart_id}-title">{escape(title)}</title>'
-            f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + svg[pos:])
+    return (
+        svg[:pos] + f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + svg[pos:]
+    )
 
 
-def draw_wheel(chart_id: str, rings: list[list[tuple[str, str, float]]], centre: str,
-               title: str, desc: str, legend: list[tuple[str, str]]) -> Chart:
+def draw_wheel(
+    chart_id: str,
+    rings: list[list[tuple[str, str, float]]],
+    centre: str,
+    title: str,
+    desc: str,
+    legend: list[tuple[str, str]],
+) -> Chart:
     """A sunburst: ``rings`` inner to outer, each a list of (label, band, width)."""
     fig, ax = plt.subplots(figsize=(6.3, 6.9))
     ax.set_aspect("equal")
     ax.axis("off")
     radii = [(0.30, 0.52), (0.52, 0.82), (0.82, 1.0)]
-    for ring, (r0, r1) in zip(rings, radii):
+    for ring, (r0, r1) in zip(rings, radii, strict=True):
         total = sum(w for _, _, w in ring)
         start = 90.0
         for label, band, width in ring:
             sweep = 360.0 * width / total
-            ax.add_patch(Wedge((0, 0), r1, start - sweep, start, width=r1 - r0,
-                               facecolor=BAND_COLOURS[band], edgecolor="white", linewidth=0.6))
+            ax.add_patch(
+                Wedge(
+                    (0, 0),
+                    r1,
+                    start - sweep,
+                    start,
+                    width=r1 - r0,
+                    facecolor=BAND_COLOURS[band],
+                    edgecolor="white",
+                    linewidth=0.6,
+                )
+            )
             if band == "no_data":
-                ax.add_patch(Wedge((0, 0), r1 - 0.004, start - sweep + 0.3, start - 0.3,
-                                   width=r1 - r0 - 0.008, facecolor="none", edgecolor=GRID,
-                                   linewidth=0.4))
+                ax.add_patch(
+                    Wedge(
+                        (0, 0),
+                        r1 - 0.004,
+                        start - sweep + 0.3,
+                        start - 0.3,
+                        width=r1 - r0 - 0.008,
+                        facecolor="none",
+                        edgecolor=GRID,
+                        linewidth=0.4,
+                    )
+                )
             mid = math.radians(start - sweep / 2)
             rm = (r0 + r1) / 2
             x, y = rm * math.cos(mid), rm * math.sin(mid)
@@ -129,12 +175,28 @@ def draw_wheel(chart_id: str, rings: list[list[tuple[str, str, float]]], centre:
                     rot += 180
                 rot = (rot + 180) % 360 - 180
                 size = 7 if r1 <= 0.52 else 5.2
-                ax.text(x, y, label, ha="center", va="center", rotation=rot,
-                        rotation_mode="anchor", fontsize=size, color=BAND_TEXT[band],
-                        wrap=False)
+                ax.text(
+                    x,
+                    y,
+                    label,
+                    ha="center",
+                    va="center",
+                    rotation=rot,
+                    rotation_mode="anchor",
+                    fontsize=size,
+                    color=BAND_TEXT[band],
+                    wrap=False,
+                )
             elif not label and sweep >= 2.5:
-                ax.text(x, y, BAND_SYMBOLS[band], ha="center", va="center", fontsize=4.2,
-                        color=BAND_TEXT[band])
+                ax.text(
+                    x,
+                    y,
+                    BAND_SYMBOLS[band],
+                    ha="center",
+                    va="center",
+                    fontsize=4.2,
+                    color=BAND_TEXT[band],
+                )
             start -= sweep
     ax.text(0, 0, centre, ha="center", va="center", fontsize=11, fontweight="bold")
     ax.set_xlim(-1.02, 1.02)
@@ -142,27 +204,56 @@ def draw_wheel(chart_id: str, rings: list[list[tuple[str, str, float]]], centre:
     for n, (band, label) in enumerate(legend):
         col, row = n % 2, n // 2
         x, y = -1.0 + col * 1.05, -1.12 - row * 0.075
-        ax.add_patch(Rectangle((x, y - 0.025), 0.06, 0.05, facecolor=BAND_COLOURS[band],
-                               edgecolor=GRID, linewidth=0.4))
-        ax.text(x + 0.03, y, BAND_SYMBOLS[band], ha="center", va="center", fontsize=5.5,
-                color=BAND_TEXT[band])
+        ax.add_patch(
+            Rectangle(
+                (x, y - 0.025),
+                0.06,
+                0.05,
+                facecolor=BAND_COLOURS[band],
+                edgecolor=GRID,
+                linewidth=0.4,
+            )
+        )
+        ax.text(
+            x + 0.03,
+            y,
+            BAND_SYMBOLS[band],
+            ha="center",
+            va="center",
+            fontsize=5.5,
+            color=BAND_TEXT[band],
+        )
         ax.text(x + 0.09, y, label, va="center", fontsize=6.5)
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
-def draw_bars(chart_id: str, rows: list[tuple[str, float | None, str, str]], title: str,
-              desc: str, axis_label: str, target_label: str, pct) -> Chart:
+def draw_bars(
+    chart_id: str,
+    rows: list[tuple[str, float | None, str, str]],
+    title: str,
+    desc: str,
+    axis_label: str,
+    target_label: str,
+    pct,
+) -> Chart:
     """Achievement bars: rows of (label, capped share or None, band, value text)."""
     height = 0.9 + 0.2 * len(rows)
     fig, ax = plt.subplots(figsize=(6.3, height))
     ys = list(range(len(rows)))[::-1]
-    for y, (label, share, band, text) in zip(ys, rows):
+    for y, (label, share, band, text) in zip(ys, rows, strict=True):
         width = share or 0.0
-        ax.barh(y, width, height=0.68, color=BAND_COLOURS[band],
-                edgecolor=GRID if band == "no_data" else "none", linewidth=0.5)
+        ax.barh(
+            y,
+            width,
+            height=0.68,
+            color=BAND_COLOURS[band],
+            edgecolor=GRID if band == "no_data" else "none",
+            linewidth=0.5,
+        )
         ax.text(-0.01, y, label, ha="right", va="center", fontsize=6.5)
-        ax.text(width + 0.012, y, f"{BAND_SYMBOLS[band]}  {text}", ha="left", va="center",
-                fontsize=6.2)
+        ax.text(
+            width + 0.012, y, f"{BAND_SYMBOLS[band]}  {text}", ha="left", va="center", fontsize=6.2
+        )
     ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (3, 2)))
     ax.text(1.0, len(rows) - 0.3, target_label, ha="center", va="bottom", fontsize=6.2)
     ax.set_xlim(0, 1.3)
@@ -176,22 +267,35 @@ def draw_bars(chart_id: str, rows: list[tuple[str, float | None, str, str]], tit
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
-def draw_band_counts(chart_id: str, groups: list[tuple[str, dict[str, int]]],
-                     band_labels: dict[str, str], title: str, desc: str,
-                     axis_label: str) -> Chart:
+def draw_band_counts(
+    chart_id: str,
+    groups: list[tuple[str, dict[str, int]]],
+    band_labels: dict[str, str],
+    title: str,
+    desc: str,
+    axis_label: str,
+) -> Chart:
     """Stacked bars: per group, the number of items in each band."""
     fig, ax = plt.subplots(figsize=(6.3, 0.7 + 0.42 * len(groups) + 0.6))
     ys = list(range(len(groups)))[::-1]
-    for y, (label, counts) in zip(ys, groups):
+    for y, (label, counts) in zip(ys, groups, strict=True):
         left = 0
         for band in BAND_IDS:
             n = counts.get(band, 0)
             if not n:
                 continue
-            ax.barh(y, n, left=left, height=0.6, color=BAND_COLOURS[band], edgecolor=GRID,
-                    linewidth=0.4)
-            ax.text(left + n / 2, y, str(n), ha="center", va="center", fontsize=6.5,
-                    color=BAND_TEXT[band])
+            ax.barh(
+                y, n, left=left, height=0.6, color=BAND_COLOURS[band], edgecolor=GRID, linewidth=0.4
+            )
+            ax.text(
+                left + n / 2,
+                y,
+                str(n),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color=BAND_TEXT[band],
+            )
             left += n
         ax.text(-0.5, y, label, ha="right", va="center", fontsize=7)
     ax.set_yticks([])
@@ -199,16 +303,25 @@ def draw_band_counts(chart_id: str, groups: list[tuple[str, dict[str, int]]],
         ax.spines[side].set_visible(False)
     ax.set_xlabel(axis_label, fontsize=6.5)
     ax.tick_params(axis="x", labelsize=6)
-    handles = [Rectangle((0, 0), 1, 1, facecolor=BAND_COLOURS[b], edgecolor=GRID, linewidth=0.4)
-               for b in BAND_IDS]
-    ax.legend(handles, [f"{BAND_SYMBOLS[b]} {band_labels[b]}" for b in BAND_IDS],
-              loc="upper center", bbox_to_anchor=(0.5, -0.32 if len(groups) < 4 else -0.18),
-              ncol=2, fontsize=6, frameon=False)
+    handles = [
+        Rectangle((0, 0), 1, 1, facecolor=BAND_COLOURS[b], edgecolor=GRID, linewidth=0.4)
+        for b in BAND_IDS
+    ]
+    ax.legend(
+        handles,
+        [f"{BAND_SYMBOLS[b]} {band_labels[b]}" for b in BAND_IDS],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.32 if len(groups) < 4 else -0.18),
+        ncol=2,
+        fontsize=6,
+        frameon=False,
+    )
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
-def draw_sdg_tiles(chart_id: str, tiles: list[tuple[int, str, str, str]], title: str,
-                   desc: str) -> Chart:
+def draw_sdg_tiles(
+    chart_id: str, tiles: list[tuple[int, str, str, str]], title: str, desc: str
+) -> Chart:
     """The 17 SDG tiles: (goal, short name, band, band text) each."""
     fig, ax = plt.subplots(figsize=(6.3, 4.2))
     ax.axis("off")
@@ -217,15 +330,32 @@ def draw_sdg_tiles(chart_id: str, tiles: list[tuple[int, str, str, str]], title:
     for n, (goal, name, band, band_text) in enumerate(tiles):
         col, row = n % 6, n // 6
         x, y = col + 0.04, 3.0 - (row + 1) * 1.02
-        ax.add_patch(Rectangle((x, y + 0.3), 0.92, 0.68, facecolor=SDG_COLOURS[goal - 1],
-                               edgecolor="none"))
-        ax.text(x + 0.06, y + 0.9, str(goal), fontsize=11, fontweight="bold", color="white",
-                va="top")
+        ax.add_patch(
+            Rectangle((x, y + 0.3), 0.92, 0.68, facecolor=SDG_COLOURS[goal - 1], edgecolor="none")
+        )
+        ax.text(
+            x + 0.06, y + 0.9, str(goal), fontsize=11, fontweight="bold", color="white", va="top"
+        )
         ax.text(x + 0.06, y + 0.55, name, fontsize=5.2, color="white", va="top", wrap=True)
-        ax.add_patch(Rectangle((x, y + 0.04), 0.92, 0.24, facecolor=BAND_COLOURS[band],
-                               edgecolor=GRID, linewidth=0.4))
-        ax.text(x + 0.46, y + 0.16, f"{BAND_SYMBOLS[band]} {band_text}", fontsize=5.2,
-                ha="center", va="center", color=BAND_TEXT[band])
+        ax.add_patch(
+            Rectangle(
+                (x, y + 0.04),
+                0.92,
+                0.24,
+                facecolor=BAND_COLOURS[band],
+                edgecolor=GRID,
+                linewidth=0.4,
+            )
+        )
+        ax.text(
+            x + 0.46,
+            y + 0.16,
+            f"{BAND_SYMBOLS[band]} {band_text}",
+            fontsize=5.2,
+            ha="center",
+            va="center",
+            color=BAND_TEXT[band],
+        )
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
@@ -240,29 +370,52 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
     rings: list[list[tuple[str, str, float]]] = [[], [], []]
     for dim in catalogue.dimensions:
         kpis = [k for k in catalogue.kpis if k.dimension == dim.id]
-        rings[0].append((fmt.group_name("dimension", dim), roll["dimension"][dim.id].band,
-                         len(kpis)))
+        rings[0].append(
+            (fmt.group_name("dimension", dim), roll["dimension"][dim.id].band, len(kpis))
+        )
         for cat in (c for c in catalogue.categories if c.id.startswith(dim.id + "-")):
             cat_kpis = [k for k in kpis if k.category == cat.id]
             if not cat_kpis:
                 continue
-            rings[1].append((fmt.group_name("category", cat), roll["category"][cat.id].band,
-                             len(cat_kpis)))
+            rings[1].append(
+                (fmt.group_name("category", cat), roll["category"][cat.id].band, len(cat_kpis))
+            )
             for kpi in cat_kpis:
                 items = score.for_kpi(kpi.id)
                 rings[2].extend(("", i.band, 1 / len(items)) for i in items)
     charts["wheel"] = draw_wheel(
-        "wheel", rings, name, fmt.gettext("The U4SSC benchmarking wheel"),
-        fmt.gettext("Dimensions (inner ring), categories (middle ring) and KPIs (outer ring), each "
-          "coloured by its band; the tables of this chapter give the same data."), legend)
-    groups = [(fmt.group_name("dimension", d),
-               {b: sum(1 for i in score.items if catalogue.by_id[i.kpi].dimension == d.id
-                       and i.band == b) for b in BAND_IDS}) for d in catalogue.dimensions]
+        "wheel",
+        rings,
+        name,
+        fmt.gettext("The U4SSC benchmarking wheel"),
+        fmt.gettext(
+            "Dimensions (inner ring), categories (middle ring) and KPIs (outer ring), each "
+            "coloured by its band; the tables of this chapter give the same data."
+        ),
+        legend,
+    )
+    groups = [
+        (
+            fmt.group_name("dimension", d),
+            {
+                b: sum(
+                    1
+                    for i in score.items
+                    if catalogue.by_id[i.kpi].dimension == d.id and i.band == b
+                )
+                for b in BAND_IDS
+            },
+        )
+        for d in catalogue.dimensions
+    ]
     charts["bands"] = draw_band_counts(
-        "bands", groups, {b: vocab.band_short(fmt, b) for b in BAND_IDS},
+        "bands",
+        groups,
+        {b: vocab.band_short(fmt, b) for b in BAND_IDS},
         fmt.gettext("KPI results by band and dimension"),
         fmt.gettext("Number of KPIs and data points in each band, per dimension."),
-        fmt.gettext("Number of KPIs and data points"))
+        fmt.gettext("Number of KPIs and data points"),
+    )
     for dim in catalogue.dimensions:
         rows = []
         for item in score.items:
@@ -274,24 +427,50 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
                 label += f" – {fmt.data_point_name(kpi, item.data_point)}"
             if len(label) > 58:
                 label = label[:56].rstrip() + "…"
-            text = (fmt.percent(item.achievement, 0, fraction=True)
-                    if item.achievement is not None else vocab.band_short(fmt, item.band))
-            rows.append((label, float(item.achievement) if item.achievement is not None
-                         else None, item.band, text))
+            text = (
+                fmt.percent(item.achievement, 0, fraction=True)
+                if item.achievement is not None
+                else vocab.band_short(fmt, item.band)
+            )
+            rows.append(
+                (
+                    label,
+                    float(item.achievement) if item.achievement is not None else None,
+                    item.band,
+                    text,
+                )
+            )
         dim_name = fmt.group_name("dimension", dim)
         charts[f"bars-{dim.id}"] = draw_bars(
-            f"bars-{dim.id}", rows,
+            f"bars-{dim.id}",
+            rows,
             fmt.gettext("Target achievement of the %(dimension)s KPIs") % {"dimension": dim_name},
-            fmt.gettext("Achievement of each KPI or data point against its target, capped at 100 per "
-              "cent, with its band; KPIs without a target or value are listed with no bar."),
-            fmt.gettext("Target achievement, capped at 100 per cent"), fmt.gettext("target"),
-            lambda v: fmt.percent(v))
-    tiles = [(n, vocab.sdg_name(fmt, n), roll["sdg"][str(n)].band,
-              fmt.percent(roll["sdg"][str(n)].share, 0, fraction=True)
-              if roll["sdg"][str(n)].share is not None else vocab.band_short(fmt, "no_data"))
-             for n in range(1, 18)]
+            fmt.gettext(
+                "Achievement of each KPI or data point against its target, capped at 100 per "
+                "cent, with its band; KPIs without a target or value are listed with no bar."
+            ),
+            fmt.gettext("Target achievement, capped at 100 per cent"),
+            fmt.gettext("target"),
+            lambda v: fmt.percent(v),
+        )
+    tiles = [
+        (
+            n,
+            vocab.sdg_name(fmt, n),
+            roll["sdg"][str(n)].band,
+            fmt.percent(roll["sdg"][str(n)].share, 0, fraction=True)
+            if roll["sdg"][str(n)].share is not None
+            else vocab.band_short(fmt, "no_data"),
+        )
+        for n in range(1, 18)
+    ]
     charts["sdg"] = draw_sdg_tiles(
-        "sdg", tiles, fmt.gettext("Results by Sustainable Development Goal"),
-        fmt.gettext("The 17 SDGs in their official colours, each with the band of the KPIs linked to it "
-          "and its share of points."))
+        "sdg",
+        tiles,
+        fmt.gettext("Results by Sustainable Development Goal"),
+        fmt.gettext(
+            "The 17 SDGs in their official colours, each with the band of the KPIs linked to it "
+            "and its share of points."
+        ),
+    )
     return charts

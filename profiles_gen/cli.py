@@ -32,7 +32,8 @@ def _csv_list(allowed: tuple[str, ...] | None = None):
         bad = [t for t in items if allowed and t not in allowed]
         if bad:
             raise argparse.ArgumentTypeError(
-                f"unknown value(s) {', '.join(bad)} (choose from {', '.join(allowed)})")
+                f"unknown value(s) {', '.join(bad)} (choose from {', '.join(allowed)})"
+            )
         return items
 
     return parse
@@ -43,19 +44,29 @@ def make_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="profiles-gen",
-        description="Build UNECE Smart Sustainable Cities Profiles from city data.")
+        description="Build UNECE Smart Sustainable Cities Profiles from city data.",
+    )
     parser.add_argument("--version", action="version", version=f"profiles-gen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = sub.add_parser("build", help="build a city's PDF and HTML editions")
     build.add_argument("city", metavar="CITY", help="a slug under cities/ or a city folder")
-    build.add_argument("--lang", type=_csv_list(), help="languages, e.g. en,ru (default: the "
-                       "city's languages)")
-    build.add_argument("--format", type=_csv_list(("pdf", "html")), default=["pdf", "html"],
-                       help="pdf,html (default: both)")
+    build.add_argument(
+        "--lang", type=_csv_list(), help="languages, e.g. en,ru (default: the city's languages)"
+    )
+    build.add_argument(
+        "--format",
+        type=_csv_list(("pdf", "html")),
+        default=["pdf", "html"],
+        help="pdf,html (default: both)",
+    )
     build.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
-    build.add_argument("--pdf-variant", choices=PDF_VARIANTS, default="pdf/ua-1",
-                       help="pdf/ua-1 (tagged, accessible; default) or pdf/a-3b (archival)")
+    build.add_argument(
+        "--pdf-variant",
+        choices=PDF_VARIANTS,
+        default="pdf/ua-1",
+        help="pdf/ua-1 (tagged, accessible; default) or pdf/a-3b (archival)",
+    )
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
@@ -69,11 +80,22 @@ def make_parser() -> argparse.ArgumentParser:
 
     cat = sub.add_parser("catalogue", help="print the U4SSC KPI catalogue")
     cat.add_argument("--json", action="store_true", help="print JSON (the default output)")
-    cat.add_argument("--lang", type=_csv_list(), help="languages of names and units "
-                     "(default: every language with a catalogue)")
+    cat.add_argument(
+        "--lang",
+        type=_csv_list(),
+        help="languages of names and units (default: every language with a catalogue)",
+    )
 
     sub.add_parser("list", help="list the cities under cities/")
-    sub.add_parser("schema", help="print the JSON Schema of the city files")
+    schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
+    schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
+
+    locales = sub.add_parser("locales", help="translators' tools")
+    locales_sub = locales.add_subparsers(dest="locales_command", required=True)
+    check = locales_sub.add_parser(
+        "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
+    )
+    check.add_argument("--lang", type=_csv_list(), help="only these languages")
     return parser
 
 
@@ -88,8 +110,9 @@ def cmd_build(args) -> int:
 
     out = args.out or project_root() / "build"
     started = time.perf_counter()
-    result = build_profile(_city_dir(args.city), out, args.lang, tuple(args.format),
-                           args.pdf_variant, args.strict)
+    result = build_profile(
+        _city_dir(args.city), out, args.lang, tuple(args.format), args.pdf_variant, args.strict
+    )
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet:
@@ -112,8 +135,7 @@ def cmd_validate(args) -> int:
     city, catalogue, log = prepare_city(_city_dir(args.city), args.strict)
     for issue in log.warnings:
         print(issue.format(Path.cwd()), file=sys.stderr)
-    print(f"{city.slug}: valid ({len(city.records)} KPI records, "
-          f"{len(log.warnings)} warning(s))")
+    print(f"{city.slug}: valid ({len(city.records)} KPI records, {len(log.warnings)} warning(s))")
     return EXIT_OK
 
 
@@ -135,20 +157,34 @@ def catalogue_json(langs: list[str]) -> list[dict]:
     fmts = {lang: Formatter(lang) for lang in langs}
     out = []
     for k in catalogue.kpis:
-        out.append({
-            "id": k.id, "code": k.code, "dimension": k.dimension, "subdimension": k.subdimension,
-            "category": k.category, "type": k.type, "direction": k.direction,
-            "name": {lang: f.kpi_name(k) for lang, f in fmts.items()},
-            "unit": {lang: f.kpi_unit(k) for lang, f in fmts.items()},
-            "sdg_targets": list(k.sdg_targets),
-            "data_points": [{"id": d.id, "name": {lang: f.data_point_name(k, d.id)
-                                                  for lang, f in fmts.items()},
-                             "direction": d.direction,
-                             "target": d.target, "target_source": d.target_source}
-                            for d in k.data_points],
-            "target": k.target, "target_source": k.target_source,
-            "confidence": k.confidence, "direction_note": k.direction_note,
-        })
+        out.append(
+            {
+                "id": k.id,
+                "code": k.code,
+                "dimension": k.dimension,
+                "subdimension": k.subdimension,
+                "category": k.category,
+                "type": k.type,
+                "direction": k.direction,
+                "name": {lang: f.kpi_name(k) for lang, f in fmts.items()},
+                "unit": {lang: f.kpi_unit(k) for lang, f in fmts.items()},
+                "sdg_targets": list(k.sdg_targets),
+                "data_points": [
+                    {
+                        "id": d.id,
+                        "name": {lang: f.data_point_name(k, d.id) for lang, f in fmts.items()},
+                        "direction": d.direction,
+                        "target": d.target,
+                        "target_source": d.target_source,
+                    }
+                    for d in k.data_points
+                ],
+                "target": k.target,
+                "target_source": k.target_source,
+                "confidence": k.confidence,
+                "direction_note": k.direction_note,
+            }
+        )
     return out
 
 
@@ -173,14 +209,59 @@ def cmd_list(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from profiles_gen.publish import atomic_write
     from profiles_gen.schema import all_schemas
 
-    print(json.dumps(all_schemas(), indent=2, ensure_ascii=False))
+    schemas = all_schemas()
+    if args.out is None:
+        print(json.dumps(schemas, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for name, schema in schemas.items():
+        path = args.out / name.replace(".yaml", ".schema.json")
+        atomic_write(path, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+        print(f"wrote {_rel(path)}")
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "validate": cmd_validate, "score": cmd_score,
-            "catalogue": cmd_catalogue, "list": cmd_list, "schema": cmd_schema}
+def city_languages() -> set[str]:
+    """Every language some city under cities/ is issued in."""
+    import yaml
+
+    langs: set[str] = set()
+    for path in sorted((project_root() / "cities").glob("*/city.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        langs |= set(data.get("languages") or [])
+    return langs
+
+
+def cmd_locales(args) -> int:
+    from profiles_gen.i18n import available_languages
+    from profiles_gen.locales import coverage, report
+
+    langs = args.lang or [lang for lang in available_languages() if lang != "en"]
+    required = city_languages() - {"en"}
+    failed = False
+    for lang in langs:
+        if lang not in available_languages():
+            raise ProfileError(f"no catalogue for language {lang!r} in locales/")
+        cov = coverage(lang)
+        for line in report(cov):
+            print(line)
+        if not cov.complete and lang in required:
+            print(f"error: {lang} is incomplete and a city is issued in it", file=sys.stderr)
+            failed = True
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "validate": cmd_validate,
+    "score": cmd_score,
+    "catalogue": cmd_catalogue,
+    "list": cmd_list,
+    "schema": cmd_schema,
+    "locales": cmd_locales,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,11 +276,12 @@ def main(argv: list[str] | None = None) -> int:
         root = Path.cwd()
         errors = exc.errors
         for issue in exc.issues:
-            print(issue.format(root) if issue.path else f"error: {issue.message}",
-                  file=sys.stderr)
+            print(issue.format(root) if issue.path else f"error: {issue.message}", file=sys.stderr)
         if len(exc.issues) > 1 or errors:
-            print(f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
-                  file=sys.stderr)
+            print(
+                f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
+                file=sys.stderr,
+            )
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -121,8 +121,11 @@ class Formatter:
         return self.pgettext(kpi_context("dp", kpi.id), dp.name) if dp else dp_id
 
     def group_name(self, level: str, group) -> str:
-        ctx = {"dimension": CTX_DIMENSION, "subdimension": CTX_SUBDIMENSION,
-               "category": CTX_CATEGORY}[level]
+        ctx = {
+            "dimension": CTX_DIMENSION,
+            "subdimension": CTX_SUBDIMENSION,
+            "category": CTX_CATEGORY,
+        }[level]
         return self.pgettext(ctx, group.name)
 
     # --- numbers ------------------------------------------------------------------
@@ -138,8 +141,12 @@ class Formatter:
             places = max(0, -number.normalize().as_tuple().exponent)
             fmt = "#,##0" + ("." + "#" * min(places, 6) if places else "")
         grouping = abs(number) >= 10 ** (MIN_GROUPING.get(self.lang.split("-")[0], 4) - 1)
-        text = format_decimal(number, format=fmt if grouping else fmt.replace("#,##", ""),
-                              locale=self.locale, group_separator=grouping)
+        text = format_decimal(
+            number,
+            format=fmt if grouping else fmt.replace("#,##", ""),
+            locale=self.locale,
+            group_separator=grouping,
+        )
         return text.replace(" ", NBSP).replace("\u202f", NBSP)
 
     def percent(self, value, digits: int = 0, fraction: bool = False) -> str:

@@ -74,8 +74,9 @@ class _Loader(yaml.SafeLoader):
             if key in data:
                 line, col = _pos(key_node)
                 first = data.key_locs[key][0]
-                self.log.error(self.path, line, col, str(key),
-                               f"duplicate key (first defined on line {first})")
+                self.log.error(
+                    self.path, line, col, str(key), f"duplicate key (first defined on line {first})"
+                )
                 continue
             data[key] = self.construct_object(value_node, deep=True)
             data.locs[key] = _pos(value_node)
@@ -174,8 +175,9 @@ def load_chapter(path: Path, lang: str, log: IssueLog) -> RawChapter:
         return RawChapter(path, lang, None, "", 1)
     match = FRONT_MATTER_RE.match(text)
     if not match:
-        log.error(path, 1, 1, "front matter",
-                  "a chapter must start with front matter between '---' lines")
+        log.error(
+            path, 1, 1, "front matter", "a chapter must start with front matter between '---' lines"
+        )
         return RawChapter(path, lang, None, text, 1)
     meta = parse_yaml(match.group(1) or "", str(path), log, line_offset=1)
     body_line = text[: match.end()].count("\n") + 1
@@ -185,7 +187,7 @@ def load_chapter(path: Path, lang: str, log: IssueLog) -> RawChapter:
     if meta is None and not match.group(1):
         meta = LocDict()
         meta.loc = (1, 1)
-    return RawChapter(path, lang, meta, text[match.end():], body_line)
+    return RawChapter(path, lang, meta, text[match.end() :], body_line)
 
 
 def resolve_city_dir(city: str, cities_dir: Path) -> Path:
@@ -198,12 +200,18 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
     if os_sep_in(city) or not SLUG_RE.match(city):
         raise ProfileError(
             f"{city!r}: not a city name (use lower-case letters, digits, '-' or '_', "
-            "or the path of a folder holding city.yaml)")
+            "or the path of a folder holding city.yaml)"
+        )
     path = cities_dir / city
     if not path.is_dir():
-        known = ", ".join(sorted(p.name for p in cities_dir.iterdir()
-                                 if (p / "city.yaml").is_file())) if cities_dir.is_dir() else ""
-        raise ProfileError(f"{path}: no such city folder" + (f" (cities: {known})" if known else ""))
+        known = (
+            ", ".join(sorted(p.name for p in cities_dir.iterdir() if (p / "city.yaml").is_file()))
+            if cities_dir.is_dir()
+            else ""
+        )
+        raise ProfileError(
+            f"{path}: no such city folder" + (f" (cities: {known})" if known else "")
+        )
     return path.resolve()
 
 
@@ -223,6 +231,12 @@ def load_city(city_dir: Path, log: IssueLog) -> RawCity:
             narrative[lang_dir.name] = [
                 load_chapter(p, lang_dir.name, log) for p in sorted(lang_dir.glob("*.md"))
             ]
-    photo = next((p for p in sorted(city_dir.glob("cover.*"))
-                  if p.suffix.lower() in (".jpg", ".jpeg", ".png")), None)
+    photo = next(
+        (
+            p
+            for p in sorted(city_dir.glob("cover.*"))
+            if p.suffix.lower() in (".jpg", ".jpeg", ".png")
+        ),
+        None,
+    )
     return RawCity(city_dir.name, city_dir, city_doc, kpis_doc, recs, narrative, photo)

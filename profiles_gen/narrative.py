@@ -35,11 +35,39 @@ COUNTS = ("reported", "not_reported", "scored", "total", "no_target")
 ROLLUP_LEVELS = ("dimension", "subdimension", "category", "sdg", "city")
 
 ALLOWED_TAGS = {
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code",
-    "sup", "sub", "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "span", "abbr",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "sup",
+    "sub",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "abbr",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"},
-                      "td": set(), "span": {"lang"}, "p": {"lang"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"scope"},
+    "td": set(),
+    "span": {"lang"},
+    "p": {"lang"},
+}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
@@ -101,6 +129,7 @@ def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
 
 def expand_shortcodes(text: str, resolve) -> str:
     """Replace each shortcode by ``resolve(name, args)`` (plain text, escaped later)."""
+
     def repl(match: re.Match) -> str:
         return _escape_md(resolve(match.group(1), match.group(2).split()))
 
@@ -112,14 +141,20 @@ def _escape_md(text: str) -> str:
 
 
 def sanitise(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
 
 
 def render_markdown(text: str, resolve, demote: int = 0) -> str:
     """Markdown with shortcodes expanded, sanitised; headings moved down ``demote`` levels."""
     html = _md.render(expand_shortcodes(text, resolve))
     if demote:
-        html = re.sub(r"<(/?)h([1-6])>",
-                      lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}>", html)
+        html = re.sub(
+            r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}>", html
+        )
     return sanitise(html)

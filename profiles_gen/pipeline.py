@@ -14,7 +14,11 @@ from profiles_gen.i18n import Formatter, available_languages, translations
 from profiles_gen.load import load_city
 from profiles_gen.model import Catalogue, City, Score
 from profiles_gen.publish import (
-    FONT_DIR, stylesheet, write_data, write_html, write_pdf,
+    FONT_DIR,
+    stylesheet,
+    write_data,
+    write_html,
+    write_pdf,
 )
 from profiles_gen.render import TEMPLATES_DIR, build_view, make_environment, render_profile
 from profiles_gen.score import score_city
@@ -35,12 +39,13 @@ def today() -> dt.date:
     """The date validation measures "the future" against (``SOURCE_DATE_EPOCH`` wins)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
-def prepare_city(city_dir: Path, strict: bool = False,
-                 catalogue: Catalogue | None = None) -> tuple[City, Catalogue, IssueLog]:
+def prepare_city(
+    city_dir: Path, strict: bool = False, catalogue: Catalogue | None = None
+) -> tuple[City, Catalogue, IssueLog]:
     """Load and validate; raise ``ProfileError`` with every problem at once."""
     catalogue = catalogue or load_catalogue()
     log = IssueLog()
@@ -50,17 +55,24 @@ def prepare_city(city_dir: Path, strict: bool = False,
     return city, catalogue, log
 
 
-def build_profile(city_dir: Path, out_root: Path, langs: list[str] | None = None,
-                  formats: tuple[str, ...] = FORMATS, variant: str = "pdf/ua-1",
-                  strict: bool = False) -> BuildResult:
+def build_profile(
+    city_dir: Path,
+    out_root: Path,
+    langs: list[str] | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    variant: str = "pdf/ua-1",
+    strict: bool = False,
+) -> BuildResult:
     city, catalogue, log = prepare_city(city_dir, strict)
     score = score_city(city, catalogue)
     result = BuildResult(city, score, warnings=[i.format() for i in log.warnings])
     langs = langs or list(city.languages)
     unknown = [lang for lang in langs if lang not in available_languages()]
     if unknown:
-        raise ProfileError(f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
-                           f"(available: {', '.join(available_languages())})")
+        raise ProfileError(
+            f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
+            f"(available: {', '.join(available_languages())})"
+        )
     out_dir = out_root / city.slug
     out_dir.mkdir(parents=True, exist_ok=True)
     result.outputs += write_data(city.slug, out_dir, score, catalogue)
@@ -74,8 +86,16 @@ def build_profile(city_dir: Path, out_root: Path, langs: list[str] | None = None
     return result
 
 
-def build_edition(city: City, catalogue: Catalogue, score: Score, lang: str, out_dir: Path,
-                  formats: tuple[str, ...], variant: str, result: BuildResult) -> None:
+def build_edition(
+    city: City,
+    catalogue: Catalogue,
+    score: Score,
+    lang: str,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    variant: str,
+    result: BuildResult,
+) -> None:
     fmt = Formatter(lang, translations(lang))
     charts = draw_charts(city, catalogue, score, fmt)
     view = build_view(city, catalogue, score, fmt, charts)
@@ -83,18 +103,30 @@ def build_edition(city: City, catalogue: Catalogue, score: Score, lang: str, out
     if "html" in formats:
         edition = out_dir / lang
         photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
-        html = render_profile(env, view, "screen", {
-            "stylesheets": ["assets/profile.css"], "inline_css": "", "photo": photo})
+        html = render_profile(
+            env,
+            view,
+            "screen",
+            {"stylesheets": ["assets/profile.css"], "inline_css": "", "photo": photo},
+        )
         css = stylesheet("screen", lambda name: f"fonts/{name}")
         write_html(edition, html, css, charts, city.photo)
         result.outputs.append(edition / "index.html")
     if "pdf" in formats:
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
-        html = render_profile(env, view, "print", {
-            "stylesheets": [], "inline_css": css,
-            "photo": city.photo.as_uri() if city.photo else None})
+        html = render_profile(
+            env,
+            view,
+            "print",
+            {
+                "stylesheets": [],
+                "inline_css": css,
+                "photo": city.photo.as_uri() if city.photo else None,
+            },
+        )
         pdf = out_dir / f"{city.slug}-{lang}.pdf"
-        messages = write_pdf(html, pdf, city.dir, [city.dir, TEMPLATES_DIR, FONT_DIR], variant,
-                             lang)
+        messages = write_pdf(
+            html, pdf, city.dir, [city.dir, TEMPLATES_DIR, FONT_DIR], variant, lang
+        )
         result.warnings += [f"warning: {pdf.name}: {m}" for m in messages]
         result.outputs.append(pdf)

@@ -87,15 +87,20 @@ def fonts_css(url_for) -> str:
 
 
 def bands_css() -> str:
-    rules = [f".band-{b} {{ background: {c}; color: {BAND_TEXT[b]}; }}"
-             for b, c in BAND_COLOURS.items()]
+    rules = [
+        f".band-{b} {{ background: {c}; color: {BAND_TEXT[b]}; }}" for b, c in BAND_COLOURS.items()
+    ]
     return "\n".join(rules)
 
 
 def stylesheet(media: str, url_for) -> str:
     """The complete CSS of one medium: fonts, band colours, common and medium rules."""
-    parts = [fonts_css(url_for), bands_css(), (CSS_DIR / "common.css").read_text("utf-8"),
-             (CSS_DIR / f"{media}.css").read_text("utf-8")]
+    parts = [
+        fonts_css(url_for),
+        bands_css(),
+        (CSS_DIR / "common.css").read_text("utf-8"),
+        (CSS_DIR / f"{media}.css").read_text("utf-8"),
+    ]
     return "\n".join(parts)
 
 
@@ -144,8 +149,9 @@ def page_labels_finisher(front_anchor: str, body_anchor: str, back_anchor: str):
 
     def finish(document, pdf) -> None:
         def page_of(anchor: str) -> int | None:
-            return next((n for n, page in enumerate(document.pages) if anchor in page.anchors),
-                        None)
+            return next(
+                (n for n, page in enumerate(document.pages) if anchor in page.anchors), None
+            )
 
         front, body, back = page_of(front_anchor), page_of(body_anchor), page_of(back_anchor)
         nums: list = [0, pydyf.Dictionary({"P": pydyf.String("Cover")})]
@@ -160,8 +166,9 @@ def page_labels_finisher(front_anchor: str, body_anchor: str, back_anchor: str):
     return finish
 
 
-def write_pdf(html: str, out: Path, base_url: Path, roots: list[Path], variant: str,
-              lang: str) -> list[str]:
+def write_pdf(
+    html: str, out: Path, base_url: Path, roots: list[Path], variant: str, lang: str
+) -> list[str]:
     """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings."""
     from weasyprint import HTML
 
@@ -172,10 +179,13 @@ def write_pdf(html: str, out: Path, base_url: Path, roots: list[Path], variant: 
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = HTML(string=html, base_url=str(base_url) + os.sep,
-                        url_fetcher=fetcher).render(pdf_variant=variant)
+        document = HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
+            pdf_variant=variant
+        )
         data = document.write_pdf(
-            pdf_variant=variant, pdf_identifier=True, custom_metadata=True,
+            pdf_variant=variant,
+            pdf_identifier=True,
+            custom_metadata=True,
             finisher=page_labels_finisher("title-page", "ch-introduction", "back-cover"),
         )
     finally:
@@ -194,17 +204,37 @@ def score_json(score, catalogue) -> dict:
     """The scored KPIs and roll-ups as the ``score --json`` contract defines them."""
     items = []
     for i in score.items:
-        items.append({
-            "kpi": i.kpi, "code": catalogue.by_id[i.kpi].code, "data_point": i.data_point,
-            "value": i.value, "year": i.year, "source": i.source, "target": i.target,
-            "target_source": i.target_source, "achievement": i.achievement,
-            "achievement_raw": i.achievement_raw, "band": i.band, "points": i.points,
-            "illustrative": i.illustrative, "reason": i.reason,
-        })
+        items.append(
+            {
+                "kpi": i.kpi,
+                "code": catalogue.by_id[i.kpi].code,
+                "data_point": i.data_point,
+                "value": i.value,
+                "year": i.year,
+                "source": i.source,
+                "target": i.target,
+                "target_source": i.target_source,
+                "achievement": i.achievement,
+                "achievement_raw": i.achievement_raw,
+                "band": i.band,
+                "points": i.points,
+                "illustrative": i.illustrative,
+                "reason": i.reason,
+            }
+        )
     rollups = {
-        level: {key: {"points": r.points, "max_points": r.max_points, "share": r.share,
-                      "band": r.band, "scored": r.scored, "no_target": r.no_target,
-                      "no_data": r.no_data} for key, r in entries.items()}
+        level: {
+            key: {
+                "points": r.points,
+                "max_points": r.max_points,
+                "share": r.share,
+                "band": r.band,
+                "scored": r.scored,
+                "no_target": r.no_target,
+                "no_data": r.no_data,
+            }
+            for key, r in entries.items()
+        }
         for level, entries in score.rollups.items()
     }
     return {"items": items, "rollups": rollups}
@@ -214,9 +244,22 @@ def dumps_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
-CSV_FIELDS = ("kpi", "code", "data_point", "value", "year", "source", "target",
-              "target_source", "achievement", "achievement_raw", "band", "points",
-              "illustrative", "reason")
+CSV_FIELDS = (
+    "kpi",
+    "code",
+    "data_point",
+    "value",
+    "year",
+    "source",
+    "target",
+    "target_source",
+    "achievement",
+    "achievement_raw",
+    "band",
+    "points",
+    "illustrative",
+    "reason",
+)
 
 
 def score_csv(score, catalogue) -> str:
@@ -254,7 +297,8 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, photo: Path
         (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
         for chart in charts.values():
             (stage / "charts" / f"{chart.id}.svg").write_text(
-                '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8")
+                '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8"
+            )
         if photo is not None:
             shutil.copyfile(photo, stage / "assets" / f"cover{photo.suffix.lower()}")
         (stage / "index.html").write_text(html, encoding="utf-8")

@@ -37,9 +37,15 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
         loaders.append(FileSystemLoader(str(city_dir / "templates")))
     builtin = FileSystemLoader(str(TEMPLATES_DIR))
     loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
-    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
-                      autoescape=True, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
     env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
@@ -86,18 +92,27 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
     kpi = catalogue.by_id[item.kpi]
     target = item.target
     return Row(
-        item=item, code=kpi.code, name=fmt.kpi_name(kpi),
-        data_point=fmt.data_point_name(kpi, item.data_point), unit=fmt.kpi_unit(kpi),
+        item=item,
+        code=kpi.code,
+        name=fmt.kpi_name(kpi),
+        data_point=fmt.data_point_name(kpi, item.data_point),
+        unit=fmt.kpi_unit(kpi),
         kpi_type=vocab.kpi_type(fmt, kpi.type),
         value=format_value(fmt, kpi, item.value),
         target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target)),
         target_source=item.target_source or "",
-        achievement=(fmt.percent(item.achievement, 0, fraction=True)
-                     if item.achievement is not None else ""),
-        achievement_raw=(fmt.percent(item.achievement_raw, 1, fraction=True)
-                         if item.achievement_raw is not None else ""),
-        band=item.band, band_label=vocab.band_short(fmt, item.band),
-        symbol=BAND_SYMBOLS[item.band], sdgs=", ".join(kpi.sdg_targets),
+        achievement=(
+            fmt.percent(item.achievement, 0, fraction=True) if item.achievement is not None else ""
+        ),
+        achievement_raw=(
+            fmt.percent(item.achievement_raw, 1, fraction=True)
+            if item.achievement_raw is not None
+            else ""
+        ),
+        band=item.band,
+        band_label=vocab.band_short(fmt, item.band),
+        symbol=BAND_SYMBOLS[item.band],
+        sdgs=", ".join(kpi.sdg_targets),
         illustrative=item.illustrative,
     )
 
@@ -121,8 +136,11 @@ class ShortcodeResolver:
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
-            return f"{vocab.band_short(fmt, r.band)} ({share})" if share else \
-                vocab.band_short(fmt, r.band)
+            return (
+                f"{vocab.band_short(fmt, r.band)} ({share})"
+                if share
+                else vocab.band_short(fmt, r.band)
+            )
         kpi_id, _ = resolve_kpi_id(self.catalogue, args[0])
         kpi = self.catalogue.by_id[kpi_id]
         dp = args[1] if len(args) > 1 else None
@@ -142,12 +160,16 @@ class ShortcodeResolver:
 
     def _count(self, what: str) -> int:
         records = self.city.records
-        reported = sum(1 for k in self.catalogue.kpis
-                       if k.id in records and not records[k.id].not_reported)
-        return {"reported": reported, "total": len(self.catalogue.kpis),
-                "not_reported": len(self.catalogue.kpis) - reported,
-                "scored": sum(1 for i in self.score.items if i.points is not None),
-                "no_target": sum(1 for i in self.score.items if i.band == "no_target")}[what]
+        reported = sum(
+            1 for k in self.catalogue.kpis if k.id in records and not records[k.id].not_reported
+        )
+        return {
+            "reported": reported,
+            "total": len(self.catalogue.kpis),
+            "not_reported": len(self.catalogue.kpis) - reported,
+            "scored": sum(1 for i in self.score.items if i.points is not None),
+            "no_target": sum(1 for i in self.score.items if i.band == "no_target"),
+        }[what]
 
 
 def _captions(fmt: Formatter, catalogue: Catalogue, charts: dict[str, Chart], name: str):
@@ -155,22 +177,39 @@ def _captions(fmt: Formatter, catalogue: Catalogue, charts: dict[str, Chart], na
     figures = [("wheel", charts["wheel"].title), ("bands", charts["bands"].title)]
     figures += [(f"bars-{d.id}", charts[f"bars-{d.id}"].title) for d in catalogue.dimensions]
     figures.append(("sdg", charts["sdg"].title))
-    tables = [("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
-              ("summary", fmt.gettext("Results by dimension and sub-dimension"))]
-    tables += [(f"kpis-{d.id}", fmt.gettext("%(dimension)s dimension – KPI evaluation results")
-                % {"dimension": fmt.group_name("dimension", d)}) for d in catalogue.dimensions]
-    tables += [("sdgs", fmt.gettext("Results by Sustainable Development Goal")),
-               ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
-               ("annex-missing", fmt.gettext("KPIs not reported")),
-               ("annex-no-target", fmt.gettext("KPIs without a target"))]
-    return ({fid: {"n": n, "id": f"fig-{fid}", "title": title}
-             for n, (fid, title) in enumerate(figures, start=1)},
-            {tid: {"n": n, "id": f"tab-{tid}", "title": title}
-             for n, (tid, title) in enumerate(tables, start=1)})
+    tables = [
+        ("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
+        ("summary", fmt.gettext("Results by dimension and sub-dimension")),
+    ]
+    tables += [
+        (
+            f"kpis-{d.id}",
+            fmt.gettext("%(dimension)s dimension – KPI evaluation results")
+            % {"dimension": fmt.group_name("dimension", d)},
+        )
+        for d in catalogue.dimensions
+    ]
+    tables += [
+        ("sdgs", fmt.gettext("Results by Sustainable Development Goal")),
+        ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
+        ("annex-missing", fmt.gettext("KPIs not reported")),
+        ("annex-no-target", fmt.gettext("KPIs without a target")),
+    ]
+    return (
+        {
+            fid: {"n": n, "id": f"fig-{fid}", "title": title}
+            for n, (fid, title) in enumerate(figures, start=1)
+        },
+        {
+            tid: {"n": n, "id": f"tab-{tid}", "title": title}
+            for n, (tid, title) in enumerate(tables, start=1)
+        },
+    )
 
 
-def build_view(city: City, catalogue: Catalogue, score: Score, fmt: Formatter,
-               charts: dict[str, Chart]) -> dict:
+def build_view(
+    city: City, catalogue: Catalogue, score: Score, fmt: Formatter, charts: dict[str, Chart]
+) -> dict:
     """Everything the templates show, already in the page's language."""
     lang = fmt.lang
     resolve = ShortcodeResolver(city, catalogue, score, fmt)
@@ -180,9 +219,11 @@ def build_view(city: City, catalogue: Catalogue, score: Score, fmt: Formatter,
         return Markup(narrative.render_markdown(text, resolve, demote))
 
     def part(name: str, dim: str | None = None) -> list[dict]:
-        return [{"slug": c.slug, "title": c.title, "html": md(c.body)}
-                for c in sorted(chapters, key=lambda c: (c.order, c.slug))
-                if c.part == name and (dim is None or c.dimension == dim)]
+        return [
+            {"slug": c.slug, "title": c.title, "html": md(c.body)}
+            for c in sorted(chapters, key=lambda c: (c.order, c.slug))
+            if c.part == name and (dim is None or c.dimension == dim)
+        ]
 
     rows = [make_row(fmt, catalogue, i) for i in score.items]
     dims = []
@@ -194,61 +235,119 @@ def build_view(city: City, catalogue: Catalogue, score: Score, fmt: Formatter,
             for cat in (c for c in catalogue.categories if c.parent == sub.id):
                 cat_rows = [r for r in dim_rows if catalogue.by_id[r.item.kpi].category == cat.id]
                 if cat_rows:
-                    cats.append({"id": cat.id, "name": fmt.group_name("category", cat),
-                                 "rollup": score.rollups["category"][cat.id], "rows": cat_rows})
-            subs.append({"id": sub.id, "name": fmt.group_name("subdimension", sub),
-                         "rollup": score.rollups["subdimension"][sub.id], "categories": cats})
+                    cats.append(
+                        {
+                            "id": cat.id,
+                            "name": fmt.group_name("category", cat),
+                            "rollup": score.rollups["category"][cat.id],
+                            "rows": cat_rows,
+                        }
+                    )
+            subs.append(
+                {
+                    "id": sub.id,
+                    "name": fmt.group_name("subdimension", sub),
+                    "rollup": score.rollups["subdimension"][sub.id],
+                    "categories": cats,
+                }
+            )
         scored = [r for r in dim_rows if r.item.achievement is not None]
         gaps = sorted(scored, key=lambda r: (r.item.achievement, r.code))[:GAP_COUNT]
         gaps = [r for r in gaps if r.item.achievement < 1]
         missing = [r for r in dim_rows if r.band == "no_data"]
-        dims.append({"id": dim.id, "name": fmt.group_name("dimension", dim),
-                     "rollup": score.rollups["dimension"][dim.id], "subdimensions": subs,
-                     "chapters": part("dimension", dim.id), "gaps": gaps, "missing": missing,
-                     "chart": charts[f"bars-{dim.id}"]})
-    sdgs = [{"goal": n, "name": vocab.sdg_name(fmt, n), "rollup": score.rollups["sdg"][str(n)]}
-            for n in range(1, 18)]
+        dims.append(
+            {
+                "id": dim.id,
+                "name": fmt.group_name("dimension", dim),
+                "rollup": score.rollups["dimension"][dim.id],
+                "subdimensions": subs,
+                "chapters": part("dimension", dim.id),
+                "gaps": gaps,
+                "missing": missing,
+                "chart": charts[f"bars-{dim.id}"],
+            }
+        )
+    sdgs = [
+        {"goal": n, "name": vocab.sdg_name(fmt, n), "rollup": score.rollups["sdg"][str(n)]}
+        for n in range(1, 18)
+    ]
     recs = []
     for rec in city.recommendations:
+
         def pick(texts):
             return texts.get(lang) or texts.get("en", "") if texts else ""
 
-        recs.append({
-            "id": rec.id, "theme": pick(rec.theme), "headline": pick(rec.headline),
-            "diagnosis": md(pick(rec.diagnosis)),
-            "measures": [pick(m) for m in rec.measures],
-            "kpis": [{"code": catalogue.by_id[k].code,
-                      "name": fmt.kpi_name(catalogue.by_id[k])} for k in rec.kpis],
-            "sdgs": list(rec.sdgs),
-            "priority": vocab.priority(fmt, rec.priority) if rec.priority else "",
-            "timeframe": vocab.timeframe(fmt, rec.timeframe) if rec.timeframe else "",
-            "actors": pick(rec.actors), "financing": pick(rec.financing),
-        })
+        recs.append(
+            {
+                "id": rec.id,
+                "theme": pick(rec.theme),
+                "headline": pick(rec.headline),
+                "diagnosis": md(pick(rec.diagnosis)),
+                "measures": [pick(m) for m in rec.measures],
+                "kpis": [
+                    {"code": catalogue.by_id[k].code, "name": fmt.kpi_name(catalogue.by_id[k])}
+                    for k in rec.kpis
+                ],
+                "sdgs": list(rec.sdgs),
+                "priority": vocab.priority(fmt, rec.priority) if rec.priority else "",
+                "timeframe": vocab.timeframe(fmt, rec.timeframe) if rec.timeframe else "",
+                "actors": pick(rec.actors),
+                "financing": pick(rec.financing),
+            }
+        )
     name = city.name.get(lang, city.name["en"])
     country = city.country.get(lang, city.country["en"])
     pub = city.publication
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
-    facts = [{"label": vocab.key_fact_label(fmt, f.id),
-              "value": fmt.number(f.value), "unit": vocab.key_fact_unit(fmt, f.id),
-              "year": f.year, "source": f.source or "", "illustrative": f.illustrative}
-             for f in city.key_facts]
+    facts = [
+        {
+            "label": vocab.key_fact_label(fmt, f.id),
+            "value": fmt.number(f.value),
+            "unit": vocab.key_fact_unit(fmt, f.id),
+            "year": f.year,
+            "source": f.source or "",
+            "illustrative": f.illustrative,
+        }
+        for f in city.key_facts
+    ]
     languages = [fmt.locale.languages.get(code, code) for code in city.languages]
     figures, tables = _captions(fmt, catalogue, charts, name)
     return {
-        "lang": lang, "city": city, "name": name, "country": country, "title": title,
+        "lang": lang,
+        "city": city,
+        "name": name,
+        "country": country,
+        "title": title,
         "running_head": f"{title} – {name}, {country}",
-        "pub": pub, "place": pub.place.get(lang, pub.place.get("en", "")),
+        "pub": pub,
+        "place": pub.place.get(lang, pub.place.get("en", "")),
         "funding": (pub.funding or {}).get(lang, ""),
         "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
-        "languages": languages, "illustrative": city.illustrative,
-        "date": fmt.date(pub.date), "front": part("front"), "summary": part("summary"),
+        "languages": languages,
+        "illustrative": city.illustrative,
+        "date": fmt.date(pub.date),
+        "front": part("front"),
+        "summary": part("summary"),
         "body": part("body"),
-        "recommendation_chapters": part("recommendations"), "annex": part("annex"),
-        "dimensions": dims, "rows": rows, "sdgs": sdgs, "recommendations": recs,
-        "facts": facts, "city_rollup": score.rollups["city"][city.slug],
-        "subdimension_matrix": dims, "charts": charts,
-        "bands": [{"id": b, "label": vocab.band_label(fmt, b), "short": vocab.band_short(fmt, b),
-                   "symbol": BAND_SYMBOLS[b]} for b in BAND_IDS],
+        "recommendation_chapters": part("recommendations"),
+        "annex": part("annex"),
+        "dimensions": dims,
+        "rows": rows,
+        "sdgs": sdgs,
+        "recommendations": recs,
+        "facts": facts,
+        "city_rollup": score.rollups["city"][city.slug],
+        "subdimension_matrix": dims,
+        "charts": charts,
+        "bands": [
+            {
+                "id": b,
+                "label": vocab.band_label(fmt, b),
+                "short": vocab.band_short(fmt, b),
+                "symbol": BAND_SYMBOLS[b],
+            }
+            for b in BAND_IDS
+        ],
         "band_short": lambda b: vocab.band_short(fmt, b),
         "not_reported": [r for r in rows if r.band == "no_data"],
         "no_target": [r for r in rows if r.band == "no_target"],
@@ -256,7 +355,8 @@ def build_view(city: City, catalogue: Catalogue, score: Score, fmt: Formatter,
         "total_count": len(catalogue.kpis),
         "abbreviations": vocab.abbreviations(fmt),
         "fallback_chapters": not city.chapters.get(lang),
-        "fig": figures, "tab": tables,
+        "fig": figures,
+        "tab": tables,
     }
 
 

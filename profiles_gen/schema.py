@@ -54,10 +54,18 @@ def _type_name(value) -> str:
 
 
 EXPECTED = {
-    "str": "text", "number": "a number", "int": "a whole number", "year": "a year",
-    "bool": "yes or no (true/false)", "date": "a date (YYYY-MM-DD)", "langtext":
-    "a mapping from language code to text", "list": "a list", "record": "a mapping",
-    "map": "a mapping", "enum": "one of", "value": "a number or yes/no",
+    "str": "text",
+    "number": "a number",
+    "int": "a whole number",
+    "year": "a year",
+    "bool": "yes or no (true/false)",
+    "date": "a date (YYYY-MM-DD)",
+    "langtext": "a mapping from language code to text",
+    "list": "a list",
+    "record": "a mapping",
+    "map": "a mapping",
+    "enum": "one of",
+    "value": "a number or yes/no",
 }
 
 
@@ -149,8 +157,9 @@ class Checker:
 
     def _check_langtext(self, value, spec, where, name):
         if isinstance(value, str):
-            self.error(where, name, f"expected {EXPECTED['langtext']} (en: …, ru: …), "
-                       f"got text {value!r}")
+            self.error(
+                where, name, f"expected {EXPECTED['langtext']} (en: …, ru: …), got text {value!r}"
+            )
             return None
         if not isinstance(value, LocDict):
             return self._wrong(value, spec, where, name)
@@ -197,8 +206,9 @@ class Checker:
         for key, item in value.items():
             if key not in spec.fields:
                 known = ", ".join(spec.fields)
-                self.error(value.key_locs[key], f"{prefix}{key}",
-                           f"unknown field (known fields: {known})")
+                self.error(
+                    value.key_locs[key], f"{prefix}{key}", f"unknown field (known fields: {known})"
+                )
                 continue
             checked = self.check(item, spec.fields[key], value.where(key), f"{prefix}{key}")
             out.locs[key] = value.where(key)
@@ -249,15 +259,21 @@ def json_schema(spec: Field) -> dict:
     elif t == "enum":
         out["enum"] = list(spec.choices)
     elif t == "langtext":
-        out.update(type="object", propertyNames={"pattern": LANG_RE.pattern},
-                   additionalProperties={"type": "string", "minLength": 1})
+        out.update(
+            type="object",
+            propertyNames={"pattern": LANG_RE.pattern},
+            additionalProperties={"type": "string", "minLength": 1},
+        )
     elif t == "list":
         out.update(type="array", items=json_schema(spec.items))
     elif t == "map":
         out.update(type="object", additionalProperties=json_schema(spec.values))
     elif t == "record":
-        out.update(type="object", additionalProperties=False,
-                   properties={k: json_schema(v) for k, v in spec.fields.items()})
+        out.update(
+            type="object",
+            additionalProperties=False,
+            properties={k: json_schema(v) for k, v in spec.fields.items()},
+        )
         required = [k for k, v in spec.fields.items() if v.required]
         if required:
             out["required"] = required
@@ -277,86 +293,147 @@ MEASUREMENT_FIELDS = {
     "illustrative": F("bool", "True when the value is not from an official source"),
 }
 MEASUREMENT = F("record", "A reported value", fields=MEASUREMENT_FIELDS)
-KPI_RECORD = F("record", "The city's record of one KPI", fields={
-    **MEASUREMENT_FIELDS,
-    "data_points": F("map", "Values per data point, for KPIs such as air pollution",
-                     values=MEASUREMENT),
-    "status": F("enum", "Set to not_reported when the city has no value",
-                choices=("reported", "not_reported")),
-    "reason": F("str", "Why the KPI is not reported"),
-})
-KPIS_FILE = F("map", "KPI records keyed by KPI id (EC-ICT-ICT-1C) or official code",
-              values=KPI_RECORD)
+KPI_RECORD = F(
+    "record",
+    "The city's record of one KPI",
+    fields={
+        **MEASUREMENT_FIELDS,
+        "data_points": F(
+            "map", "Values per data point, for KPIs such as air pollution", values=MEASUREMENT
+        ),
+        "status": F(
+            "enum",
+            "Set to not_reported when the city has no value",
+            choices=("reported", "not_reported"),
+        ),
+        "reason": F("str", "Why the KPI is not reported"),
+    },
+)
+KPIS_FILE = F(
+    "map", "KPI records keyed by KPI id (EC-ICT-ICT-1C) or official code", values=KPI_RECORD
+)
 
-KEY_FACT_IDS = ("population", "area", "population_density", "gdp_per_capita", "elevation",
-                "households", "annual_mean_temperature")
-KEY_FACT = F("record", "A key fact of the city", fields={
-    "value": F("number", "The value", required=True),
-    "year": F("year", "Year the value refers to"),
-    "source": F("str", "Where the value comes from"),
-    "illustrative": F("bool", "True when the value is not from an official source"),
-})
-CITY_FILE = F("record", "A city's identity, languages and publication metadata", fields={
-    "name": F(LANGTEXT, "Name of the city per language", required=True),
-    "country": F(LANGTEXT, "Name of the country per language", required=True),
-    "languages": F("list", "Languages of the editions, e.g. [en, ru]", required=True,
-                   items=F("str", "ISO 639-1 code", pattern=LANG_RE.pattern)),
-    "evaluation_year": F("year", "Year of the KPI evaluation", required=True),
-    "data_status": F("enum", "official, or illustrative when values are not all official",
-                     required=True, choices=("official", "illustrative")),
-    "publication": F("record", "Publication metadata (print only what is present)", fields={
-        "title": F(LANGTEXT, "Title per language (default: Smart Sustainable Cities Profile)"),
-        "symbol": F("str", "Document symbol, e.g. ECE/HBP/197"),
-        "isbn": F("str", "ISBN of the print edition"),
-        "eisbn": F("str", "eISBN of the electronic edition"),
-        "issn": F("str", "ISSN of the series"),
-        "sales_number": F("str", "United Nations sales number"),
-        "licence": F("enum", "un (all rights reserved) or cc-by-3.0-igo",
-                     choices=("un", "cc-by-3.0-igo")),
-        "place": F(LANGTEXT, "Place of publication per language"),
-        "year": F("year", "Year of publication"),
-        "date": F("date", "Publication date; also the PDF creation date"),
-        "authors": F("str", "Author line for the PDF metadata"),
-        "funding": F(LANGTEXT, "Project and funding line per language"),
-        "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
-    }),
-    "key_facts": F("map", "Key facts: " + ", ".join(KEY_FACT_IDS), values=KEY_FACT),
-})
-RECOMMENDATION = F("record", "One themed recommendation", fields={
-    "id": F("str", "A short identifier", required=True, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
-    "theme": F(LANGTEXT, "Theme per language", required=True),
-    "headline": F(LANGTEXT, "Imperative headline per language", required=True),
-    "diagnosis": F(LANGTEXT, "Diagnosis per language; may quote data with shortcodes",
-                   required=True),
-    "measures": F("list", "Measures", required=True, items=F(LANGTEXT, "One measure")),
-    "kpis": F("list", "KPIs the recommendation addresses", items=F("str", "KPI id")),
-    "sdgs": F("list", "SDGs it addresses", items=F("int", "SDG", minimum=1, maximum=17)),
-    "priority": F("enum", "Priority", choices=("high", "medium", "low")),
-    "timeframe": F("enum", "Timeframe", choices=("short", "medium", "long")),
-    "actors": F(LANGTEXT, "Responsible actors per language"),
-    "financing": F(LANGTEXT, "Financing note per language"),
-})
-RECOMMENDATIONS_FILE = F("record", "The city's recommendations", fields={
-    "recommendations": F("list", "Recommendations in order", required=True,
-                         items=RECOMMENDATION),
-})
+KEY_FACT_IDS = (
+    "population",
+    "area",
+    "population_density",
+    "gdp_per_capita",
+    "elevation",
+    "households",
+    "annual_mean_temperature",
+)
+KEY_FACT = F(
+    "record",
+    "A key fact of the city",
+    fields={
+        "value": F("number", "The value", required=True),
+        "year": F("year", "Year the value refers to"),
+        "source": F("str", "Where the value comes from"),
+        "illustrative": F("bool", "True when the value is not from an official source"),
+    },
+)
+CITY_FILE = F(
+    "record",
+    "A city's identity, languages and publication metadata",
+    fields={
+        "name": F(LANGTEXT, "Name of the city per language", required=True),
+        "country": F(LANGTEXT, "Name of the country per language", required=True),
+        "languages": F(
+            "list",
+            "Languages of the editions, e.g. [en, ru]",
+            required=True,
+            items=F("str", "ISO 639-1 code", pattern=LANG_RE.pattern),
+        ),
+        "evaluation_year": F("year", "Year of the KPI evaluation", required=True),
+        "data_status": F(
+            "enum",
+            "official, or illustrative when values are not all official",
+            required=True,
+            choices=("official", "illustrative"),
+        ),
+        "publication": F(
+            "record",
+            "Publication metadata (print only what is present)",
+            fields={
+                "title": F(
+                    LANGTEXT, "Title per language (default: Smart Sustainable Cities Profile)"
+                ),
+                "symbol": F("str", "Document symbol, e.g. ECE/HBP/197"),
+                "isbn": F("str", "ISBN of the print edition"),
+                "eisbn": F("str", "eISBN of the electronic edition"),
+                "issn": F("str", "ISSN of the series"),
+                "sales_number": F("str", "United Nations sales number"),
+                "licence": F(
+                    "enum",
+                    "un (all rights reserved) or cc-by-3.0-igo",
+                    choices=("un", "cc-by-3.0-igo"),
+                ),
+                "place": F(LANGTEXT, "Place of publication per language"),
+                "year": F("year", "Year of publication"),
+                "date": F("date", "Publication date; also the PDF creation date"),
+                "authors": F("str", "Author line for the PDF metadata"),
+                "funding": F(LANGTEXT, "Project and funding line per language"),
+                "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
+            },
+        ),
+        "key_facts": F("map", "Key facts: " + ", ".join(KEY_FACT_IDS), values=KEY_FACT),
+    },
+)
+RECOMMENDATION = F(
+    "record",
+    "One themed recommendation",
+    fields={
+        "id": F("str", "A short identifier", required=True, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
+        "theme": F(LANGTEXT, "Theme per language", required=True),
+        "headline": F(LANGTEXT, "Imperative headline per language", required=True),
+        "diagnosis": F(
+            LANGTEXT, "Diagnosis per language; may quote data with shortcodes", required=True
+        ),
+        "measures": F("list", "Measures", required=True, items=F(LANGTEXT, "One measure")),
+        "kpis": F("list", "KPIs the recommendation addresses", items=F("str", "KPI id")),
+        "sdgs": F("list", "SDGs it addresses", items=F("int", "SDG", minimum=1, maximum=17)),
+        "priority": F("enum", "Priority", choices=("high", "medium", "low")),
+        "timeframe": F("enum", "Timeframe", choices=("short", "medium", "long")),
+        "actors": F(LANGTEXT, "Responsible actors per language"),
+        "financing": F(LANGTEXT, "Financing note per language"),
+    },
+)
+RECOMMENDATIONS_FILE = F(
+    "record",
+    "The city's recommendations",
+    fields={
+        "recommendations": F(
+            "list", "Recommendations in order", required=True, items=RECOMMENDATION
+        ),
+    },
+)
 PARTS = ("front", "summary", "body", "dimension", "recommendations", "annex")
-FRONT_MATTER = F("record", "A narrative chapter's front matter", fields={
-    "title": F("str", "Chapter title", required=True),
-    "order": F("int", "Position among the chapters of its part", required=True, minimum=0),
-    "part": F("enum", "Where the chapter goes", required=True, choices=PARTS),
-    "dimension": F("enum", "The dimension of a dimension overview", choices=("EC", "EN", "SC")),
-})
+FRONT_MATTER = F(
+    "record",
+    "A narrative chapter's front matter",
+    fields={
+        "title": F("str", "Chapter title", required=True),
+        "order": F("int", "Position among the chapters of its part", required=True, minimum=0),
+        "part": F("enum", "Where the chapter goes", required=True, choices=PARTS),
+        "dimension": F("enum", "The dimension of a dimension overview", choices=("EC", "EN", "SC")),
+    },
+)
 
-FILES = {"city.yaml": CITY_FILE, "kpis.yaml": KPIS_FILE,
-         "recommendations.yaml": RECOMMENDATIONS_FILE}
+FILES = {
+    "city.yaml": CITY_FILE,
+    "kpis.yaml": KPIS_FILE,
+    "recommendations.yaml": RECOMMENDATIONS_FILE,
+}
 
 
 def all_schemas() -> dict:
     base = "https://unece.org/profiles-gen/schemas/"
     return {
-        name: {"$schema": "https://json-schema.org/draft/2020-12/schema",
-               "$id": base + name.replace(".yaml", ".schema.json"),
-               "title": f"profiles-gen {name}", **json_schema(spec)}
+        name: {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": base + name.replace(".yaml", ".schema.json"),
+            "title": f"profiles-gen {name}",
+            **json_schema(spec),
+        }
         for name, spec in FILES.items()
     }

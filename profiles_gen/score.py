@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from profiles_gen.model import Catalogue, City, DataPoint, Kpi, Measurement, Rollup, Score, ScoredItem
+from profiles_gen.model import (
+    Catalogue,
+    City,
+    DataPoint,
+    Kpi,
+    Measurement,
+    Rollup,
+    Score,
+    ScoredItem,
+)
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -81,32 +90,50 @@ def achievement(value: Decimal | bool, target: Decimal | bool, direction: str) -
     raise ValueError(f"unknown direction {direction!r}")
 
 
-def score_item(kpi: Kpi, point: DataPoint | None, m: Measurement | None,
-               reason: str | None = None) -> ScoredItem:
+def score_item(
+    kpi: Kpi, point: DataPoint | None, m: Measurement | None, reason: str | None = None
+) -> ScoredItem:
     direction = point.direction if point else kpi.direction
     default_target = point.target if point and point.target is not None else kpi.target
-    default_source = (point.target_source if point and point.target is not None
-                      else kpi.target_source)
+    default_source = (
+        point.target_source if point and point.target is not None else kpi.target_source
+    )
     target, source = default_target, default_source
     if m is not None and m.target is not None:
         target, source = m.target, m.target_source
     if direction == "yes_no":
         target, source = True, None
-    base = dict(kpi=kpi.id, data_point=point.id if point else None, target=target,
-                target_source=source, reason=reason)
+    base = dict(
+        kpi=kpi.id,
+        data_point=point.id if point else None,
+        target=target,
+        target_source=source,
+        reason=reason,
+    )
     if m is None or m.value is None:
-        return ScoredItem(value=None, year=None, source=None, achievement_raw=None,
-                          achievement=None, band=NO_DATA, points=None, **base)
-    found = dict(value=m.value, year=m.year, source=m.source, illustrative=m.illustrative,
-                 note=m.note)
+        return ScoredItem(
+            value=None,
+            year=None,
+            source=None,
+            achievement_raw=None,
+            achievement=None,
+            band=NO_DATA,
+            points=None,
+            **base,
+        )
+    found = dict(
+        value=m.value, year=m.year, source=m.source, illustrative=m.illustrative, note=m.note
+    )
     if direction is None or target is None:
-        return ScoredItem(achievement_raw=None, achievement=None, band=NO_TARGET, points=None,
-                          **found, **base)
+        return ScoredItem(
+            achievement_raw=None, achievement=None, band=NO_TARGET, points=None, **found, **base
+        )
     raw = achievement(m.value, target, direction)
     capped = min(raw, ONE)
     band = band_for(capped)
-    return ScoredItem(achievement_raw=raw, achievement=capped, band=band, points=POINTS[band],
-                      **found, **base)
+    return ScoredItem(
+        achievement_raw=raw, achievement=capped, band=band, points=POINTS[band], **found, **base
+    )
 
 
 def score_kpi(kpi: Kpi, city: City) -> list[ScoredItem]:
@@ -126,7 +153,10 @@ def rollup(key: str, items: list[ScoredItem]) -> Rollup:
     max_points = MAX_POINTS * len(scored)
     share = Decimal(points) / Decimal(max_points) if max_points else None
     return Rollup(
-        key=key, points=points, max_points=max_points, share=share,
+        key=key,
+        points=points,
+        max_points=max_points,
+        share=share,
         band=band_for(share) if share is not None else NO_DATA,
         scored=len(scored),
         no_target=sum(1 for i in items if i.band == NO_TARGET),

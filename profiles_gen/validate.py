@@ -15,99 +15,157 @@ from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog
 from profiles_gen.load import RawChapter, RawCity
 from profiles_gen.model import (
-    Catalogue, Chapter, City, KeyFact, KpiRecord, Measurement, Publication, Recommendation,
+    Catalogue,
+    Chapter,
+    City,
+    KeyFact,
+    KpiRecord,
+    Measurement,
+    Publication,
+    Recommendation,
 )
 from profiles_gen.schema import (
-    CITY_FILE, FRONT_MATTER, KEY_FACT_IDS, KPIS_FILE, RECOMMENDATIONS_FILE, Checker, RecordValue,
+    CITY_FILE,
+    FRONT_MATTER,
+    KEY_FACT_IDS,
+    KPIS_FILE,
+    RECOMMENDATIONS_FILE,
+    Checker,
+    RecordValue,
 )
 
 DEFAULT_TITLE = "Smart Sustainable Cities Profile"
 
 
-def _measurement(rec: RecordValue, kpi, dp, chk: Checker, name: str,
-                 latest_year: int) -> Measurement:
+def _measurement(
+    rec: RecordValue, kpi, dp, chk: Checker, name: str, latest_year: tuple[int, int]
+) -> Measurement:
     direction = dp.direction if dp else kpi.direction
     value = rec.get("value")
     if value is not None:
         if direction == "yes_no" and not isinstance(value, bool):
-            chk.error(rec.where("value"), f"{name}.value",
-                      f"{kpi.id} is a yes/no KPI: expected yes or no, got {value}")
+            chk.error(
+                rec.where("value"),
+                f"{name}.value",
+                f"{kpi.id} is a yes/no KPI: expected yes or no, got {value}",
+            )
             value = None
         elif direction != "yes_no" and isinstance(value, bool):
-            chk.error(rec.where("value"), f"{name}.value",
-                      f"expected a number in {kpi.unit!r}, got yes/no")
+            chk.error(
+                rec.where("value"),
+                f"{name}.value",
+                f"expected a number in {kpi.unit!r}, got yes/no",
+            )
             value = None
         elif isinstance(value, Decimal) and value < 0:
-            chk.error(rec.where("value"), f"{name}.value",
-                      f"must not be negative, got {value}")
+            chk.error(rec.where("value"), f"{name}.value", f"must not be negative, got {value}")
             value = None
         elif isinstance(value, Decimal) and kpi.unit.startswith("%") and value > 100:
-            chk.error(rec.where("value"), f"{name}.value",
-                      f"a percentage must be at most 100, got {value}")
+            chk.error(
+                rec.where("value"),
+                f"{name}.value",
+                f"a percentage must be at most 100, got {value}",
+            )
             value = None
     year = rec.get("year")
-    if year is not None and year > latest_year:
-        chk.error(rec.where("year"), f"{name}.year",
-                  f"year {year} is in the future (latest possible: {latest_year})")
+    if year is not None and year > latest_year[0]:
+        chk.error(rec.where("year"), f"{name}.year", f"year {year} is in the future")
+    elif year is not None and year > latest_year[1]:
+        chk.error(
+            rec.where("year"),
+            f"{name}.year",
+            f"year {year} is after the evaluation year {latest_year[1]}",
+        )
     if "target" in rec and "target_source" not in rec:
-        chk.error(rec.where("target"), f"{name}.target",
-                  "a target needs a target_source saying where it comes from")
+        chk.error(
+            rec.where("target"),
+            f"{name}.target",
+            "a target needs a target_source saying where it comes from",
+        )
     if "target_source" in rec and "target" not in rec:
-        chk.warning(rec.where("target_source"), f"{name}.target_source",
-                    "target_source without a target is ignored")
+        chk.warning(
+            rec.where("target_source"),
+            f"{name}.target_source",
+            "target_source without a target is ignored",
+        )
     if value is not None and "source" not in rec:
         chk.warning(rec.where("value"), f"{name}.source", "a value should name its source")
-    return Measurement(value=value, year=year, source=rec.get("source"),
-                       target=rec.get("target"), target_source=rec.get("target_source"),
-                       note=rec.get("note"), illustrative=rec.get("illustrative", False))
+    return Measurement(
+        value=value,
+        year=year,
+        source=rec.get("source"),
+        target=rec.get("target"),
+        target_source=rec.get("target_source"),
+        note=rec.get("note"),
+        illustrative=rec.get("illustrative", False),
+    )
 
 
-def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: int) -> KpiRecord:
+def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int]) -> KpiRecord:
     name = kpi.id
     line = rec.loc[0]
     if rec.get("status") == "not_reported":
         for key in ("value", "data_points"):
             if key in rec:
-                chk.error(rec.where(key), f"{name}.{key}",
-                          "a KPI with status not_reported must not have a value")
+                chk.error(
+                    rec.where(key),
+                    f"{name}.{key}",
+                    "a KPI with status not_reported must not have a value",
+                )
         if "reason" not in rec:
             chk.warning(rec.loc, f"{name}.reason", "say why the KPI is not reported")
         return KpiRecord(kpi.id, None, {}, True, rec.get("reason"), line)
     if kpi.data_points:
         if "value" in rec:
             points = ", ".join(p.id for p in kpi.data_points)
-            chk.error(rec.where("value"), f"{name}.value",
-                      f"{kpi.id} is reported per data point ({points}): use data_points")
+            chk.error(
+                rec.where("value"),
+                f"{name}.value",
+                f"{kpi.id} is reported per data point ({points}): use data_points",
+            )
         points = {}
         for dp_id, dp_rec in rec.get("data_points", {}).items():
             dp = kpi.data_point(dp_id)
             where = rec["data_points"].where(dp_id)
             if dp is None:
                 known = ", ".join(p.id for p in kpi.data_points)
-                chk.error(where, f"{name}.data_points.{dp_id}",
-                          f"{kpi.id} has no data point {dp_id!r} (it has: {known})")
+                chk.error(
+                    where,
+                    f"{name}.data_points.{dp_id}",
+                    f"{kpi.id} has no data point {dp_id!r} (it has: {known})",
+                )
                 continue
-            points[dp_id] = _measurement(dp_rec, kpi, dp, chk,
-                                         f"{name}.data_points.{dp_id}", latest_year)
+            points[dp_id] = _measurement(
+                dp_rec, kpi, dp, chk, f"{name}.data_points.{dp_id}", latest_year
+            )
         return KpiRecord(kpi.id, None, points, False, None, line)
     if "data_points" in rec:
-        chk.error(rec.where("data_points"), f"{name}.data_points",
-                  f"{kpi.id} has no data points: give its value directly")
+        chk.error(
+            rec.where("data_points"),
+            f"{name}.data_points",
+            f"{kpi.id} has no data points: give its value directly",
+        )
     if "value" not in rec and "value" not in rec.failed:
-        chk.error(rec.loc, f"{name}.value",
-                  "required field is missing (or set status: not_reported with a reason)")
-    return KpiRecord(kpi.id, _measurement(rec, kpi, None, chk, name, latest_year), {}, False,
-                     None, line)
+        chk.error(
+            rec.loc,
+            f"{name}.value",
+            "required field is missing (or set status: not_reported with a reason)",
+        )
+    return KpiRecord(
+        kpi.id, _measurement(rec, kpi, None, chk, name, latest_year), {}, False, None, line
+    )
 
 
-def validate_kpis(raw: RawCity, catalogue: Catalogue, log: IssueLog,
-                  latest_year: int) -> dict[str, KpiRecord]:
+def validate_kpis(
+    raw: RawCity, catalogue: Catalogue, log: IssueLog, latest_year: tuple[int, int]
+) -> dict[str, KpiRecord]:
     doc = raw.kpis
     chk = Checker(doc.path, log)
     if doc.data is None:
         return {}
-    checked = chk.check(doc.data, KPIS_FILE, doc.data.loc if hasattr(doc.data, "loc") else (1, 1),
-                        "")
+    checked = chk.check(
+        doc.data, KPIS_FILE, doc.data.loc if hasattr(doc.data, "loc") else (1, 1), ""
+    )
     if checked is None:
         return {}
     # The map checker keeps raw positions in the loaded document.
@@ -126,10 +184,15 @@ def validate_kpis(raw: RawCity, catalogue: Catalogue, log: IssueLog,
             chk.error(where, str(key), f"{kpi_id} is given twice")
             continue
         records[kpi_id] = _kpi_record(catalogue.by_id[kpi_id], rec, chk, latest_year)
-    for kpi in catalogue.kpis:
-        if kpi.id not in records:
-            chk.warning((1, 1), kpi.id, "KPI missing from kpis.yaml: shown as no data "
-                        "(add it with status: not_reported and a reason)")
+    missing = [k.id for k in catalogue.kpis if k.id not in records]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        chk.warning(
+            (1, 1),
+            "",
+            f"{len(missing)} KPI(s) of the catalogue are missing and shown "
+            f"as no data ({shown}); add them with status: not_reported and a reason",
+        )
     return records
 
 
@@ -137,26 +200,36 @@ def _publication(pub: dict, city: dict, langs: list[str]) -> Publication:
     year = pub.get("year", city.get("evaluation_year", 2000) + 1)
     return Publication(
         title=pub.get("title", {lang: DEFAULT_TITLE for lang in langs}),
-        symbol=pub.get("symbol"), isbn=pub.get("isbn"), eisbn=pub.get("eisbn"),
-        issn=pub.get("issn"), sales_number=pub.get("sales_number"),
+        symbol=pub.get("symbol"),
+        isbn=pub.get("isbn"),
+        eisbn=pub.get("eisbn"),
+        issn=pub.get("issn"),
+        sales_number=pub.get("sales_number"),
         licence=pub.get("licence", "un"),
-        place=pub.get("place", {"en": "Geneva"}), year=year,
+        place=pub.get("place", {"en": "Geneva"}),
+        year=year,
         date=pub.get("date", dt.date(year, 1, 1)),
-        photo_credits=tuple(pub.get("photo_credits", ())), funding=pub.get("funding"),
+        photo_credits=tuple(pub.get("photo_credits", ())),
+        funding=pub.get("funding"),
         authors=pub.get("authors"),
     )
 
 
-def validate_chapters(raw: RawCity, log: IssueLog, catalogue: Catalogue,
-                      langs: list[str]) -> dict[str, tuple[Chapter, ...]]:
+def validate_chapters(
+    raw: RawCity, log: IssueLog, catalogue: Catalogue, langs: list[str]
+) -> dict[str, tuple[Chapter, ...]]:
     chapters: dict[str, tuple[Chapter, ...]] = {}
     for lang, raws in raw.narrative.items():
         chapters[lang] = tuple(c for c in (_chapter(r, log, catalogue) for r in raws) if c)
     for lang in langs:
-        if not chapters.get(lang):
-            log.error(raw.city.path, raw.city.data.where("languages")[0]
-                      if hasattr(raw.city.data, "where") else 1, 1, "languages",
-                      f"language {lang!r} is listed but narrative/{lang}/ has no chapters")
+        if not raw.narrative.get(lang):
+            log.error(
+                raw.city.path,
+                raw.city.data.where("languages")[0] if hasattr(raw.city.data, "where") else 1,
+                1,
+                "languages",
+                f"language {lang!r} is listed but narrative/{lang}/ has no chapters",
+            )
     return chapters
 
 
@@ -171,13 +244,22 @@ def _chapter(raw: RawChapter, log: IssueLog, catalogue: Catalogue) -> Chapter | 
     if meta["part"] == "dimension" and "dimension" not in meta:
         chk.error(meta.loc, "dimension", "a chapter with part: dimension must name its dimension")
         return None
-    return Chapter(slug=raw.path.stem, lang=raw.lang, title=meta["title"], order=meta["order"],
-                   part=meta["part"], dimension=meta.get("dimension"), body=raw.body,
-                   path=raw.path, body_line=raw.body_line)
+    return Chapter(
+        slug=raw.path.stem,
+        lang=raw.lang,
+        title=meta["title"],
+        order=meta["order"],
+        part=meta["part"],
+        dimension=meta.get("dimension"),
+        body=raw.body,
+        path=raw.path,
+        body_line=raw.body_line,
+    )
 
 
-def validate_recommendations(raw: RawCity, catalogue: Catalogue, log: IssueLog,
-                             langs: list[str]) -> tuple[Recommendation, ...]:
+def validate_recommendations(
+    raw: RawCity, catalogue: Catalogue, log: IssueLog, langs: list[str]
+) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
     if doc is None or doc.data is None:
         return ()
@@ -198,30 +280,39 @@ def validate_recommendations(raw: RawCity, catalogue: Catalogue, log: IssueLog,
         for key in ("headline", "diagnosis"):
             for lang in langs:
                 if key in rec and lang not in rec[key]:
-                    chk.error(rec.where(key), f"recommendations[{n}].{key}",
-                              f"missing the {lang!r} text")
-        for lang, text in rec.get("diagnosis", {}).items():
+                    chk.error(
+                        rec.where(key), f"recommendations[{n}].{key}", f"missing the {lang!r} text"
+                    )
+        for text in rec.get("diagnosis", {}).values():
             line = rec.where("diagnosis")[0]
             narrative.check_shortcodes(text, doc.path, line, catalogue, log)
-        out.append(Recommendation(
-            id=rec.get("id", f"r{n + 1}"), theme=rec.get("theme", {}),
-            headline=rec.get("headline", {}), diagnosis=rec.get("diagnosis", {}),
-            measures=tuple(rec.get("measures", ())), kpis=tuple(kpis),
-            sdgs=tuple(rec.get("sdgs", ())), priority=rec.get("priority"),
-            timeframe=rec.get("timeframe"), actors=rec.get("actors"),
-            financing=rec.get("financing")))
+        out.append(
+            Recommendation(
+                id=rec.get("id", f"r{n + 1}"),
+                theme=rec.get("theme", {}),
+                headline=rec.get("headline", {}),
+                diagnosis=rec.get("diagnosis", {}),
+                measures=tuple(rec.get("measures", ())),
+                kpis=tuple(kpis),
+                sdgs=tuple(rec.get("sdgs", ())),
+                priority=rec.get("priority"),
+                timeframe=rec.get("timeframe"),
+                actors=rec.get("actors"),
+                financing=rec.get("financing"),
+            )
+        )
     return tuple(out)
 
 
-def validate_city(raw: RawCity, catalogue: Catalogue, log: IssueLog,
-                  today: dt.date | None = None) -> City:
+def validate_city(
+    raw: RawCity, catalogue: Catalogue, log: IssueLog, today: dt.date | None = None
+) -> City:
     """Check every file of the city; raise ``ProfileError`` with all errors at once."""
     today = today or dt.date.today()
     chk = Checker(raw.city.path, log)
     city = {}
     if raw.city.data is not None:
-        city = chk.check(raw.city.data, CITY_FILE, getattr(raw.city.data, "loc", (1, 1)), "") \
-            or {}
+        city = chk.check(raw.city.data, CITY_FILE, getattr(raw.city.data, "loc", (1, 1)), "") or {}
     langs = list(dict.fromkeys(city.get("languages", [])))
     for key in ("name", "country"):
         for lang in langs:
@@ -229,22 +320,37 @@ def validate_city(raw: RawCity, catalogue: Catalogue, log: IssueLog,
                 chk.error(city.where(key), key, f"missing the {lang!r} name")
     for fact in city.get("key_facts", {}):
         if fact not in KEY_FACT_IDS:
-            chk.error(raw.city.data["key_facts"].key_locs[fact], f"key_facts.{fact}",
-                      f"unknown key fact (known: {', '.join(KEY_FACT_IDS)})")
+            chk.error(
+                raw.city.data["key_facts"].key_locs[fact],
+                f"key_facts.{fact}",
+                f"unknown key fact (known: {', '.join(KEY_FACT_IDS)})",
+            )
     eval_year = city.get("evaluation_year", today.year)
     if eval_year > today.year:
-        chk.error(city.where("evaluation_year"), "evaluation_year",
-                  f"year {eval_year} is in the future")
-    records = validate_kpis(raw, catalogue, log, latest_year=min(today.year, eval_year))
+        chk.error(
+            city.where("evaluation_year"), "evaluation_year", f"year {eval_year} is in the future"
+        )
+    records = validate_kpis(raw, catalogue, log, latest_year=(today.year, eval_year))
     chapters = validate_chapters(raw, log, catalogue, langs)
     recommendations = validate_recommendations(raw, catalogue, log, langs)
     log.raise_if_errors()
-    facts = tuple(KeyFact(k, v["value"], None, v.get("year"), v.get("source"),
-                          v.get("illustrative", False))
-                  for k, v in city.get("key_facts", {}).items() if k in KEY_FACT_IDS)
+    facts = tuple(
+        KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
+        for k, v in city.get("key_facts", {}).items()
+        if k in KEY_FACT_IDS
+    )
     return City(
-        slug=raw.slug, dir=raw.dir, name=city["name"], country=city["country"],
-        languages=tuple(langs), evaluation_year=eval_year, data_status=city["data_status"],
-        publication=_publication(city.get("publication", {}), city, langs), key_facts=facts,
-        records=records, chapters=chapters, recommendations=recommendations, photo=raw.photo,
+        slug=raw.slug,
+        dir=raw.dir,
+        name=city["name"],
+        country=city["country"],
+        languages=tuple(langs),
+        evaluation_year=eval_year,
+        data_status=city["data_status"],
+        publication=_publication(city.get("publication", {}), city, langs),
+        key_facts=facts,
+        records=records,
+        chapters=chapters,
+        recommendations=recommendations,
+        photo=raw.photo,
     )

@@ -33,14 +33,21 @@ def band_short(fmt, band: str) -> str:
 
 def sdg_name(fmt, goal: int) -> str:
     return (
-        fmt.pgettext("sdg", "No poverty"), fmt.pgettext("sdg", "Zero hunger"), fmt.pgettext("sdg", "Good health and well-being"),
-        fmt.pgettext("sdg", "Quality education"), fmt.pgettext("sdg", "Gender equality"),
-        fmt.pgettext("sdg", "Clean water and sanitation"), fmt.pgettext("sdg", "Affordable and clean energy"),
+        fmt.pgettext("sdg", "No poverty"),
+        fmt.pgettext("sdg", "Zero hunger"),
+        fmt.pgettext("sdg", "Good health and well-being"),
+        fmt.pgettext("sdg", "Quality education"),
+        fmt.pgettext("sdg", "Gender equality"),
+        fmt.pgettext("sdg", "Clean water and sanitation"),
+        fmt.pgettext("sdg", "Affordable and clean energy"),
         fmt.pgettext("sdg", "Decent work and economic growth"),
-        fmt.pgettext("sdg", "Industry, innovation and infrastructure"), fmt.pgettext("sdg", "Reduced inequalities"),
+        fmt.pgettext("sdg", "Industry, innovation and infrastructure"),
+        fmt.pgettext("sdg", "Reduced inequalities"),
         fmt.pgettext("sdg", "Sustainable cities and communities"),
-        fmt.pgettext("sdg", "Responsible consumption and production"), fmt.pgettext("sdg", "Climate action"),
-        fmt.pgettext("sdg", "Life below water"), fmt.pgettext("sdg", "Life on land"),
+        fmt.pgettext("sdg", "Responsible consumption and production"),
+        fmt.pgettext("sdg", "Climate action"),
+        fmt.pgettext("sdg", "Life below water"),
+        fmt.pgettext("sdg", "Life on land"),
         fmt.pgettext("sdg", "Peace, justice and strong institutions"),
         fmt.pgettext("sdg", "Partnerships for the goals"),
     )[goal - 1]
@@ -71,34 +78,47 @@ def key_fact_unit(fmt, fact: str) -> str:
 
 
 def kpi_type(fmt, kpi_type_id: str) -> str:
-    return (fmt.pgettext("kpi-type", "core") if kpi_type_id == "core"
-            else fmt.pgettext("kpi-type", "advanced"))
+    return (
+        fmt.pgettext("kpi-type", "core")
+        if kpi_type_id == "core"
+        else fmt.pgettext("kpi-type", "advanced")
+    )
 
 
 def priority(fmt, value: str) -> str:
-    return {"high": fmt.pgettext("priority", "high"), "medium": fmt.pgettext("priority", "medium"),
-            "low": fmt.pgettext("priority", "low")}[value]
+    return {
+        "high": fmt.pgettext("priority", "high"),
+        "medium": fmt.pgettext("priority", "medium"),
+        "low": fmt.pgettext("priority", "low"),
+    }[value]
 
 
 def timeframe(fmt, value: str) -> str:
-    return {"short": fmt.pgettext("timeframe", "short term"), "medium": fmt.pgettext("timeframe", "medium term"),
-            "long": fmt.pgettext("timeframe", "long term")}[value]
+    return {
+        "short": fmt.pgettext("timeframe", "short term"),
+        "medium": fmt.pgettext("timeframe", "medium term"),
+        "long": fmt.pgettext("timeframe", "long term"),
+    }[value]
 
 
 def abbreviations(fmt) -> list[tuple[str, str]]:
     """Abbreviations used by the publication's fixed text, with their expansions."""
-    return sorted([
-        (fmt.pgettext("abbr", "EMF"), fmt.gettext("electromagnetic field")),
-        (fmt.pgettext("abbr", "GDP"), fmt.gettext("gross domestic product")),
-        (fmt.pgettext("abbr", "GHG"), fmt.gettext("greenhouse gas")),
-        (fmt.pgettext("abbr", "ICT"), fmt.gettext("information and communication technology")),
-        (fmt.pgettext("abbr", "ITU"), fmt.gettext("International Telecommunication Union")),
-        (fmt.pgettext("abbr", "KPI"), fmt.gettext("key performance indicator")),
-        (fmt.pgettext("abbr", "R&D"), fmt.gettext("research and development")),
-        (fmt.pgettext("abbr", "SDG"), fmt.gettext("Sustainable Development Goal")),
-        (fmt.pgettext("abbr", "SME"), fmt.gettext("small and medium-sized enterprise")),
-        (fmt.pgettext("abbr", "UNECE"),
-         fmt.gettext("United Nations Economic Commission for Europe")),
-        (fmt.pgettext("abbr", "U4SSC"), fmt.gettext("United for Smart Sustainable Cities")),
-        (fmt.pgettext("abbr", "WHO"), fmt.gettext("World Health Organization")),
-    ])
+    return sorted(
+        [
+            (fmt.pgettext("abbr", "EMF"), fmt.gettext("electromagnetic field")),
+            (fmt.pgettext("abbr", "GDP"), fmt.gettext("gross domestic product")),
+            (fmt.pgettext("abbr", "GHG"), fmt.gettext("greenhouse gas")),
+            (fmt.pgettext("abbr", "ICT"), fmt.gettext("information and communication technology")),
+            (fmt.pgettext("abbr", "ITU"), fmt.gettext("International Telecommunication Union")),
+            (fmt.pgettext("abbr", "KPI"), fmt.gettext("key performance indicator")),
+            (fmt.pgettext("abbr", "R&D"), fmt.gettext("research and development")),
+            (fmt.pgettext("abbr", "SDG"), fmt.gettext("Sustainable Development Goal")),
+            (fmt.pgettext("abbr", "SME"), fmt.gettext("small and medium-sized enterprise")),
+            (
+                fmt.pgettext("abbr", "UNECE"),
+                fmt.gettext("United Nations Economic Commission for Europe"),
+            ),
+            (fmt.pgettext("abbr", "U4SSC"), fmt.gettext("United for Smart Sustainable Cities")),
+            (fmt.pgettext("abbr", "WHO"), fmt.gettext("World Health Organization")),
+        ]
+    )

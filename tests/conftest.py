@@ -1,0 +1,55 @@
+"""Shared fixtures: the sample cities copied into a scratch project, and CLI runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from profiles_gen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+
+
+@contextlib.contextmanager
+def chdir(path: Path):
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def run_cli(argv: list[str], cwd: Path) -> tuple[int, str, str]:
+    """Run ``profiles-gen`` in-process in ``cwd``; return (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch project with ``cities/mini`` (a small valid city)."""
+    shutil.copytree(MINI, tmp_path / "cities" / "mini")
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_logs(caplog):
+    """Fail any test that logs an unexpected warning (WeasyPrint's assert_no_logs)."""
+    caplog.set_level(logging.WARNING)
+    yield
+    unexpected = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and not getattr(r, "expected", False)
+    ]
+    assert not unexpected, [r.getMessage() for r in unexpected]

@@ -1,0 +1,243 @@
+"""End to end: build the sample city's editions and read them back (slow: real PDFs)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    status, stdout, stderr = run_cli(["build", "tbilisi", "--out", str(out)], ROOT)
+    assert status == 0, stderr
+    assert stderr == "", stderr  # the sample city builds without a single warning
+    return out / "tbilisi"
+
+
+def text_of(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_every_output_of_the_contract_exists(built: Path) -> None:
+    for name in (
+        "tbilisi-en.pdf",
+        "tbilisi-ru.pdf",
+        "tbilisi-kpis.json",
+        "tbilisi-kpis.csv",
+        "en/index.html",
+        "ru/index.html",
+        "en/charts/wheel.svg",
+        "ru/charts/sdg.svg",
+    ):
+        assert (built / name).is_file(), name
+    leftovers = [p for p in built.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_pdf_structure(built: Path, lang: str) -> None:
+    reader = PdfReader(built / f"tbilisi-{lang}.pdf")
+    assert len(reader.pages) > 30
+    assert reader.trailer["/Root"]["/Lang"] == lang
+    box = reader.pages[10].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+    meta = reader.metadata
+    title = "Smart Sustainable Cities Profile" if lang == "en" else "Профиль «умного»"
+    assert meta.title.startswith(title)
+    assert meta["/CreationDate"].startswith("D:20230630")  # from city.yaml, not the clock
+    assert meta.author and meta.subject
+    labels = reader.page_labels
+    assert labels[0] == "Cover" and labels[1] == "i" and labels[-1] == "Back cover"
+    assert "1" in labels and labels.index("1") > labels.index("i")
+
+
+@pytest.mark.parametrize(
+    ("lang", "chapters"),
+    [
+        (
+            "en",
+            [
+                "Preface",
+                "Contents",
+                "Executive summary",
+                "Introduction",
+                "City overview",
+                "Economy – an overview",
+                "Recommendations",
+                "Annex I. All KPIs: values, targets and results",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "Предисловие",
+                "Содержание",
+                "Резюме",
+                "Введение",
+                "Общие сведения о городе",
+                "Экономика – общий обзор",
+                "Рекомендации",
+            ],
+        ),
+    ],
+)
+def test_outline_and_contents_page_numbers_agree(
+    built: Path, lang: str, chapters: list[str]
+) -> None:
+    reader = PdfReader(built / f"tbilisi-{lang}.pdf")
+    entries = outline(reader)
+    titles = [t for _, t, _ in entries]
+    for chapter in chapters:
+        assert chapter in titles
+    labels = reader.page_labels
+    pages = text_of(reader)
+    contents_page = next(p for d, t, p in entries if t in ("Contents", "Содержание"))
+    toc = pages[contents_page]
+    checked = 0
+    for depth, title, page in entries:
+        if depth != 0 or title in ("Contents", "Содержание", "Preface", "Предисловие"):
+            continue
+        match = re.search(re.escape(title) + r"[ .]*?(\w+)\s*$", toc, re.M)
+        assert match, title
+        assert match.group(1) == labels[page], (title, match.group(1), labels[page])
+        checked += 1
+    assert checked >= 12
+
+
+def test_fonts_are_the_shipped_ones_embedded_as_subsets(built: Path) -> None:
+    reader = PdfReader(built / "tbilisi-ru.pdf")
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile2", "/FontFile3", "/FontFile"))
+            fonts.add(str(font["/BaseFont"]))
+    assert fonts
+    for name in fonts:
+        assert re.fullmatch(r"/[A-Z]{6}\+(Noto-Sans|DejaVu-Sans)[-\w]*", name), name
+
+
+def test_pdf_ua_markers(built: Path) -> None:
+    reader = PdfReader(built / "tbilisi-en.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp
+
+
+def test_russian_edition_text(built: Path) -> None:
+    text = "\n".join(text_of(PdfReader(built / "tbilisi-ru.pdf")))
+    for phrase in (
+        "Тбилиси, Грузия",
+        "Доступ домохозяйств к интернету",
+        "Рекомендации",
+        "Источник:",
+        "целевое значение достигнуто",
+        "14,47\u00a0%",
+    ):
+        assert phrase in text, phrase
+    for english in (
+        "Contents",
+        "Recommendations",
+        "Source:",
+        "Table ",
+        "Figure ",
+        "Household Internet Access",
+        "not official statistics",
+        "target reached",
+    ):
+        assert english not in text, english
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_kpi_appears_in_the_annex(built: Path, lang: str) -> None:
+    reader = PdfReader(built / f"tbilisi-{lang}.pdf")
+    entries = outline(reader)
+    annex = next(p for _, t, p in entries if t.startswith(("Annex I.", "Приложение I.")))
+    annex_end = next(p for _, t, p in entries if t.startswith(("Annex II.", "Приложение II.")))
+    text = "\n".join(text_of(reader)[annex:annex_end])
+    catalogue = json.loads(run_cli(["catalogue", "--json"], ROOT)[1])
+    for kpi in catalogue:
+        assert kpi["code"] in text, kpi["code"]
+
+
+def test_illustrative_data_is_marked_on_cover_and_every_body_page(built: Path) -> None:
+    pages = text_of(PdfReader(built / "tbilisi-en.pdf"))
+    assert "Illustrative data" in pages[0]
+    for text in pages[1:-1]:
+        assert "Illustrative data – not official statistics" in text
+
+
+def test_html_edition(built: Path) -> None:
+    html = (built / "ru" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<html lang="ru">', html)
+    assert "<script" not in html
+    assert html.count('<svg role="img"') == 6
+    assert "<title id=" in html and "Колесо сравнительной оценки U4SSC" in html
+    assert 'href="assets/profile.css"' in html
+    assert (built / "ru" / "assets" / "fonts" / "NotoSans-Regular.ttf").is_file()
+
+
+def test_open_data_exports_agree(built: Path) -> None:
+    data = json.loads((built / "tbilisi-kpis.json").read_text(encoding="utf-8"))
+    with (built / "tbilisi-kpis.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(data["items"]) > 91
+    for row, item in zip(rows, data["items"], strict=True):
+        assert row["kpi"] == item["kpi"] and row["band"] == item["band"]
+    internet = next(i for i in data["items"] if i["kpi"] == "EC-ICT-ICT-1C")
+    assert internet["value"] == 93 and not internet["illustrative"]
+
+
+def test_same_input_same_bytes_in_another_folder(built: Path, tmp_path: Path) -> None:
+    city = tmp_path / "elsewhere" / "tbilisi"
+    shutil.copytree(ROOT / "cities" / "tbilisi", city)
+    out = tmp_path / "out"
+    status, _, err = run_cli(
+        ["build", str(city), "--lang", "en", "--format", "pdf", "--out", str(out)], tmp_path
+    )
+    assert status == 0, err
+    assert (out / "tbilisi" / "tbilisi-en.pdf").read_bytes() == (
+        built / "tbilisi-en.pdf"
+    ).read_bytes()
+
+
+def test_archival_variant_markers(project: Path) -> None:
+    status, _, err = run_cli(
+        ["build", "mini", "--format", "pdf", "--pdf-variant", "pdf/a-3b"], project
+    )
+    assert status == 0, err
+    reader = PdfReader(project / "build" / "mini" / "mini-en.pdf")
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfaid:part" in xmp and "pdfaid:conformance" in xmp
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"

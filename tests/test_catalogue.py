@@ -1,0 +1,83 @@
+"""The U4SSC framework as data: structure and counts as the reference states them."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from profiles_gen.catalogue import load_catalogue, normalise_code, resolve_kpi_id
+
+CAT = load_catalogue()
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "u4ssc-kpis.tsv"
+
+
+def test_counts_match_the_framework() -> None:
+    counts = CAT.counts
+    assert len(CAT.kpis) == counts["total"] == 91
+    by_type = Counter(k.type for k in CAT.kpis)
+    assert (by_type["core"], by_type["advanced"]) == (counts["core"], counts["advanced"])
+    assert Counter(k.dimension for k in CAT.kpis) == counts["by_dimension"]
+    assert len(CAT.dimensions) == 3
+    assert len(CAT.subdimensions) == 7
+    assert len({c.name for c in CAT.categories}) == 22
+
+
+def test_ids_unique_and_codes_consistent() -> None:
+    ids = [k.id for k in CAT.kpis]
+    assert len(set(ids)) == len(ids)
+    for k in CAT.kpis:
+        assert normalise_code(k.code) == k.id
+        assert k.type == ("core" if k.id.endswith("C") else "advanced")
+
+
+def test_every_kpi_in_a_known_category_and_subdimension() -> None:
+    categories = {c.id: c for c in CAT.categories}
+    subdimensions = {s.id for s in CAT.subdimensions}
+    for k in CAT.kpis:
+        assert k.category in categories
+        assert categories[k.category].parent == k.subdimension
+        assert k.subdimension in subdimensions
+
+
+def test_directions_targets_and_sdgs_are_well_formed() -> None:
+    for k in CAT.kpis:
+        assert k.direction in ("higher", "lower", "yes_no")
+        assert all(d.direction in ("higher", "lower", "yes_no", None) for d in k.data_points)
+        assert k.sdg_targets and all(1 <= g <= 17 for g in k.sdgs)
+        if k.target is not None:
+            assert k.target_source, k.id
+        for d in k.data_points:
+            if d.target is not None:
+                assert d.target_source, (k.id, d.id)
+        assert k.confidence
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="shared/reference is beside the clone in CI")
+def test_catalogue_agrees_with_the_shared_reference() -> None:
+    with REFERENCE.open(encoding="utf-8") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    assert set(rows) == set(CAT.by_id)
+    for kpi_id, row in rows.items():
+        k = CAT.by_id[kpi_id]
+        assert (k.code, k.type, k.name) == (row["code"], row["type"], row["name_en"])
+        assert list(k.sdg_targets) == [t for t in row["sdg_targets"].split(";") if t]
+        assert [d.id for d in k.data_points] == [p for p in row["data_points"].split(";") if p]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "alias"),
+    [
+        ("EC-ICT-ICT-1C", "EC-ICT-ICT-1C", False),
+        ("EC: ICT: ICT: 1C", "EC-ICT-ICT-1C", False),
+        ("ec-ict-ict-1c", "EC-ICT-ICT-1C", False),
+        ("EC: ICT: ICT: 5C", "EC-ICT-ICT-5A", True),  # conflicting code in secondary lists
+        ("SC: EH: ED: 5A", "SC-EH-H-6A", True),  # as printed on the 2017 ITU page
+        ("EN: EN: WS: 3C", "EN-EN-WS-3C", False),  # official code wins over an alias
+        ("EC-ICT-ICT-9C", None, False),
+    ],
+)
+def test_resolve_ids_and_aliases(typed: str, expected: str | None, alias: bool) -> None:
+    assert resolve_kpi_id(CAT, typed) == (expected, alias)

@@ -1,0 +1,147 @@
+"""The command line: exit codes and the JSON contracts other tools rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+
+def test_bad_usage_exits_2(project: Path) -> None:
+    assert run_cli([], project)[0] == 2
+    assert run_cli(["build"], project)[0] == 2
+    assert run_cli(["build", "mini", "--format", "docx"], project)[0] == 2
+
+
+@pytest.mark.parametrize("slug", ["../etc", "/etc", "two words", "Mini!", ""])
+def test_city_that_is_not_a_plain_name_is_refused(project: Path, slug: str) -> None:
+    status, _, err = run_cli(["validate", slug], project)
+    assert status == 1
+    assert "not a city name" in err or "a city is a plain name" in err
+    assert "Traceback" not in err
+
+
+def test_missing_city_folder(project: Path) -> None:
+    status, _, err = run_cli(["validate", "atlantis"], project)
+    assert status == 1
+    assert "no such city folder" in err and "cities: mini" in err
+
+
+def test_city_given_as_a_path(project: Path) -> None:
+    status, out, _ = run_cli(["validate", "./cities/mini"], project)
+    assert status == 0 and out.startswith("mini: valid")
+
+
+def test_list(project: Path) -> None:
+    assert run_cli(["list"], project)[1] == "mini\n"
+
+
+def test_catalogue_json_contract(project: Path) -> None:
+    status, out, _ = run_cli(["catalogue", "--json", "--lang", "en,ru"], project)
+    assert status == 0
+    data = json.loads(out)
+    assert len(data) == 91
+    required = {
+        "id",
+        "code",
+        "dimension",
+        "subdimension",
+        "category",
+        "type",
+        "direction",
+        "name",
+        "unit",
+        "sdg_targets",
+        "data_points",
+        "target",
+        "target_source",
+    }
+    for entry in data:
+        assert required <= entry.keys()
+        assert entry["type"] in ("core", "advanced")
+        assert entry["direction"] in ("higher", "lower", "yes_no")
+        assert set(entry["name"]) == {"en", "ru"} == set(entry["unit"])
+    first = next(e for e in data if e["id"] == "EC-ICT-ICT-2C")
+    assert first["name"]["ru"] == "Подписки на фиксированную широкополосную связь"
+    assert first["target"] == 60 and "ITU" in first["target_source"]
+
+
+def test_score_json_contract(project: Path) -> None:
+    status, out, _ = run_cli(["score", "mini", "--json"], project)
+    assert status == 0
+    data = json.loads(out)
+    item_keys = {
+        "kpi",
+        "data_point",
+        "value",
+        "target",
+        "target_source",
+        "achievement",
+        "achievement_raw",
+        "band",
+        "points",
+    }
+    assert all(item_keys <= i.keys() for i in data["items"])
+    broadband = next(i for i in data["items"] if i["kpi"] == "EC-ICT-ICT-2C")
+    assert (broadband["value"], broadband["target"], broadband["band"]) == (
+        57,
+        60,
+        "over_two_thirds",
+    )
+    assert broadband["achievement"] == 0.95 and broadband["points"] == 3
+    assert set(data["rollups"]) == {"category", "subdimension", "dimension", "sdg", "city"}
+    city = data["rollups"]["city"]["mini"]
+    assert {
+        "points",
+        "max_points",
+        "share",
+        "band",
+        "scored",
+        "no_target",
+        "no_data",
+    } <= city.keys()
+    # 1C 93/100 → 3, 2C 57/60 → 3, 4C 3G 99/100 → 4 and 4G 30/100 → 1, WS-3C value 0
+    # (lower is better) → 4, SA-3A yes → 4, AQ PM2.5 WHO 5 / 20 → 1: 20 of 7 × 4
+    assert (city["points"], city["max_points"], city["scored"]) == (20, 28, 7)
+
+
+def test_schema_is_json_schema_for_the_three_files(project: Path) -> None:
+    status, out, _ = run_cli(["schema"], project)
+    schemas = json.loads(out)
+    assert status == 0 and set(schemas) == {"city.yaml", "kpis.yaml", "recommendations.yaml"}
+    city = schemas["city.yaml"]
+    assert city["type"] == "object" and "data_status" in city["required"]
+    assert city["properties"]["data_status"]["enum"] == ["official", "illustrative"]
+
+
+def test_invalid_data_exits_1_without_traceback(project: Path) -> None:
+    (project / "cities" / "mini" / "kpis.yaml").write_text("EC-ICT-ICT-1C: {value: x}\n")
+    status, _, err = run_cli(["build", "mini", "--format", "html"], project)
+    assert status == 1
+    assert "cities/mini/kpis.yaml:1:24: error: EC-ICT-ICT-1C.value: expected a number" in err
+    assert "Traceback" not in err
+    assert not (project / "build" / "mini").exists()
+
+
+def test_strict_turns_warnings_into_failures(project: Path) -> None:
+    assert run_cli(["validate", "mini"], project)[0] == 0
+    status, _, err = run_cli(["validate", "mini", "--strict"], project)
+    assert status == 1 and "warning: " in err
+
+
+def test_shipped_schemas_are_the_generated_ones(project: Path) -> None:
+    status, _, _ = run_cli(["schema", "--out", "schemas"], project)
+    assert status == 0
+    for name in ("city", "kpis", "recommendations"):
+        shipped = ROOT / "schemas" / f"{name}.schema.json"
+        generated = project / "schemas" / f"{name}.schema.json"
+        assert json.loads(shipped.read_text()) == json.loads(generated.read_text()), name
+
+
+def test_locales_check_passes_for_russian(project: Path) -> None:
+    status, out, err = run_cli(["locales", "check"], project)
+    assert status == 0, err
+    assert out.startswith("ru: ") and "(100.0 %)" in out
