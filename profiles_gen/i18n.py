@@ -28,19 +28,34 @@ from profiles_gen.catalogue import CTX_CATEGORY, CTX_DIMENSION, CTX_SUBDIMENSION
 from profiles_gen.errors import ProfileError
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def locales_dir() -> Path:
+    """``locales/`` of the project, or the folder ``PROFILES_GEN_LOCALES`` names."""
+    override = os.environ.get("PROFILES_GEN_LOCALES")
+    return Path(override).resolve() if override else LOCALES_DIR
+
+
 DOMAIN = "messages"
+# The pseudo-locale: generated from messages.pot, never edited (see locales.write_pseudo).
+PSEUDO = "en-XA"
 NBSP = "\u00a0"
 # Russian editorial style leaves four-digit numbers ungrouped (4321, but 35 394).
 MIN_GROUPING = {"ru": 5}
 
 
-def po_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
-    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, folder: Path | None = None) -> Path:
+    return (folder or locales_dir()) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def compile_catalogue(lang: str, locales_dir: Path = LOCALES_DIR) -> Path | None:
+def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
     """Compile ``messages.po`` to ``messages.mo`` when it is missing or stale."""
-    po = po_path(lang, locales_dir)
+    folder = folder or locales_dir()
+    if lang == PSEUDO:
+        from profiles_gen.locales import ensure_pseudo
+
+        ensure_pseudo(folder)
+    po = po_path(lang, folder)
     if not po.is_file():
         return None
     mo = po.with_suffix(".mo")
@@ -62,23 +77,29 @@ def compile_catalogue(lang: str, locales_dir: Path = LOCALES_DIR) -> Path | None
     return mo
 
 
-@lru_cache(maxsize=16)
-def translations(lang: str, locales_dir: Path = LOCALES_DIR) -> NullTranslations:
+def translations(lang: str, folder: Path | None = None) -> NullTranslations:
     """The gettext translations of ``lang``; English (the msgids) needs none."""
+    return _translations(lang, folder or locales_dir())
+
+
+@lru_cache(maxsize=16)
+def _translations(lang: str, folder: Path) -> NullTranslations:
     if lang == "en":
         return NullTranslations()
-    mo = compile_catalogue(lang, locales_dir)
+    mo = compile_catalogue(lang, folder)
     if mo is None:
         return NullTranslations()
     with mo.open("rb") as fh:
         return Translations(fh, domain=DOMAIN)
 
 
-def available_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
+def available_languages(folder: Path | None = None) -> list[str]:
+    """English and every language with a catalogue (the pseudo-locale is always buildable)."""
+    folder = folder or locales_dir()
     langs = {"en"}
-    if locales_dir.is_dir():
-        langs |= {p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
-    return sorted(langs)
+    if folder.is_dir():
+        langs |= {p.parent.parent.name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return sorted(langs - {PSEUDO})
 
 
 def babel_locale(lang: str) -> Locale:
@@ -157,7 +178,21 @@ class Formatter:
         return f"{self.number(number, digits)}{self.percent_space}%"
 
     def date(self, value: dt.date, form: str = "long") -> str:
-        return format_date(value, format=form, locale=self.locale).replace("\u202f", NBSP)
+        text = format_date(value, format=form, locale=self.locale).replace("\u202f", NBSP)
+        return self._locale_data(text)
+
+    def language_name(self, code: str) -> str:
+        """A language's name in the page's language, from CLDR."""
+        return self._locale_data(self.locale.languages.get(code.split("-")[0], code))
+
+    def _locale_data(self, text: str) -> str:
+        # Words that come from CLDR rather than the catalogues are accented too in the
+        # pseudo-locale, so that its edition shows every English word left over.
+        if self.lang == PSEUDO:
+            from profiles_gen.locales import pseudo
+
+            return pseudo(text)
+        return text
 
     def yes_no(self, value: bool) -> str:
         return self.pgettext("answer", "yes") if value else self.pgettext("answer", "no")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.chart import draw_charts
-from profiles_gen.errors import IssueLog, ProfileError
-from profiles_gen.i18n import Formatter, available_languages, translations
+from profiles_gen.errors import Issue, IssueLog, ProfileError
+from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
 from profiles_gen.load import load_city
 from profiles_gen.model import Catalogue, City, Score
 from profiles_gen.publish import (
@@ -67,23 +67,55 @@ def build_profile(
     score = score_city(city, catalogue)
     result = BuildResult(city, score, warnings=[i.format() for i in log.warnings])
     langs = langs or list(city.languages)
-    unknown = [lang for lang in langs if lang not in available_languages()]
+    unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
     if unknown:
         raise ProfileError(
             f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
             f"(available: {', '.join(available_languages())})"
         )
+    problems = [p for lang in langs for p in edition_warnings(city, lang)]
+    if strict and problems:
+        raise ProfileError([Issue(path, 0, 0, "", text, "warning") for path, text in problems])
+    result.warnings += [f"{path}: warning: {text}" for path, text in problems]
     out_dir = out_root / city.slug
     out_dir.mkdir(parents=True, exist_ok=True)
     result.outputs += write_data(city.slug, out_dir, score, catalogue)
     for lang in langs:
-        if not city.chapters.get(lang):
-            message = f"{city.dir}/narrative/{lang}: no narrative; using the English chapters"
-            if strict:
-                raise ProfileError(message)
-            result.warnings.append(f"warning: {message}")
         build_edition(city, catalogue, score, lang, out_dir, formats, variant, result)
     return result
+
+
+def edition_warnings(city: City, lang: str) -> list[tuple[str, str]]:
+    """What an edition in ``lang`` will show in English: narrative and missing strings."""
+    problems = []
+    if not city.chapters.get(lang):
+        problems.append(
+            (
+                f"{_rel(city.dir)}/narrative/{lang}",
+                "no narrative in this language; the English chapters are used",
+            )
+        )
+    if lang not in ("en", PSEUDO):
+        from profiles_gen.locales import coverage
+
+        cov = coverage(lang)
+        missing = cov.untranslated + cov.fuzzy
+        if missing:
+            shown = "; ".join(missing[:10]) + ("; …" if len(missing) > 10 else "")
+            problems.append(
+                (
+                    f"locales/{lang}/LC_MESSAGES/messages.po",
+                    f"{len(missing)} string(s) untranslated or fuzzy, shown in English: {shown}",
+                )
+            )
+    return problems
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def build_edition(

@@ -220,7 +220,7 @@ def build_view(
 
     def part(name: str, dim: str | None = None) -> list[dict]:
         return [
-            {"slug": c.slug, "title": c.title, "html": md(c.body)}
+            {"slug": c.slug, "title": c.title, "html": md(c.body), "lang": c.lang}
             for c in sorted(chapters, key=lambda c: (c.order, c.slug))
             if c.part == name and (dim is None or c.dimension == dim)
         ]
@@ -277,9 +277,11 @@ def build_view(
         def pick(texts):
             return texts.get(lang) or texts.get("en", "") if texts else ""
 
+        rec_lang = lang if rec.headline.get(lang) else "en"
         recs.append(
             {
                 "id": rec.id,
+                "lang": rec_lang,
                 "theme": pick(rec.theme),
                 "headline": pick(rec.headline),
                 "diagnosis": md(pick(rec.diagnosis)),
@@ -310,7 +312,7 @@ def build_view(
         }
         for f in city.key_facts
     ]
-    languages = [fmt.locale.languages.get(code, code) for code in city.languages]
+    languages = [fmt.language_name(code) for code in city.languages]
     figures, tables = _captions(fmt, catalogue, charts, name)
     return {
         "lang": lang,
@@ -320,7 +322,7 @@ def build_view(
         "title": title,
         "running_head": f"{title} – {name}, {country}",
         "pub": pub,
-        "place": pub.place.get(lang, pub.place.get("en", "")),
+        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
         "funding": (pub.funding or {}).get(lang, ""),
         "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
         "languages": languages,

@@ -206,7 +206,7 @@ def _publication(pub: dict, city: dict, langs: list[str]) -> Publication:
         issn=pub.get("issn"),
         sales_number=pub.get("sales_number"),
         licence=pub.get("licence", "un"),
-        place=pub.get("place", {"en": "Geneva"}),
+        place=pub.get("place", {}),
         year=year,
         date=pub.get("date", dt.date(year, 1, 1)),
         photo_credits=tuple(pub.get("photo_credits", ())),
