@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -69,10 +71,35 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="languages built in parallel worker processes (default: the number of cores)",
+    )
+    build.add_argument(
+        "--keep-print-html",
+        action="store_true",
+        help="also write build/CITY/LANG/print.html, the exact HTML handed to WeasyPrint",
+    )
+    build.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let narrative fetch http(s) resources (refused by default)",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every output, even those whose inputs are unchanged",
+    )
 
     validate = sub.add_parser("validate", help="check a city's files and report every problem")
     validate.add_argument("city", metavar="CITY")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument(
+        "--allow-remote", action="store_true", help="accept http(s) resources in narrative"
+    )
 
     score = sub.add_parser("score", help="score a city's KPIs")
     score.add_argument("city", metavar="CITY")
@@ -106,13 +133,29 @@ def _city_dir(text: str) -> Path:
 
 
 def cmd_build(args) -> int:
-    from profiles_gen.pipeline import build_profile
+    from profiles_gen.pipeline import BuildOptions, build_profile
 
+    if args.jobs < 1:
+        print("profiles-gen build: error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
     out = args.out or project_root() / "build"
     started = time.perf_counter()
-    result = build_profile(
-        _city_dir(args.city), out, args.lang, tuple(args.format), args.pdf_variant, args.strict
+    opts = BuildOptions(
+        langs=tuple(args.lang or ()),
+        formats=tuple(args.format),
+        variant=args.pdf_variant,
+        strict=args.strict,
+        allow_remote=args.allow_remote,
+        keep_print_html=args.keep_print_html,
+        jobs=args.jobs,
+        force=args.force,
     )
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, flush=True)
+
+    result = build_profile(_city_dir(args.city), out, opts, progress)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet:
@@ -132,7 +175,7 @@ def _rel(path: Path) -> str:
 def cmd_validate(args) -> int:
     from profiles_gen.pipeline import prepare_city
 
-    city, catalogue, log = prepare_city(_city_dir(args.city), args.strict)
+    city, catalogue, log = prepare_city(_city_dir(args.city), args.strict, args.allow_remote)
     for issue in log.warnings:
         print(issue.format(Path.cwd()), file=sys.stderr)
     print(f"{city.slug}: valid ({len(city.records)} KPI records, {len(log.warnings)} warning(s))")
@@ -264,7 +307,14 @@ COMMANDS = {
 }
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # a real process, not a call from tests
+        signal.signal(signal.SIGTERM, _terminate)
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -286,3 +336,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        sys.stderr.close()
+        return EXIT_OK

@@ -106,7 +106,14 @@ def parse_yaml(text: str, path: str, log: IssueLog, line_offset: int = 0):
     """Parse one YAML document; syntax errors and duplicates go to ``log``."""
     if line_offset:
         text = "\n" * line_offset + text
-    loader = _Loader(text, path, log)
+    try:
+        loader = _Loader(text, path, log)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        log.error(path, line, col, "", f"character U+{char:04X} is not allowed in YAML")
+        return None
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -125,8 +132,8 @@ def parse_yaml(text: str, path: str, log: IssueLog, line_offset: int = 0):
 @dataclass
 class YamlDoc:
     path: Path
-    data: object  # LocDict, LocList, scalar or None when unreadable
-    empty: bool = False
+    data: object  # LocDict, LocList, a scalar, or None
+    failed: bool = False  # missing, empty or unreadable: already reported
 
 
 @dataclass
@@ -158,13 +165,15 @@ def load_yaml_file(path: Path, log: IssueLog, required: bool = True) -> YamlDoc 
         text = read_text(path)
     except UnicodeDecodeError as exc:
         log.error(path, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return YamlDoc(path, None)
+        return YamlDoc(path, None, failed=True)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         log.error(path, 1, 1, "", "file is empty")
-        return YamlDoc(path, None, empty=True)
-    return YamlDoc(path, parse_yaml(text, str(path), log))
+        return YamlDoc(path, None, failed=True)
+    errors = len(log.issues)
+    data = parse_yaml(text, str(path), log)
+    return YamlDoc(path, data, failed=data is None and len(log.issues) > errors)
 
 
 def load_chapter(path: Path, lang: str, log: IssueLog) -> RawChapter:
@@ -221,8 +230,12 @@ def os_sep_in(text: str) -> bool:
 
 def load_city(city_dir: Path, log: IssueLog) -> RawCity:
     """Read every file of a city folder; problems go to ``log``."""
-    city_doc = load_yaml_file(city_dir / "city.yaml", log) or YamlDoc(city_dir / "city.yaml", None)
-    kpis_doc = load_yaml_file(city_dir / "kpis.yaml", log) or YamlDoc(city_dir / "kpis.yaml", None)
+    city_doc = load_yaml_file(city_dir / "city.yaml", log) or YamlDoc(
+        city_dir / "city.yaml", None, failed=True
+    )
+    kpis_doc = load_yaml_file(city_dir / "kpis.yaml", log) or YamlDoc(
+        city_dir / "kpis.yaml", None, failed=True
+    )
     recs = load_yaml_file(city_dir / "recommendations.yaml", log, required=False)
     narrative: dict[str, list[RawChapter]] = {}
     ndir = city_dir / "narrative"

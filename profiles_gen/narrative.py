@@ -59,10 +59,12 @@ ALLOWED_TAGS = {
     "td",
     "span",
     "abbr",
+    "img",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
+    "img": {"src", "alt", "title"},
     "th": {"scope"},
     "td": set(),
     "span": {"lang"},
@@ -95,6 +97,54 @@ def check_shortcodes(text: str, path: Path, first_line: int, catalogue, log: Iss
     for match in re.finditer(r"\{\{(?![^{}]*\}\})", text):
         line, col = _position(text, match.start(), first_line)
         log.error(path, line, col, "shortcode", "'{{' without a closing '}}'")
+
+
+# Everything in narrative that makes a reader (or WeasyPrint) fetch a resource.
+RESOURCE_RES = (
+    re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)"),  # Markdown image
+    re.compile(
+        r"<(?:img|source|iframe|video|audio|object|embed|script|link|input)\b[^>]*?"
+        r"\b(?:src|href|data|srcset|poster)\s*=\s*[\"']?([^\"'\s>]+)",
+        re.I,
+    ),
+    re.compile(r"url\(\s*[\"']?([^\"')\s]+)", re.I),  # CSS in a style attribute
+)
+
+
+def check_resources(
+    text: str,
+    path: Path,
+    first_line: int,
+    city_dir: Path,
+    log: IssueLog,
+    allow_remote: bool = False,
+) -> None:
+    """Report every resource that is not a file inside the city folder (or remote, if allowed)."""
+    for pattern in RESOURCE_RES:
+        for match in pattern.finditer(text):
+            url = match.group(1)
+            line, col = _position(text, match.start(1), first_line)
+            problem = resource_problem(url, city_dir, allow_remote)
+            if problem:
+                log.error(path, line, col, "resource", f"{problem}: {url}")
+
+
+def resource_problem(url: str, city_dir: Path, allow_remote: bool) -> str | None:
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    if scheme:
+        if scheme.group(1).lower() in ("http", "https") and allow_remote:
+            return None
+        if scheme.group(1).lower() in ("http", "https"):
+            return "remote resources are refused (build with --allow-remote to fetch them)"
+        return f"the {scheme.group(1).lower()}: scheme is refused; use a file in the city folder"
+    if url.startswith(("/", "\\")):
+        return "absolute paths are refused; use a path relative to the city folder"
+    target = (city_dir / url.split("#")[0].split("?")[0]).resolve()
+    if city_dir.resolve() not in target.parents:
+        return "the path leads outside the city folder"
+    if not target.is_file():
+        return "no such file in the city folder"
+    return None
 
 
 def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:

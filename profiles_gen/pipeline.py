@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from profiles_gen.catalogue import load_catalogue
-from profiles_gen.chart import draw_charts
 from profiles_gen.errors import Issue, IssueLog, ProfileError
 from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
 from profiles_gen.load import load_city
+from profiles_gen.manifest import MANIFEST, Manifest, data_inputs, edition_inputs
 from profiles_gen.model import Catalogue, City, Score
 from profiles_gen.publish import (
     FONT_DIR,
+    atomic_write,
+    clean_stale_temporaries,
     stylesheet,
     write_data,
     write_html,
     write_pdf,
+    write_print_html,
 )
 from profiles_gen.render import TEMPLATES_DIR, build_view, make_environment, render_profile
 from profiles_gen.score import score_city
@@ -27,12 +33,33 @@ from profiles_gen.validate import validate_city
 FORMATS = ("pdf", "html")
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    langs: tuple[str, ...] = ()  # empty: the city's languages
+    formats: tuple[str, ...] = FORMATS
+    variant: str = "pdf/ua-1"
+    strict: bool = False
+    allow_remote: bool = False
+    keep_print_html: bool = False
+    jobs: int = 1
+    force: bool = False  # rebuild outputs whose inputs are unchanged too
+
+
+@dataclass
+class EditionResult:
+    lang: str
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
 @dataclass
 class BuildResult:
     city: City
     score: Score
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    editions: list[EditionResult] = field(default_factory=list)
 
 
 def today() -> dt.date:
@@ -44,13 +71,13 @@ def today() -> dt.date:
 
 
 def prepare_city(
-    city_dir: Path, strict: bool = False, catalogue: Catalogue | None = None
+    city_dir: Path, strict: bool = False, allow_remote: bool = False
 ) -> tuple[City, Catalogue, IssueLog]:
     """Load and validate; raise ``ProfileError`` with every problem at once."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = load_catalogue()
     log = IssueLog()
     raw = load_city(city_dir, log)
-    city = validate_city(raw, catalogue, log, today=today())
+    city = validate_city(raw, catalogue, log, today=today(), allow_remote=allow_remote)
     log.raise_if_errors(strict=strict)
     return city, catalogue, log
 
@@ -58,15 +85,14 @@ def prepare_city(
 def build_profile(
     city_dir: Path,
     out_root: Path,
-    langs: list[str] | None = None,
-    formats: tuple[str, ...] = FORMATS,
-    variant: str = "pdf/ua-1",
-    strict: bool = False,
+    opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    city, catalogue, log = prepare_city(city_dir, strict)
+    """Build every edition of a city; languages run in ``opts.jobs`` worker processes."""
+    city, catalogue, log = prepare_city(city_dir, opts.strict, opts.allow_remote)
     score = score_city(city, catalogue)
     result = BuildResult(city, score, warnings=[i.format() for i in log.warnings])
-    langs = langs or list(city.languages)
+    langs = list(opts.langs) or list(city.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
     if unknown:
         raise ProfileError(
@@ -74,15 +100,88 @@ def build_profile(
             f"(available: {', '.join(available_languages())})"
         )
     problems = [p for lang in langs for p in edition_warnings(city, lang)]
-    if strict and problems:
+    if opts.strict and problems:
         raise ProfileError([Issue(path, 0, 0, "", text, "warning") for path, text in problems])
     result.warnings += [f"{path}: warning: {text}" for path, text in problems]
     out_dir = out_root / city.slug
     out_dir.mkdir(parents=True, exist_ok=True)
-    result.outputs += write_data(city.slug, out_dir, score, catalogue)
+    clean_stale_temporaries(out_dir)
+    manifest = Manifest.load(out_dir)
+    data_files = data_inputs(city.dir)
+    data_digest = manifest.digest(data_files, "data")
+    data_names = [f"{city.slug}-kpis.json", f"{city.slug}-kpis.csv"]
+    if opts.force or not all(manifest.is_fresh(n, data_digest) for n in data_names):
+        result.outputs += write_data(city.slug, out_dir, score, catalogue)
+        for name in data_names:
+            manifest.record(name, data_digest, data_files)
+    plans = []
     for lang in langs:
-        build_edition(city, catalogue, score, lang, out_dir, formats, variant, result)
+        plan = _plan_edition(city, lang, opts, manifest)
+        if plan.formats:
+            plans.append(plan)
+        elif progress:
+            progress(f"{city.slug} [{lang}] up to date")
+    jobs = max(1, min(opts.jobs, len(plans)))
+    if jobs <= 1:
+        editions = (
+            build_edition(city, catalogue, score, p.lang, out_dir, replace(opts, formats=p.formats))
+            for p in plans
+        )
+        _collect(result, plans, editions, manifest, progress)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [
+                pool.submit(
+                    build_edition,
+                    city,
+                    catalogue,
+                    score,
+                    p.lang,
+                    out_dir,
+                    replace(opts, formats=p.formats),
+                )
+                for p in plans
+            ]
+            _collect(result, plans, (f.result() for f in futures), manifest, progress)
+    atomic_write(out_dir / MANIFEST, manifest.to_json())
     return result
+
+
+@dataclass
+class EditionPlan:
+    lang: str
+    formats: tuple[str, ...]  # the formats to build: those not up to date
+    outputs: dict[str, str]  # format -> output name in the manifest
+    digests: dict[str, str]
+    files: dict[str, Path]
+
+
+def _plan_edition(city: City, lang: str, opts: BuildOptions, manifest: Manifest) -> EditionPlan:
+    narrative_lang = lang if city.chapters.get(lang) else "en"
+    files = edition_inputs(city.dir, lang, narrative_lang)
+    outputs = {"html": f"{lang}/index.html", "pdf": f"{city.slug}-{lang}.pdf"}
+    digests = {
+        "html": manifest.digest(files, f"html {opts.allow_remote}"),
+        "pdf": manifest.digest(
+            files, f"pdf {opts.variant} {opts.allow_remote} {opts.keep_print_html}"
+        ),
+    }
+    formats = tuple(
+        f for f in opts.formats if opts.force or not manifest.is_fresh(outputs[f], digests[f])
+    )
+    return EditionPlan(lang, formats, outputs, digests, files)
+
+
+def _collect(result: BuildResult, plans, editions, manifest: Manifest, progress) -> None:
+    for plan, edition in zip(plans, editions, strict=True):
+        result.editions.append(edition)
+        result.outputs += edition.outputs
+        result.warnings += edition.warnings
+        for fmt in plan.formats:
+            manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
+        atomic_write(manifest.out_dir / MANIFEST, manifest.to_json())
+        if progress:
+            progress(f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s")
 
 
 def edition_warnings(city: City, lang: str) -> list[tuple[str, str]]:
@@ -119,46 +218,37 @@ def _rel(path: Path) -> str:
 
 
 def build_edition(
-    city: City,
-    catalogue: Catalogue,
-    score: Score,
-    lang: str,
-    out_dir: Path,
-    formats: tuple[str, ...],
-    variant: str,
-    result: BuildResult,
-) -> None:
+    city: City, catalogue: Catalogue, score: Score, lang: str, out_dir: Path, opts: BuildOptions
+) -> EditionResult:
+    """One language: charts and the shared view once, then the HTML and the PDF from them."""
+    from profiles_gen.chart import draw_charts  # matplotlib: imported only when drawing
+
+    started = time.perf_counter()
+    result = EditionResult(lang)
     fmt = Formatter(lang, translations(lang))
     charts = draw_charts(city, catalogue, score, fmt)
     view = build_view(city, catalogue, score, fmt, charts)
     env = make_environment(city.dir, fmt)
-    if "html" in formats:
+    if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
-        html = render_profile(
-            env,
-            view,
-            "screen",
-            {"stylesheets": ["assets/profile.css"], "inline_css": "", "photo": photo},
-        )
+        assets = {"stylesheets": ["assets/profile.css"], "inline_css": "", "photo": photo}
+        html = render_profile(env, view, "screen", assets)
         css = stylesheet("screen", lambda name: f"fonts/{name}")
-        write_html(edition, html, css, charts, city.photo)
+        write_html(edition, html, css, charts, city)
         result.outputs.append(edition / "index.html")
-    if "pdf" in formats:
+    if "pdf" in opts.formats:
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
+        photo = city.photo.as_uri() if city.photo else None
         html = render_profile(
-            env,
-            view,
-            "print",
-            {
-                "stylesheets": [],
-                "inline_css": css,
-                "photo": city.photo.as_uri() if city.photo else None,
-            },
+            env, view, "print", {"stylesheets": [], "inline_css": css, "photo": photo}
         )
         pdf = out_dir / f"{city.slug}-{lang}.pdf"
-        messages = write_pdf(
-            html, pdf, city.dir, [city.dir, TEMPLATES_DIR, FONT_DIR], variant, lang
-        )
-        result.warnings += [f"warning: {pdf.name}: {m}" for m in messages]
+        if opts.keep_print_html:
+            result.outputs.append(write_print_html(out_dir / lang / "print.html", html))
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
+        messages = write_pdf(html, pdf, city.dir, roots, opts.variant, opts.allow_remote)
+        result.warnings += [f"{_rel(pdf)}: warning: {m}" for m in messages]
         result.outputs.append(pdf)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -54,25 +54,38 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
+def clean_stale_temporaries(folder: Path) -> None:
+    """Remove what an earlier build killed outright (SIGKILL, power cut) left half-written."""
+    for path in [*folder.glob(".*.tmp"), *folder.glob(".*.old")]:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    for path in folder.glob("*/.*.tmp"):
+        path.unlink(missing_ok=True)
+
+
 @contextmanager
 def staged_dir(final: Path):
     """A fresh folder beside ``final`` that replaces it only when the block succeeds."""
     final.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    old = final.parent / f".{final.name}.old"
     try:
         yield stage
-        old = None
+        if old.exists():
+            shutil.rmtree(old)
         if final.exists():
-            old = final.parent / f".{final.name}.old"
-            if old.exists():
-                shutil.rmtree(old)
             os.replace(final, old)
         os.replace(stage, final)
-        if old is not None:
-            shutil.rmtree(old)
     finally:
-        if stage.exists():
-            shutil.rmtree(stage)
+        # Whatever interrupted the swap, leave either the new or the old folder in place,
+        # and nothing else.
+        if not final.exists() and old.exists():
+            os.replace(old, final)
+        for leftover in (stage, old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
 
 
 # --- stylesheets -----------------------------------------------------------------
@@ -107,19 +120,23 @@ def stylesheet(media: str, url_for) -> str:
 # --- fetching --------------------------------------------------------------------
 
 
-def safe_fetcher(roots: list[Path]):
-    """A WeasyPrint URL fetcher that serves only ``data:`` URLs and files under ``roots``."""
+def safe_fetcher(roots: list[Path], allow_remote: bool = False):
+    """A WeasyPrint URL fetcher that serves only ``data:`` URLs and files under ``roots``.
+
+    With ``allow_remote``, http(s) URLs are fetched too; nothing else ever is.
+    """
     from weasyprint.urls import URLFetcher
 
     class SafeFetcher(URLFetcher):
         def __init__(self) -> None:
-            super().__init__(allowed_protocols=("file", "data"))
+            protocols = ("file", "data", "http", "https") if allow_remote else ("file", "data")
+            super().__init__(allowed_protocols=protocols, timeout=20)
             self.roots = [r.resolve() for r in roots]
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
-            if parsed.scheme == "data":
+            if parsed.scheme == "data" or (allow_remote and parsed.scheme in ("http", "https")):
                 return super().fetch(url, headers)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
@@ -167,14 +184,19 @@ def page_labels_finisher(front_anchor: str, body_anchor: str, back_anchor: str):
 
 
 def write_pdf(
-    html: str, out: Path, base_url: Path, roots: list[Path], variant: str, lang: str
+    html: str,
+    out: Path,
+    base_url: Path,
+    roots: list[Path],
+    variant: str,
+    allow_remote: bool = False,
 ) -> list[str]:
     """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings."""
     from weasyprint import HTML
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
-    fetcher = safe_fetcher(roots)
+    fetcher = safe_fetcher(roots, allow_remote)
     handler = _CollectWarnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -287,8 +309,15 @@ def write_data(city_slug: str, out_dir: Path, score, catalogue) -> list[Path]:
     return [json_path, csv_path]
 
 
-def write_html(edition_dir: Path, html: str, css: str, charts: dict, photo: Path | None) -> None:
+def write_print_html(path: Path, html: str) -> Path:
+    """The exact HTML handed to WeasyPrint (its assets are referenced by absolute file URLs)."""
+    atomic_write(path, html)
+    return path
+
+
+def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> None:
     """The HTML edition with its assets beside it, replaced as a whole."""
+    photo = city.photo
     with staged_dir(edition_dir) as stage:
         (stage / "assets" / "fonts").mkdir(parents=True)
         (stage / "charts").mkdir()
@@ -301,4 +330,7 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, photo: Path
             )
         if photo is not None:
             shutil.copyfile(photo, stage / "assets" / f"cover{photo.suffix.lower()}")
+        images = city.dir / "images"
+        if images.is_dir():  # narrative images, referenced as images/NAME
+            shutil.copytree(images, stage / "images")
         (stage / "index.html").write_text(html, encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from markupsafe import Markup
@@ -16,10 +17,12 @@ from markupsafe import Markup
 from profiles_gen import narrative
 from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
-from profiles_gen.chart import Chart
 from profiles_gen.i18n import Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
+
+if TYPE_CHECKING:
+    from profiles_gen.chart import Chart
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 GAP_COUNT = 5

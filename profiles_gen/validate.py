@@ -161,7 +161,7 @@ def validate_kpis(
 ) -> dict[str, KpiRecord]:
     doc = raw.kpis
     chk = Checker(doc.path, log)
-    if doc.data is None:
+    if doc.failed:
         return {}
     checked = chk.check(
         doc.data, KPIS_FILE, doc.data.loc if hasattr(doc.data, "loc") else (1, 1), ""
@@ -216,11 +216,12 @@ def _publication(pub: dict, city: dict, langs: list[str]) -> Publication:
 
 
 def validate_chapters(
-    raw: RawCity, log: IssueLog, catalogue: Catalogue, langs: list[str]
+    raw: RawCity, log: IssueLog, catalogue: Catalogue, langs: list[str], allow_remote: bool
 ) -> dict[str, tuple[Chapter, ...]]:
     chapters: dict[str, tuple[Chapter, ...]] = {}
     for lang, raws in raw.narrative.items():
-        chapters[lang] = tuple(c for c in (_chapter(r, log, catalogue) for r in raws) if c)
+        checked = (_chapter(r, log, catalogue, raw.dir, allow_remote) for r in raws)
+        chapters[lang] = tuple(c for c in checked if c)
     for lang in langs:
         if not raw.narrative.get(lang):
             log.error(
@@ -233,8 +234,11 @@ def validate_chapters(
     return chapters
 
 
-def _chapter(raw: RawChapter, log: IssueLog, catalogue: Catalogue) -> Chapter | None:
+def _chapter(
+    raw: RawChapter, log: IssueLog, catalogue: Catalogue, city_dir, allow_remote: bool
+) -> Chapter | None:
     narrative.check_shortcodes(raw.body, raw.path, raw.body_line, catalogue, log)
+    narrative.check_resources(raw.body, raw.path, raw.body_line, city_dir, log, allow_remote)
     if raw.meta is None:
         return None
     chk = Checker(raw.path, log)
@@ -258,10 +262,10 @@ def _chapter(raw: RawChapter, log: IssueLog, catalogue: Catalogue) -> Chapter | 
 
 
 def validate_recommendations(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, langs: list[str]
+    raw: RawCity, catalogue: Catalogue, log: IssueLog, langs: list[str], allow_remote: bool
 ) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
-    if doc is None or doc.data is None:
+    if doc is None or doc.failed:
         return ()
     chk = Checker(doc.path, log)
     checked = chk.check(doc.data, RECOMMENDATIONS_FILE, getattr(doc.data, "loc", (1, 1)), "")
@@ -286,6 +290,7 @@ def validate_recommendations(
         for text in rec.get("diagnosis", {}).values():
             line = rec.where("diagnosis")[0]
             narrative.check_shortcodes(text, doc.path, line, catalogue, log)
+            narrative.check_resources(text, doc.path, line, raw.dir, log, allow_remote)
         out.append(
             Recommendation(
                 id=rec.get("id", f"r{n + 1}"),
@@ -305,13 +310,17 @@ def validate_recommendations(
 
 
 def validate_city(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, today: dt.date | None = None
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    today: dt.date | None = None,
+    allow_remote: bool = False,
 ) -> City:
     """Check every file of the city; raise ``ProfileError`` with all errors at once."""
     today = today or dt.date.today()
     chk = Checker(raw.city.path, log)
     city = {}
-    if raw.city.data is not None:
+    if not raw.city.failed:
         city = chk.check(raw.city.data, CITY_FILE, getattr(raw.city.data, "loc", (1, 1)), "") or {}
     langs = list(dict.fromkeys(city.get("languages", [])))
     for key in ("name", "country"):
@@ -331,8 +340,8 @@ def validate_city(
             city.where("evaluation_year"), "evaluation_year", f"year {eval_year} is in the future"
         )
     records = validate_kpis(raw, catalogue, log, latest_year=(today.year, eval_year))
-    chapters = validate_chapters(raw, log, catalogue, langs)
-    recommendations = validate_recommendations(raw, catalogue, log, langs)
+    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
+    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))

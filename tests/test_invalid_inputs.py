@@ -20,7 +20,9 @@ def parse_case(path: Path) -> tuple[dict[str, str], list[str]]:
     files: dict[str, str] = {}
     expect: list[str] = []
     current = None
-    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+    with path.open(encoding="utf-8", newline="") as fh:  # keep CRLF where a case has it
+        lines = fh.read().splitlines(keepends=True)
+    for line in lines:
         if line.startswith("=== "):
             current = line[4:].strip()
             if current != "expect":
@@ -30,7 +32,7 @@ def parse_case(path: Path) -> tuple[dict[str, str], list[str]]:
             continue  # the comment above the first section
         if current == "expect":
             if line.strip():
-                expect.append(line.rstrip("\n"))
+                expect.append(line.rstrip("\r\n"))
         else:
             files[current] += line
     return files, expect
@@ -40,7 +42,7 @@ def apply_case(city: Path, files: dict[str, str]) -> None:
     for name, content in files.items():
         target = city / name
         if content:
-            target.write_text(content, encoding="utf-8")
+            target.write_bytes(content.encode("utf-8"))
         else:
             target.unlink()
 

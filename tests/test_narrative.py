@@ -6,7 +6,7 @@ from pathlib import Path
 
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.errors import IssueLog
-from profiles_gen.narrative import check_shortcodes, render_markdown
+from profiles_gen.narrative import check_resources, check_shortcodes, render_markdown
 
 
 def resolve(name: str, args: list[str]) -> str:
@@ -25,8 +25,9 @@ def test_raw_html_scripts_handlers_and_javascript_links_are_removed() -> None:
         "<img src=x onerror=alert(1)>"
     )
     html = render_markdown(text, resolve)
-    for bad in ("<script", "onclick", 'href="javascript:', 'href="data:', "onerror", "<img"):
+    for bad in ("<script", "onclick", 'href="javascript:', 'href="data:', "onerror"):
         assert bad not in html
+    assert '<img src="x">' in html  # kept, without its handler (validate checks the file)
     assert 'href="https://unece.org"' in html
 
 
@@ -51,3 +52,33 @@ def test_shortcode_problems_have_file_line_and_column() -> None:
         "gdp_per_capita, elevation, households, annual_mean_temperature: {{fact size}}",
         "x.md:8:1: error: shortcode: '{{' without a closing '}}'",
     ]
+
+
+def test_resources_outside_the_city_folder_are_errors(tmp_path: Path) -> None:
+    city = tmp_path / "city"
+    (city / "images").mkdir(parents=True)
+    (city / "images" / "map.png").write_bytes(b"png")
+    (tmp_path / "secret.png").write_bytes(b"png")
+    body = (
+        "![map](images/map.png)\n"
+        "![a](/etc/passwd) ![b](file:///etc/passwd)\n"
+        "![c](../secret.png) ![d](http://127.0.0.1:9/x.png)\n"
+        '<img src="images/none.png"> <p style="background: url(https://x.org/a.png)">x</p>\n'
+    )
+    log = IssueLog()
+    check_resources(body, Path("n.md"), 5, city, log)
+    assert [i.format() for i in log.issues] == [
+        "n.md:6:6: error: resource: absolute paths are refused; use a path relative to the "
+        "city folder: /etc/passwd",
+        "n.md:6:24: error: resource: the file: scheme is refused; use a file in the city "
+        "folder: file:///etc/passwd",
+        "n.md:7:6: error: resource: the path leads outside the city folder: ../secret.png",
+        "n.md:7:26: error: resource: remote resources are refused (build with --allow-remote "
+        "to fetch them): http://127.0.0.1:9/x.png",
+        "n.md:8:11: error: resource: no such file in the city folder: images/none.png",
+        "n.md:8:55: error: resource: remote resources are refused (build with --allow-remote "
+        "to fetch them): https://x.org/a.png",
+    ]
+    allowed = IssueLog()
+    check_resources(body, Path("n.md"), 5, city, allowed, allow_remote=True)
+    assert len(allowed.issues) == 4
