@@ -7,7 +7,7 @@ CITY ?= tbilisi
 CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml)))
 STAMP := $(VENV)/.installed
 
-.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check
+.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,8 +23,8 @@ install: $(STAMP) ## create .venv and install profiles-gen with its dependencies
 profile: $(STAMP) ## build one city: make profile CITY=tbilisi
 	$(PG) build $(CITY)
 
-all: $(STAMP) ## build every city under cities/
-	@for c in $(CITIES); do $(PG) build $$c || exit 1; done
+all: $(STAMP) ## build every city under cities/ (editions of all cities share the workers)
+	$(PG) build $(CITIES)
 
 check: $(STAMP) ## validate every city
 	@for c in $(CITIES); do $(PG) validate $$c || exit 1; done
@@ -71,3 +71,6 @@ locales-init: $(STAMP) ## start a new language: make locales-init LANG=fr
 
 locales-check: $(STAMP) ## untranslated and fuzzy strings per language; fails if a city's language is incomplete
 	$(PG) locales check
+
+bench: $(STAMP) ## benchmarks: the build against WeasyPrint alone, rebuilds, many cities (BENCH_CITIES=20)
+	$(BIN)/python benchmarks/run.py

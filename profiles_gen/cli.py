@@ -51,8 +51,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"profiles-gen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = sub.add_parser("build", help="build a city's PDF and HTML editions")
-    build.add_argument("city", metavar="CITY", help="a slug under cities/ or a city folder")
+    build = sub.add_parser("build", help="build the PDF and HTML editions of one or more cities")
+    build.add_argument(
+        "city",
+        metavar="CITY",
+        nargs="+",
+        help="a slug under cities/ or a city folder (several: built together)",
+    )
     build.add_argument(
         "--lang", type=_csv_list(), help="languages, e.g. en,ru (default: the city's languages)"
     )
@@ -133,7 +138,7 @@ def _city_dir(text: str) -> Path:
 
 
 def cmd_build(args) -> int:
-    from profiles_gen.pipeline import BuildOptions, build_profile
+    from profiles_gen.pipeline import BuildOptions, build_cities
 
     if args.jobs < 1:
         print("profiles-gen build: error: --jobs must be at least 1", file=sys.stderr)
@@ -155,13 +160,16 @@ def cmd_build(args) -> int:
         if not args.quiet:
             print(message, flush=True)
 
-    result = build_profile(_city_dir(args.city), out, opts, progress)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
+    results = build_cities(city_dirs, out, opts, progress)
+    for result in results:
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
     if not args.quiet:
-        for path in result.outputs:
+        for path in (p for result in results for p in result.outputs):
             print(f"wrote {_rel(path)}")
-        print(f"built {result.city.slug} in {time.perf_counter() - started:.1f} s")
+        names = ", ".join(result.city.slug for result in results)
+        print(f"built {names} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
 

@@ -206,7 +206,12 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
         raise ProfileError(f"{city!r}: a city is a plain name such as 'tbilisi' or a folder path")
     if ("/" in city or city.startswith(".")) and (candidate / "city.yaml").is_file():
         return candidate.resolve()
-    if os_sep_in(city) or not SLUG_RE.match(city):
+    if os_sep_in(city) and not (candidate / "city.yaml").is_file():
+        raise ProfileError(
+            f"{city!r}: not a city name (lower-case letters, digits, '-' or '_'), "
+            "nor a folder holding city.yaml"
+        )
+    if not SLUG_RE.match(city):
         raise ProfileError(
             f"{city!r}: not a city name (use lower-case letters, digits, '-' or '_', "
             "or the path of a folder holding city.yaml)"

@@ -88,7 +88,63 @@ def build_profile(
     opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build every edition of a city; languages run in ``opts.jobs`` worker processes."""
+    """Build every edition of one city."""
+    return build_cities([city_dir], out_root, opts, progress)[0]
+
+
+def build_cities(
+    city_dirs: list[Path],
+    out_root: Path,
+    opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
+    progress: Callable[[str], None] | None = None,
+) -> list[BuildResult]:
+    """Build cities; every edition to build, of every city, goes to one pool of workers.
+
+    Each city is validated and scored first (all errors before any output), its
+    data exports written and its editions planned against its manifest; then the
+    editions that are not up to date run in ``opts.jobs`` processes, each of which
+    imports WeasyPrint and matplotlib once.
+    """
+    prepared = [_prepare(city_dir, out_root, opts) for city_dir in city_dirs]
+    tasks = []
+    for build in prepared:
+        for lang, plan in build.plans.items():
+            if plan.formats:
+                tasks.append((build, plan))
+            elif progress:
+                progress(f"{build.result.city.slug} [{lang}] up to date")
+    jobs = max(1, min(opts.jobs, len(tasks)))
+    if jobs == 1:
+        editions = (_run(build, plan, opts) for build, plan in tasks)
+        _collect(tasks, editions, progress)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_run, build, plan, opts) for build, plan in tasks]
+            _collect(tasks, (f.result() for f in futures), progress)
+    for build in prepared:
+        atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
+    return [build.result for build in prepared]
+
+
+@dataclass
+class EditionPlan:
+    lang: str
+    formats: tuple[str, ...]  # the formats to build: those not up to date
+    outputs: dict[str, str]  # format -> output name in the manifest
+    digests: dict[str, str]
+    files: dict[str, Path]
+
+
+@dataclass
+class _CityBuild:
+    result: BuildResult
+    catalogue: Catalogue
+    out_dir: Path
+    manifest: Manifest
+    plans: dict[str, EditionPlan]
+
+
+def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
     city, catalogue, log = prepare_city(city_dir, opts.strict, opts.allow_remote)
     score = score_city(city, catalogue)
     result = BuildResult(city, score, warnings=[i.format() for i in log.warnings])
@@ -114,46 +170,20 @@ def build_profile(
         result.outputs += write_data(city.slug, out_dir, score, catalogue)
         for name in data_names:
             manifest.record(name, data_digest, data_files)
-    plans = []
-    for lang in langs:
-        plan = _plan_edition(city, lang, opts, manifest)
-        if plan.formats:
-            plans.append(plan)
-        elif progress:
-            progress(f"{city.slug} [{lang}] up to date")
-    jobs = max(1, min(opts.jobs, len(plans)))
-    if jobs <= 1:
-        editions = (
-            build_edition(city, catalogue, score, p.lang, out_dir, replace(opts, formats=p.formats))
-            for p in plans
-        )
-        _collect(result, plans, editions, manifest, progress)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(
-                    build_edition,
-                    city,
-                    catalogue,
-                    score,
-                    p.lang,
-                    out_dir,
-                    replace(opts, formats=p.formats),
-                )
-                for p in plans
-            ]
-            _collect(result, plans, (f.result() for f in futures), manifest, progress)
-    atomic_write(out_dir / MANIFEST, manifest.to_json())
-    return result
+    plans = {lang: _plan_edition(city, lang, opts, manifest) for lang in langs}
+    return _CityBuild(result, catalogue, out_dir, manifest, plans)
 
 
-@dataclass
-class EditionPlan:
-    lang: str
-    formats: tuple[str, ...]  # the formats to build: those not up to date
-    outputs: dict[str, str]  # format -> output name in the manifest
-    digests: dict[str, str]
-    files: dict[str, Path]
+def _run(build: _CityBuild, plan: EditionPlan, opts: BuildOptions) -> EditionResult:
+    result = build.result
+    return build_edition(
+        result.city,
+        build.catalogue,
+        result.score,
+        plan.lang,
+        build.out_dir,
+        replace(opts, formats=plan.formats),
+    )
 
 
 def _plan_edition(city: City, lang: str, opts: BuildOptions, manifest: Manifest) -> EditionPlan:
@@ -172,14 +202,15 @@ def _plan_edition(city: City, lang: str, opts: BuildOptions, manifest: Manifest)
     return EditionPlan(lang, formats, outputs, digests, files)
 
 
-def _collect(result: BuildResult, plans, editions, manifest: Manifest, progress) -> None:
-    for plan, edition in zip(plans, editions, strict=True):
+def _collect(tasks, editions, progress) -> None:
+    for (build, plan), edition in zip(tasks, editions, strict=True):
+        result = build.result
         result.editions.append(edition)
         result.outputs += edition.outputs
         result.warnings += edition.warnings
         for fmt in plan.formats:
-            manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
-        atomic_write(manifest.out_dir / MANIFEST, manifest.to_json())
+            build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
+        atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         if progress:
             progress(f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s")
 

@@ -6,7 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow  # real builds, or thousands of generated inputs
 
 BUILD = ["build", "mini", "--format", "html", "-j", "1"]
 

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,8 @@ from profiles_gen.errors import ProfileError
 from profiles_gen.narrative import render_markdown
 from profiles_gen.pipeline import prepare_city
 from tests.conftest import MINI
+
+pytestmark = pytest.mark.slow  # real builds, or thousands of generated inputs
 
 KPI_IDS = [k.id for k in load_catalogue().kpis]
 KEYS = st.sampled_from(
