@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml tools/system-deps.sh
 
 install: $(STAMP) ## create .venv and install profiles-gen with its dependencies
 
-profile: $(STAMP) ## build one city: make profile CITY=tbilisi
+profile: $(STAMP) ## build one city and verify its editions: make profile CITY=tbilisi
 	$(PG) build $(CITY)
+	$(PG) verify $(CITY) --manifest
 
 all: $(STAMP) ## build every city under cities/ (editions of all cities share the workers)
 	$(PG) build $(CITIES)

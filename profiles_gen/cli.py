@@ -118,6 +118,17 @@ def make_parser() -> argparse.ArgumentParser:
         help="languages of names and units (default: every language with a catalogue)",
     )
 
+    verify = sub.add_parser(
+        "verify", help="check that the editions carry the same figures (and the manifest)"
+    )
+    verify.add_argument("city", metavar="CITY")
+    verify.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    verify.add_argument(
+        "--manifest",
+        action="store_true",
+        help="also re-hash every input and output recorded in manifest.json",
+    )
+
     sub.add_parser("list", help="list the cities under cities/")
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
@@ -251,6 +262,28 @@ def cmd_catalogue(args) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args) -> int:
+    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.verify import check_manifest, check_numbers
+
+    city, _, _ = prepare_city(_city_dir(args.city))
+    out_dir = (args.out or project_root() / "build") / city.slug
+    if not out_dir.is_dir():
+        raise ProfileError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
+    problems = check_numbers(out_dir, city.slug, list(city.languages))
+    checked = "figures of every edition"
+    if args.manifest:
+        problems += check_manifest(out_dir, city.dir)
+        checked += " and the manifest"
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{city.slug}: verified the {checked}")
+    return EXIT_OK
+
+
 def cmd_list(args) -> int:
     cities = project_root() / "cities"
     for path in sorted(cities.iterdir()) if cities.is_dir() else []:
@@ -312,6 +345,7 @@ COMMANDS = {
     "list": cmd_list,
     "schema": cmd_schema,
     "locales": cmd_locales,
+    "verify": cmd_verify,
 }
 
 

@@ -46,6 +46,9 @@ class ProfileError(Exception):
         self.issues = sorted(issues, key=lambda i: (i.path, i.line, i.col, i.field))
         super().__init__("\n".join(i.format() for i in self.issues))
 
+    def __reduce__(self):  # keep the issues when raised in a worker process
+        return (ProfileError, (self.issues,))
+
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -18,8 +19,12 @@ from profiles_gen.manifest import MANIFEST, Manifest, data_inputs, edition_input
 from profiles_gen.model import Catalogue, City, Score
 from profiles_gen.publish import (
     FONT_DIR,
+    FONT_FILES,
     atomic_write,
     clean_stale_temporaries,
+    dumps_json,
+    score_csv,
+    score_json,
     stylesheet,
     write_data,
     write_html,
@@ -248,6 +253,40 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+def check_glyphs(html: str, city: City, lang: str) -> None:
+    """Fail on a character that none of the publication's fonts can draw, saying where."""
+    import html as htmllib
+    import unicodedata
+
+    from profiles_gen.i18n import po_path
+    from profiles_gen.verify import locate, missing_glyphs
+
+    text = htmllib.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", html, flags=re.S))
+    missing = missing_glyphs(text, FONT_FILES)
+    if not missing:
+        return
+    sources = sorted(p for p in city.dir.rglob("*") if p.suffix in (".yaml", ".md"))
+    sources += [po_path(lang)] + sorted(TEMPLATES_DIR.rglob("*.html"))
+    issues = []
+    for char in missing:
+        name = unicodedata.name(char, "unnamed")
+        where = locate(char, sources)
+        message = (
+            f"U+{ord(char):04X} {name} ({char!r}) has no glyph in the publication's "
+            f"fonts ({', '.join(f.stem for f in FONT_FILES)})"
+        )
+        issues.append(
+            Issue(
+                where.path if where else f"{lang} edition",
+                where.line if where else 0,
+                where.col if where else 0,
+                "glyph",
+                message,
+            )
+        )
+    raise ProfileError(issues)
+
+
 def build_edition(
     city: City, catalogue: Catalogue, score: Score, lang: str, out_dir: Path, opts: BuildOptions
 ) -> EditionResult:
@@ -278,7 +317,25 @@ def build_edition(
         if opts.keep_print_html:
             result.outputs.append(write_print_html(out_dir / lang / "print.html", html))
         roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
-        messages = write_pdf(html, pdf, city.dir, roots, opts.variant, opts.allow_remote)
+        check_glyphs(html, city, lang)
+        data = {
+            f"{city.slug}-kpis.csv": (score_csv(score, catalogue), "Scored KPIs (CSV)"),
+            f"{city.slug}-kpis.json": (
+                dumps_json(score_json(score, catalogue)),
+                "Scored KPIs and roll-ups (JSON)",
+            ),
+        }
+        created = dt.datetime.combine(city.publication.date, dt.time(), dt.UTC)
+        messages = write_pdf(
+            html,
+            pdf,
+            city.dir,
+            roots,
+            opts.variant,
+            opts.allow_remote,
+            attachments=data,
+            created=created,
+        )
         result.warnings += [f"{_rel(pdf)}: warning: {m}" for m in messages]
         result.outputs.append(pdf)
     result.seconds = time.perf_counter() - started

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -34,6 +35,8 @@ FONT_FACES = (
     ("DejaVu Sans", "normal", "normal", "DejaVuSans.ttf"),
 )
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+FAMILIES = tuple(dict.fromkeys(family for family, *_ in FONT_FACES))
+FONT_FILES = tuple(FONT_DIR / name for *_, name in FONT_FACES)
 
 
 # --- atomic files ----------------------------------------------------------------
@@ -190,9 +193,16 @@ def write_pdf(
     roots: list[Path],
     variant: str,
     allow_remote: bool = False,
+    attachments: dict[str, tuple[str, str]] | None = None,
+    created: datetime | None = None,
 ) -> list[str]:
-    """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings."""
-    from weasyprint import HTML
+    """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings.
+
+    ``attachments`` maps a file name to (content, description): embedded files
+    (PDF/A-3 "Data" relationship). A font outside the publication's families
+    (a fallback found by fontconfig) fails the build before anything is written.
+    """
+    from weasyprint import HTML, Attachment
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
@@ -204,14 +214,33 @@ def write_pdf(
         document = HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
             pdf_variant=variant
         )
+        stamp = created or datetime(2000, 1, 1, tzinfo=UTC)  # never the clock
+        files = [
+            Attachment(
+                string=content,
+                name=name,
+                description=description,
+                relationship="Data",
+                created=stamp,
+                modified=stamp,
+            )
+            for name, (content, description) in (attachments or {}).items()
+        ]
         data = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=True,
             custom_metadata=True,
+            attachments=files,
             finisher=page_labels_finisher("title-page", "ch-introduction", "back-cover"),
         )
     finally:
         logger.removeHandler(handler)
+    strays = sorted({font.family for font in document.fonts.values()} - set(FAMILIES))
+    if strays:
+        raise ProfileError(
+            f"{out.name}: a font outside the publication's families was used: "
+            f"{', '.join(strays)} (allowed: {', '.join(FAMILIES)})"
+        )
     atomic_write(out, data)
     return handler.messages + [f"refused: {u}" for u in fetcher.refused]
 

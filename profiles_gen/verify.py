@@ -1,0 +1,276 @@
+"""Editions that prove what they carry.
+
+- ``check_numbers``: every number in the text of each edition (PDF and HTML),
+  normalised from its locale, compared chapter by chapter with the English
+  edition: the same multiset of figures must appear in each.
+- ``check_manifest``: the inputs and outputs of ``manifest.json`` still hash
+  to what the build recorded.
+- ``check_glyphs``: every character of an edition is covered by the
+  publication's fonts (WeasyPrint would only print a box).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from profiles_gen.errors import Issue
+
+# Per language: a number as the edition prints it. Russian groups digits with a
+# no-break space and uses the decimal comma, so a dotted number there is an
+# identifier such as the SDG target 17.8 and is kept as it is.
+NUMBER_RES = {
+    "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
+    "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
+}
+MARGIN_PX = 60  # running heads and page numbers sit in the top and bottom margins
+
+
+def canonical(token: str, lang: str) -> str:
+    text = token.replace("\u00a0", "").replace("\u202f", "")
+    text = text.replace(",", "") if lang == "en" or "." in text else text.replace(",", ".")
+    try:
+        return format(Decimal(text).normalize(), "f")
+    except InvalidOperation:  # pragma: no cover - the regexes only match numbers
+        return text
+
+
+# A contents or list entry: dot leaders, then a page number, which differs between
+# editions of different lengths by design.
+LEADER_RE = re.compile(r"(?:\.\s){3,}\.?\s*[0-9ivxlc]+")
+
+
+def numbers(text: str, lang: str) -> Counter:
+    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+    text = LEADER_RE.sub(" ", text)
+    return Counter(canonical(m.group(0), lang) for m in pattern.finditer(text))
+
+
+@dataclass
+class Chapter:
+    key: str
+    title: str
+    text: str
+
+
+def pdf_chapters(path: Path) -> list[Chapter]:
+    """The body text of a PDF per top-level outline entry (margins left out)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    pages = []
+    for page in reader.pages:
+        parts: list[str] = []
+        height = float(page.mediabox.height)
+        last_y: list[float] = [0.0]
+
+        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y):
+            scale = abs(cm[3]) or 1
+            y = tm[5]
+            if MARGIN_PX < y < height / scale - MARGIN_PX:
+                if y != last_y[0]:  # a new line: keep words of two lines apart
+                    parts.append("\n")
+                    last_y[0] = y
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        pages.append("".join(parts))
+    starts = [
+        (reader.get_destination_page_number(item), item.title)
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
+    chapters = [Chapter("front", "", "\n".join(pages[: starts[0][0]] if starts else pages))]
+    for n, (start, title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(pages)
+        chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end])))
+    return chapters
+
+
+class _Sections(HTMLParser):
+    """Text per chapter section of the HTML edition (sections keyed by their id)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chapters: list[Chapter] = [Chapter("front", "", "")]
+        self.depth = 0
+        self.section_depth: int | None = None
+        self.skip = 0
+        self.title_next = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("meta", "link", "br", "img", "hr", "input"):
+            return
+        self.depth += 1
+        attrs = dict(attrs)
+        if tag in ("style", "title") and self.section_depth is None:
+            self.skip += 1
+        classes = (attrs.get("class") or "").split()
+        if tag == "section" and "chapter" in classes and self.section_depth is None:
+            self.section_depth = self.depth
+            self.chapters.append(Chapter(attrs.get("id", ""), "", ""))
+        if tag == "h1" and self.section_depth is not None and not self.chapters[-1].title:
+            self.title_next = True
+
+    def handle_endtag(self, tag):
+        if tag in ("meta", "link", "br", "img", "hr", "input"):
+            return
+        if tag in ("style", "title") and self.skip:
+            self.skip -= 1
+        if self.section_depth == self.depth:
+            self.section_depth = None
+            self.chapters.append(Chapter("between", "", ""))
+        self.depth -= 1
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        chapter = self.chapters[-1]
+        chapter.text += data
+        if self.title_next and data.strip():
+            chapter.title = data.strip()
+            self.title_next = False
+
+
+def html_chapters(path: Path) -> list[Chapter]:
+    parser = _Sections()
+    parser.feed(path.read_text(encoding="utf-8"))
+    merged: list[Chapter] = []
+    for chapter in parser.chapters:  # text between sections belongs to the one before
+        if chapter.key == "between" and merged:
+            merged[-1].text += chapter.text
+        elif chapter.key != "between":
+            merged.append(chapter)
+    return merged
+
+
+def _context(text: str, value: str, lang: str) -> str:
+    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+    for match in pattern.finditer(text):
+        if canonical(match.group(0), lang) == value:
+            start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
+            return " ".join(text[start:end].split())
+    return ""
+
+
+def compare_editions(
+    base: list[Chapter], other: list[Chapter], base_lang: str, lang: str, label: str
+) -> list[str]:
+    """Differences in the figures of two editions, chapter by chapter."""
+    problems = []
+    if [c.key for c in base] != [c.key for c in other] and len(base) != len(other):
+        problems.append(
+            f"{label}: the {lang} edition has {len(other)} chapters, "
+            f"the {base_lang} edition {len(base)}"
+        )
+    for mine, theirs in zip(base, other, strict=False):
+        a, b = numbers(mine.text, base_lang), numbers(theirs.text, lang)
+        if a == b:
+            continue
+        where = f"chapter '{theirs.title or theirs.key}' ({base_lang}: '{mine.title or mine.key}')"
+        for value in sorted((a - b).keys() | (b - a).keys()):
+            if a[value] == b[value]:
+                continue
+            problems.append(
+                f"{label}: {where}: {value} appears {a[value]}× in {base_lang} and "
+                f"{b[value]}× in {lang}; {base_lang}: “{_context(mine.text, value, base_lang)}”; "
+                f"{lang}: “{_context(theirs.text, value, lang)}”"
+            )
+    return problems
+
+
+def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "en") -> list[str]:
+    problems = []
+    others = [lang for lang in langs if lang != base_lang]
+    pdf = out_dir / f"{slug}-{base_lang}.pdf"
+    if pdf.is_file():
+        base = pdf_chapters(pdf)
+        for lang in others:
+            path = out_dir / f"{slug}-{lang}.pdf"
+            if path.is_file():
+                problems += compare_editions(
+                    base, pdf_chapters(path), base_lang, lang, f"{slug}-{lang}.pdf"
+                )
+    html = out_dir / base_lang / "index.html"
+    if html.is_file():
+        base = html_chapters(html)
+        for lang in others:
+            path = out_dir / lang / "index.html"
+            if path.is_file():
+                problems += compare_editions(
+                    base, html_chapters(path), base_lang, lang, f"{lang}/index.html"
+                )
+    return problems
+
+
+def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
+    """Every input and output still hashes to what ``manifest.json`` recorded."""
+    from profiles_gen.i18n import locales_dir
+    from profiles_gen.manifest import PACKAGE_DIR, PROJECT_DIR, Manifest, sha256_file
+
+    manifest = Manifest.load(out_dir)
+    if not manifest.outputs:
+        return [f"{out_dir / 'manifest.json'}: no manifest (build the city first)"]
+    roots = {
+        "city": city_dir,
+        "package": PACKAGE_DIR,
+        "templates": PROJECT_DIR / "templates",
+        "locales": locales_dir(),
+    }
+    problems = []
+    for name, digest in sorted(manifest.inputs.items()):
+        prefix, _, rest = name.partition("/")
+        path = roots[prefix] / rest
+        if not path.is_file():
+            problems.append(f"input {name}: missing")
+        elif sha256_file(path) != digest:
+            problems.append(f"input {name}: changed since the build")
+    for name, entry in sorted(manifest.outputs.items()):
+        path = out_dir / name
+        if not path.is_file():
+            problems.append(f"output {name}: missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"output {name}: changed since the build")
+    return problems
+
+
+@lru_cache(maxsize=8)
+def _cmap(font: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(font), lazy=True).getBestCmap())
+
+
+def covered(fonts: tuple[Path, ...]) -> frozenset[int]:
+    return frozenset().union(*(_cmap(f) for f in fonts))
+
+
+def missing_glyphs(text: str, fonts: tuple[Path, ...]) -> list[str]:
+    """Characters of ``text`` that none of ``fonts`` can draw (white space aside)."""
+    have = covered(fonts)
+    return sorted(
+        {
+            ch
+            for ch in text
+            if ord(ch) not in have and not ch.isspace() and ord(ch) not in (0x00AD, 0x200B, 0xFEFF)
+        }
+    )
+
+
+def locate(char: str, files: list[Path]) -> Issue | None:
+    """The first place in ``files`` where ``char`` occurs, as an issue position."""
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for n, line in enumerate(lines, start=1):
+            col = line.find(char)
+            if col >= 0:
+                return Issue(str(path), n, col + 1, "glyph", "")
+    return None
