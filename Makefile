@@ -7,7 +7,7 @@ CITY ?= tbilisi
 CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml)))
 STAMP := $(VENV)/.installed
 
-.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench
+.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,7 +34,8 @@ lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check profiles_gen tests tools
 	$(BIN)/ruff format --check profiles_gen tests tools
 
-test: $(STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs)
+test: $(STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs, a real browser)
+	@tools/test-deps.sh
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP) ## the quick loop: tests not marked slow
@@ -42,6 +43,9 @@ test-fast: $(STAMP) ## the quick loop: tests not marked slow
 
 clean: ## remove build outputs and compiled catalogues
 	rm -rf build locales/*/LC_MESSAGES/*.mo
+
+site: $(STAMP) ## build every city and the static site in build/site/
+	$(PG) site
 
 format: $(STAMP) ## ruff: format the code
 	$(BIN)/ruff format profiles_gen tests tools

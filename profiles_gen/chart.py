@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib
@@ -54,6 +54,8 @@ class Chart:
     title: str
     description: str
     svg: str
+    # The chart's data as a table for readers who cannot see it: (headers, rows).
+    data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
 def _setup() -> None:
@@ -394,6 +396,14 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
         ),
         legend,
     )
+    level = fmt.gettext("Dimension") + " / " + fmt.gettext("Category")
+    charts["wheel"] = replace(
+        charts["wheel"],
+        data=(
+            (level, fmt.gettext("Result")),
+            tuple((label, vocab.band_short(fmt, band)) for label, band, _ in rings[0] + rings[1]),
+        ),
+    )
     groups = [
         (
             fmt.group_name("dimension", d),
@@ -415,6 +425,13 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
         fmt.gettext("KPI results by band and dimension"),
         fmt.gettext("Number of KPIs and data points in each band, per dimension."),
         fmt.gettext("Number of KPIs and data points"),
+    )
+    charts["bands"] = replace(
+        charts["bands"],
+        data=(
+            (fmt.gettext("Dimension"), *(vocab.band_short(fmt, b) for b in BAND_IDS)),
+            tuple((label, *(str(counts[b]) for b in BAND_IDS)) for label, counts in groups),
+        ),
     )
     for dim in catalogue.dimensions:
         rows = []
@@ -453,6 +470,16 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
             fmt.gettext("target"),
             lambda v: fmt.percent(v),
         )
+        charts[f"bars-{dim.id}"] = replace(
+            charts[f"bars-{dim.id}"],
+            data=(
+                (fmt.gettext("KPI"), fmt.gettext("Achievement"), fmt.gettext("Result")),
+                tuple(
+                    (label, text if share is not None else "–", vocab.band_short(fmt, band))
+                    for label, share, band, text in rows
+                ),
+            ),
+        )
     tiles = [
         (
             n,
@@ -471,6 +498,16 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
         fmt.gettext(
             "The 17 SDGs in their official colours, each with the band of the KPIs linked to it "
             "and its share of points."
+        ),
+    )
+    charts["sdg"] = replace(
+        charts["sdg"],
+        data=(
+            (fmt.gettext("Goal"), fmt.gettext("Result"), fmt.gettext("Points")),
+            tuple(
+                (f"{n}. {label}", vocab.band_short(fmt, band), share)
+                for n, label, band, share in tiles
+            ),
         ),
     )
     return charts

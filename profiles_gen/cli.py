@@ -129,6 +129,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="also re-hash every input and output recorded in manifest.json",
     )
 
+    site = sub.add_parser("site", help="build every city and the static site in build/site/")
+    site.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    site.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    site.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
     sub.add_parser("list", help="list the cities under cities/")
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
@@ -284,6 +289,24 @@ def cmd_verify(args) -> int:
     return EXIT_OK
 
 
+def cmd_site(args) -> int:
+    from profiles_gen.pipeline import BuildOptions, build_cities
+    from profiles_gen.publish import assemble_site
+
+    out = args.out or project_root() / "build"
+    cities = sorted(p for p in (project_root() / "cities").iterdir() if (p / "city.yaml").is_file())
+    results = build_cities(
+        cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
+    )
+    for result in results:
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
+    site = assemble_site(out, [r.city.slug for r in results])
+    if not args.quiet:
+        print(f"wrote {_rel(site)}/index.html")
+    return EXIT_OK
+
+
 def cmd_list(args) -> int:
     cities = project_root() / "cities"
     for path in sorted(cities.iterdir()) if cities.is_dir() else []:
@@ -346,6 +369,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "locales": cmd_locales,
     "verify": cmd_verify,
+    "site": cmd_site,
 }
 
 

@@ -45,6 +45,16 @@ MIN_GROUPING = {"ru": 5}
 
 
 def po_path(lang: str, folder: Path | None = None) -> Path:
+    """The catalogue of ``lang``; the generated pseudo-locale lives under build/, not locales/."""
+    if lang == PSEUDO:
+        return (
+            (folder or locales_dir()).parent
+            / "build"
+            / ".pseudo-locale"
+            / PSEUDO
+            / "LC_MESSAGES"
+            / f"{DOMAIN}.po"
+        )
     return (folder or locales_dir()) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 

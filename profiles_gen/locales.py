@@ -80,12 +80,51 @@ def coverage(lang: str, folder: Path | None = None) -> Coverage:
     return result
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """Who translated a language and who reviewed it, from its catalogue's header."""
+
+    translator: str
+    reviewer: str
+    review_date: str
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.reviewer and self.review_date)
+
+
+SIGN_OFF_RE = re.compile(r"^#\s*(Reviewed-By|Review-Date):[ \t]*(.*?)\s*$", re.M)
+
+
+def sign_off(lang: str, folder: Path | None = None) -> SignOff:
+    """The sign-off of ``lang``: ``Last-Translator``, and the ``# Reviewed-By:`` and
+    ``# Review-Date:`` lines of the header comment (which ``pybabel update`` keeps)."""
+    path = po_path(lang, folder)
+    if lang == "en" or not path.is_file():
+        return SignOff("", "", "")
+    text = path.read_text(encoding="utf-8")
+    header = text[: text.find('msgid ""')]
+    fields = dict(SIGN_OFF_RE.findall(header))
+    translator = re.search(r'"Last-Translator: ([^"\\]*)', text)
+    who = translator.group(1).strip() if translator else ""
+    if who.startswith("FULL NAME"):
+        who = ""
+    return SignOff(who, fields.get("Reviewed-By", ""), fields.get("Review-Date", ""))
+
+
 def report(cov: Coverage, verbose: bool = True) -> list[str]:
     lines = [
         f"{cov.lang}: {cov.done}/{cov.total} translated ({cov.percent:.1f} %), "
         f"{len(cov.untranslated)} untranslated, {len(cov.fuzzy)} fuzzy, "
         f"{len(cov.broken)} with a broken placeholder or per cent sign"
     ]
+    signed = sign_off(cov.lang)
+    review = (
+        f"reviewed by {signed.reviewer} on {signed.review_date}"
+        if signed.reviewed
+        else "not reviewed: its editions are marked as drafts"
+    )
+    lines.append(f"  translated by {signed.translator or '(not recorded)'}; {review}")
     if verbose:
         for kind, items in (
             ("untranslated", cov.untranslated),

@@ -23,10 +23,13 @@ from profiles_gen.publish import (
     atomic_write,
     clean_stale_temporaries,
     dumps_json,
+    read_edition_infos,
     score_csv,
     score_json,
     stylesheet,
     write_data,
+    write_edition_info,
+    write_home,
     write_html,
     write_pdf,
     write_print_html,
@@ -128,7 +131,54 @@ def build_cities(
             _collect(tasks, (f.result() for f in futures), progress)
     for build in prepared:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
+        write_edition_info(build.out_dir, _edition_info(build.result.city))
+    write_site_home(out_root)
     return [build.result for build in prepared]
+
+
+def _edition_info(city: City) -> dict:
+    titles = {
+        lang: city.publication.title.get(lang)
+        or translations(lang).gettext("Smart Sustainable Cities Profile")
+        for lang in city.languages
+    }
+    return {
+        "slug": city.slug,
+        "name": city.name,
+        "country": city.country,
+        "languages": list(city.languages),
+        "title": titles,
+        "illustrative": city.illustrative,
+    }
+
+
+def write_site_home(out_root: Path) -> list[Path]:
+    """Home pages listing every city built under ``out_root``, one per language."""
+    from profiles_gen.render import autonym, render_home
+
+    infos = read_edition_infos(out_root)
+    langs = sorted(
+        {lang for i in infos for lang in i["languages"]} | {"en"},
+        key=lambda code: (code != "en", code),
+    )
+    pages = {}
+    for lang in langs:
+        fmt = Formatter(lang, translations(lang))
+        entries = [
+            {
+                "slug": i["slug"],
+                "name": i["name"].get(lang, i["name"]["en"]),
+                "country": i["country"].get(lang, i["country"]["en"]),
+                "title": i["title"],
+                "illustrative": i["illustrative"],
+                "editions": [{"lang": code, "name": autonym(code)} for code in i["languages"]],
+            }
+            for i in infos
+        ]
+        pages["index.html" if lang == "en" else f"index.{lang}.html"] = render_home(
+            fmt, entries, langs
+        )
+    return write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
 
 
 @dataclass
@@ -302,7 +352,12 @@ def build_edition(
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
-        assets = {"stylesheets": ["assets/profile.css"], "inline_css": "", "photo": photo}
+        assets = {
+            "stylesheets": ["assets/profile.css"],
+            "inline_css": "",
+            "photo": photo,
+            "scripts": ["assets/profile.js"],
+        }
         html = render_profile(env, view, "screen", assets)
         css = stylesheet("screen", lambda name: f"fonts/{name}")
         write_html(edition, html, css, charts, city)
@@ -311,7 +366,10 @@ def build_edition(
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
         photo = city.photo.as_uri() if city.photo else None
         html = render_profile(
-            env, view, "print", {"stylesheets": [], "inline_css": css, "photo": photo}
+            env,
+            view,
+            "print",
+            {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []},
         )
         pdf = out_dir / f"{city.slug}-{lang}.pdf"
         if opts.keep_print_html:

@@ -338,6 +338,55 @@ def write_data(city_slug: str, out_dir: Path, score, catalogue) -> list[Path]:
     return [json_path, csv_path]
 
 
+JS_DIR = CSS_DIR.parent / "js"
+
+
+def write_edition_info(out_dir: Path, info: dict) -> Path:
+    """What the home page needs to know of a built city (names, languages, titles)."""
+    path = out_dir / "edition.json"
+    atomic_write(path, json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def read_edition_infos(out_root: Path) -> list[dict]:
+    infos = []
+    for path in sorted(out_root.glob("*/edition.json")):
+        try:
+            infos.append(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError:
+            continue  # a broken file is rewritten by the next build of that city
+    return infos
+
+
+def write_home(out_root: Path, pages: dict[str, str], css: str) -> list[Path]:
+    """The site's home pages (one per language) with their shared assets."""
+    written = []
+    (out_root / "assets" / "fonts").mkdir(parents=True, exist_ok=True)
+    for *_, name in FONT_FACES:
+        target = out_root / "assets" / "fonts" / name
+        if not target.is_file():
+            shutil.copyfile(FONT_DIR / name, target)
+    atomic_write(out_root / "assets" / "profile.css", css)
+    for name, html in pages.items():
+        atomic_write(out_root / name, html)
+        written.append(out_root / name)
+    return written
+
+
+def assemble_site(out_root: Path, slugs: list[str]) -> Path:
+    """``build/site/``: the home pages and every city's editions and downloads, self-contained."""
+    final = out_root / "site"
+    with staged_dir(final) as stage:
+        shutil.copytree(out_root / "assets", stage / "assets")
+        for page in sorted(out_root.glob("index*.html")):
+            shutil.copyfile(page, stage / page.name)
+        for slug in slugs:
+            shutil.copytree(
+                out_root / slug, stage / slug, ignore=shutil.ignore_patterns(".*", "print.html")
+            )
+    return final
+
+
 def write_print_html(path: Path, html: str) -> Path:
     """The exact HTML handed to WeasyPrint (its assets are referenced by absolute file URLs)."""
     atomic_write(path, html)
@@ -353,6 +402,7 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         for *_, name in FONT_FACES:
             shutil.copyfile(FONT_DIR / name, stage / "assets" / "fonts" / name)
         (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
+        shutil.copyfile(JS_DIR / "profile.js", stage / "assets" / "profile.js")
         for chart in charts.values():
             (stage / "charts" / f"{chart.id}.svg").write_text(
                 '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8"

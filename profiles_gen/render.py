@@ -317,6 +317,14 @@ def build_view(
     ]
     languages = [fmt.language_name(code) for code in city.languages]
     figures, tables = _captions(fmt, catalogue, charts, name)
+    from profiles_gen.locales import sign_off
+
+    signed = sign_off(lang)
+    drafts = []
+    if city.illustrative:
+        drafts.append(fmt.gettext("Illustrative data – not official statistics"))
+    if lang != "en" and not signed.reviewed:
+        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
     return {
         "lang": lang,
         "city": city,
@@ -360,9 +368,51 @@ def build_view(
         "total_count": len(catalogue.kpis),
         "abbreviations": vocab.abbreviations(fmt),
         "fallback_chapters": not city.chapters.get(lang),
+        "translation": signed,
+        "site": {
+            "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
+            "editions": [
+                {
+                    "lang": code,
+                    "name": autonym(code),
+                    "href": f"../{code}/index.html",
+                    "current": code == lang,
+                }
+                for code in city.languages
+            ],
+            "pdf": f"../{city.slug}-{lang}.pdf",
+            "csv": f"../{city.slug}-kpis.csv",
+            "json": f"../{city.slug}-kpis.json",
+        },
+        "draft_marks": drafts,
+        "unreviewed": lang != "en" and not signed.reviewed,
         "fig": figures,
         "tab": tables,
     }
+
+
+def autonym(code: str) -> str:
+    """A language's name in that language ("English", "русский")."""
+    from profiles_gen.i18n import babel_locale
+
+    locale = babel_locale(code)
+    return locale.languages.get(code.split("-")[0], code)
+
+
+def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
+    """The home page of the site, in ``fmt``'s language: every city and edition."""
+    env = make_environment(None, fmt)
+    pages = {code: ("index.html" if code == "en" else f"index.{code}.html") for code in langs}
+    return env.get_template("home.html").render(
+        lang=fmt.lang,
+        entries=entries,
+        media="screen",
+        languages=[
+            {"lang": c, "name": autonym(c), "href": pages[c], "current": c == fmt.lang}
+            for c in langs
+        ],
+        assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
+    )
 
 
 def render_profile(env: Environment, view: dict, media: str, assets: dict) -> str:

@@ -49,7 +49,7 @@ BAND_COLOURS = {
 }
 # Text colour on each band colour with a contrast ratio of at least 4.5:1.
 BAND_TEXT = {
-    "reached": "#FFFFFF",
+    "reached": "#000000",
     "over_two_thirds": "#1B1B1B",
     "one_to_two_thirds": "#1B1B1B",
     "one_third_or_less": "#FFFFFF",

@@ -195,6 +195,17 @@ def test_illustrative_data_is_marked_on_cover_and_every_body_page(built: Path) -
     assert "Illustrative data" in pages[0]
     for text in pages[1:-1]:
         assert "Illustrative data – not official statistics" in text
+        assert "Draft translation" not in text
+
+
+def test_an_unreviewed_translation_is_a_marked_draft_crediting_its_translator(built: Path):
+    pages = text_of(PdfReader(built / "tbilisi-ru.pdf"))
+    assert "Черновик: перевод ещё не прошёл проверку." in pages[0]
+    assert "Перевод: profiles-gen developers." in "\n".join(pages[:4])
+    for text in pages[1:-1]:
+        assert "Черновой перевод – не прошёл проверку" in text
+    html = (built / "ru" / "index.html").read_text(encoding="utf-8")
+    assert "Черновик: перевод ещё не прошёл проверку." in html
 
 
 def test_html_edition(built: Path) -> None:

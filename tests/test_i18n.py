@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.i18n import NBSP, Formatter, compile_catalogue, po_path, translations
-from profiles_gen.locales import coverage, report
+from profiles_gen.locales import SignOff, coverage, report, sign_off
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,19 @@ def test_coverage_finds_untranslated_fuzzy_and_broken_entries(tmp_path) -> None:
     assert cov.fuzzy == ["Fuzzy"]
     assert cov.broken == ["%(n)s per cent"]
     assert not cov.complete
+
+
+def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
+    po = tmp_path / "xx" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    header = (
+        '# Reviewed-By: A. Reviewer\n# Review-Date: 2026-11-20\nmsgid ""\nmsgstr ""\n'
+        '"Last-Translator: T. Translator <t@example.org>\\n"\n'
+    )
+    po.write_text(header, encoding="utf-8")
+    signed = sign_off("xx", tmp_path)
+    assert signed == SignOff("T. Translator <t@example.org>", "A. Reviewer", "2026-11-20")
+    assert signed.reviewed
+    po.write_text(header.replace("A. Reviewer", ""), encoding="utf-8")
+    assert not sign_off("xx", tmp_path).reviewed
+    assert not sign_off("ru").reviewed  # the sample's Russian is honest about it

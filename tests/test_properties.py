@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -140,4 +141,24 @@ def test_any_markdown_is_a_clean_result_or_a_clean_error(text) -> None:
     finally:
         chapter.write_text(original, encoding="utf-8")
     html = render_markdown(text, lambda name, args: f"{name}:{len(args)}")
-    assert "<script" not in html and "onerror" not in html
+    assert_harmless(html)
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def assert_harmless(html: str) -> None:
+    """No script element, no event handler, no javascript: or data: URL in any element."""
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attrs in parser.found:
+        assert tag not in ("script", "style", "iframe", "object", "embed"), html
+        for name, value in attrs:
+            assert not name.startswith("on"), html
+            assert not (value or "").strip().lower().startswith(("javascript:", "data:")), html
