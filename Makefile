@@ -31,8 +31,8 @@ check: $(STAMP) ## validate every city
 	@for c in $(CITIES); do $(PG) validate $$c || exit 1; done
 
 lint: $(STAMP) ## ruff: lint and formatting check
-	$(BIN)/ruff check profiles_gen tests tools
-	$(BIN)/ruff format --check profiles_gen tests tools
+	$(BIN)/ruff check profiles_gen tests tools benchmarks
+	$(BIN)/ruff format --check profiles_gen tests tools benchmarks
 
 test: $(STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs, a real browser)
 	@tools/test-deps.sh
@@ -48,7 +48,7 @@ site: $(STAMP) ## build every city and the static site in build/site/
 	$(PG) site
 
 format: $(STAMP) ## ruff: format the code
-	$(BIN)/ruff format profiles_gen tests tools
+	$(BIN)/ruff format profiles_gen tests tools benchmarks
 
 schemas: $(STAMP) ## regenerate the JSON Schemas of the city files in schemas/
 	$(PG) schema --out schemas

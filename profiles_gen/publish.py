@@ -42,6 +42,15 @@ FONT_FILES = tuple(FONT_DIR / name for *_, name in FONT_FACES)
 # --- atomic files ----------------------------------------------------------------
 
 
+def write_if_changed(path: Path, data: bytes | str) -> bool:
+    """``atomic_write`` unless the file already holds exactly ``data``; True if written."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_file() and path.read_bytes() == raw:
+        return False
+    atomic_write(path, raw)
+    return True
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -344,7 +353,7 @@ JS_DIR = CSS_DIR.parent / "js"
 def write_edition_info(out_dir: Path, info: dict) -> Path:
     """What the home page needs to know of a built city (names, languages, titles)."""
     path = out_dir / "edition.json"
-    atomic_write(path, json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    write_if_changed(path, json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return path
 
 
@@ -366,10 +375,10 @@ def write_home(out_root: Path, pages: dict[str, str], css: str) -> list[Path]:
         target = out_root / "assets" / "fonts" / name
         if not target.is_file():
             shutil.copyfile(FONT_DIR / name, target)
-    atomic_write(out_root / "assets" / "profile.css", css)
+    write_if_changed(out_root / "assets" / "profile.css", css)
     for name, html in pages.items():
-        atomic_write(out_root / name, html)
-        written.append(out_root / name)
+        if write_if_changed(out_root / name, html):
+            written.append(out_root / name)
     return written
 
 

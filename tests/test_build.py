@@ -211,7 +211,8 @@ def test_an_unreviewed_translation_is_a_marked_draft_crediting_its_translator(bu
 def test_html_edition(built: Path) -> None:
     html = (built / "ru" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="ru">', html)
-    assert "<script" not in html
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts == ['<script src="assets/profile.js" defer>']  # its own, no inline code
     assert html.count('<svg role="img"') == 6
     assert "<title id=" in html and "Колесо сравнительной оценки U4SSC" in html
     assert 'href="assets/profile.css"' in html

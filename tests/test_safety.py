@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.publish import write_pdf
+from profiles_gen.publish import FONT_DIR, fonts_css, write_pdf
 from tests.conftest import ROOT, run_cli
 
 
@@ -68,8 +68,10 @@ def test_narrative_reaching_outside_is_refused_with_file_and_line(
 @pytest.mark.slow
 def test_the_pdf_fetcher_serves_only_project_files(tmp_path: Path, http_server) -> None:
     url, requests = http_server
+    fonts = fonts_css(lambda name: (FONT_DIR / name).as_uri())
     html = (
-        f'<html lang="en"><body><p>x</p><img src="{url}/a.png">'
+        f'<html lang="en"><head><style>{fonts} body {{ font-family: "Noto Sans" }}</style>'
+        f'</head><body><p>x</p><img src="{url}/a.png">'
         '<img src="file:///etc/passwd"><img src="../../outside.png">'
         '<link rel="stylesheet" href="file:///etc/hosts"></body></html>'
     )
@@ -77,13 +79,13 @@ def test_the_pdf_fetcher_serves_only_project_files(tmp_path: Path, http_server) 
     city = tmp_path / "a" / "b"
     city.mkdir(parents=True)
     (tmp_path / "outside.png").write_bytes(b"\x89PNG")
-    messages = write_pdf(html, out, city, [city], "pdf/ua-1")
+    messages = write_pdf(html, out, city, [city, FONT_DIR], "pdf/ua-1")
     refused = [m for m in messages if m.startswith("refused: ")]
     assert len(refused) == 4
     assert requests == []
     assert out.is_file()
     # With --allow-remote the same page does reach the server: the test can fail.
-    write_pdf(html, out, city, [city], "pdf/ua-1", allow_remote=True)
+    write_pdf(html, out, city, [city, FONT_DIR], "pdf/ua-1", allow_remote=True)
     assert requests == ["/a.png"]
 
 
@@ -128,4 +130,7 @@ def test_building_one_city_leaves_another_city_alone(project: Path) -> None:
     status, _, err = run_cli(["build", "mini", "--format", "html"], project)
     assert status == 0, err
     assert (other / "other-en.pdf").read_bytes() == b"%PDF-1.7 other"
-    assert sorted(p.name for p in (project / "build").iterdir()) == ["mini", "other"]
+    assert sorted(p.name for p in other.iterdir()) == ["other-en.pdf"]
+    # Besides mini/, only the shared home pages of the site and their assets.
+    names = {p.name for p in (project / "build").iterdir()}
+    assert names == {"mini", "other", "index.html", "index.ru.html", "assets"}

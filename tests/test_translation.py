@@ -27,12 +27,19 @@ class VisibleText(HTMLParser):
         super().__init__()
         self.stack: list[bool] = []
         self.words: list[str] = []
+        self.page_lang = ""
 
     def handle_starttag(self, tag, attrs):
         if tag in ("meta", "link", "br", "img", "hr", "path", "rect", "use"):
             return
+        lang = dict(attrs).get("lang")
+        if tag == "html":
+            self.page_lang = lang or ""
         inherited = bool(self.stack and self.stack[-1])
-        skip = inherited or tag == "style" or ("data-origin", "city") in attrs
+        # Text marked as another language (a language's own name in the switcher, an
+        # English fallback chapter) is not this edition's interface.
+        other_language = lang is not None and lang != self.page_lang
+        skip = inherited or tag == "style" or other_language or ("data-origin", "city") in attrs
         self.stack.append(skip)
 
     def handle_endtag(self, tag):
