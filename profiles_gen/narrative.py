@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nh3
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog
@@ -67,12 +68,17 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "th": {"scope"},
     "td": set(),
-    "span": {"lang"},
+    "span": {"lang", "class"},
     "p": {"lang"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
+_md = MarkdownIt("commonmark", {"typographer": False}).enable("table").use(footnote_plugin)
+_NOTE_RE = re.compile(r'<li id="fn(\d+)" class="footnote-item">(.*?)</li>', re.S)
+_CALL_RE = re.compile(
+    r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref\d+(?::\d+)?">'
+    r"\[\d+\]</a></sup>"
+)
 
 
 def iter_shortcodes(text: str):
@@ -200,9 +206,28 @@ def sanitise(html: str) -> str:
     )
 
 
+def _inline_footnotes(html: str) -> str:
+    """Move each footnote's text to its call, as ``<span class="footnote">``.
+
+    The PDF floats them to the foot of the page and numbers them through the
+    document (CSS ``float: footnote``); the HTML edition shows them in place.
+    """
+    start = html.find('<hr class="footnotes-sep" />')
+    if start < 0:
+        return html
+    notes = {}
+    for number, body in _NOTE_RE.findall(html[start:]):
+        body = re.sub(r'\s*<a href="#fnref[^"]*" class="footnote-backref">.*?</a>', "", body)
+        notes[number] = re.sub(r"</?p>", "", body).strip()
+    body = html[:start]
+    return _CALL_RE.sub(
+        lambda m: f'<span class="footnote">{notes.get(m.group(1), "")}</span>', body
+    )
+
+
 def render_markdown(text: str, resolve, demote: int = 0) -> str:
     """Markdown with shortcodes expanded, sanitised; headings moved down ``demote`` levels."""
-    html = _md.render(expand_shortcodes(text, resolve))
+    html = _inline_footnotes(_md.render(expand_shortcodes(text, resolve)))
     if demote:
         html = re.sub(
             r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + demote)}>", html

@@ -384,6 +384,7 @@ def build_edition(
             ),
         }
         created = dt.datetime.combine(city.publication.date, dt.time(), dt.UTC)
+        labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels
         messages = write_pdf(
             html,
             pdf,
@@ -393,6 +394,7 @@ def build_edition(
             opts.allow_remote,
             attachments=data,
             created=created,
+            cover_labels=labels,
         )
         result.warnings += [f"{_rel(pdf)}: warning: {m}" for m in messages]
         result.outputs.append(pdf)

@@ -172,7 +172,9 @@ class _CollectWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def page_labels_finisher(front_anchor: str, body_anchor: str, back_anchor: str):
+def page_labels_finisher(
+    front_anchor: str, body_anchor: str, back_anchor: str, names: tuple[str, str]
+):
     """Label the PDF's pages: the cover, roman front matter, arabic body, back cover."""
     import pydyf
 
@@ -183,13 +185,13 @@ def page_labels_finisher(front_anchor: str, body_anchor: str, back_anchor: str):
             )
 
         front, body, back = page_of(front_anchor), page_of(body_anchor), page_of(back_anchor)
-        nums: list = [0, pydyf.Dictionary({"P": pydyf.String("Cover")})]
+        nums: list = [0, pydyf.Dictionary({"P": pydyf.String(names[0])})]
         if front is not None:
             nums += [front, pydyf.Dictionary({"S": "/r"})]
         if body is not None:
             nums += [body, pydyf.Dictionary({"S": "/D"})]
         if back is not None and back > 0:
-            nums += [back, pydyf.Dictionary({"P": pydyf.String("Back cover")})]
+            nums += [back, pydyf.Dictionary({"P": pydyf.String(names[1])})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
 
     return finish
@@ -204,6 +206,7 @@ def write_pdf(
     allow_remote: bool = False,
     attachments: dict[str, tuple[str, str]] | None = None,
     created: datetime | None = None,
+    cover_labels: tuple[str, str] = ("Cover", "Back cover"),
 ) -> list[str]:
     """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings.
 
@@ -240,7 +243,9 @@ def write_pdf(
             pdf_identifier=True,
             custom_metadata=True,
             attachments=files,
-            finisher=page_labels_finisher("title-page", "ch-introduction", "back-cover"),
+            finisher=page_labels_finisher(
+                "title-page", "ch-introduction", "back-cover", cover_labels
+            ),
         )
     finally:
         logger.removeHandler(handler)

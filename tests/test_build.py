@@ -72,7 +72,8 @@ def test_pdf_structure(built: Path, lang: str) -> None:
     assert meta["/CreationDate"].startswith("D:20230630")  # from city.yaml, not the clock
     assert meta.author and meta.subject
     labels = reader.page_labels
-    assert labels[0] == "Cover" and labels[1] == "i" and labels[-1] == "Back cover"
+    cover, back = ("Cover", "Back cover") if lang == "en" else ("Обложка", "Задняя обложка")
+    assert labels[0] == cover and labels[1] == "i" and labels[-1] == back
     assert "1" in labels and labels.index("1") > labels.index("i")
 
 
@@ -152,6 +153,15 @@ def test_pdf_ua_markers(built: Path) -> None:
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert "pdfuaid:part" in xmp
+
+
+def test_narrative_footnotes_sit_at_the_foot_of_their_page(built: Path) -> None:
+    reader = PdfReader(built / "tbilisi-en.pdf")
+    page = next(p for p in reader.pages if "Executive summary" in p.extract_text()[:200])
+    text = page.extract_text()
+    note = "An illustrative, rounded value, as are the other key facts of this sample profile."
+    assert note in " ".join(text.split())
+    assert text.index("Where to act") < text.index("An illustrative, rounded value")
 
 
 def test_russian_edition_text(built: Path) -> None:

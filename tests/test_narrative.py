@@ -82,3 +82,11 @@ def test_resources_outside_the_city_folder_are_errors(tmp_path: Path) -> None:
     allowed = IssueLog()
     check_resources(body, Path("n.md"), 5, city, allowed, allow_remote=True)
     assert len(allowed.issues) == 4
+
+
+def test_footnotes_move_to_their_call() -> None:
+    html = render_markdown("Text[^a] and more[^b].\n\n[^a]: First.\n[^b]: Second *one*.\n", resolve)
+    assert html == (
+        '<p>Text<span class="footnote">First.</span> and more'
+        '<span class="footnote">Second <em>one</em>.</span>.</p>\n'
+    )
