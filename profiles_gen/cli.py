@@ -134,6 +134,18 @@ def make_parser() -> argparse.ArgumentParser:
     site.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     site.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
+    export = sub.add_parser("export-xlsx", help="write a data-collection workbook for a city")
+    export.add_argument("city", metavar="CITY")
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the workbook (default: build/CITY/CITY-data-collection.xlsx)",
+    )
+    imp = sub.add_parser("import-xlsx", help="read a data-collection workbook into kpis.yaml")
+    imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("city", metavar="CITY")
+
     sub.add_parser("list", help="list the cities under cities/")
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
@@ -307,6 +319,36 @@ def cmd_site(args) -> int:
     return EXIT_OK
 
 
+def cmd_export_xlsx(args) -> int:
+    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.sheets import export_xlsx, records_of
+
+    city, catalogue, _ = prepare_city(_city_dir(args.city))
+    out = args.out or project_root() / "build" / city.slug / f"{city.slug}-data-collection.xlsx"
+    export_xlsx(records_of(city), catalogue, out)
+    print(f"wrote {_rel(out)}")
+    return EXIT_OK
+
+
+def cmd_import_xlsx(args) -> int:
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.publish import atomic_write
+    from profiles_gen.sheets import comment_header, dump_kpis, import_xlsx
+
+    city_dir = _city_dir(args.city)
+    if not args.file.is_file():
+        raise ProfileError(f"{args.file}: no such file")
+    records = import_xlsx(args.file, load_catalogue())
+    target = city_dir / "kpis.yaml"
+    atomic_write(target, dump_kpis(records, comment_header(target)))
+    print(f"wrote {_rel(target)}: {len(records)} KPI records")
+    city, _, log = prepare_city(city_dir)  # what the imported data says, at once
+    for issue in log.warnings:
+        print(issue.format(Path.cwd()), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_list(args) -> int:
     cities = project_root() / "cities"
     for path in sorted(cities.iterdir()) if cities.is_dir() else []:
@@ -370,6 +412,8 @@ COMMANDS = {
     "locales": cmd_locales,
     "verify": cmd_verify,
     "site": cmd_site,
+    "export-xlsx": cmd_export_xlsx,
+    "import-xlsx": cmd_import_xlsx,
 }
 
 
