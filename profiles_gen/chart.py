@@ -8,20 +8,19 @@ dates, fixed ids, fixed hash salt.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+from types import SimpleNamespace
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.patches import Rectangle, Wedge  # noqa: E402
-
-from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT  # noqa: E402
+from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_FAMILY = "Noto Sans"
@@ -58,7 +57,16 @@ class Chart:
     data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
-def _setup() -> None:
+@lru_cache(maxsize=1)
+def _mpl() -> SimpleNamespace:
+    """matplotlib, imported and set up on first use (a build served from the cache never is)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    from matplotlib.patches import Rectangle, Wedge
+
     for font in sorted(FONT_DIR.glob("*.ttf")):
         font_manager.fontManager.addfont(str(font))
     matplotlib.rcParams.update(
@@ -76,12 +84,55 @@ def _setup() -> None:
             "path.simplify": False,
         }
     )
+    return SimpleNamespace(plt=plt, Rectangle=Rectangle, Wedge=Wedge)
 
 
-_setup()
+CACHE_DIR = Path(__file__).resolve().parent.parent / "build" / ".cache" / "charts"
+
+
+@lru_cache(maxsize=1)
+def _style_key() -> str:
+    """What a chart's look depends on besides its arguments: this module, matplotlib, fonts."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(version("matplotlib").encode())
+    for font in sorted(FONT_DIR.glob("*.ttf")):
+        h.update(font.name.encode())
+    return h.hexdigest()
+
+
+def cached(draw):
+    """Cache a chart by the hash of its data, labels and style (``build/.cache/charts``)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args):
+        key = hashlib.sha256(f"{_style_key()}{draw.__name__}{args!r}".encode()).hexdigest()
+        path = CACHE_DIR / key[:2] / f"{key}.json"
+        if path.is_file():
+            try:
+                return Chart(**json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, TypeError):
+                pass  # a damaged entry is drawn again and replaced
+        chart = draw(*args)
+        from profiles_gen.publish import atomic_write
+
+        atomic_write(
+            path,
+            json.dumps(
+                {
+                    "id": chart.id,
+                    "title": chart.title,
+                    "description": chart.description,
+                    "svg": chart.svg,
+                }
+            ),
+        )
+        return chart
+
+    return wrapper
 
 
 def _svg(fig, chart_id: str) -> str:
+    m = _mpl()
     buf = io.StringIO()
     fig.savefig(
         buf,
@@ -89,7 +140,7 @@ def _svg(fig, chart_id: str) -> str:
         metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
         bbox_inches="tight",
     )
-    plt.close(fig)
+    m.plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
     # Prefix ids so several charts can be inline in one page without clashes.
@@ -124,6 +175,7 @@ def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
     )
 
 
+@cached
 def draw_wheel(
     chart_id: str,
     rings: list[list[tuple[str, str, float]]],
@@ -133,7 +185,8 @@ def draw_wheel(
     legend: list[tuple[str, str]],
 ) -> Chart:
     """A sunburst: ``rings`` inner to outer, each a list of (label, band, width)."""
-    fig, ax = plt.subplots(figsize=(6.3, 6.9))
+    m = _mpl()
+    fig, ax = m.plt.subplots(figsize=(6.3, 6.9))
     ax.set_aspect("equal")
     ax.axis("off")
     radii = [(0.30, 0.52), (0.52, 0.82), (0.82, 1.0)]
@@ -143,7 +196,7 @@ def draw_wheel(
         for label, band, width in ring:
             sweep = 360.0 * width / total
             ax.add_patch(
-                Wedge(
+                m.Wedge(
                     (0, 0),
                     r1,
                     start - sweep,
@@ -156,7 +209,7 @@ def draw_wheel(
             )
             if band == "no_data":
                 ax.add_patch(
-                    Wedge(
+                    m.Wedge(
                         (0, 0),
                         r1 - 0.004,
                         start - sweep + 0.3,
@@ -207,7 +260,7 @@ def draw_wheel(
         col, row = n % 2, n // 2
         x, y = -1.0 + col * 1.05, -1.12 - row * 0.075
         ax.add_patch(
-            Rectangle(
+            m.Rectangle(
                 (x, y - 0.025),
                 0.06,
                 0.05,
@@ -229,6 +282,7 @@ def draw_wheel(
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
+@cached
 def draw_bars(
     chart_id: str,
     rows: list[tuple[str, float | None, str, str]],
@@ -236,11 +290,12 @@ def draw_bars(
     desc: str,
     axis_label: str,
     target_label: str,
-    pct,
+    ticks: tuple[str, str, str, str],
 ) -> Chart:
     """Achievement bars: rows of (label, capped share or None, band, value text)."""
+    m = _mpl()
     height = 0.9 + 0.2 * len(rows)
-    fig, ax = plt.subplots(figsize=(6.3, height))
+    fig, ax = m.plt.subplots(figsize=(6.3, height))
     ys = list(range(len(rows)))[::-1]
     for y, (label, share, band, text) in zip(ys, rows, strict=True):
         width = share or 0.0
@@ -261,7 +316,7 @@ def draw_bars(
     ax.set_xlim(0, 1.3)
     ax.set_ylim(-0.7, len(rows) - 0.1)
     ax.set_xticks([0, 0.33, 0.66, 0.95, 1.0])
-    ax.set_xticklabels([pct(0), pct(33), pct(66), "", pct(100)], fontsize=6)
+    ax.set_xticklabels([ticks[0], ticks[1], ticks[2], "", ticks[3]], fontsize=6)
     ax.set_yticks([])
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -269,6 +324,7 @@ def draw_bars(
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
+@cached
 def draw_band_counts(
     chart_id: str,
     groups: list[tuple[str, dict[str, int]]],
@@ -278,7 +334,8 @@ def draw_band_counts(
     axis_label: str,
 ) -> Chart:
     """Stacked bars: per group, the number of items in each band."""
-    fig, ax = plt.subplots(figsize=(6.3, 0.7 + 0.42 * len(groups) + 0.6))
+    m = _mpl()
+    fig, ax = m.plt.subplots(figsize=(6.3, 0.7 + 0.42 * len(groups) + 0.6))
     ys = list(range(len(groups)))[::-1]
     for y, (label, counts) in zip(ys, groups, strict=True):
         left = 0
@@ -306,7 +363,7 @@ def draw_band_counts(
     ax.set_xlabel(axis_label, fontsize=6.5)
     ax.tick_params(axis="x", labelsize=6)
     handles = [
-        Rectangle((0, 0), 1, 1, facecolor=BAND_COLOURS[b], edgecolor=GRID, linewidth=0.4)
+        m.Rectangle((0, 0), 1, 1, facecolor=BAND_COLOURS[b], edgecolor=GRID, linewidth=0.4)
         for b in BAND_IDS
     ]
     ax.legend(
@@ -321,11 +378,13 @@ def draw_band_counts(
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
+@cached
 def draw_sdg_tiles(
     chart_id: str, tiles: list[tuple[int, str, str, str]], title: str, desc: str
 ) -> Chart:
     """The 17 SDG tiles: (goal, short name, band, band text) each."""
-    fig, ax = plt.subplots(figsize=(6.3, 4.2))
+    m = _mpl()
+    fig, ax = m.plt.subplots(figsize=(6.3, 4.2))
     ax.axis("off")
     ax.set_xlim(0, 6)
     ax.set_ylim(0, 3.1)
@@ -333,14 +392,14 @@ def draw_sdg_tiles(
         col, row = n % 6, n // 6
         x, y = col + 0.04, 3.0 - (row + 1) * 1.02
         ax.add_patch(
-            Rectangle((x, y + 0.3), 0.92, 0.68, facecolor=SDG_COLOURS[goal - 1], edgecolor="none")
+            m.Rectangle((x, y + 0.3), 0.92, 0.68, facecolor=SDG_COLOURS[goal - 1], edgecolor="none")
         )
         ax.text(
             x + 0.06, y + 0.9, str(goal), fontsize=11, fontweight="bold", color="white", va="top"
         )
         ax.text(x + 0.06, y + 0.55, name, fontsize=5.2, color="white", va="top", wrap=True)
         ax.add_patch(
-            Rectangle(
+            m.Rectangle(
                 (x, y + 0.04),
                 0.92,
                 0.24,
@@ -468,7 +527,7 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
             ),
             fmt.gettext("Target achievement, capped at 100 per cent"),
             fmt.gettext("target"),
-            lambda v: fmt.percent(v),
+            tuple(fmt.percent(v) for v in (0, 33, 66, 100)),
         )
         charts[f"bars-{dim.id}"] = replace(
             charts[f"bars-{dim.id}"],

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from profiles_gen import narrative
 from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
-from profiles_gen.i18n import Formatter
+from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
 
@@ -133,7 +133,7 @@ class ShortcodeResolver:
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
-            return f"{fmt.number(fact.value)} {vocab.key_fact_unit(fmt, fact.id)}"
+            return f"{fmt.number(fact.value)}{NBSP}{vocab.key_fact_unit(fmt, fact.id)}"
         if name == "count":
             return fmt.number(self._count(args[0]))
         if name == "rollup":
@@ -158,7 +158,7 @@ class ShortcodeResolver:
             return format_value(fmt, kpi, item.target) if item.target is not True else ""
         value = format_value(fmt, kpi, item.value)
         if name == "kpi" and value and not kpi.unit.startswith("%") and kpi.direction != "yes_no":
-            value = f"{value} {fmt.kpi_unit(kpi)}"
+            value = f"{value}{NBSP}{fmt.kpi_unit(kpi)}"  # a unit never leaves its number
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:
