@@ -77,7 +77,7 @@ _md = MarkdownIt("commonmark", {"typographer": False}).enable("table").use(footn
 _NOTE_RE = re.compile(r'<li id="fn(\d+)" class="footnote-item">(.*?)</li>', re.S)
 _CALL_RE = re.compile(
     r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref\d+(?::\d+)?">'
-    r"\[\d+\]</a></sup>"
+    r"\[\d+(?::\d+)?\]</a></sup>"
 )
 
 

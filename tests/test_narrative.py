@@ -90,3 +90,9 @@ def test_footnotes_move_to_their_call() -> None:
         '<p>Text<span class="footnote">First.</span> and more'
         '<span class="footnote">Second <em>one</em>.</span>.</p>\n'
     )
+
+
+def test_a_footnote_called_twice_is_inlined_at_both_calls() -> None:
+    html = render_markdown("One[^a] and two[^a].\n\n[^a]: Note.\n", resolve)
+    assert html.count('<span class="footnote">Note.</span>') == 2
+    assert "#fn" not in html
