@@ -259,25 +259,7 @@ def draw_wheel(
     for n, (band, label) in enumerate(legend):
         col, row = n % 2, n // 2
         x, y = -1.0 + col * 1.05, -1.12 - row * 0.075
-        ax.add_patch(
-            m.Rectangle(
-                (x, y - 0.025),
-                0.06,
-                0.05,
-                facecolor=BAND_COLOURS[band],
-                edgecolor=GRID,
-                linewidth=0.4,
-            )
-        )
-        ax.text(
-            x + 0.03,
-            y,
-            BAND_SYMBOLS[band],
-            ha="center",
-            va="center",
-            fontsize=5.5,
-            color=BAND_TEXT[band],
-        )
+        _band_chip(ax, band, (x, y - 0.025, 0.06, 0.05), BAND_SYMBOLS[band], 5.5)
         ax.text(x + 0.09, y, label, va="center", fontsize=6.5)
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
@@ -398,26 +380,29 @@ def draw_sdg_tiles(
             x + 0.06, y + 0.9, str(goal), fontsize=11, fontweight="bold", color="white", va="top"
         )
         ax.text(x + 0.06, y + 0.55, name, fontsize=5.2, color="white", va="top", wrap=True)
-        ax.add_patch(
-            m.Rectangle(
-                (x, y + 0.04),
-                0.92,
-                0.24,
-                facecolor=BAND_COLOURS[band],
-                edgecolor=GRID,
-                linewidth=0.4,
-            )
-        )
-        ax.text(
-            x + 0.46,
-            y + 0.16,
-            f"{BAND_SYMBOLS[band]} {band_text}",
-            fontsize=5.2,
-            ha="center",
-            va="center",
-            color=BAND_TEXT[band],
-        )
+        _band_chip(ax, band, (x, y + 0.04, 0.92, 0.24), f"{BAND_SYMBOLS[band]} {band_text}", 5.2)
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
+
+
+def _band_chip(
+    ax, band: str, box: tuple[float, float, float, float], text: str, size: float
+) -> None:
+    """A box in the band's colour with ``text`` centred in the band's text colour."""
+    x, y, width, height = box
+    ax.add_patch(
+        _mpl().Rectangle(
+            (x, y), width, height, facecolor=BAND_COLOURS[band], edgecolor=GRID, linewidth=0.4
+        )
+    )
+    ax.text(
+        x + width / 2,
+        y + height / 2,
+        text,
+        ha="center",
+        va="center",
+        fontsize=size,
+        color=BAND_TEXT[band],
+    )
 
 
 def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
