@@ -136,9 +136,6 @@ class Formatter:
     def pgettext(self, context: str, msgid: str) -> str:
         return self.t.pgettext(context, msgid)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.t.ngettext(singular, plural, n)
-
     def kpi_name(self, kpi) -> str:
         return self.pgettext(kpi_context("name", kpi.id), kpi.name)
 

@@ -204,9 +204,9 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
     candidate = Path(city)
     if city.strip() != city or not city:
         raise ProfileError(f"{city!r}: a city is a plain name such as 'tbilisi' or a folder path")
-    if ("/" in city or city.startswith(".")) and (candidate / "city.yaml").is_file():
-        return candidate.resolve()
-    if os_sep_in(city) and not (candidate / "city.yaml").is_file():
+    if "/" in city or "\\" in city or city.startswith("."):  # a path, not a slug
+        if (candidate / "city.yaml").is_file():
+            return candidate.resolve()
         raise ProfileError(
             f"{city!r}: not a city name (lower-case letters, digits, '-' or '_'), "
             "nor a folder holding city.yaml"
@@ -227,10 +227,6 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
             f"{path}: no such city folder" + (f" (cities: {known})" if known else "")
         )
     return path.resolve()
-
-
-def os_sep_in(text: str) -> bool:
-    return "/" in text or "\\" in text
 
 
 def load_city(city_dir: Path, log: IssueLog) -> RawCity:
