@@ -34,8 +34,6 @@ from profiles_gen.schema import (
     RecordValue,
 )
 
-DEFAULT_TITLE = "Smart Sustainable Cities Profile"
-
 
 def _measurement(
     rec: RecordValue, kpi, dp, chk: Checker, name: str, latest_year: tuple[int, int]
@@ -196,10 +194,10 @@ def validate_kpis(
     return records
 
 
-def _publication(pub: dict, city: dict, langs: list[str]) -> Publication:
+def _publication(pub: dict, city: dict) -> Publication:
     year = pub.get("year", city.get("evaluation_year", 2000) + 1)
     return Publication(
-        title=pub.get("title", {lang: DEFAULT_TITLE for lang in langs}),
+        title=pub.get("title", {}),  # none: each edition's title comes from its catalogue
         symbol=pub.get("symbol"),
         isbn=pub.get("isbn"),
         eisbn=pub.get("eisbn"),
@@ -356,7 +354,7 @@ def validate_city(
         languages=tuple(langs),
         evaluation_year=eval_year,
         data_status=city["data_status"],
-        publication=_publication(city.get("publication", {}), city, langs),
+        publication=_publication(city.get("publication", {}), city),
         key_facts=facts,
         records=records,
         chapters=chapters,

@@ -126,6 +126,13 @@ def test_invalid_data_exits_1_without_traceback(project: Path) -> None:
     assert not (project / "build" / "mini").exists()
 
 
+def test_without_a_title_each_edition_takes_its_language_s_title(project: Path) -> None:
+    status, _, err = run_cli(["build", "mini", "--format", "html", "-j", "1"], project)
+    assert status == 0, err
+    html = (project / "build" / "mini" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Профиль «умного» устойчивого города – Минивиль, Тестландия</title>" in html
+
+
 def test_strict_turns_warnings_into_failures(project: Path) -> None:
     assert run_cli(["validate", "mini"], project)[0] == 0
     status, _, err = run_cli(["validate", "mini", "--strict"], project)

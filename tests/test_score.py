@@ -172,7 +172,7 @@ def _city(records: dict) -> City:
         languages=("en",),
         evaluation_year=2022,
         data_status="official",
-        publication=_publication({}, {"evaluation_year": 2022}, ["en"]),
+        publication=_publication({}, {"evaluation_year": 2022}),
         key_facts=(),
         records=records,
         chapters={},
