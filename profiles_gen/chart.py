@@ -384,6 +384,51 @@ def draw_sdg_tiles(
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
+@cached
+def draw_progress(
+    chart_id: str,
+    rows: list[tuple[str, float, float, str, str]],
+    title: str,
+    desc: str,
+    axis_label: str,
+    years: tuple[str, str],
+    ticks: tuple[str, str, str, str],
+) -> Chart:
+    """Dumbbells: per row (label, previous share, current share, current band, move text)."""
+    m = _mpl()
+    height = 1.1 + 0.2 * max(len(rows), 1)
+    fig, ax = m.plt.subplots(figsize=(6.3, height))
+    ys = list(range(len(rows)))[::-1]
+    for y, (label, before, now, band, text) in zip(ys, rows, strict=True):
+        ax.plot([before, now], [y, y], color=GRID, linewidth=1.0, zorder=1)
+        ax.scatter([before], [y], s=16, facecolor="white", edgecolor=INK, linewidth=0.7, zorder=2)
+        ax.scatter(
+            [now], [y], s=22, facecolor=BAND_COLOURS[band], edgecolor=INK, linewidth=0.7, zorder=3
+        )
+        ax.text(-0.01, y, label, ha="right", va="center", fontsize=6.5)
+        ax.text(1.04, y, text, ha="left", va="center", fontsize=6.2)
+    ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (3, 2)))
+    ax.set_xlim(0, 1.3)
+    ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
+    ax.set_xticks([0, 0.33, 0.66, 1.0])
+    ax.set_xticklabels(list(ticks), fontsize=6)
+    ax.set_yticks([])
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(axis_label, fontsize=6.5)
+    ax.scatter([], [], s=16, facecolor="white", edgecolor=INK, linewidth=0.7, label=years[0])
+    ax.scatter([], [], s=22, facecolor=GRID, edgecolor=INK, linewidth=0.7, label=years[1])
+    ax.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=2,
+        fontsize=6.5,
+        frameon=False,
+        handletextpad=0.3,
+    )
+    return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
+
+
 def _band_chip(
     ax, band: str, box: tuple[float, float, float, float], text: str, size: float
 ) -> None:
@@ -405,8 +450,76 @@ def _band_chip(
     )
 
 
-def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
-    """Every chart of one edition, keyed by id, labelled in ``fmt``'s language."""
+def _kpi_label(fmt, kpi, data_point: str | None) -> str:
+    label = kpi.id.split("-", 2)[2] + " " + fmt.kpi_name(kpi)
+    if data_point:
+        label += f" – {fmt.data_point_name(kpi, data_point)}"
+    if len(label) > 58:
+        label = label[:56].rstrip() + "…"
+    return label
+
+
+def draw_progress_charts(catalogue, progress, fmt) -> dict[str, Chart]:
+    """Per dimension, each comparable scored KPI's achievement then and now."""
+    from profiles_gen import vocabulary as vocab
+
+    charts = {}
+    then, now = str(progress.previous_year), str(progress.current_year)
+    for dim in catalogue.dimensions:
+        rows = []
+        for c in progress.for_dimension(catalogue, dim.id):
+            if c.move is None:
+                continue
+            kpi = catalogue.by_id[c.kpi]
+            text = f"{BAND_SYMBOLS[c.previous.band]} → {BAND_SYMBOLS[c.current.band]}"
+            rows.append(
+                (
+                    _kpi_label(fmt, kpi, c.data_point),
+                    float(c.previous.achievement),
+                    float(c.current.achievement),
+                    c.current.band,
+                    text,
+                )
+            )
+        dim_name = fmt.group_name("dimension", dim)
+        chart = draw_progress(
+            f"progress-{dim.id}",
+            rows,
+            fmt.gettext("%(dimension)s: target achievement in %(then)s and %(now)s")
+            % {"dimension": dim_name, "then": then, "now": now},
+            fmt.gettext(
+                "For each KPI scored in both evaluations against the same target and "
+                "definition, the achievement then (open circle) and now (filled circle, in the "
+                "colour of its band), capped at 100 per cent, with the band symbols then and now."
+            ),
+            fmt.gettext("Target achievement, capped at 100 per cent"),
+            (then, now),
+            tuple(fmt.percent(v) for v in (0, 33, 66, 100)),
+        )
+        charts[f"progress-{dim.id}"] = replace(
+            chart,
+            data=(
+                (fmt.gettext("KPI"), then, now, fmt.gettext("Result")),
+                tuple(
+                    (
+                        label,
+                        fmt.percent(before * 100),
+                        fmt.percent(after * 100),
+                        f"{vocab.band_short(fmt, band)} ({text})",
+                    )
+                    for label, before, after, band, text in rows
+                ),
+            ),
+        )
+    return charts
+
+
+def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") -> dict[str, Chart]:
+    """Every chart of one edition, keyed by name, labelled in ``fmt``'s language.
+
+    Each chart's id (and the ids inside its SVG) is its name after ``prefix``:
+    the parts of a volume give their city's.
+    """
     from profiles_gen import vocabulary as vocab
 
     name = city.name.get(fmt.lang, city.name["en"])
@@ -483,11 +596,7 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
             kpi = catalogue.by_id[item.kpi]
             if kpi.dimension != dim.id:
                 continue
-            label = kpi.id.split("-", 2)[2] + " " + fmt.kpi_name(kpi)
-            if item.data_point:
-                label += f" – {fmt.data_point_name(kpi, item.data_point)}"
-            if len(label) > 58:
-                label = label[:56].rstrip() + "…"
+            label = _kpi_label(fmt, kpi, item.data_point)
             text = (
                 fmt.percent(item.achievement, 0, fraction=True)
                 if item.achievement is not None
@@ -554,4 +663,19 @@ def draw_charts(city, catalogue, score, fmt) -> dict[str, Chart]:
             ),
         ),
     )
-    return charts
+    if progress is not None:
+        charts.update(draw_progress_charts(catalogue, progress, fmt))
+    return {name: with_id(chart, prefix + chart.id) for name, chart in charts.items()}
+
+
+def with_id(chart: Chart, chart_id: str) -> Chart:
+    """``chart`` under another id: the ids inside its SVG are renamed to match."""
+    if chart_id == chart.id:
+        return chart
+    svg = chart.svg.replace(f'id="{chart.id}-', f'id="{chart_id}-')
+    svg = svg.replace(f"#{chart.id}-", f"#{chart_id}-")
+    svg = svg.replace(
+        f'aria-labelledby="{chart.id}-title {chart.id}-desc"',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc"',
+    )
+    return replace(chart, id=chart_id, svg=svg)

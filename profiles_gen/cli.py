@@ -219,12 +219,14 @@ def cmd_validate(args) -> int:
 
 
 def cmd_score(args) -> int:
+    from profiles_gen.compare import progress
     from profiles_gen.pipeline import prepare_city
     from profiles_gen.publish import dumps_json, score_json
     from profiles_gen.score import score_city
 
     city, catalogue, _ = prepare_city(_city_dir(args.city))
-    sys.stdout.write(dumps_json(score_json(score_city(city, catalogue), catalogue)))
+    score = score_city(city, catalogue)
+    sys.stdout.write(dumps_json(score_json(score, catalogue, progress(city, catalogue, score))))
     return EXIT_OK
 
 

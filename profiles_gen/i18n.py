@@ -184,6 +184,20 @@ class Formatter:
         number = Decimal(str(value)) * (100 if fraction else 1)
         return f"{self.number(number, digits)}{self.percent_space}%"
 
+    def join_list(self, items: list[str]) -> str:
+        """``2016, 2019 and 2022`` as the language writes a list."""
+        from babel.lists import format_list
+
+        return self._locale_data(format_list(items, locale=self.locale))
+
+    def signed(self, value, digits: int | None = None) -> str:
+        """A change: ``+5.2``, ``−3`` (a true minus sign) or ``0``."""
+        number = Decimal(str(value))
+        text = self.number(abs(number), digits)
+        if number > 0:
+            return "+" + text
+        return "\u2212" + text if number < 0 else text
+
     def date(self, value: dt.date, form: str = "long") -> str:
         text = format_date(value, format=form, locale=self.locale).replace("\u202f", NBSP)
         return self._locale_data(text)

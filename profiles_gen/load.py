@@ -154,6 +154,7 @@ class RawCity:
     recommendations: YamlDoc | None
     narrative: dict[str, list[RawChapter]] = field(default_factory=dict)
     photo: Path | None = None
+    earlier: list[tuple[str, YamlDoc]] = field(default_factory=list)  # editions/<year>/kpis.yaml
 
 
 def load_yaml_file(path: Path, log: IssueLog, required: bool = True) -> YamlDoc | None:
@@ -199,17 +200,22 @@ def load_chapter(path: Path, lang: str, log: IssueLog) -> RawChapter:
     return RawChapter(path, lang, meta, text[match.end() :], body_line)
 
 
+def _holds_city(folder: Path) -> bool:
+    return (folder / "city.yaml").is_file() or is_volume(folder)
+
+
 def resolve_city_dir(city: str, cities_dir: Path) -> Path:
     """A slug under ``cities_dir`` or a path to a city folder."""
     candidate = Path(city)
     if city.strip() != city or not city:
         raise ProfileError(f"{city!r}: a city is a plain name such as 'tbilisi' or a folder path")
     if "/" in city or "\\" in city or city.startswith("."):  # a path, not a slug
-        if (candidate / "city.yaml").is_file():
-            return candidate.resolve()
+        for folder in (candidate, cities_dir / city):  # a path, or volume/member under cities/
+            if _holds_city(folder):
+                return folder.resolve()
         raise ProfileError(
             f"{city!r}: not a city name (lower-case letters, digits, '-' or '_'), "
-            "nor a folder holding city.yaml"
+            "nor a folder holding city.yaml or volume.yaml"
         )
     if not SLUG_RE.match(city):
         raise ProfileError(
@@ -219,7 +225,7 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
     path = cities_dir / city
     if not path.is_dir():
         known = (
-            ", ".join(sorted(p.name for p in cities_dir.iterdir() if (p / "city.yaml").is_file()))
+            ", ".join(sorted(p.name for p in cities_dir.iterdir() if _holds_city(p)))
             if cities_dir.is_dir()
             else ""
         )
@@ -227,6 +233,32 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
             f"{path}: no such city folder" + (f" (cities: {known})" if known else "")
         )
     return path.resolve()
+
+
+def load_narrative(folder: Path, log: IssueLog) -> dict[str, list[RawChapter]]:
+    """``narrative/<lang>/*.md`` of a city or volume folder."""
+    narrative: dict[str, list[RawChapter]] = {}
+    ndir = folder / "narrative"
+    if ndir.is_dir():
+        for lang_dir in sorted(p for p in ndir.iterdir() if p.is_dir()):
+            narrative[lang_dir.name] = [
+                load_chapter(p, lang_dir.name, log) for p in sorted(lang_dir.glob("*.md"))
+            ]
+    return narrative
+
+
+def is_volume(folder: Path) -> bool:
+    return (folder / "volume.yaml").is_file()
+
+
+def load_volume(volume_dir: Path, log: IssueLog) -> RawCity:
+    """A volume's own files (``volume.yaml``, its narrative) in the shape of a city's."""
+    doc = load_yaml_file(volume_dir / "volume.yaml", log) or YamlDoc(
+        volume_dir / "volume.yaml", None, failed=True
+    )
+    empty = YamlDoc(volume_dir / "kpis.yaml", None, failed=True)
+    narrative = load_narrative(volume_dir, log)
+    return RawCity(volume_dir.name, volume_dir, doc, empty, None, narrative, None)
 
 
 def load_city(city_dir: Path, log: IssueLog) -> RawCity:
@@ -238,13 +270,7 @@ def load_city(city_dir: Path, log: IssueLog) -> RawCity:
         city_dir / "kpis.yaml", None, failed=True
     )
     recs = load_yaml_file(city_dir / "recommendations.yaml", log, required=False)
-    narrative: dict[str, list[RawChapter]] = {}
-    ndir = city_dir / "narrative"
-    if ndir.is_dir():
-        for lang_dir in sorted(p for p in ndir.iterdir() if p.is_dir()):
-            narrative[lang_dir.name] = [
-                load_chapter(p, lang_dir.name, log) for p in sorted(lang_dir.glob("*.md"))
-            ]
+    narrative = load_narrative(city_dir, log)
     photo = next(
         (
             p
@@ -253,4 +279,12 @@ def load_city(city_dir: Path, log: IssueLog) -> RawCity:
         ),
         None,
     )
-    return RawCity(city_dir.name, city_dir, city_doc, kpis_doc, recs, narrative, photo)
+    earlier = []
+    edir = city_dir / "editions"
+    if edir.is_dir():
+        for year_dir in sorted(p for p in edir.iterdir() if p.is_dir()):
+            doc = load_yaml_file(year_dir / "kpis.yaml", log) or YamlDoc(
+                year_dir / "kpis.yaml", None, failed=True
+            )
+            earlier.append((year_dir.name, doc))
+    return RawCity(city_dir.name, city_dir, city_doc, kpis_doc, recs, narrative, photo, earlier)

@@ -52,6 +52,7 @@ def data_inputs(city_dir: Path) -> dict[str, Path]:
     files = {
         f"city/{n}": city_dir / n for n in ("city.yaml", "kpis.yaml") if (city_dir / n).is_file()
     }
+    files.update(_tree(city_dir / "editions", "city/editions", "*/kpis.yaml"))
     return {**files, **common_inputs()}
 
 

@@ -87,6 +87,7 @@ class Measurement:
     target_source: str | None = None
     note: str | None = None
     illustrative: bool = False
+    definition: str | None = None  # where the value departs from the U4SSC definition
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,15 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """An earlier evaluation of the city: ``editions/<year>/kpis.yaml``."""
+
+    year: int
+    records: dict[str, KpiRecord]
+    path: Path
+
+
+@dataclass(frozen=True)
 class City:
     slug: str
     dir: Path
@@ -170,10 +180,36 @@ class City:
     chapters: dict[str, tuple[Chapter, ...]]
     recommendations: tuple[Recommendation, ...]
     photo: Path | None = None
+    earlier: tuple[Evaluation, ...] = ()  # earlier evaluations, oldest first
 
     @property
     def illustrative(self) -> bool:
         return self.data_status == "illustrative"
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Several cities in one publication: ``cities/<volume>/volume.yaml`` and member folders."""
+
+    slug: str
+    dir: Path
+    name: dict[str, str]
+    country: dict[str, str]
+    languages: tuple[str, ...]
+    data_status: str
+    publication: Publication
+    chapters: dict[str, tuple[Chapter, ...]]
+    members: tuple[City, ...]
+    year_window: int = 2
+    photo: Path | None = None
+
+    @property
+    def illustrative(self) -> bool:
+        return self.data_status == "illustrative" or any(m.illustrative for m in self.members)
+
+    @property
+    def evaluation_year(self) -> int:
+        return max(m.evaluation_year for m in self.members)
 
 
 # --- scores ----------------------------------------------------------------------
@@ -195,6 +231,7 @@ class ScoredItem:
     illustrative: bool = False
     reason: str | None = None
     note: str | None = None
+    definition: str | None = None
 
 
 @dataclass(frozen=True)

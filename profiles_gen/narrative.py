@@ -87,7 +87,7 @@ def iter_shortcodes(text: str):
         yield match.start(), match.group(1), match.group(2).split(), match
 
 
-def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
+def position(text: str, offset: int, first_line: int) -> tuple[int, int]:
     line = first_line + text.count("\n", 0, offset)
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
@@ -96,12 +96,12 @@ def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
 def check_shortcodes(text: str, path: Path, first_line: int, catalogue, log: IssueLog) -> None:
     """Report unknown shortcodes, KPI ids and data points with their positions."""
     for offset, name, args, match in iter_shortcodes(text):
-        line, col = _position(text, offset, first_line)
+        line, col = position(text, offset, first_line)
         problem = _shortcode_problem(name, args, catalogue)
         if problem:
             log.error(path, line, col, "shortcode", f"{problem}: {match.group(0)}")
     for match in re.finditer(r"\{\{(?![^{}]*\}\})", text):
-        line, col = _position(text, match.start(), first_line)
+        line, col = position(text, match.start(), first_line)
         log.error(path, line, col, "shortcode", "'{{' without a closing '}}'")
 
 
@@ -129,7 +129,7 @@ def check_resources(
     for pattern in RESOURCE_RES:
         for match in pattern.finditer(text):
             url = match.group(1)
-            line, col = _position(text, match.start(1), first_line)
+            line, col = position(text, match.start(1), first_line)
             problem = resource_problem(url, city_dir, allow_remote)
             if problem:
                 log.error(path, line, col, "resource", f"{problem}: {url}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from profiles_gen.catalogue import load_catalogue
+from profiles_gen.compare import progress
 from profiles_gen.errors import Issue, IssueLog, ProfileError
 from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
 from profiles_gen.load import load_city
@@ -222,7 +223,8 @@ def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
     data_digest = manifest.digest(data_files, "data")
     data_names = [f"{city.slug}-kpis.json", f"{city.slug}-kpis.csv"]
     if opts.force or not all(manifest.is_fresh(n, data_digest) for n in data_names):
-        result.outputs += write_data(city.slug, out_dir, score, catalogue)
+        changes = progress(city, catalogue, score)
+        result.outputs += write_data(city.slug, out_dir, score, catalogue, changes)
         for name in data_names:
             manifest.record(name, data_digest, data_files)
     plans = {lang: _plan_edition(city, lang, opts, manifest) for lang in langs}
@@ -346,8 +348,9 @@ def build_edition(
     started = time.perf_counter()
     result = EditionResult(lang)
     fmt = Formatter(lang, translations(lang))
-    charts = draw_charts(city, catalogue, score, fmt)
-    view = build_view(city, catalogue, score, fmt, charts)
+    changes = progress(city, catalogue, score)
+    charts = draw_charts(city, catalogue, score, fmt, changes)
+    view = build_view(city, catalogue, score, fmt, charts, changes)
     env = make_environment(city.dir, fmt)
     if "html" in opts.formats:
         edition = out_dir / lang
@@ -379,7 +382,7 @@ def build_edition(
         data = {
             f"{city.slug}-kpis.csv": (score_csv(score, catalogue), "Scored KPIs (CSV)"),
             f"{city.slug}-kpis.json": (
-                dumps_json(score_json(score, catalogue)),
+                dumps_json(score_json(score, catalogue, changes)),
                 "Scored KPIs and roll-ups (JSON)",
             ),
         }

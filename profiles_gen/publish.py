@@ -265,8 +265,11 @@ def _json_default(value):
     raise TypeError(type(value))
 
 
-def score_json(score, catalogue) -> dict:
-    """The scored KPIs and roll-ups as the ``score --json`` contract defines them."""
+def score_json(score, catalogue, progress=None) -> dict:
+    """The scored KPIs and roll-ups as the ``score --json`` contract defines them.
+
+    With earlier evaluations, ``progress`` adds the change since the previous one.
+    """
     items = []
     for i in score.items:
         items.append(
@@ -285,6 +288,7 @@ def score_json(score, catalogue) -> dict:
                 "points": i.points,
                 "illustrative": i.illustrative,
                 "reason": i.reason,
+                "definition": i.definition,
             }
         )
     rollups = {
@@ -302,7 +306,12 @@ def score_json(score, catalogue) -> dict:
         }
         for level, entries in score.rollups.items()
     }
-    return {"items": items, "rollups": rollups}
+    out = {"items": items, "rollups": rollups}
+    if progress is not None:
+        from profiles_gen.compare import progress_json
+
+        out["progress"] = progress_json(progress)
+    return out
 
 
 def dumps_json(data) -> str:
@@ -324,6 +333,7 @@ CSV_FIELDS = (
     "points",
     "illustrative",
     "reason",
+    "definition",
 )
 
 
@@ -344,10 +354,10 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def write_data(city_slug: str, out_dir: Path, score, catalogue) -> list[Path]:
+def write_data(city_slug: str, out_dir: Path, score, catalogue, progress=None) -> list[Path]:
     json_path = out_dir / f"{city_slug}-kpis.json"
     csv_path = out_dir / f"{city_slug}-kpis.csv"
-    atomic_write(json_path, dumps_json(score_json(score, catalogue)))
+    atomic_write(json_path, dumps_json(score_json(score, catalogue, progress)))
     atomic_write(csv_path, score_csv(score, catalogue))
     return [json_path, csv_path]
 

@@ -23,6 +23,7 @@ from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
+    from profiles_gen.compare import Change, Progress
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 GAP_COUNT = 5
@@ -120,6 +121,83 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
     )
 
 
+def format_change(fmt: Formatter, kpi, change) -> str:
+    """A change in a KPI's value, in its unit (printed beside the name): ``+5.2 pp``, ``−120``."""
+    if change is None:
+        return ""
+    if kpi.unit.startswith("%"):
+        # Translators: abbreviation of "percentage points", after a change such as +5.2.
+        return f"{fmt.signed(change)}{NBSP}{fmt.pgettext('unit', 'pp')}"
+    return fmt.signed(change)
+
+
+def _rollup_change(fmt: Formatter, before, after) -> str:
+    if before.share is None or after.share is None:
+        return ""
+    points = (after.share - before.share) * 100
+    return f"{fmt.signed(points, 0)}{NBSP}{fmt.pgettext('unit', 'pp')}"
+
+
+def progress_view(
+    fmt: Formatter, catalogue: Catalogue, city: City, p: Progress | None, charts: dict
+) -> dict | None:
+    """The progress chapter: per dimension the roll-ups then and now and every change."""
+    if p is None:
+        return None
+
+    def row(c: Change) -> dict:
+        kpi = catalogue.by_id[c.kpi]
+        before, after = make_row(fmt, catalogue, c.previous), make_row(fmt, catalogue, c.current)
+        return {
+            "code": kpi.code,
+            "name": before.name,
+            "data_point": before.data_point,
+            "unit": before.unit,
+            "before": before,
+            "after": after,
+            "change": format_change(fmt, kpi, c.change),
+            "move": c.move,
+            "move_label": vocab.move_label(fmt, c.move),
+            "flags": [vocab.flag_label(fmt, f) for f in c.flags],
+            "comparable": c.comparable,
+        }
+
+    def summary(level: str, key: str, name: str, changes: list[Change]) -> dict:
+        before, after = p.rollups(level, key)
+        return {
+            "name": name,
+            "before": before,
+            "after": after,
+            "series": [p.history[y].rollups[level][key] for y in p.years[:-1]] + [after],
+            "change": _rollup_change(fmt, before, after),
+            "up": sum(1 for c in changes if c.move == "up"),
+            "same": sum(1 for c in changes if c.move == "same"),
+            "down": sum(1 for c in changes if c.move == "down"),
+            "flagged": sum(1 for c in changes if not c.comparable),
+        }
+
+    dims = []
+    for dim in catalogue.dimensions:
+        changes = p.for_dimension(catalogue, dim.id)
+        dims.append(
+            {
+                "id": dim.id,
+                **summary("dimension", dim.id, fmt.group_name("dimension", dim), changes),
+                "rows": [row(c) for c in changes],
+                "chart": charts[f"progress-{dim.id}"],
+            }
+        )
+    return {
+        "then": p.previous_year,
+        "now": p.current_year,
+        "years": list(p.years),
+        "years_text": fmt.join_list([str(y) for y in p.years]),
+        "dimensions": dims,
+        "overall": summary("city", city.slug, fmt.gettext("Whole city"), list(p.changes)),
+        "not_compared": sum(1 for c in p.changes if not c.comparable),
+    }
+
+
 class ShortcodeResolver:
     """Turns a narrative shortcode into text in the page's language."""
 
@@ -175,11 +253,27 @@ class ShortcodeResolver:
         }[what]
 
 
-def _captions(fmt: Formatter, catalogue: Catalogue, charts: dict[str, Chart], name: str):
-    """Numbered figures and tables, in document order: id -> {n, title}."""
+def _captions(
+    fmt: Formatter,
+    catalogue: Catalogue,
+    charts: dict[str, Chart],
+    name: str,
+    progress: Progress | None = None,
+    prefix: str = "",
+    start: tuple[int, int] = (0, 0),
+):
+    """Numbered figures and tables, in document order: id -> {n, id, title}.
+
+    In a volume, each city's part numbers on from ``start`` (figures, tables
+    before it) and prefixes its ids with ``prefix``.
+    """
     figures = [("wheel", charts["wheel"].title), ("bands", charts["bands"].title)]
     figures += [(f"bars-{d.id}", charts[f"bars-{d.id}"].title) for d in catalogue.dimensions]
     figures.append(("sdg", charts["sdg"].title))
+    if progress is not None:
+        figures += [
+            (f"progress-{d.id}", charts[f"progress-{d.id}"].title) for d in catalogue.dimensions
+        ]
     tables = [
         ("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
         ("summary", fmt.gettext("Results by dimension and sub-dimension")),
@@ -192,28 +286,55 @@ def _captions(fmt: Formatter, catalogue: Catalogue, charts: dict[str, Chart], na
         )
         for d in catalogue.dimensions
     ]
+    tables.append(("sdgs", fmt.gettext("Results by Sustainable Development Goal")))
+    if progress is not None:
+        years = fmt.join_list([str(y) for y in progress.years])
+        tables.append(
+            (
+                "progress-summary",
+                fmt.gettext("Results by dimension in %(years)s") % {"years": years},
+            )
+        )
+        tables += [
+            (
+                f"progress-{d.id}",
+                fmt.gettext("%(dimension)s dimension – change since %(then)s")
+                % {"dimension": fmt.group_name("dimension", d), "then": progress.previous_year},
+            )
+            for d in catalogue.dimensions
+        ]
     tables += [
-        ("sdgs", fmt.gettext("Results by Sustainable Development Goal")),
         ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
         ("annex-missing", fmt.gettext("KPIs not reported")),
         ("annex-no-target", fmt.gettext("KPIs without a target")),
     ]
     return (
         {
-            fid: {"n": n, "id": f"fig-{fid}", "title": title}
-            for n, (fid, title) in enumerate(figures, start=1)
+            fid: {"n": n, "id": f"{prefix}fig-{fid}", "title": title}
+            for n, (fid, title) in enumerate(figures, start=start[0] + 1)
         },
         {
-            tid: {"n": n, "id": f"tab-{tid}", "title": title}
-            for n, (tid, title) in enumerate(tables, start=1)
+            tid: {"n": n, "id": f"{prefix}tab-{tid}", "title": title}
+            for n, (tid, title) in enumerate(tables, start=start[1] + 1)
         },
     )
 
 
 def build_view(
-    city: City, catalogue: Catalogue, score: Score, fmt: Formatter, charts: dict[str, Chart]
+    city: City,
+    catalogue: Catalogue,
+    score: Score,
+    fmt: Formatter,
+    charts: dict[str, Chart],
+    progress: Progress | None = None,
+    prefix: str = "",
+    start: tuple[int, int] = (0, 0),
 ) -> dict:
-    """Everything the templates show, already in the page's language."""
+    """Everything the templates show, already in the page's language.
+
+    ``prefix`` and ``start`` make the view one part of a volume: its ids are
+    prefixed, its figures and tables numbered on from the parts before it.
+    """
     lang = fmt.lang
     resolve = ShortcodeResolver(city, catalogue, score, fmt)
     chapters = city.chapters.get(lang) or city.chapters.get("en", ())
@@ -316,7 +437,7 @@ def build_view(
         for f in city.key_facts
     ]
     languages = [fmt.language_name(code) for code in city.languages]
-    figures, tables = _captions(fmt, catalogue, charts, name)
+    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
     from profiles_gen.locales import sign_off
 
     signed = sign_off(lang)
@@ -388,6 +509,8 @@ def build_view(
         "unreviewed": lang != "en" and not signed.reviewed,
         "fig": figures,
         "tab": tables,
+        "progress": progress_view(fmt, catalogue, city, progress, charts),
+        "p": prefix,
     }
 
 

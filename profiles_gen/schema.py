@@ -290,6 +290,11 @@ MEASUREMENT_FIELDS = {
     "target": F("number", "City-specific target overriding the catalogue's default"),
     "target_source": F("str", "Where the city-specific target comes from (required with target)"),
     "note": F("str", "A note shown with the value"),
+    "definition": F(
+        "str",
+        "How the value departs from the U4SSC definition (scope, method); values with "
+        "different definitions are flagged, never compared",
+    ),
     "illustrative": F("bool", "True when the value is not from an official source"),
 }
 MEASUREMENT = F("record", "A reported value", fields=MEASUREMENT_FIELDS)
@@ -332,6 +337,29 @@ KEY_FACT = F(
         "illustrative": F("bool", "True when the value is not from an official source"),
     },
 )
+PUBLICATION = F(
+    "record",
+    "Publication metadata (print only what is present)",
+    fields={
+        "title": F(LANGTEXT, "Title per language (default: Smart Sustainable Cities Profile)"),
+        "symbol": F("str", "Document symbol, e.g. ECE/HBP/197"),
+        "isbn": F("str", "ISBN of the print edition"),
+        "eisbn": F("str", "eISBN of the electronic edition"),
+        "issn": F("str", "ISSN of the series"),
+        "sales_number": F("str", "United Nations sales number"),
+        "licence": F(
+            "enum",
+            "un (all rights reserved) or cc-by-3.0-igo",
+            choices=("un", "cc-by-3.0-igo"),
+        ),
+        "place": F(LANGTEXT, "Place of publication per language"),
+        "year": F("year", "Year of publication"),
+        "date": F("date", "Publication date; also the PDF creation date"),
+        "authors": F("str", "Author line for the PDF metadata"),
+        "funding": F(LANGTEXT, "Project and funding line per language"),
+        "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
+    },
+)
 CITY_FILE = F(
     "record",
     "A city's identity, languages and publication metadata",
@@ -351,31 +379,7 @@ CITY_FILE = F(
             required=True,
             choices=("official", "illustrative"),
         ),
-        "publication": F(
-            "record",
-            "Publication metadata (print only what is present)",
-            fields={
-                "title": F(
-                    LANGTEXT, "Title per language (default: Smart Sustainable Cities Profile)"
-                ),
-                "symbol": F("str", "Document symbol, e.g. ECE/HBP/197"),
-                "isbn": F("str", "ISBN of the print edition"),
-                "eisbn": F("str", "eISBN of the electronic edition"),
-                "issn": F("str", "ISSN of the series"),
-                "sales_number": F("str", "United Nations sales number"),
-                "licence": F(
-                    "enum",
-                    "un (all rights reserved) or cc-by-3.0-igo",
-                    choices=("un", "cc-by-3.0-igo"),
-                ),
-                "place": F(LANGTEXT, "Place of publication per language"),
-                "year": F("year", "Year of publication"),
-                "date": F("date", "Publication date; also the PDF creation date"),
-                "authors": F("str", "Author line for the PDF metadata"),
-                "funding": F(LANGTEXT, "Project and funding line per language"),
-                "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
-            },
-        ),
+        "publication": PUBLICATION,
         "key_facts": F("map", "Key facts: " + ", ".join(KEY_FACT_IDS), values=KEY_FACT),
     },
 )
@@ -407,7 +411,7 @@ RECOMMENDATIONS_FILE = F(
         ),
     },
 )
-PARTS = ("front", "summary", "body", "dimension", "recommendations", "annex")
+PARTS = ("front", "summary", "body", "dimension", "recommendations", "comparison", "annex")
 FRONT_MATTER = F(
     "record",
     "A narrative chapter's front matter",
@@ -419,8 +423,34 @@ FRONT_MATTER = F(
     },
 )
 
+VOLUME_FILE = F(
+    "record",
+    "A volume: several cities in one publication, with a comparison chapter",
+    fields={
+        "name": F(LANGTEXT, "What the volume covers, per language (e.g. Norway)", required=True),
+        "country": F(LANGTEXT, "Name of the country per language"),
+        "languages": CITY_FILE.fields["languages"],
+        "data_status": CITY_FILE.fields["data_status"],
+        "members": F(
+            "list",
+            "Folders of the member cities inside the volume's folder, in the order of their parts",
+            required=True,
+            items=F("str", "A city folder name", pattern=r"^[a-z0-9][a-z0-9_-]*$"),
+        ),
+        "year_window": F(
+            "int",
+            "Values of one KPI more than this many years apart are flagged, not compared "
+            "(default 2)",
+            minimum=0,
+            maximum=20,
+        ),
+        "publication": PUBLICATION,
+    },
+)
+
 FILES = {
     "city.yaml": CITY_FILE,
+    "volume.yaml": VOLUME_FILE,
     "kpis.yaml": KPIS_FILE,
     "recommendations.yaml": RECOMMENDATIONS_FILE,
 }

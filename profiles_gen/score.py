@@ -122,7 +122,12 @@ def score_item(
             **base,
         )
     found = dict(
-        value=m.value, year=m.year, source=m.source, illustrative=m.illustrative, note=m.note
+        value=m.value,
+        year=m.year,
+        source=m.source,
+        illustrative=m.illustrative,
+        note=m.note,
+        definition=m.definition,
     )
     if direction is None or target is None:
         return ScoredItem(

@@ -34,9 +34,19 @@ COLUMNS = (
     ("reason", "Why the KPI is not reported"),
     ("illustrative", "yes if the value is not from an official source"),
     ("note", "A note shown with the value"),
+    ("definition", "How the value departs from the U4SSC definition, if it does"),
 )
 NAMES = [name for name, _ in COLUMNS]
-MEASURE_KEYS = ("value", "year", "source", "target", "target_source", "note", "illustrative")
+MEASURE_KEYS = (
+    "value",
+    "year",
+    "source",
+    "target",
+    "target_source",
+    "note",
+    "illustrative",
+    "definition",
+)
 
 
 def _cell_value(value):

@@ -12,17 +12,19 @@ from decimal import Decimal
 
 from profiles_gen import narrative
 from profiles_gen.catalogue import resolve_kpi_id
-from profiles_gen.errors import IssueLog
-from profiles_gen.load import RawChapter, RawCity
+from profiles_gen.errors import IssueLog, ProfileError
+from profiles_gen.load import RawChapter, RawCity, YamlDoc, load_city
 from profiles_gen.model import (
     Catalogue,
     Chapter,
     City,
+    Evaluation,
     KeyFact,
     KpiRecord,
     Measurement,
     Publication,
     Recommendation,
+    Volume,
 )
 from profiles_gen.schema import (
     CITY_FILE,
@@ -30,6 +32,7 @@ from profiles_gen.schema import (
     KEY_FACT_IDS,
     KPIS_FILE,
     RECOMMENDATIONS_FILE,
+    VOLUME_FILE,
     Checker,
     RecordValue,
 )
@@ -96,6 +99,7 @@ def _measurement(
         target_source=rec.get("target_source"),
         note=rec.get("note"),
         illustrative=rec.get("illustrative", False),
+        definition=rec.get("definition"),
     )
 
 
@@ -155,9 +159,12 @@ def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int
 
 
 def validate_kpis(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, latest_year: tuple[int, int]
+    doc: YamlDoc,
+    catalogue: Catalogue,
+    log: IssueLog,
+    latest_year: tuple[int, int],
+    warn_missing: bool = True,
 ) -> dict[str, KpiRecord]:
-    doc = raw.kpis
     chk = Checker(doc.path, log)
     if doc.failed:
         return {}
@@ -183,7 +190,7 @@ def validate_kpis(
             continue
         records[kpi_id] = _kpi_record(catalogue.by_id[kpi_id], rec, chk, latest_year)
     missing = [k.id for k in catalogue.kpis if k.id not in records]
-    if missing:
+    if missing and warn_missing:
         shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
         chk.warning(
             (1, 1),
@@ -192,6 +199,33 @@ def validate_kpis(
             f"as no data ({shown}); add them with status: not_reported and a reason",
         )
     return records
+
+
+def validate_earlier(
+    raw: RawCity, catalogue: Catalogue, log: IssueLog, eval_year: int, today: dt.date
+) -> tuple[Evaluation, ...]:
+    """Earlier evaluations, ``editions/<year>/kpis.yaml``: the same format as ``kpis.yaml``.
+
+    A KPI an earlier edition does not list was not evaluated then (no warning).
+    """
+    out = []
+    for name, doc in raw.earlier:
+        if not (name.isdigit() and len(name) == 4):
+            log.error(doc.path, 1, 1, "", f"editions/{name}: the folder must be named by its year")
+            continue
+        year = int(name)
+        if year >= eval_year:
+            log.error(
+                doc.path,
+                1,
+                1,
+                "",
+                f"an earlier edition must be older than the evaluation year {eval_year}",
+            )
+            continue
+        records = validate_kpis(doc, catalogue, log, (today.year, year), warn_missing=False)
+        out.append(Evaluation(year, records, doc.path))
+    return tuple(out)
 
 
 def _publication(pub: dict, city: dict) -> Publication:
@@ -337,7 +371,8 @@ def validate_city(
         chk.error(
             city.where("evaluation_year"), "evaluation_year", f"year {eval_year} is in the future"
         )
-    records = validate_kpis(raw, catalogue, log, latest_year=(today.year, eval_year))
+    records = validate_kpis(raw.kpis, catalogue, log, latest_year=(today.year, eval_year))
+    earlier = validate_earlier(raw, catalogue, log, eval_year, today)
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
     recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote)
     log.raise_if_errors()
@@ -360,4 +395,88 @@ def validate_city(
         chapters=chapters,
         recommendations=recommendations,
         photo=raw.photo,
+        earlier=earlier,
+    )
+
+
+VOLUME_SHORTCODES = ("city", "country")  # the volume's name; data shortcodes name one city
+
+
+def validate_volume(
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    today: dt.date | None = None,
+    allow_remote: bool = False,
+) -> Volume:
+    """Check a volume and every member city; raise ``ProfileError`` with all errors at once."""
+    today = today or dt.date.today()
+    chk = Checker(raw.city.path, log)
+    data = {}
+    if not raw.city.failed:
+        data = chk.check(raw.city.data, VOLUME_FILE, getattr(raw.city.data, "loc", (1, 1)), "")
+        data = data or {}
+    langs = list(dict.fromkeys(data.get("languages", [])))
+    for key in ("name", "country"):
+        for lang in langs:
+            if key in data and lang not in data[key]:
+                chk.error(data.where(key), key, f"missing the {lang!r} name")
+    members: list[City] = []
+    listed = raw.city.data.get("members") if hasattr(raw.city.data, "get") else None
+    for n, slug in enumerate(data.get("members", [])):
+        where = listed.where(n) if hasattr(listed, "where") else (1, 1)
+        folder = raw.dir / slug
+        if not (folder / "city.yaml").is_file():
+            chk.error(where, f"members[{n}]", f"no city folder {slug}/ holding city.yaml here")
+            continue
+        if slug in data["members"][:n]:
+            chk.error(where, f"members[{n}]", f"{slug} is listed twice")
+            continue
+        member_log = IssueLog()
+        try:
+            city = validate_city(
+                load_city(folder, member_log), catalogue, member_log, today, allow_remote
+            )
+        except ProfileError:
+            city = None
+        log.issues += member_log.issues
+        if city is None:
+            continue
+        for lang in langs:
+            if lang not in city.languages:
+                chk.error(
+                    where,
+                    f"members[{n}]",
+                    f"{slug} is not issued in {lang!r} (its languages: {', '.join(city.languages)})",
+                )
+        members.append(city)
+    if "members" in data and len(data["members"]) < 2:
+        chk.error(data.where("members"), "members", "a volume needs at least two member cities")
+    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
+    for lang_chapters in chapters.values():
+        for chapter in lang_chapters:
+            for offset, name, _, match in narrative.iter_shortcodes(chapter.body):
+                if name not in VOLUME_SHORTCODES:
+                    line, col = narrative.position(chapter.body, offset, chapter.body_line)
+                    log.error(
+                        chapter.path,
+                        line,
+                        col,
+                        "shortcode",
+                        f"a volume's narrative can only use {{{{city}}}} and {{{{country}}}}; "
+                        f"quote a member's data in its own narrative: {match.group(0)}",
+                    )
+    log.raise_if_errors()
+    year = max((m.evaluation_year for m in members), default=today.year)
+    return Volume(
+        slug=raw.slug,
+        dir=raw.dir,
+        name=data["name"],
+        country=data.get("country", {}),
+        languages=tuple(langs),
+        data_status=data["data_status"],
+        publication=_publication(data.get("publication", {}), {"evaluation_year": year}),
+        chapters=chapters,
+        members=tuple(members),
+        year_window=data.get("year_window", 2),
     )

@@ -111,6 +111,7 @@ def abbreviations(fmt) -> list[tuple[str, str]]:
             (fmt.pgettext("abbr", "ICT"), fmt.gettext("information and communication technology")),
             (fmt.pgettext("abbr", "ITU"), fmt.gettext("International Telecommunication Union")),
             (fmt.pgettext("abbr", "KPI"), fmt.gettext("key performance indicator")),
+            (fmt.pgettext("unit", "pp"), fmt.gettext("percentage points")),
             (fmt.pgettext("abbr", "R&D"), fmt.gettext("research and development")),
             (fmt.pgettext("abbr", "SDG"), fmt.gettext("Sustainable Development Goal")),
             (fmt.pgettext("abbr", "SME"), fmt.gettext("small and medium-sized enterprise")),
@@ -122,3 +123,28 @@ def abbreviations(fmt) -> list[tuple[str, str]]:
             (fmt.pgettext("abbr", "WHO"), fmt.gettext("World Health Organization")),
         ]
     )
+
+
+def flag_label(fmt, flag: str, window: int = 0) -> str:
+    """Why two values are not like with like (progress between editions, cities side by side)."""
+    if flag == "years_apart":
+        return fmt.pgettext("flag", "years more than %(n)s apart") % {"n": window}
+    return {
+        "target_changed": fmt.pgettext("flag", "target changed: not compared"),
+        "definition_changed": fmt.pgettext("flag", "definition changed: not compared"),
+        "same_year": fmt.pgettext("flag", "same reference year: no new measurement"),
+        "new": fmt.pgettext("flag", "first reported in this evaluation"),
+        "no_longer_reported": fmt.pgettext("flag", "no longer reported"),
+        "targets_differ": fmt.pgettext("flag", "targets differ"),
+        "definitions_differ": fmt.pgettext("flag", "definitions differ"),
+    }[flag]
+
+
+def move_label(fmt, move: str | None) -> str:
+    """Whether a KPI's band moved between two evaluations."""
+    return {
+        "up": fmt.pgettext("move", "better band"),
+        "down": fmt.pgettext("move", "worse band"),
+        "same": fmt.pgettext("move", "same band"),
+        None: "",
+    }[move]

@@ -223,7 +223,7 @@ def test_html_edition(built: Path) -> None:
     assert re.search(r'<html lang="ru">', html)
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts == ['<script src="assets/profile.js" defer>']  # its own, no inline code
-    assert html.count('<svg role="img"') == 6
+    assert html.count('<svg role="img"') == 9  # 6 results charts, 3 of progress
     assert "<title id=" in html and "Колесо сравнительной оценки U4SSC" in html
     assert 'href="assets/profile.css"' in html
     assert (built / "ru" / "assets" / "fonts" / "NotoSans-Regular.ttf").is_file()

@@ -108,10 +108,12 @@ def test_score_json_contract(project: Path) -> None:
     assert (city["points"], city["max_points"], city["scored"]) == (20, 28, 7)
 
 
-def test_schema_is_json_schema_for_the_three_files(project: Path) -> None:
+def test_schema_is_json_schema_for_the_four_files(project: Path) -> None:
     status, out, _ = run_cli(["schema"], project)
     schemas = json.loads(out)
-    assert status == 0 and set(schemas) == {"city.yaml", "kpis.yaml", "recommendations.yaml"}
+    files = {"city.yaml", "kpis.yaml", "recommendations.yaml", "volume.yaml"}
+    assert status == 0 and set(schemas) == files
+    assert schemas["volume.yaml"]["required"] == ["name", "languages", "data_status", "members"]
     city = schemas["city.yaml"]
     assert city["type"] == "object" and "data_status" in city["required"]
     assert city["properties"]["data_status"]["enum"] == ["official", "illustrative"]

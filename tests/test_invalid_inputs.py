@@ -42,6 +42,7 @@ def apply_case(city: Path, files: dict[str, str]) -> None:
     for name, content in files.items():
         target = city / name
         if content:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content.encode("utf-8"))
         else:
             target.unlink()

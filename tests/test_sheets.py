@@ -15,7 +15,11 @@ def test_export_import_export_round_trip_is_lossless(tmp_path: Path) -> None:
     project = tmp_path
     (project / "cities").mkdir()
     shutil.copytree(ROOT / "cities" / "tbilisi", project / "cities" / "tbilisi")
-    original = yaml.safe_load((project / "cities" / "tbilisi" / "kpis.yaml").read_text())
+    source = project / "cities" / "tbilisi" / "kpis.yaml"
+    text = source.read_text()  # every column in use: a definition too
+    source.write_text(text.replace("  value: 71.4\n", "  value: 71.4\n  definition: Fixed only\n"))
+    original = yaml.safe_load(source.read_text())
+    assert original["EC-ICT-ICT-2C"]["definition"] == "Fixed only"
     book = tmp_path / "collect.xlsx"
     assert run_cli(["export-xlsx", "tbilisi", "--out", str(book)], project)[0] == 0
     sheet = load_workbook(book)["KPIs"]

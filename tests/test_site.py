@@ -106,8 +106,8 @@ def test_band_filter_and_chart_data(site: Path, browser) -> None:
     visible = page.locator("#tab-annex-kpis tbody tr:not([hidden])")
     assert 0 < visible.count() < total
     assert visible.count() == page.locator("#tab-annex-kpis tbody tr.band-row-reached").count()
-    assert page.locator("svg[role=img] > title").count() == 6
-    assert page.locator("details.chart-data table").count() == 6
+    assert page.locator("svg[role=img] > title").count() == 9  # 6 of results, 3 of progress
+    assert page.locator("details.chart-data table").count() == 9
 
 
 @pytest.mark.parametrize("name", list(PAGES))
