@@ -447,7 +447,8 @@ def validate_volume(
                 chk.error(
                     where,
                     f"members[{n}]",
-                    f"{slug} is not issued in {lang!r} (its languages: {', '.join(city.languages)})",
+                    f"{slug} is not issued in {lang!r} "
+                    f"(its languages: {', '.join(city.languages)})",
                 )
         members.append(city)
     if "members" in data and len(data["members"]) < 2:
