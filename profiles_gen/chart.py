@@ -679,3 +679,93 @@ def with_id(chart: Chart, chart_id: str) -> Chart:
         f'aria-labelledby="{chart_id}-title {chart_id}-desc"',
     )
     return replace(chart, id=chart_id, svg=svg)
+
+
+@cached
+def draw_city_bars(
+    chart_id: str,
+    groups: list[tuple[str, list[tuple[str, float | None, str, str]]]],
+    title: str,
+    desc: str,
+    axis_label: str,
+    ticks: tuple[str, str, str, str],
+) -> Chart:
+    """Per group (a dimension), one bar per city: (city, share or None, band, text)."""
+    m = _mpl()
+    rows: list[tuple[bool, str, float | None, str, str]] = []
+    for label, bars in groups:
+        rows.append((True, label, None, "no_data", ""))
+        rows.extend((False, city, share, band, text) for city, share, band, text in bars)
+    height = 0.9 + 0.2 * len(rows)
+    fig, ax = m.plt.subplots(figsize=(6.3, height))
+    ys = list(range(len(rows)))[::-1]
+    for y, (heading, label, share, band, text) in zip(ys, rows, strict=True):
+        if heading:
+            ax.text(-0.01, y, label, ha="right", va="center", fontsize=7, fontweight="bold")
+            continue
+        width = share or 0.0
+        ax.barh(
+            y,
+            width,
+            height=0.7,
+            color=BAND_COLOURS[band],
+            edgecolor=GRID if band == "no_data" else "none",
+            linewidth=0.5,
+        )
+        ax.text(-0.01, y, label, ha="right", va="center", fontsize=6.5)
+        ax.text(
+            width + 0.012, y, f"{BAND_SYMBOLS[band]}  {text}", ha="left", va="center", fontsize=6.2
+        )
+    ax.set_xlim(0, 1.2)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xticks([0, 0.33, 0.66, 1.0])
+    ax.set_xticklabels(list(ticks), fontsize=6)
+    ax.set_yticks([])
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(axis_label, fontsize=6.5)
+    return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
+
+
+def draw_comparison_charts(comparison, catalogue, fmt, member_charts: list[dict]) -> dict:
+    """The comparison's charts: dimension results per city, and the cities' wheels side by side."""
+    from profiles_gen import vocabulary as vocab
+
+    names = [c.name.get(fmt.lang, c.name["en"]) for c in comparison.cities]
+    groups = []
+    for dim in catalogue.dimensions:
+        bars = []
+        for city, r in zip(names, comparison.rollups("dimension", dim.id), strict=True):
+            text = (
+                fmt.percent(r.share, 0, fraction=True)
+                if r.share is not None
+                else vocab.band_short(fmt, r.band)
+            )
+            bars.append((city, float(r.share) if r.share is not None else None, r.band, text))
+        groups.append((fmt.group_name("dimension", dim), bars))
+    chart = draw_city_bars(
+        "cmp-dimensions",
+        groups,
+        fmt.gettext("Results by dimension, city by city"),
+        fmt.gettext(
+            "For each dimension, each city's share of the possible points, with its band; "
+            "the table before the figure gives the same data."
+        ),
+        fmt.gettext("Share of the possible points"),
+        tuple(fmt.percent(v) for v in (0, 33, 66, 100)),
+    )
+    chart = replace(
+        chart,
+        data=(
+            (fmt.gettext("Dimension"), *names),
+            tuple(
+                (label, *(f"{text} ({vocab.band_short(fmt, band)})" for _, _, band, text in bars))
+                for label, bars in groups
+            ),
+        ),
+    )
+    wheels = [
+        with_id(charts["wheel"], f"cmp-{city.slug}-wheel")
+        for city, charts in zip(comparison.cities, member_charts, strict=True)
+    ]
+    return {"cmp-dimensions": chart, "wheels": wheels}

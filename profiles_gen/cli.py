@@ -110,6 +110,21 @@ def make_parser() -> argparse.ArgumentParser:
     score.add_argument("city", metavar="CITY")
     score.add_argument("--json", action="store_true", help="print JSON (the default output)")
 
+    compare = sub.add_parser(
+        "compare", help="set cities (or a volume's cities) side by side, like with like"
+    )
+    compare.add_argument(
+        "city", metavar="CITY", nargs="+", help="cities, volume members (VOLUME/CITY) or volumes"
+    )
+    compare.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    compare.add_argument("--lang", help="language of the table's names (default: en)")
+    compare.add_argument(
+        "--year-window",
+        type=int,
+        default=None,
+        help="values more years apart than this are flagged (default: the volume's, else 2)",
+    )
+
     cat = sub.add_parser("catalogue", help="print the U4SSC KPI catalogue")
     cat.add_argument("--json", action="store_true", help="print JSON (the default output)")
     cat.add_argument(
@@ -209,25 +224,111 @@ def _rel(path: Path) -> str:
 
 
 def cmd_validate(args) -> int:
-    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.model import Volume
+    from profiles_gen.pipeline import prepare
 
-    city, catalogue, log = prepare_city(_city_dir(args.city), args.strict, args.allow_remote)
+    city, catalogue, log = prepare(_city_dir(args.city), args.strict, args.allow_remote)
     for issue in log.warnings:
         print(issue.format(Path.cwd()), file=sys.stderr)
-    print(f"{city.slug}: valid ({len(city.records)} KPI records, {len(log.warnings)} warning(s))")
+    if isinstance(city, Volume):
+        members = ", ".join(m.slug for m in city.members)
+        print(f"{city.slug}: valid volume ({members}; {len(log.warnings)} warning(s))")
+    else:
+        records = len(city.records)
+        print(f"{city.slug}: valid ({records} KPI records, {len(log.warnings)} warning(s))")
     return EXIT_OK
 
 
 def cmd_score(args) -> int:
     from profiles_gen.compare import progress
+    from profiles_gen.load import is_volume
     from profiles_gen.pipeline import prepare_city
     from profiles_gen.publish import dumps_json, score_json
     from profiles_gen.score import score_city
 
-    city, catalogue, _ = prepare_city(_city_dir(args.city))
+    city_dir = _city_dir(args.city)
+    if is_volume(city_dir):
+        raise ProfileError(
+            f"{args.city} is a volume: score one of its cities (e.g. {args.city}/CITY), "
+            f"or compare them with profiles-gen compare {args.city}"
+        )
+    city, catalogue, _ = prepare_city(city_dir)
     score = score_city(city, catalogue)
     sys.stdout.write(dumps_json(score_json(score, catalogue, progress(city, catalogue, score))))
     return EXIT_OK
+
+
+def cmd_compare(args) -> int:
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.compare import compare_cities, comparison_json
+    from profiles_gen.pipeline import prepare
+    from profiles_gen.publish import dumps_json
+    from profiles_gen.score import score_city
+
+    cities, window = [], args.year_window
+    for text in args.city:
+        pub, catalogue, _ = prepare(_city_dir(text))
+        if hasattr(pub, "members"):  # a volume: its member cities
+            cities += list(pub.members)
+            window = pub.year_window if window is None else window
+        else:
+            cities.append(pub)
+    if window is None:
+        from profiles_gen.compare import YEAR_WINDOW
+
+        window = YEAR_WINDOW
+    slugs = [c.slug for c in cities]
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    if twice:
+        raise ProfileError(f"{', '.join(twice)}: given more than once")
+    if len(cities) < 2:
+        raise ProfileError("compare needs at least two cities (or a volume)")
+    catalogue = load_catalogue()
+    scores = [score_city(c, catalogue) for c in cities]
+    comparison = compare_cities(cities, scores, window)
+    if args.json:
+        sys.stdout.write(dumps_json(comparison_json(comparison, catalogue)))
+    else:
+        sys.stdout.write(comparison_text(comparison, catalogue, args.lang or "en"))
+    return EXIT_OK
+
+
+def comparison_text(comparison, catalogue, lang: str) -> str:
+    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI."""
+    from profiles_gen import vocabulary as vocab
+    from profiles_gen.i18n import Formatter
+    from profiles_gen.score import BAND_SYMBOLS
+
+    fmt = Formatter(lang)
+    names = [c.name.get(lang, c.name["en"]) for c in comparison.cities]
+    width = max(12, *(len(n) for n in names))
+
+    def cell(r) -> str:
+        share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
+        return f"{BAND_SYMBOLS[r.band]} {share}".rjust(width)
+
+    lines = [f"{'':40}" + "".join(n.rjust(width + 2) for n in names)]
+    for dim in catalogue.dimensions:
+        label = fmt.group_name("dimension", dim)[:38]
+        rollups = comparison.rollups("dimension", dim.id)
+        lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+        for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
+            label = "  " + fmt.group_name("subdimension", sub)[:36]
+            rollups = comparison.rollups("subdimension", sub.id)
+            lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+    pairs = zip(comparison.cities, comparison.scores, strict=True)
+    whole = [s.rollups["city"][c.slug] for c, s in pairs]
+    label = fmt.gettext("Whole city")[:38]
+    lines.append(f"{label:40}" + "".join("  " + cell(r) for r in whole))
+    flagged = [r for r in comparison.rows if r.flags]
+    lines.append("")
+    lines.append(f"{len(flagged)} KPI(s) or data point(s) not compared like with like:")
+    for row in flagged:
+        kpi = catalogue.by_id[row.kpi]
+        name = kpi.code + (f" {row.data_point}" if row.data_point else "")
+        reasons = "; ".join(vocab.flag_label(fmt, f, comparison.year_window) for f in row.flags)
+        lines.append(f"  {name}: {reasons}")
+    return "\n".join(lines) + "\n"
 
 
 def catalogue_json(langs: list[str]) -> list[dict]:
@@ -282,10 +383,10 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.pipeline import prepare
     from profiles_gen.verify import check_manifest, check_numbers
 
-    city, _, _ = prepare_city(_city_dir(args.city))
+    city, _, _ = prepare(_city_dir(args.city))
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
         raise ProfileError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
@@ -308,7 +409,7 @@ def cmd_site(args) -> int:
     from profiles_gen.publish import assemble_site
 
     out = args.out or project_root() / "build"
-    cities = sorted(p for p in (project_root() / "cities").iterdir() if (p / "city.yaml").is_file())
+    cities = publications(project_root() / "cities")
     results = build_cities(
         cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
     )
@@ -351,10 +452,23 @@ def cmd_import_xlsx(args) -> int:
     return EXIT_OK
 
 
+def publications(cities: Path) -> list[Path]:
+    """The cities and volumes under ``cities/`` (a volume's members are built within it)."""
+    from profiles_gen.load import is_volume
+
+    if not cities.is_dir():
+        return []
+    return sorted(p for p in cities.iterdir() if (p / "city.yaml").is_file() or is_volume(p))
+
+
 def cmd_list(args) -> int:
-    cities = project_root() / "cities"
-    for path in sorted(cities.iterdir()) if cities.is_dir() else []:
-        if (path / "city.yaml").is_file():
+    from profiles_gen.load import is_volume
+
+    for path in publications(project_root() / "cities"):
+        if is_volume(path):
+            members = sorted(p.name for p in path.iterdir() if (p / "city.yaml").is_file())
+            print(f"{path.name} (volume: {', '.join(f'{path.name}/{m}' for m in members)})")
+        else:
             print(path.name)
     return EXIT_OK
 
@@ -408,6 +522,7 @@ COMMANDS = {
     "build": cmd_build,
     "validate": cmd_validate,
     "score": cmd_score,
+    "compare": cmd_compare,
     "catalogue": cmd_catalogue,
     "list": cmd_list,
     "schema": cmd_schema,

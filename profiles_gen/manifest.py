@@ -56,6 +56,22 @@ def data_inputs(city_dir: Path) -> dict[str, Path]:
     return {**files, **common_inputs()}
 
 
+def volume_inputs(volume_dir: Path) -> dict[str, Path]:
+    """A volume's data: its ``volume.yaml`` and every member's files."""
+    return {**_tree(volume_dir, "city"), **common_inputs()}
+
+
+def volume_edition_inputs(volume_dir: Path, lang: str) -> dict[str, Path]:
+    """Every file an edition of a volume is built from: the whole folder, templates, catalogue."""
+    files = volume_inputs(volume_dir)
+    files.update(_tree(PROJECT_DIR / "templates", "templates"))
+    if lang == PSEUDO:
+        files["locales/messages.pot"] = locales_dir() / "messages.pot"
+    elif lang != "en" and po_path(lang).is_file():
+        files[f"locales/{lang}/LC_MESSAGES/messages.po"] = po_path(lang)
+    return files
+
+
 def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, Path]:
     """Every file an edition in ``lang`` is built from."""
     files = data_inputs(city_dir)

@@ -12,12 +12,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from profiles_gen.catalogue import load_catalogue
-from profiles_gen.compare import progress
+from profiles_gen.compare import compare_cities, progress
 from profiles_gen.errors import Issue, IssueLog, ProfileError
 from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
-from profiles_gen.load import load_city
-from profiles_gen.manifest import MANIFEST, Manifest, data_inputs, edition_inputs
-from profiles_gen.model import Catalogue, City, Score
+from profiles_gen.load import is_volume, load_city, load_volume
+from profiles_gen.manifest import (
+    MANIFEST,
+    Manifest,
+    data_inputs,
+    edition_inputs,
+    volume_edition_inputs,
+    volume_inputs,
+)
+from profiles_gen.model import Catalogue, City, Score, Volume
 from profiles_gen.publish import (
     FONT_DIR,
     FONT_FILES,
@@ -28,16 +35,24 @@ from profiles_gen.publish import (
     score_csv,
     score_json,
     stylesheet,
-    write_data,
+    volume_csv,
+    volume_json,
     write_edition_info,
     write_home,
     write_html,
     write_pdf,
     write_print_html,
 )
-from profiles_gen.render import TEMPLATES_DIR, build_view, make_environment, render_profile
+from profiles_gen.render import (
+    TEMPLATES_DIR,
+    build_view,
+    build_volume_view,
+    make_environment,
+    render_profile,
+    render_volume,
+)
 from profiles_gen.score import score_city
-from profiles_gen.validate import validate_city
+from profiles_gen.validate import validate_city, validate_volume
 
 FORMATS = ("pdf", "html")
 
@@ -64,8 +79,8 @@ class EditionResult:
 
 @dataclass
 class BuildResult:
-    city: City
-    score: Score
+    city: City | Volume
+    score: Score | tuple[Score, ...]  # a volume: one per member
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     editions: list[EditionResult] = field(default_factory=list)
@@ -89,6 +104,31 @@ def prepare_city(
     city = validate_city(raw, catalogue, log, today=today(), allow_remote=allow_remote)
     log.raise_if_errors(strict=strict)
     return city, catalogue, log
+
+
+def prepare_volume(
+    volume_dir: Path, strict: bool = False, allow_remote: bool = False
+) -> tuple[Volume, Catalogue, IssueLog]:
+    """Load and validate a volume and its member cities; every problem at once."""
+    catalogue = load_catalogue()
+    log = IssueLog()
+    raw = load_volume(volume_dir, log)
+    volume = validate_volume(raw, catalogue, log, today=today(), allow_remote=allow_remote)
+    log.raise_if_errors(strict=strict)
+    return volume, catalogue, log
+
+
+def prepare(folder: Path, strict: bool = False, allow_remote: bool = False):
+    """A city or, for a folder holding ``volume.yaml``, a volume."""
+    if is_volume(folder):
+        return prepare_volume(folder, strict, allow_remote)
+    return prepare_city(folder, strict, allow_remote)
+
+
+def score_publication(pub: City | Volume, catalogue: Catalogue) -> Score | tuple[Score, ...]:
+    if isinstance(pub, Volume):
+        return tuple(score_city(member, catalogue) for member in pub.members)
+    return score_city(pub, catalogue)
 
 
 def build_profile(
@@ -201,8 +241,8 @@ class _CityBuild:
 
 
 def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
-    city, catalogue, log = prepare_city(city_dir, opts.strict, opts.allow_remote)
-    score = score_city(city, catalogue)
+    city, catalogue, log = prepare(city_dir, opts.strict, opts.allow_remote)
+    score = score_publication(city, catalogue)
     result = BuildResult(city, score, warnings=[i.format() for i in log.warnings])
     langs = list(opts.langs) or list(city.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
@@ -219,16 +259,38 @@ def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
     out_dir.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(out_dir)
     manifest = Manifest.load(out_dir)
-    data_files = data_inputs(city.dir)
+    data_files = volume_inputs(city.dir) if isinstance(city, Volume) else data_inputs(city.dir)
     data_digest = manifest.digest(data_files, "data")
     data_names = [f"{city.slug}-kpis.json", f"{city.slug}-kpis.csv"]
     if opts.force or not all(manifest.is_fresh(n, data_digest) for n in data_names):
-        changes = progress(city, catalogue, score)
-        result.outputs += write_data(city.slug, out_dir, score, catalogue, changes)
+        result.outputs += _write_data(city, score, catalogue, out_dir)
         for name in data_names:
             manifest.record(name, data_digest, data_files)
     plans = {lang: _plan_edition(city, lang, opts, manifest) for lang in langs}
     return _CityBuild(result, catalogue, out_dir, manifest, plans)
+
+
+def data_files(pub: City | Volume, score, catalogue: Catalogue) -> dict[str, tuple[str, str]]:
+    """The open-data exports of a city or volume: name -> (text, description)."""
+    if isinstance(pub, Volume):
+        comparison = compare_cities(list(pub.members), list(score), pub.year_window)
+        text_json = dumps_json(volume_json(pub, score, catalogue, comparison))
+        text_csv = volume_csv(pub, score, catalogue)
+    else:
+        text_json = dumps_json(score_json(score, catalogue, progress(pub, catalogue, score)))
+        text_csv = score_csv(score, catalogue)
+    return {
+        f"{pub.slug}-kpis.csv": (text_csv, "Scored KPIs (CSV)"),
+        f"{pub.slug}-kpis.json": (text_json, "Scored KPIs and roll-ups (JSON)"),
+    }
+
+
+def _write_data(pub: City | Volume, score, catalogue: Catalogue, out_dir: Path) -> list[Path]:
+    written = []
+    for name, (text, _) in data_files(pub, score, catalogue).items():
+        atomic_write(out_dir / name, text)
+        written.append(out_dir / name)
+    return sorted(written, key=lambda p: not p.name.endswith(".json"))
 
 
 def _run(build: _CityBuild, plan: EditionPlan, opts: BuildOptions) -> EditionResult:
@@ -245,7 +307,10 @@ def _run(build: _CityBuild, plan: EditionPlan, opts: BuildOptions) -> EditionRes
 
 def _plan_edition(city: City, lang: str, opts: BuildOptions, manifest: Manifest) -> EditionPlan:
     narrative_lang = lang if city.chapters.get(lang) else "en"
-    files = edition_inputs(city.dir, lang, narrative_lang)
+    if isinstance(city, Volume):
+        files = volume_edition_inputs(city.dir, lang)
+    else:
+        files = edition_inputs(city.dir, lang, narrative_lang)
     outputs = {"html": f"{lang}/index.html", "pdf": f"{city.slug}-{lang}.pdf"}
     digests = {
         "html": manifest.digest(files, f"html {opts.allow_remote}"),
@@ -340,18 +405,66 @@ def check_glyphs(html: str, city: City, lang: str) -> None:
 
 
 def build_edition(
-    city: City, catalogue: Catalogue, score: Score, lang: str, out_dir: Path, opts: BuildOptions
+    city: City | Volume,
+    catalogue: Catalogue,
+    score,
+    lang: str,
+    out_dir: Path,
+    opts: BuildOptions,
 ) -> EditionResult:
     """One language: charts and the shared view once, then the HTML and the PDF from them."""
-    from profiles_gen.chart import draw_charts  # matplotlib: imported only when drawing
-
     started = time.perf_counter()
-    result = EditionResult(lang)
     fmt = Formatter(lang, translations(lang))
-    changes = progress(city, catalogue, score)
-    charts = draw_charts(city, catalogue, score, fmt, changes)
-    view = build_view(city, catalogue, score, fmt, charts, changes)
     env = make_environment(city.dir, fmt)
+    if isinstance(city, Volume):
+        charts, view = _volume_view(city, catalogue, score, fmt)
+
+        def render(media: str, assets: dict) -> str:
+            return render_volume(env, view, media, assets)
+    else:
+        from profiles_gen.chart import draw_charts  # matplotlib: imported only when drawing
+
+        changes = progress(city, catalogue, score)
+        charts = draw_charts(city, catalogue, score, fmt, changes)
+        view = build_view(city, catalogue, score, fmt, charts, changes)
+
+        def render(media: str, assets: dict) -> str:
+            return render_profile(env, view, media, assets)
+
+    result = _publish_edition(city, catalogue, score, fmt, out_dir, opts, render, charts)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _volume_view(volume: Volume, catalogue: Catalogue, scores, fmt: Formatter):
+    """The views of a volume's parts (figures and tables numbered on), the comparison's."""
+    from profiles_gen.chart import draw_charts, draw_comparison_charts
+
+    parts, member_charts, charts = [], [], {}
+    start = (0, 0)
+    for n, (member, score) in enumerate(zip(volume.members, scores, strict=True), start=1):
+        changes = progress(member, catalogue, score)
+        prefix = f"{member.slug}-"
+        drawn = draw_charts(member, catalogue, score, fmt, changes, prefix)
+        part = build_view(member, catalogue, score, fmt, drawn, changes, prefix, start)
+        part["part_number"] = n
+        # A volume has no per-city annexes: their tables (numbered last) are left out.
+        part["tab"] = {k: t for k, t in part["tab"].items() if not k.startswith("annex-")}
+        start = (start[0] + len(part["fig"]), start[1] + len(part["tab"]))
+        parts.append(part)
+        member_charts.append(drawn)
+        charts.update({c.id: c for c in drawn.values()})
+    comparison = compare_cities(list(volume.members), list(scores), volume.year_window)
+    compared = draw_comparison_charts(comparison, catalogue, fmt, member_charts)
+    charts[compared["cmp-dimensions"].id] = compared["cmp-dimensions"]
+    view = build_volume_view(volume, catalogue, fmt, parts, comparison, compared)
+    return charts, view
+
+
+def _publish_edition(city, catalogue, score, fmt, out_dir, opts, render, charts) -> EditionResult:
+    """Write the HTML edition and the PDF of one language from ``render(media, assets)``."""
+    lang = fmt.lang
+    result = EditionResult(lang)
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
@@ -361,31 +474,21 @@ def build_edition(
             "photo": photo,
             "scripts": ["assets/profile.js"],
         }
-        html = render_profile(env, view, "screen", assets)
+        html = render("screen", assets)
         css = stylesheet("screen", lambda name: f"fonts/{name}")
         write_html(edition, html, css, charts, city)
         result.outputs.append(edition / "index.html")
     if "pdf" in opts.formats:
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
         photo = city.photo.as_uri() if city.photo else None
-        html = render_profile(
-            env,
-            view,
-            "print",
-            {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []},
+        html = render(
+            "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
         )
         pdf = out_dir / f"{city.slug}-{lang}.pdf"
         if opts.keep_print_html:
             result.outputs.append(write_print_html(out_dir / lang / "print.html", html))
         roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
         check_glyphs(html, city, lang)
-        data = {
-            f"{city.slug}-kpis.csv": (score_csv(score, catalogue), "Scored KPIs (CSV)"),
-            f"{city.slug}-kpis.json": (
-                dumps_json(score_json(score, catalogue, changes)),
-                "Scored KPIs and roll-ups (JSON)",
-            ),
-        }
         created = dt.datetime.combine(city.publication.date, dt.time(), dt.UTC)
         labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels
         messages = write_pdf(
@@ -395,11 +498,10 @@ def build_edition(
             roots,
             opts.variant,
             opts.allow_remote,
-            attachments=data,
+            attachments=data_files(city, score, catalogue),
             created=created,
             cover_labels=labels,
         )
         result.warnings += [f"{_rel(pdf)}: warning: {m}" for m in messages]
         result.outputs.append(pdf)
-    result.seconds = time.perf_counter() - started
     return result

@@ -362,6 +362,32 @@ def write_data(city_slug: str, out_dir: Path, score, catalogue, progress=None) -
     return [json_path, csv_path]
 
 
+def volume_json(volume, scores, catalogue, comparison) -> dict:
+    """A volume's data: each member's ``score --json`` document and the comparison."""
+    from profiles_gen.compare import comparison_json, progress
+
+    return {
+        "volume": volume.slug,
+        "members": {
+            city.slug: score_json(score, catalogue, progress(city, catalogue, score))
+            for city, score in zip(volume.members, scores, strict=True)
+        },
+        "comparison": comparison_json(comparison, catalogue),
+    }
+
+
+def volume_csv(volume, scores, catalogue) -> str:
+    """The members' scored KPIs in one table, with the city first on each row."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=("city", *CSV_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for city, score in zip(volume.members, scores, strict=True):
+        for item in score_json(score, catalogue)["items"]:
+            row = {k: ("" if v is None else _csv_value(v)) for k, v in item.items()}
+            writer.writerow({"city": city.slug, **row})
+    return buf.getvalue()
+
+
 JS_DIR = CSS_DIR.parent / "js"
 
 

@@ -18,12 +18,12 @@ from profiles_gen import narrative
 from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
-from profiles_gen.model import Catalogue, City, Score, ScoredItem
+from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
-    from profiles_gen.compare import Change, Progress
+    from profiles_gen.compare import Change, Comparison, Progress
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 GAP_COUNT = 5
@@ -541,3 +541,202 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
 def render_profile(env: Environment, view: dict, media: str, assets: dict) -> str:
     """The edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF)."""
     return env.get_template("profile.html").render(view, media=media, assets=assets)
+
+
+def comparison_view(
+    fmt: Formatter,
+    catalogue: Catalogue,
+    comparison: Comparison,
+    charts: dict,
+    start: tuple[int, int],
+) -> tuple[dict, dict, dict]:
+    """The comparison chapter and annex of a volume; its figures and tables numbered on."""
+    lang = fmt.lang
+    cities = [c.name.get(lang, c.name["en"]) for c in comparison.cities]
+
+    def rollups(level: str, key: str) -> list:
+        return list(comparison.rollups(level, key))
+
+    dims = [
+        {
+            "name": fmt.group_name("dimension", d),
+            "rollups": rollups("dimension", d.id),
+            "subdimensions": [
+                {
+                    "name": fmt.group_name("subdimension", s),
+                    "rollups": rollups("subdimension", s.id),
+                }
+                for s in catalogue.subdimensions
+                if s.parent == d.id
+            ],
+        }
+        for d in catalogue.dimensions
+    ]
+    rows = []
+    for row in comparison.rows:
+        if all(i.value is None for i in row.items):
+            continue
+        cells = [make_row(fmt, catalogue, i) for i in row.items]
+        rows.append(
+            {
+                "code": cells[0].code,
+                "name": cells[0].name,
+                "data_point": cells[0].data_point,
+                "unit": cells[0].unit,
+                "cells": cells,
+                "flags": [vocab.flag_label(fmt, f, comparison.year_window) for f in row.flags],
+            }
+        )
+    shared = [r for r in comparison.rows if sum(i.value is not None for i in r.items) > 1]
+    view = {
+        "cities": cities,
+        "year_window": comparison.year_window,
+        "dimensions": dims,
+        "overall": [
+            s.rollups["city"][c.slug]
+            for c, s in zip(comparison.cities, comparison.scores, strict=True)
+        ],
+        "sdgs": [
+            {"goal": n, "name": vocab.sdg_name(fmt, n), "rollups": rollups("sdg", str(n))}
+            for n in range(1, 18)
+        ],
+        "rows": rows,
+        "shared": len(shared),
+        "flagged": sum(1 for r in shared if r.flags),
+        "chart": charts["cmp-dimensions"],
+        "wheels": charts["wheels"],
+    }
+    figures = [
+        ("cmp-dimensions", charts["cmp-dimensions"].title),
+        ("cmp-wheels", fmt.gettext("The benchmarking wheels of the cities")),
+    ]
+    tables = [
+        ("cmp-dimensions", fmt.gettext("Results by dimension and sub-dimension, city by city")),
+        ("cmp-sdgs", fmt.gettext("Results by Sustainable Development Goal, city by city")),
+        ("cmp-kpis", fmt.gettext("The KPIs of the cities side by side")),
+    ]
+    fig = {
+        fid: {"n": n, "id": f"fig-{fid}", "title": title}
+        for n, (fid, title) in enumerate(figures, start=start[0] + 1)
+    }
+    tab = {
+        tid: {"n": n, "id": f"tab-{tid}", "title": title}
+        for n, (tid, title) in enumerate(tables, start=start[1] + 1)
+    }
+    return view, fig, tab
+
+
+def build_volume_view(
+    volume: Volume,
+    catalogue: Catalogue,
+    fmt: Formatter,
+    parts: list[dict],
+    comparison: Comparison,
+    charts: dict,
+) -> dict:
+    """A volume: its own chapters, one part per member city (views of ``build_view``), the
+    comparison; the figures and tables of every part in one list."""
+    from profiles_gen.locales import sign_off
+
+    lang = fmt.lang
+    resolve = VolumeResolver(volume, fmt)
+    chapters = volume.chapters.get(lang) or volume.chapters.get("en", ())
+
+    def part(name: str) -> list[dict]:
+        return [
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "html": Markup(narrative.render_markdown(c.body, resolve, 1)),
+                "lang": c.lang,
+            }
+            for c in sorted(chapters, key=lambda c: (c.order, c.slug))
+            if c.part == name
+        ]
+
+    start = (
+        sum(len(p["fig"]) for p in parts),
+        sum(len(p["tab"]) for p in parts),
+    )
+    cmp, cmp_fig, cmp_tab = comparison_view(fmt, catalogue, comparison, charts, start)
+    fig = {f["id"]: f for p in parts for f in p["fig"].values()}
+    fig.update(cmp_fig)
+    tab = {t["id"]: t for p in parts for t in p["tab"].values()}
+    tab.update(cmp_tab)
+    pub = volume.publication
+    name = fmt.join_list([p["name"] for p in parts])
+    country = volume.country.get(lang, volume.country.get("en", ""))
+    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profiles")
+    signed = sign_off(lang)
+    drafts = []
+    if volume.illustrative:
+        drafts.append(fmt.gettext("Illustrative data – not official statistics"))
+    if lang != "en" and not signed.reviewed:
+        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
+    return {
+        "lang": lang,
+        "name": name,
+        "country": country,
+        "title": title,
+        "running_head": f"{title} – {name}" + (f", {country}" if country else ""),
+        "pub": pub,
+        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
+        "funding": (pub.funding or {}).get(lang, ""),
+        "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
+        "languages": [fmt.language_name(code) for code in volume.languages],
+        "illustrative": volume.illustrative,
+        "front": part("front"),
+        "summary": part("summary"),
+        "body": part("body"),
+        "comparison_chapters": part("comparison"),
+        "annex": part("annex"),
+        "parts": parts,
+        "comparison": cmp,
+        "fig": cmp_fig,
+        "tab": cmp_tab,
+        "all_fig": fig,
+        "all_tab": tab,
+        "bands": parts[0]["bands"],
+        "band_short": parts[0]["band_short"],
+        "total_count": len(catalogue.kpis),
+        "abbreviations": vocab.abbreviations(fmt),
+        "translation": signed,
+        "unreviewed": lang != "en" and not signed.reviewed,
+        "draft_marks": drafts,
+        "contents_template": "_volume_contents.html",
+        "p": "",
+        "site": {
+            "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
+            "editions": [
+                {
+                    "lang": code,
+                    "name": autonym(code),
+                    "href": f"../{code}/index.html",
+                    "current": code == lang,
+                }
+                for code in volume.languages
+            ],
+            "pdf": f"../{volume.slug}-{lang}.pdf",
+            "csv": f"../{volume.slug}-kpis.csv",
+            "json": f"../{volume.slug}-kpis.json",
+        },
+    }
+
+
+class VolumeResolver:
+    """Shortcodes of a volume's own narrative: its name and country only (checked)."""
+
+    def __init__(self, volume: Volume, fmt: Formatter):
+        self.volume, self.fmt = volume, fmt
+
+    def __call__(self, name: str, args: list[str]) -> str:
+        texts = self.volume.name if name == "city" else self.volume.country
+        return texts.get(self.fmt.lang, texts.get("en", ""))
+
+
+def render_volume(env: Environment, view: dict, media: str, assets: dict) -> str:
+    """A volume for ``media``: each member's part rendered in its own context, then the whole."""
+    part_template = env.get_template("_volume_part.html")
+    for part in view["parts"]:
+        part["html"] = Markup(part_template.render(part, media=media, assets=assets))
+    return env.get_template("volume.html").render(view, media=media, assets=assets)
