@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG := $(BIN)/profiles-gen
 CITY ?= tbilisi
-CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml)))
+CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml))) \
+          $(notdir $(patsubst %/volume.yaml,%,$(wildcard cities/*/volume.yaml)))
 STAMP := $(VENV)/.installed
 
 .PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site

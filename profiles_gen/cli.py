@@ -493,7 +493,8 @@ def city_languages() -> set[str]:
     import yaml
 
     langs: set[str] = set()
-    for path in sorted((project_root() / "cities").glob("*/city.yaml")):
+    cities = project_root() / "cities"
+    for path in sorted([*cities.glob("*/city.yaml"), *cities.glob("*/volume.yaml")]):
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
         langs |= set(data.get("languages") or [])
     return langs
