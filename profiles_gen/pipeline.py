@@ -177,15 +177,22 @@ def build_cities(
     return [build.result for build in prepared]
 
 
-def _edition_info(city: City) -> dict:
+def _edition_info(city: City | Volume) -> dict:
+    volume = isinstance(city, Volume)
+    default = "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile"
     titles = {
-        lang: city.publication.title.get(lang)
-        or translations(lang).gettext("Smart Sustainable Cities Profile")
+        lang: city.publication.title.get(lang) or translations(lang).gettext(default)
         for lang in city.languages
     }
+    name = city.name
+    if volume:  # the home page lists a volume by its cities
+        name = {
+            lang: Formatter(lang).join_list([m.name.get(lang, m.name["en"]) for m in city.members])
+            for lang in city.languages
+        }
     return {
         "slug": city.slug,
-        "name": city.name,
+        "name": name,
         "country": city.country,
         "languages": list(city.languages),
         "title": titles,
