@@ -354,14 +354,6 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def write_data(city_slug: str, out_dir: Path, score, catalogue, progress=None) -> list[Path]:
-    json_path = out_dir / f"{city_slug}-kpis.json"
-    csv_path = out_dir / f"{city_slug}-kpis.csv"
-    atomic_write(json_path, dumps_json(score_json(score, catalogue, progress)))
-    atomic_write(csv_path, score_csv(score, catalogue))
-    return [json_path, csv_path]
-
-
 def volume_json(volume, scores, catalogue, comparison) -> dict:
     """A volume's data: each member's ``score --json`` document and the comparison."""
     from profiles_gen.compare import comparison_json, progress
