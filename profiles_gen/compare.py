@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from profiles_gen.model import Catalogue, City, Rollup, Score, ScoredItem
-from profiles_gen.score import score_city
+from profiles_gen.score import rollup_json, score_city
 
 YEAR_WINDOW = 2  # default: values more than two years apart are not compared across cities
 NOT_COMPARABLE = ("target_changed", "definition_changed", "targets_differ", "definitions_differ")
@@ -233,18 +233,6 @@ def compare_cities(
     return Comparison(tuple(cities), tuple(scores), tuple(rows), year_window)
 
 
-def _rollup_json(r: Rollup) -> dict:
-    return {
-        "points": r.points,
-        "max_points": r.max_points,
-        "share": r.share,
-        "band": r.band,
-        "scored": r.scored,
-        "no_target": r.no_target,
-        "no_data": r.no_data,
-    }
-
-
 def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
     slugs = [city.slug for city in c.cities]
     levels = ("category", "subdimension", "dimension", "sdg")
@@ -278,7 +266,7 @@ def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
             **{
                 level: {
                     key: {
-                        slug: _rollup_json(r)
+                        slug: rollup_json(r)
                         for slug, r in zip(slugs, c.rollups(level, key), strict=True)
                     }
                     for key in c.scores[0].rollups[level]
@@ -286,7 +274,7 @@ def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
                 for level in levels
             },
             "city": {
-                city.slug: _rollup_json(s.rollups["city"][city.slug])
+                city.slug: rollup_json(s.rollups["city"][city.slug])
                 for city, s in zip(c.cities, c.scores, strict=True)
             },
         },

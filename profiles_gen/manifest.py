@@ -63,13 +63,7 @@ def volume_inputs(volume_dir: Path) -> dict[str, Path]:
 
 def volume_edition_inputs(volume_dir: Path, lang: str) -> dict[str, Path]:
     """Every file an edition of a volume is built from: the whole folder, templates, catalogue."""
-    files = volume_inputs(volume_dir)
-    files.update(_tree(PROJECT_DIR / "templates", "templates"))
-    if lang == PSEUDO:
-        files["locales/messages.pot"] = locales_dir() / "messages.pot"
-    elif lang != "en" and po_path(lang).is_file():
-        files[f"locales/{lang}/LC_MESSAGES/messages.po"] = po_path(lang)
-    return files
+    return {**volume_inputs(volume_dir), **_presentation_inputs(lang)}
 
 
 def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, Path]:
@@ -82,7 +76,12 @@ def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, 
     files.update(_tree(city_dir / "images", "city/images"))
     files.update(_tree(city_dir / "templates", "city/templates"))
     files.update({f"city/{p.name}": p for p in sorted(city_dir.glob("cover.*"))})
-    files.update(_tree(PROJECT_DIR / "templates", "templates"))
+    return {**files, **_presentation_inputs(lang)}
+
+
+def _presentation_inputs(lang: str) -> dict[str, Path]:
+    """What every edition in ``lang`` is laid out and worded with: templates, its catalogue."""
+    files = _tree(PROJECT_DIR / "templates", "templates")
     if lang == PSEUDO:
         files["locales/messages.pot"] = locales_dir() / "messages.pot"
     elif lang != "en" and po_path(lang).is_file():

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from profiles_gen.errors import ProfileError
-from profiles_gen.score import BAND_COLOURS, BAND_TEXT
+from profiles_gen.score import BAND_COLOURS, BAND_TEXT, rollup_json
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 CSS_DIR = Path(__file__).resolve().parent.parent / "templates" / "css"
@@ -292,18 +292,7 @@ def score_json(score, catalogue, progress=None) -> dict:
             }
         )
     rollups = {
-        level: {
-            key: {
-                "points": r.points,
-                "max_points": r.max_points,
-                "share": r.share,
-                "band": r.band,
-                "scored": r.scored,
-                "no_target": r.no_target,
-                "no_data": r.no_data,
-            }
-            for key, r in entries.items()
-        }
+        level: {key: rollup_json(r) for key, r in entries.items()}
         for level, entries in score.rollups.items()
     }
     out = {"items": items, "rollups": rollups}

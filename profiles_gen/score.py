@@ -169,6 +169,19 @@ def rollup(key: str, items: list[ScoredItem]) -> Rollup:
     )
 
 
+def rollup_json(r: Rollup) -> dict:
+    """A roll-up as the JSON exports give it."""
+    return {
+        "points": r.points,
+        "max_points": r.max_points,
+        "share": r.share,
+        "band": r.band,
+        "scored": r.scored,
+        "no_target": r.no_target,
+        "no_data": r.no_data,
+    }
+
+
 def score_city(city: City, catalogue: Catalogue) -> Score:
     items = [item for kpi in catalogue.kpis for item in score_kpi(kpi, city)]
     groups: dict[str, dict[str, list[ScoredItem]]] = defaultdict(lambda: defaultdict(list))
