@@ -320,6 +320,62 @@ def _captions(
     )
 
 
+def _chapters(chapters, resolve, name: str, dim: str | None = None) -> list[dict]:
+    """The narrative chapters of one part (of one dimension), in order, rendered."""
+    return [
+        {
+            "slug": c.slug,
+            "title": c.title,
+            "html": Markup(narrative.render_markdown(c.body, resolve, 1)),
+            "lang": c.lang,
+        }
+        for c in sorted(chapters, key=lambda c: (c.order, c.slug))
+        if c.part == name and (dim is None or c.dimension == dim)
+    ]
+
+
+def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) -> dict:
+    """What a profile and a volume show alike: imprint, languages, draft marks, site links."""
+    from profiles_gen.locales import sign_off
+
+    lang = fmt.lang
+    signed = sign_off(lang)
+    drafts = []
+    if illustrative:
+        drafts.append(fmt.gettext("Illustrative data – not official statistics"))
+    if lang != "en" and not signed.reviewed:
+        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
+    return {
+        "lang": lang,
+        "pub": pub,
+        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
+        "funding": (pub.funding or {}).get(lang, ""),
+        "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
+        "languages": [fmt.language_name(code) for code in codes],
+        "illustrative": illustrative,
+        "date": fmt.date(pub.date),
+        "abbreviations": vocab.abbreviations(fmt),
+        "translation": signed,
+        "draft_marks": drafts,
+        "unreviewed": lang != "en" and not signed.reviewed,
+        "site": {
+            "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
+            "editions": [
+                {
+                    "lang": code,
+                    "name": autonym(code),
+                    "href": f"../{code}/index.html",
+                    "current": code == lang,
+                }
+                for code in codes
+            ],
+            "pdf": f"../{slug}-{lang}.pdf",
+            "csv": f"../{slug}-kpis.csv",
+            "json": f"../{slug}-kpis.json",
+        },
+    }
+
+
 def build_view(
     city: City,
     catalogue: Catalogue,
@@ -343,11 +399,7 @@ def build_view(
         return Markup(narrative.render_markdown(text, resolve, demote))
 
     def part(name: str, dim: str | None = None) -> list[dict]:
-        return [
-            {"slug": c.slug, "title": c.title, "html": md(c.body), "lang": c.lang}
-            for c in sorted(chapters, key=lambda c: (c.order, c.slug))
-            if c.part == name and (dim is None or c.dimension == dim)
-        ]
+        return _chapters(chapters, resolve, name, dim)
 
     rows = [make_row(fmt, catalogue, i) for i in score.items]
     dims = []
@@ -436,30 +488,14 @@ def build_view(
         }
         for f in city.key_facts
     ]
-    languages = [fmt.language_name(code) for code in city.languages]
     figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
-    from profiles_gen.locales import sign_off
-
-    signed = sign_off(lang)
-    drafts = []
-    if city.illustrative:
-        drafts.append(fmt.gettext("Illustrative data – not official statistics"))
-    if lang != "en" and not signed.reviewed:
-        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
     return {
-        "lang": lang,
+        **_publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
         "city": city,
         "name": name,
         "country": country,
         "title": title,
         "running_head": f"{title} – {name}, {country}",
-        "pub": pub,
-        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
-        "funding": (pub.funding or {}).get(lang, ""),
-        "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
-        "languages": languages,
-        "illustrative": city.illustrative,
-        "date": fmt.date(pub.date),
         "front": part("front"),
         "summary": part("summary"),
         "body": part("body"),
@@ -487,26 +523,7 @@ def build_view(
         "no_target": [r for r in rows if r.band == "no_target"],
         "reported_count": resolve("count", ["reported"]),
         "total_count": len(catalogue.kpis),
-        "abbreviations": vocab.abbreviations(fmt),
         "fallback_chapters": not city.chapters.get(lang),
-        "translation": signed,
-        "site": {
-            "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
-            "editions": [
-                {
-                    "lang": code,
-                    "name": autonym(code),
-                    "href": f"../{code}/index.html",
-                    "current": code == lang,
-                }
-                for code in city.languages
-            ],
-            "pdf": f"../{city.slug}-{lang}.pdf",
-            "csv": f"../{city.slug}-kpis.csv",
-            "json": f"../{city.slug}-kpis.json",
-        },
-        "draft_marks": drafts,
-        "unreviewed": lang != "en" and not signed.reviewed,
         "fig": figures,
         "tab": tables,
         "progress": progress_view(fmt, catalogue, city, progress, charts),
@@ -636,23 +653,12 @@ def build_volume_view(
 ) -> dict:
     """A volume: its own chapters, one part per member city (views of ``build_view``), the
     comparison; the figures and tables of every part in one list."""
-    from profiles_gen.locales import sign_off
-
     lang = fmt.lang
     resolve = VolumeResolver(volume, fmt)
     chapters = volume.chapters.get(lang) or volume.chapters.get("en", ())
 
     def part(name: str) -> list[dict]:
-        return [
-            {
-                "slug": c.slug,
-                "title": c.title,
-                "html": Markup(narrative.render_markdown(c.body, resolve, 1)),
-                "lang": c.lang,
-            }
-            for c in sorted(chapters, key=lambda c: (c.order, c.slug))
-            if c.part == name
-        ]
+        return _chapters(chapters, resolve, name)
 
     start = (
         sum(len(p["fig"]) for p in parts),
@@ -667,24 +673,12 @@ def build_volume_view(
     name = fmt.join_list([p["name"] for p in parts])
     country = volume.country.get(lang, volume.country.get("en", ""))
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profiles")
-    signed = sign_off(lang)
-    drafts = []
-    if volume.illustrative:
-        drafts.append(fmt.gettext("Illustrative data – not official statistics"))
-    if lang != "en" and not signed.reviewed:
-        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
     return {
-        "lang": lang,
+        **_publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative),
         "name": name,
         "country": country,
         "title": title,
         "running_head": f"{title} – {name}" + (f", {country}" if country else ""),
-        "pub": pub,
-        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
-        "funding": (pub.funding or {}).get(lang, ""),
-        "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
-        "languages": [fmt.language_name(code) for code in volume.languages],
-        "illustrative": volume.illustrative,
         "front": part("front"),
         "summary": part("summary"),
         "body": part("body"),
@@ -699,27 +693,8 @@ def build_volume_view(
         "bands": parts[0]["bands"],
         "band_short": parts[0]["band_short"],
         "total_count": len(catalogue.kpis),
-        "abbreviations": vocab.abbreviations(fmt),
-        "translation": signed,
-        "unreviewed": lang != "en" and not signed.reviewed,
-        "draft_marks": drafts,
         "contents_template": "_volume_contents.html",
         "p": "",
-        "site": {
-            "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
-            "editions": [
-                {
-                    "lang": code,
-                    "name": autonym(code),
-                    "href": f"../{code}/index.html",
-                    "current": code == lang,
-                }
-                for code in volume.languages
-            ],
-            "pdf": f"../{volume.slug}-{lang}.pdf",
-            "csv": f"../{volume.slug}-kpis.csv",
-            "json": f"../{volume.slug}-kpis.json",
-        },
     }
 
 
