@@ -280,29 +280,12 @@ def draw_bars(
     fig, ax = m.plt.subplots(figsize=(6.3, height))
     ys = list(range(len(rows)))[::-1]
     for y, (label, share, band, text) in zip(ys, rows, strict=True):
-        width = share or 0.0
-        ax.barh(
-            y,
-            width,
-            height=0.68,
-            color=BAND_COLOURS[band],
-            edgecolor=GRID if band == "no_data" else "none",
-            linewidth=0.5,
-        )
-        ax.text(-0.01, y, label, ha="right", va="center", fontsize=6.5)
-        ax.text(
-            width + 0.012, y, f"{BAND_SYMBOLS[band]}  {text}", ha="left", va="center", fontsize=6.2
-        )
+        _band_bar(ax, y, label, share, band, text, 0.68)
     ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (3, 2)))
     ax.text(1.0, len(rows) - 0.3, target_label, ha="center", va="bottom", fontsize=6.2)
     ax.set_xlim(0, 1.3)
     ax.set_ylim(-0.7, len(rows) - 0.1)
-    ax.set_xticks([0, 0.33, 0.66, 0.95, 1.0])
-    ax.set_xticklabels([ticks[0], ticks[1], ticks[2], "", ticks[3]], fontsize=6)
-    ax.set_yticks([])
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_xlabel(axis_label, fontsize=6.5)
+    _share_axis(ax, [0, 0.33, 0.66, 0.95, 1.0], [*ticks[:3], "", ticks[3]], axis_label)
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 
@@ -410,12 +393,7 @@ def draw_progress(
     ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (3, 2)))
     ax.set_xlim(0, 1.3)
     ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
-    ax.set_xticks([0, 0.33, 0.66, 1.0])
-    ax.set_xticklabels(list(ticks), fontsize=6)
-    ax.set_yticks([])
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_xlabel(axis_label, fontsize=6.5)
+    _share_axis(ax, [0, 0.33, 0.66, 1.0], list(ticks), axis_label)
     ax.scatter([], [], s=16, facecolor="white", edgecolor=INK, linewidth=0.7, label=years[0])
     ax.scatter([], [], s=22, facecolor=GRID, edgecolor=INK, linewidth=0.7, label=years[1])
     ax.legend(
@@ -427,6 +405,31 @@ def draw_progress(
         handletextpad=0.3,
     )
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
+
+
+def _band_bar(ax, y: float, label: str, share, band: str, text: str, height: float) -> None:
+    """A horizontal bar of an achievement or share in its band's colour, labelled both sides."""
+    width = share or 0.0
+    ax.barh(
+        y,
+        width,
+        height=height,
+        color=BAND_COLOURS[band],
+        edgecolor=GRID if band == "no_data" else "none",
+        linewidth=0.5,
+    )
+    ax.text(-0.01, y, label, ha="right", va="center", fontsize=6.5)
+    ax.text(width + 0.012, y, f"{BAND_SYMBOLS[band]}  {text}", ha="left", va="center", fontsize=6.2)
+
+
+def _share_axis(ax, ticks: list[float], labels: list[str], axis_label: str) -> None:
+    """The x axis of a chart of shares (0 to 100 per cent); no y axis, no frame but the base."""
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(labels, fontsize=6)
+    ax.set_yticks([])
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(axis_label, fontsize=6.5)
 
 
 def _band_chip(
@@ -703,27 +706,10 @@ def draw_city_bars(
         if heading:
             ax.text(-0.01, y, label, ha="right", va="center", fontsize=7, fontweight="bold")
             continue
-        width = share or 0.0
-        ax.barh(
-            y,
-            width,
-            height=0.7,
-            color=BAND_COLOURS[band],
-            edgecolor=GRID if band == "no_data" else "none",
-            linewidth=0.5,
-        )
-        ax.text(-0.01, y, label, ha="right", va="center", fontsize=6.5)
-        ax.text(
-            width + 0.012, y, f"{BAND_SYMBOLS[band]}  {text}", ha="left", va="center", fontsize=6.2
-        )
+        _band_bar(ax, y, label, share, band, text, 0.7)
     ax.set_xlim(0, 1.2)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xticks([0, 0.33, 0.66, 1.0])
-    ax.set_xticklabels(list(ticks), fontsize=6)
-    ax.set_yticks([])
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_xlabel(axis_label, fontsize=6.5)
+    _share_axis(ax, [0, 0.33, 0.66, 1.0], list(ticks), axis_label)
     return Chart(chart_id, title, desc, _accessible(_svg(fig, chart_id), chart_id, title, desc))
 
 

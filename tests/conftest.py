@@ -7,11 +7,13 @@ import io
 import logging
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from profiles_gen.cli import main
+from profiles_gen.model import ScoredItem
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "data" / "mini"
@@ -33,6 +35,24 @@ def run_cli(argv: list[str], cwd: Path) -> tuple[int, str, str]:
     with chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = main(argv)
     return status, out.getvalue(), err.getvalue()
+
+
+def scored_item(**kw) -> ScoredItem:
+    """A scored value of EC-ICT-ICT-1C (50 of 100, 2022) with the fields of ``kw`` changed."""
+    base = dict(
+        kpi="EC-ICT-ICT-1C",
+        data_point=None,
+        value=Decimal(50),
+        year=2022,
+        source="s",
+        target=Decimal(100),
+        target_source="t",
+        achievement_raw=Decimal("0.5"),
+        achievement=Decimal("0.5"),
+        band="one_to_two_thirds",
+        points=2,
+    )
+    return ScoredItem(**{**base, **kw})
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from profiles_gen.compare import change_flags, progress
 from profiles_gen.model import ScoredItem
 from profiles_gen.pipeline import prepare_city
 from profiles_gen.score import score_city
-from tests.conftest import run_cli
+from tests.conftest import run_cli, scored_item
 
 EARLIER = """\
 EC-ICT-ICT-1C: {value: 60, year: 2019, source: Test survey, target: 100, target_source: Test plan}
@@ -27,20 +27,7 @@ SC-SH-SI-3C: {value: 40, year: 2019, source: Test survey}
 
 
 def item(**kw) -> ScoredItem:
-    base = dict(
-        kpi="EC-ICT-ICT-1C",
-        data_point=None,
-        value=Decimal(50),
-        year=2019,
-        source="s",
-        target=Decimal(100),
-        target_source="t",
-        achievement_raw=Decimal("0.5"),
-        achievement=Decimal("0.5"),
-        band="one_to_two_thirds",
-        points=2,
-    )
-    return ScoredItem(**{**base, **kw})
+    return scored_item(**{"year": 2019, **kw})
 
 
 @pytest.mark.parametrize(

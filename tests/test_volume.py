@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from profiles_gen.compare import compare_cities, row_flags
-from profiles_gen.model import ScoredItem
 from profiles_gen.pipeline import prepare_volume
 from profiles_gen.score import score_city
-from tests.conftest import MINI, ROOT, run_cli
+from tests.conftest import MINI, ROOT, run_cli, scored_item
 
 VOLUME = """\
 name: {en: Testland, ru: Тестландия}
@@ -24,23 +23,6 @@ members: [one, two]
 publication: {year: 2023, date: 2023-02-01}
 """
 CHAPTER = "---\ntitle: {title}\norder: 1\npart: body\n---\nThe cities of {{{{country}}}}.\n"
-
-
-def item(**kw) -> ScoredItem:
-    base = dict(
-        kpi="EC-ICT-ICT-1C",
-        data_point=None,
-        value=Decimal(50),
-        year=2022,
-        source="s",
-        target=Decimal(100),
-        target_source="t",
-        achievement_raw=Decimal("0.5"),
-        achievement=Decimal("0.5"),
-        band="one_to_two_thirds",
-        points=2,
-    )
-    return ScoredItem(**{**base, **kw})
 
 
 @pytest.mark.parametrize(
@@ -57,7 +39,7 @@ def item(**kw) -> ScoredItem:
     ],
 )
 def test_row_flags(others: list[dict], flags: tuple) -> None:
-    assert row_flags([item(), *(item(**o) for o in others)], year_window=2) == flags
+    assert row_flags([scored_item(), *(scored_item(**o) for o in others)], year_window=2) == flags
 
 
 @pytest.fixture
