@@ -245,6 +245,7 @@ class _CityBuild:
     out_dir: Path
     manifest: Manifest
     plans: dict[str, EditionPlan]
+    data: dict[str, tuple[str, str]]  # the open-data exports, also attached to each PDF
 
 
 def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
@@ -266,15 +267,15 @@ def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
     out_dir.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(out_dir)
     manifest = Manifest.load(out_dir)
-    data_files = volume_inputs(city.dir) if isinstance(city, Volume) else data_inputs(city.dir)
-    data_digest = manifest.digest(data_files, "data")
-    data_names = [f"{city.slug}-kpis.json", f"{city.slug}-kpis.csv"]
-    if opts.force or not all(manifest.is_fresh(n, data_digest) for n in data_names):
-        result.outputs += _write_data(city, score, catalogue, out_dir)
-        for name in data_names:
-            manifest.record(name, data_digest, data_files)
+    inputs = volume_inputs(city.dir) if isinstance(city, Volume) else data_inputs(city.dir)
+    data_digest = manifest.digest(inputs, "data")
+    data = data_files(city, score, catalogue)
+    if opts.force or not all(manifest.is_fresh(n, data_digest) for n in data):
+        result.outputs += _write_data(data, out_dir)
+        for name in data:
+            manifest.record(name, data_digest, inputs)
     plans = {lang: _plan_edition(city, lang, opts, manifest) for lang in langs}
-    return _CityBuild(result, catalogue, out_dir, manifest, plans)
+    return _CityBuild(result, catalogue, out_dir, manifest, plans, data)
 
 
 def data_files(pub: City | Volume, score, catalogue: Catalogue) -> dict[str, tuple[str, str]]:
@@ -292,9 +293,9 @@ def data_files(pub: City | Volume, score, catalogue: Catalogue) -> dict[str, tup
     }
 
 
-def _write_data(pub: City | Volume, score, catalogue: Catalogue, out_dir: Path) -> list[Path]:
+def _write_data(data: dict[str, tuple[str, str]], out_dir: Path) -> list[Path]:
     written = []
-    for name, (text, _) in data_files(pub, score, catalogue).items():
+    for name, (text, _) in data.items():
         atomic_write(out_dir / name, text)
         written.append(out_dir / name)
     return sorted(written, key=lambda p: not p.name.endswith(".json"))
@@ -309,6 +310,7 @@ def _run(build: _CityBuild, plan: EditionPlan, opts: BuildOptions) -> EditionRes
         plan.lang,
         build.out_dir,
         replace(opts, formats=plan.formats),
+        build.data,
     )
 
 
@@ -418,8 +420,12 @@ def build_edition(
     lang: str,
     out_dir: Path,
     opts: BuildOptions,
+    data: dict[str, tuple[str, str]] | None = None,
 ) -> EditionResult:
-    """One language: charts and the shared view once, then the HTML and the PDF from them."""
+    """One language: charts and the shared view once, then the HTML and the PDF from them.
+
+    ``data``: the open-data exports to attach to the PDF, if already made.
+    """
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
     env = make_environment(city.dir, fmt)
@@ -438,7 +444,8 @@ def build_edition(
         def render(media: str, assets: dict) -> str:
             return render_profile(env, view, media, assets)
 
-    result = _publish_edition(city, catalogue, score, fmt, out_dir, opts, render, charts)
+    data = data if data is not None else data_files(city, score, catalogue)
+    result = _publish_edition(city, fmt, out_dir, opts, render, charts, data)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -468,7 +475,7 @@ def _volume_view(volume: Volume, catalogue: Catalogue, scores, fmt: Formatter):
     return charts, view
 
 
-def _publish_edition(city, catalogue, score, fmt, out_dir, opts, render, charts) -> EditionResult:
+def _publish_edition(city, fmt, out_dir, opts, render, charts, data) -> EditionResult:
     """Write the HTML edition and the PDF of one language from ``render(media, assets)``."""
     lang = fmt.lang
     result = EditionResult(lang)
@@ -505,7 +512,7 @@ def _publish_edition(city, catalogue, score, fmt, out_dir, opts, render, charts)
             roots,
             opts.variant,
             opts.allow_remote,
-            attachments=data_files(city, score, catalogue),
+            attachments=data,
             created=created,
             cover_labels=labels,
         )
