@@ -350,6 +350,13 @@ def catalogue_json(langs: list[str]) -> list[dict]:
                 "direction": k.direction,
                 "name": {lang: f.kpi_name(k) for lang, f in fmts.items()},
                 "unit": {lang: f.kpi_unit(k) for lang, f in fmts.items()},
+                "definition": (
+                    {lang: f.kpi_definition(k) for lang, f in fmts.items()}
+                    if k.definition
+                    else None
+                ),
+                "definition_sources": list(k.definition_sources),
+                "definition_confidence": k.definition_confidence,
                 "sdg_targets": list(k.sdg_targets),
                 "data_points": [
                     {
@@ -365,6 +372,7 @@ def catalogue_json(langs: list[str]) -> list[dict]:
                 "target_source": k.target_source,
                 "confidence": k.confidence,
                 "direction_note": k.direction_note,
+                "direction_source": k.direction_source,
             }
         )
     return out
@@ -535,14 +543,12 @@ COMMANDS = {
 }
 
 
-def _terminate(signum, frame) -> None:
-    """SIGTERM unwinds like Ctrl-C, so temporary files are removed on the way out."""
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     if argv is None:  # a real process, not a call from tests
-        signal.signal(signal.SIGTERM, _terminate)
+        from profiles_gen.publish import interrupt
+
+        signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGINT, interrupt)
     parser = make_parser()
     try:
         args = parser.parse_args(argv)

@@ -77,6 +77,31 @@ def clean_stale_temporaries(folder: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+_INTERRUPTS = {"depth": 0, "pending": False}
+
+
+def interrupt(signum, frame) -> None:
+    """The CLI's handler of SIGINT and SIGTERM: unwind like Ctrl-C, so temporary files are
+    removed on the way out, but not in the middle of swapping a folder into place."""
+    if _INTERRUPTS["depth"]:
+        _INTERRUPTS["pending"] = True
+        return
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def uninterrupted():
+    """Hold an interrupt back until the block is done, then raise it."""
+    _INTERRUPTS["depth"] += 1
+    try:
+        yield
+    finally:
+        _INTERRUPTS["depth"] -= 1
+        if not _INTERRUPTS["depth"] and _INTERRUPTS["pending"]:
+            _INTERRUPTS["pending"] = False
+            raise KeyboardInterrupt
+
+
 @contextmanager
 def staged_dir(final: Path):
     """A fresh folder beside ``final`` that replaces it only when the block succeeds."""
@@ -85,19 +110,21 @@ def staged_dir(final: Path):
     old = final.parent / f".{final.name}.old"
     try:
         yield stage
-        if old.exists():
-            shutil.rmtree(old)
-        if final.exists():
-            os.replace(final, old)
-        os.replace(stage, final)
+        with uninterrupted():
+            if old.exists():
+                shutil.rmtree(old)
+            if final.exists():
+                os.replace(final, old)
+            os.replace(stage, final)
     finally:
-        # Whatever interrupted the swap, leave either the new or the old folder in place,
-        # and nothing else.
-        if not final.exists() and old.exists():
-            os.replace(old, final)
-        for leftover in (stage, old):
-            if leftover.exists():
-                shutil.rmtree(leftover)
+        # Whatever interrupted the block, leave either the new or the old folder in place,
+        # and nothing else; an interrupt during this clean-up waits for its end.
+        with uninterrupted():
+            if not final.exists() and old.exists():
+                os.replace(old, final)
+            for leftover in (stage, old):
+                if leftover.exists():
+                    shutil.rmtree(leftover)
 
 
 # --- stylesheets -----------------------------------------------------------------

@@ -134,3 +134,26 @@ def test_building_one_city_leaves_another_city_alone(project: Path) -> None:
     # Besides mini/, only the shared home pages of the site and their assets.
     names = {p.name for p in (project / "build").iterdir()}
     assert names == {"mini", "other", "index.html", "index.ru.html", "assets"}
+
+
+def test_an_interrupt_during_a_folder_swap_waits_for_the_swap_to_finish(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from profiles_gen import publish
+
+    final = tmp_path / "en"
+    final.mkdir()
+    (final / "index.html").write_text("old")
+    real_replace = os.replace
+
+    def replace_after_a_signal(src, dst):
+        publish.interrupt(signal.SIGTERM, None)  # arrives in the middle of the swap
+        real_replace(src, dst)
+
+    monkeypatch.setattr(publish.os, "replace", replace_after_a_signal)
+    with pytest.raises(KeyboardInterrupt), publish.staged_dir(final) as stage:
+        (stage / "index.html").write_text("new")
+    assert (final / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["en"]  # no .tmp, no .old
+    with pytest.raises(KeyboardInterrupt):  # outside a swap it unwinds at once
+        publish.interrupt(signal.SIGTERM, None)
