@@ -3,8 +3,8 @@
 Names and units in the YAML are English and double as gettext msgids; every
 translation lives in ``locales/``. ``extract_catalogue`` is the Babel
 extractor that puts them into ``messages.pot``, each with a message context
-(``kpi-name|EC-ICT-ICT-1C``), so a translator can render the same English
-word differently in different KPIs.
+(``kpi-name|EC-ICT-ICT-1C``; ``kpi-def|…`` for definitions), so a translator
+can render the same English word differently in different KPIs.
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ def _kpi(raw: dict) -> Kpi:
         confidence=raw.get("confidence", ""),
         direction_note=raw.get("direction_note"),
         code_aliases=tuple(raw.get("code_aliases", ())),
+        definition=raw.get("definition"),
+        definition_sources=tuple(raw.get("definition_sources", ())),
+        definition_confidence=raw.get("definition_confidence"),
+        direction_source=raw.get("direction_source"),
     )
 
 
@@ -130,6 +134,8 @@ def catalogue_messages(catalogue: Catalogue):
     for k in catalogue.kpis:
         yield kpi_context("name", k.id), k.name, f"Name of KPI {k.code}"
         yield kpi_context("unit", k.id), k.unit, f"Unit of KPI {k.code} ({k.name})"
+        if k.definition:
+            yield kpi_context("def", k.id), k.definition, f"Definition of KPI {k.code} ({k.name})"
         for dp in k.data_points:
             yield kpi_context("dp", k.id), dp.name, f"Data point of KPI {k.code} ({k.name})"
 

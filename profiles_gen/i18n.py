@@ -142,6 +142,9 @@ class Formatter:
     def kpi_unit(self, kpi) -> str:
         return self.pgettext(kpi_context("unit", kpi.id), kpi.unit)
 
+    def kpi_definition(self, kpi) -> str | None:
+        return self.pgettext(kpi_context("def", kpi.id), kpi.definition) if kpi.definition else None
+
     def data_point_name(self, kpi, dp_id: str | None) -> str:
         if dp_id is None:
             return ""

@@ -37,6 +37,11 @@ class Kpi:
     confidence: str = ""
     direction_note: str | None = None
     code_aliases: tuple[str, ...] = ()
+    # One-line definition (English msgid), where one was found; see tools/kpi-definitions.yaml.
+    definition: str | None = None
+    definition_sources: tuple[str, ...] = ()
+    definition_confidence: str | None = None  # "ITU page" | "secondary list"
+    direction_source: str | None = None  # the ITU page that states the direction
 
     @property
     def sdgs(self) -> tuple[int, ...]:

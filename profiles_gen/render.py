@@ -307,6 +307,7 @@ def _captions(
         ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
         ("annex-missing", fmt.gettext("KPIs not reported")),
         ("annex-no-target", fmt.gettext("KPIs without a target")),
+        ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
     ]
     return (
         {
@@ -318,6 +319,24 @@ def _captions(
             for n, (tid, title) in enumerate(tables, start=start[1] + 1)
         },
     )
+
+
+def definitions_view(fmt: Formatter, catalogue: Catalogue, heading: str) -> dict:
+    """The annex of KPI definitions: every KPI with its translated definition, if it has one;
+    ``secondary`` marks a definition not checked against an ITU page."""
+    return {
+        "heading": heading,
+        "rows": [
+            {
+                "code": k.code,
+                "name": fmt.kpi_name(k),
+                "unit": fmt.kpi_unit(k),
+                "definition": fmt.kpi_definition(k),
+                "secondary": k.definition_confidence == "secondary list",
+            }
+            for k in catalogue.kpis
+        ],
+    }
 
 
 def _chapters(chapters, resolve, name: str, dim: str | None = None) -> list[dict]:
@@ -527,6 +546,9 @@ def build_view(
         "fig": figures,
         "tab": tables,
         "progress": progress_view(fmt, catalogue, city, progress, charts),
+        "definitions": definitions_view(
+            fmt, catalogue, fmt.gettext("Annex III. Definitions of the KPIs")
+        ),
         "p": prefix,
     }
 
@@ -631,6 +653,7 @@ def comparison_view(
         ("cmp-dimensions", fmt.gettext("Results by dimension and sub-dimension, city by city")),
         ("cmp-sdgs", fmt.gettext("Results by Sustainable Development Goal, city by city")),
         ("cmp-kpis", fmt.gettext("The KPIs of the cities side by side")),
+        ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
     ]
     fig = {
         fid: {"n": n, "id": f"fig-{fid}", "title": title}
@@ -693,6 +716,9 @@ def build_volume_view(
         "bands": parts[0]["bands"],
         "band_short": parts[0]["band_short"],
         "total_count": len(catalogue.kpis),
+        "definitions": definitions_view(
+            fmt, catalogue, fmt.gettext("Annex II. Definitions of the KPIs")
+        ),
         "contents_template": "_volume_contents.html",
         "p": "",
     }

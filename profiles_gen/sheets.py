@@ -1,7 +1,7 @@
 """Data-collection workbooks: export a city's KPIs to .xlsx, import them back.
 
 One row per KPI, or per data point of KPIs that have several. The columns are
-fixed (``COLUMNS``); ``export_xlsx`` pre-fills the catalogue's names, units and
+fixed (``COLUMNS``); ``export_xlsx`` pre-fills the catalogue's names, units, definitions and
 default targets so data collectors only fill values, and ``import_xlsx``
 reads the rows back into the ``kpis.yaml`` mapping, reporting every cell it
 cannot read as ``FILE:SHEET!CELL: error: column: what is wrong``, all at once.
@@ -35,6 +35,7 @@ COLUMNS = (
     ("illustrative", "yes if the value is not from an official source"),
     ("note", "A note shown with the value"),
     ("definition", "How the value departs from the U4SSC definition, if it does"),
+    ("u4ssc_definition", "The U4SSC definition of the KPI (from the catalogue, for reference)"),
 )
 NAMES = [name for name, _ in COLUMNS]
 MEASURE_KEYS = (
@@ -69,6 +70,7 @@ def export_rows(records: dict, catalogue) -> list[list]:
                 "data_point": point.id if point else "",
                 "name": kpi.name,
                 "unit": kpi.unit,
+                "u4ssc_definition": kpi.definition or "",
             }
             m = record.get("data_points", {}).get(point.id, {}) if point else record
             row = {**base, **{k: _cell_value(m.get(k)) for k in MEASURE_KEYS if k in m}}
@@ -93,7 +95,7 @@ def export_xlsx(records: dict, catalogue, path: Path) -> None:
         sheet.append(row)
     sheet.freeze_panes = "E2"
     for letter, width in zip(
-        "ABCDEFGHIJKLM", (16, 12, 36, 30, 10, 7, 30, 10, 30, 13, 30, 11, 30), strict=True
+        "ABCDEFGHIJKLMNO", (16, 12, 36, 30, 10, 7, 30, 10, 30, 13, 30, 11, 30, 30, 60), strict=True
     ):
         sheet.column_dimensions[letter].width = width
     guide = book.create_sheet("Read me")

@@ -263,3 +263,36 @@ def test_archival_variant_markers(project: Path) -> None:
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert "pdfaid:part" in xmp and "pdfaid:conformance" in xmp
     assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_definitions_annex_gives_every_kpi_its_catalogue_definition(
+    built: Path, lang: str
+) -> None:
+    import tinyhtml5
+
+    catalogue = json.loads(run_cli(["catalogue", "--json", "--lang", lang], ROOT)[1])
+    html = (built / lang / "index.html").read_text(encoding="utf-8")
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    table = next(e for e in root.iter("table") if e.get("id") == "tab-annex-definitions")
+    rows = list(table.find("tbody"))
+    assert len(rows) == len(catalogue) == 91
+    for row, kpi in zip(rows, catalogue, strict=True):
+        code, name, cell = ("".join(c.itertext()).strip() for c in row)
+        assert (code, name) == (kpi["code"], kpi["name"][lang])
+        if kpi["definition"] is None:  # the unit stands in, in italics
+            assert cell == kpi["unit"][lang] and row[2].find("i") is not None
+        else:
+            marked = kpi["definition_confidence"] == "secondary list"
+            assert cell == kpi["definition"][lang] + (" †" if marked else "")
+    reader = PdfReader(built / f"tbilisi-{lang}.pdf")
+    titles = [t for _, t, _ in outline(reader)]
+    assert (
+        "Annex III. Definitions of the KPIs" if lang == "en" else "Приложение III. Определения КПЭ"
+    ) in titles
+    if lang == "ru":  # no English definition leaks into the Russian edition
+        text = " ".join(" ".join(text_of(reader)).split())
+        english = json.loads(run_cli(["catalogue", "--json", "--lang", "en"], ROOT)[1])
+        for kpi in english:
+            if kpi["definition"]:
+                assert kpi["definition"]["en"][:40] not in text, kpi["id"]

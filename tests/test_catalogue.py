@@ -81,3 +81,62 @@ def test_catalogue_agrees_with_the_shared_reference() -> None:
 )
 def test_resolve_ids_and_aliases(typed: str, expected: str | None, alias: bool) -> None:
     assert resolve_kpi_id(CAT, typed) == (expected, alias)
+
+
+def _importer():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "import_catalogue.py"
+    spec = importlib.util.spec_from_file_location("import_catalogue", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="shared/reference is beside the clone in CI")
+def test_the_catalogue_is_what_the_importer_makes_of_its_sources() -> None:
+    """One source of truth: the committed YAML is regenerated from the reference TSV and
+    tools/kpi-definitions.yaml, never edited by hand."""
+    import yaml
+
+    importer = _importer()
+    with REFERENCE.open(encoding="utf-8") as fh:
+        made = importer.convert(list(csv.DictReader(fh, delimiter="\t")))
+    committed = yaml.safe_load(CAT.path.read_text(encoding="utf-8"))
+    assert made == committed
+
+
+def test_definitions_are_one_line_with_sources_and_a_confidence() -> None:
+    import yaml
+
+    raw = yaml.safe_load(CAT.path.read_text(encoding="utf-8"))
+    where_read = {k["id"]: k["sources"] for k in raw["kpis"]}
+    defined = [k for k in CAT.kpis if k.definition]
+    assert defined
+    for k in CAT.kpis:
+        if not k.definition:
+            assert not k.definition_sources and k.definition_confidence is None, k.id
+            continue
+        assert "\n" not in k.definition and k.definition.endswith("."), k.id
+        assert k.definition_sources, k.id
+        from_itu = k.definition_sources[0].startswith("https://www.itu.int/")
+        assert k.definition_confidence == ("ITU page" if from_itu else "secondary list"), k.id
+        if from_itu:  # a KPI read on an ITU page has its name and code confirmed there
+            assert k.confidence == "confirmed on an ITU page", k.id
+            assert k.definition_sources[0] in where_read[k.id], k.id
+    for k in CAT.kpis:
+        if k.direction_source:  # the page that states which way is better
+            assert k.direction_source in k.definition_sources, k.id
+
+
+def test_the_importer_refuses_a_direction_the_itu_page_contradicts() -> None:
+    importer = _importer()
+    sources = {"M": "https://www.itu.int/page{}.html"}
+    kpi = {"id": "EC-P-EM-1C", "direction": "higher", "unit": "%"}
+    entry = {"definition": "Unemployed persons.", "sources": ["M43"], "direction": "lower"}
+    with pytest.raises(SystemExit, match="EC-P-EM-1C"):
+        importer._add_definition(kpi, entry, sources)
+    entry["direction"] = "higher"
+    importer._add_definition(kpi, entry, sources)
+    assert kpi["definition_sources"] == ["https://www.itu.int/page43.html"]
+    assert kpi["direction_source"] == "https://www.itu.int/page43.html"

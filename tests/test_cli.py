@@ -67,6 +67,18 @@ def test_catalogue_json_contract(project: Path) -> None:
     first = next(e for e in data if e["id"] == "EC-ICT-ICT-2C")
     assert first["name"]["ru"] == "Подписки на фиксированную широкополосную связь"
     assert first["target"] == 60 and "ITU" in first["target_source"]
+    # One-line definitions: per language from the locales, with their sources; null if none.
+    assert first["definition"]["en"].startswith("Fixed (wired) broadband subscriptions")
+    assert first["definition"]["ru"].startswith("Подписки на фиксированный")
+    assert first["definition_confidence"] == "ITU page"
+    assert all("itu.int" in u for u in first["definition_sources"])
+    for entry in data:
+        if entry["definition"] is None:
+            assert entry["definition_sources"] == [] and entry["definition_confidence"] is None
+        else:
+            assert set(entry["definition"]) == {"en", "ru"}
+            assert entry["definition"]["ru"] != entry["definition"]["en"]
+            assert entry["definition_sources"]
 
 
 def test_score_json_contract(project: Path) -> None:

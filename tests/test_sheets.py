@@ -29,6 +29,9 @@ def test_export_import_export_round_trip_is_lossless(tmp_path: Path) -> None:
     assert ("EC: ICT: ICT: 1C", None, "Household Internet Access", "% of households", 93) == rows[
         1
     ][:5]
+    reference = rows[0].index("u4ssc_definition")  # the catalogue's definition, for reference
+    assert rows[1][reference].startswith("Share of households with Internet access")
+    assert rows[0].index("definition") < reference  # after the city's own departure from it
 
     status, out, err = run_cli(["import-xlsx", str(book), "tbilisi"], project)
     assert status == 0, err
