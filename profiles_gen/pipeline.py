@@ -31,14 +31,11 @@ from profiles_gen.publish import (
     atomic_write,
     clean_stale_temporaries,
     dumps_json,
-    read_edition_infos,
     score_csv,
     score_json,
     stylesheet,
     volume_csv,
     volume_json,
-    write_edition_info,
-    write_home,
     write_html,
     write_pdf,
     write_print_html,
@@ -52,6 +49,7 @@ from profiles_gen.render import (
     render_volume,
 )
 from profiles_gen.score import score_city
+from profiles_gen.site import update_site
 from profiles_gen.validate import validate_city, validate_volume
 
 FORMATS = ("pdf", "html")
@@ -172,61 +170,8 @@ def build_cities(
             _collect(tasks, (f.result() for f in futures), progress)
     for build in prepared:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
-        write_edition_info(build.out_dir, _edition_info(build.result.city))
-    write_site_home(out_root)
+    update_site(out_root, [build.result for build in prepared])
     return [build.result for build in prepared]
-
-
-def _edition_info(city: City | Volume) -> dict:
-    volume = isinstance(city, Volume)
-    default = "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile"
-    titles = {
-        lang: city.publication.title.get(lang) or translations(lang).gettext(default)
-        for lang in city.languages
-    }
-    name = city.name
-    if volume:  # the home page lists a volume by its cities
-        name = {
-            lang: Formatter(lang).join_list([m.name.get(lang, m.name["en"]) for m in city.members])
-            for lang in city.languages
-        }
-    return {
-        "slug": city.slug,
-        "name": name,
-        "country": city.country,
-        "languages": list(city.languages),
-        "title": titles,
-        "illustrative": city.illustrative,
-    }
-
-
-def write_site_home(out_root: Path) -> list[Path]:
-    """Home pages listing every city built under ``out_root``, one per language."""
-    from profiles_gen.render import autonym, render_home
-
-    infos = read_edition_infos(out_root)
-    langs = sorted(
-        {lang for i in infos for lang in i["languages"]} | {"en"},
-        key=lambda code: (code != "en", code),
-    )
-    pages = {}
-    for lang in langs:
-        fmt = Formatter(lang, translations(lang))
-        entries = [
-            {
-                "slug": i["slug"],
-                "name": i["name"].get(lang, i["name"]["en"]),
-                "country": i["country"].get(lang, i["country"]["en"]),
-                "title": i["title"],
-                "illustrative": i["illustrative"],
-                "editions": [{"lang": code, "name": autonym(code)} for code in i["languages"]],
-            }
-            for i in infos
-        ]
-        pages["index.html" if lang == "en" else f"index.{lang}.html"] = render_home(
-            fmt, entries, langs
-        )
-    return write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
 
 
 @dataclass

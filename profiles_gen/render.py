@@ -561,22 +561,6 @@ def autonym(code: str) -> str:
     return locale.languages.get(code.split("-")[0], code)
 
 
-def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
-    """The home page of the site, in ``fmt``'s language: every city and edition."""
-    env = make_environment(None, fmt)
-    pages = {code: ("index.html" if code == "en" else f"index.{code}.html") for code in langs}
-    return env.get_template("home.html").render(
-        lang=fmt.lang,
-        entries=entries,
-        media="screen",
-        languages=[
-            {"lang": c, "name": autonym(c), "href": pages[c], "current": c == fmt.lang}
-            for c in langs
-        ],
-        assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
-    )
-
-
 def render_profile(env: Environment, view: dict, media: str, assets: dict) -> str:
     """The edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF)."""
     return env.get_template("profile.html").render(view, media=media, assets=assets)
