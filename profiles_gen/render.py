@@ -20,6 +20,7 @@ from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
+from profiles_gen.site import legible_width
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
@@ -53,6 +54,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
     env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
+    env.globals["legible_width"] = legible_width
     return env
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 from profiles_gen.i18n import Formatter, translations
@@ -90,3 +92,21 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
         ],
         assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
     )
+
+
+LEGIBLE_PX = 11.5  # the smallest chart text on a phone, in CSS px (11 and a margin)
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
+_FONT_SIZE = re.compile(r'font-size[=:]\s*"?([\d.]+)(?:px)?')
+
+
+def legible_width(svg: str) -> int | None:
+    """The width in CSS px at which a chart's smallest text is ``LEGIBLE_PX`` tall.
+
+    On a phone a figure is drawn at least this wide and scrolls sideways, rather than
+    shrinking its labels to a few pixels. ``None`` for a chart without text.
+    """
+    box = _VIEWBOX.search(svg)
+    sizes = [float(s) for s in _FONT_SIZE.findall(svg) if float(s) > 0]
+    if not box or not sizes:
+        return None
+    return math.ceil(float(box.group(1)) * LEGIBLE_PX / min(sizes))
