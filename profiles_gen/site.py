@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
+from profiles_gen import vocabulary as vocab
 from profiles_gen.i18n import Formatter, translations
 from profiles_gen.model import City, Volume
 from profiles_gen.publish import (
@@ -14,16 +16,25 @@ from profiles_gen.publish import (
     write_edition_info,
     write_home,
 )
+from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
 
 
 def update_site(out_root: Path, results: list) -> list[Path]:
     """Record each built city's ``edition.json``, then rewrite the site's home pages."""
     for result in results:
-        write_edition_info(out_root / result.city.slug, edition_info(result.city))
+        write_edition_info(out_root / result.city.slug, edition_info(result.city, result.score))
     return write_site_home(out_root)
 
 
-def edition_info(city: City | Volume) -> dict:
+def _result(score, slug: str) -> dict:
+    """A city's overall result: its roll-up's band and share (``None`` when nothing is scored)."""
+    rollup = score.rollups["city"][slug]
+    share = None if rollup.share is None else str(rollup.share)
+    return {"band": rollup.band, "share": share}
+
+
+def edition_info(city: City | Volume, score=None) -> dict:
+    """What the home page shows of a built city or volume (its card)."""
     volume = isinstance(city, Volume)
     default = "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile"
     titles = {
@@ -36,14 +47,24 @@ def edition_info(city: City | Volume) -> dict:
             lang: Formatter(lang).join_list([m.name.get(lang, m.name["en"]) for m in city.members])
             for lang in city.languages
         }
-    return {
+    info = {
         "slug": city.slug,
         "name": name,
         "country": city.country,
         "languages": list(city.languages),
         "title": titles,
         "illustrative": city.illustrative,
+        "year": city.evaluation_year,
+        "thumbnail": "charts/cmp-dimensions.svg" if volume else "charts/wheel.svg",
     }
+    if score is not None and volume:
+        info["members"] = [
+            {"slug": m.slug, "name": m.name, "result": _result(s, m.slug)}
+            for m, s in zip(city.members, score, strict=True)
+        ]
+    elif score is not None:
+        info["result"] = _result(score, city.slug)
+    return info
 
 
 def write_site_home(out_root: Path) -> list[Path]:
@@ -55,30 +76,70 @@ def write_site_home(out_root: Path) -> list[Path]:
         {lang for i in infos for lang in i["languages"]} | {"en"},
         key=lambda code: (code != "en", code),
     )
+    compare = (out_root / compare_page("en")).is_file()
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))
-        entries = [
-            {
-                "slug": i["slug"],
-                "name": i["name"].get(lang, i["name"]["en"]),
-                "country": i["country"].get(lang, i["country"]["en"]),
-                "title": i["title"],
-                "illustrative": i["illustrative"],
-                "editions": [{"lang": code, "name": autonym(code)} for code in i["languages"]],
-            }
-            for i in infos
-        ]
-        pages[home_page(lang)] = render_home(fmt, entries, langs)
+        entries = [_card(out_root, i, lang, fmt, autonym) for i in infos]
+        pages[home_page(lang)] = render_home(fmt, entries, langs, compare)
     return write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+
+
+def _card(out_root: Path, info: dict, lang: str, fmt: Formatter, autonym) -> dict:
+    slug = info["slug"]
+    shown = lang if lang in info["languages"] else info["languages"][0]
+    thumbnail = f"{slug}/{shown}/{info.get('thumbnail', 'charts/wheel.svg')}"
+
+    def result(r: dict | None) -> dict | None:
+        if r is None:
+            return None
+        known = r["band"] in BAND_SYMBOLS and r["share"] is not None
+        return {
+            "band": r["band"] if known else None,
+            "short": vocab.band_short(fmt, r["band"]) if known else None,
+            "share": fmt.percent(Decimal(r["share"]), 0, fraction=True) if known else None,
+        }
+
+    return {
+        "slug": slug,
+        "name": info["name"].get(lang, info["name"]["en"]),
+        "country": info["country"].get(lang, info["country"]["en"]),
+        "title": info["title"],
+        "illustrative": info["illustrative"],
+        "year": info.get("year"),
+        "thumbnail": thumbnail if (out_root / thumbnail).is_file() else None,
+        "result": result(info.get("result")),
+        "members": [
+            {"name": m["name"].get(lang, m["name"]["en"]), "result": result(m["result"])}
+            for m in info.get("members", [])
+        ],
+        "languages": fmt.join_list([autonym(code) for code in info["languages"]]),
+        "editions": [
+            {
+                "lang": code,
+                "name": autonym(code),
+                "html": f"{slug}/{code}/index.html",
+                "pdf": f"{slug}/{slug}-{code}.pdf"
+                if (out_root / slug / f"{slug}-{code}.pdf").is_file()
+                else None,
+            }
+            for code in info["languages"]
+        ],
+        "csv": f"{slug}/{slug}-kpis.csv",
+        "json": f"{slug}/{slug}-kpis.json",
+    }
 
 
 def home_page(lang: str) -> str:
     return "index.html" if lang == "en" else f"index.{lang}.html"
 
 
-def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
-    """The home page of the site, in ``fmt``'s language: every city and edition."""
+def compare_page(lang: str) -> str:
+    return "compare.html" if lang == "en" else f"compare.{lang}.html"
+
+
+def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: bool) -> str:
+    """The home page of the site, in ``fmt``'s language: a card per city and volume."""
     from profiles_gen.render import autonym, make_environment
 
     env = make_environment(None, fmt)
@@ -86,12 +147,20 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
         lang=fmt.lang,
         entries=entries,
         media="screen",
+        compare=compare_page(fmt.lang) if compare else None,
+        bands=_bands(fmt),
         languages=[
             {"lang": c, "name": autonym(c), "href": home_page(c), "current": c == fmt.lang}
             for c in langs
         ],
         assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
     )
+
+
+def _bands(fmt: Formatter) -> list[dict]:
+    return [
+        {"id": b, "short": vocab.band_short(fmt, b), "symbol": BAND_SYMBOLS[b]} for b in BAND_IDS
+    ]
 
 
 LEGIBLE_PX = 11.5  # the smallest chart text on a phone, in CSS px (11 and a margin)
