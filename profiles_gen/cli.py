@@ -413,18 +413,17 @@ def cmd_verify(args) -> int:
 
 
 def cmd_site(args) -> int:
-    from profiles_gen.pipeline import BuildOptions, build_cities
-    from profiles_gen.publish import assemble_site
+    from profiles_gen.pipeline import BuildOptions
+    from profiles_gen.site import build_site
 
     out = args.out or project_root() / "build"
     cities = publications(project_root() / "cities")
-    results = build_cities(
-        cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
+    results, site = build_site(
+        out, cities, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
     )
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-    site = assemble_site(out, [r.city.slug for r in results])
     if not args.quiet:
         print(f"wrote {_rel(site)}/index.html")
     return EXIT_OK
