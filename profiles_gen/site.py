@@ -94,7 +94,9 @@ def _card(out_root: Path, info: dict, lang: str, fmt: Formatter, autonym) -> dic
     def result(r: dict | None) -> dict | None:
         if r is None:
             return None
+        # "insufficient_data": too little scored for an overall result (as the roll-ups say).
         known = r["band"] in BAND_SYMBOLS and r["share"] is not None
+        known = known and r["band"] != "insufficient_data"
         return {
             "band": r["band"] if known else None,
             "short": vocab.band_short(fmt, r["band"]) if known else None,

@@ -272,9 +272,10 @@ def test_comparison_page_sorts_and_filters(site: Path, browser, width: int) -> N
         numbers = [Decimal(v) for v in values if v]
         assert numbers == sorted(numbers, reverse=direction == "descending")
         assert all(v for v in values[: len(numbers)])  # the empty ones come after
+    # Sorting by code restores the catalogue's order.
     page.locator("#compare-table thead th[data-sort=text] button.sort").first.click()
     codes = page.eval_on_selector_all(f"{visible} td.code", "els => els.map(e => e.textContent)")
-    assert codes[0] != codes[-1]
+    assert list(dict.fromkeys(codes)) == [k.code for k in catalogue.kpis]
     shoot(page, f"compare-{width}-sorted")
     assert log["console"] == [] and log["external"] == []
     page.close()
@@ -307,6 +308,36 @@ def test_band_filter_and_chart_data(site: Path, browser) -> None:
     assert visible.count() == page.locator("#tab-annex-kpis tbody tr.band-row-reached").count()
     assert page.locator("svg[role=img] > title").count() == 9  # 6 of results, 3 of progress
     assert page.locator("details.chart-data table").count() == 9
+
+
+@slow
+@pytest.mark.parametrize("name", ["tbilisi-en", "volume-ru"])
+def test_lists_numbered_once_urls_linked_imprint_last(site: Path, browser, name: str) -> None:
+    page, _ = open_page(browser, (site / PAGES[name]).as_uri(), 1280)
+    # The lists of figures and tables: "Figure 3. …", with no list number before it.
+    styles = page.eval_on_selector_all(
+        ".contents .toc-list li", "els => els.map(li => getComputedStyle(li).listStyleType)"
+    )
+    assert styles and set(styles) == {"none"}
+    # Every URL a reader sees is a link.
+    unlinked = page.evaluate("""() => {
+        const out = [], w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        let n;
+        while ((n = w.nextNode())) {
+            if (/https?:\\/\\//.test(n.nodeValue) && !n.parentElement.closest('a')) {
+                out.push(n.nodeValue.trim().slice(0, 60));
+            }
+        }
+        return out;
+    }""")
+    assert unlinked == []
+    if name == "tbilisi-en":  # its target sources quote ITU pages
+        assert page.locator("td.source-cell a[href^='https://www.itu.int/']").count() > 0
+    # The imprint and legal notices come after the text, before the back cover.
+    order = page.evaluate("""() => ['main', '#imprint', '#back-cover'].map(
+        s => document.querySelector(s).getBoundingClientRect().top + window.scrollY)""")
+    assert order == sorted(order)
+    page.close()
 
 
 @slow
