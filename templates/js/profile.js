@@ -80,7 +80,9 @@
   var scrollers = doc.querySelectorAll("figure .svg, table:not(.kpis), .table-scroll");
   var focusable = function () {
     each(scrollers, function (el) {
-      if (el.scrollWidth > el.clientWidth + 1) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1;
+      el.classList.toggle("scrolls", scrolls);
+      if (scrolls) {
         el.setAttribute("tabindex", "0");
       } else if (!el.classList.contains("table-scroll")) {
         el.removeAttribute("tabindex");
