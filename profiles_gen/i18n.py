@@ -2,16 +2,23 @@
 
 Catalogues live in ``locales/<lang>/LC_MESSAGES/messages.po``; the build
 compiles each to ``messages.mo`` beside it when the ``.po`` is newer (``.mo``
-files are not committed). Every number, percentage and date a reader sees is
-formatted here with Babel for the page's locale, in one place, so house
-style (UN style for English; decimal comma, no-break spaces and ungrouped
-four-digit numbers for Russian) is applied consistently.
+files are not committed). A translation that would break at run time (a
+renamed placeholder, a stray ``%``, the wrong number of plural forms: see
+``message_problems``) is left out of the compiled catalogue, so the build
+shows that string in English instead of crashing; ``locales`` reports it with
+its line. The pseudo-locale is generated here from ``messages.pot``. Every
+number, percentage and date a reader sees is formatted here with Babel for
+the page's locale, in one place, so house style (UN style for English;
+decimal comma, no-break spaces and ungrouped four-digit numbers for Russian)
+is applied consistently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
+import re
 import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -19,8 +26,9 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -37,8 +45,10 @@ def locales_dir() -> Path:
 
 
 DOMAIN = "messages"
-# The pseudo-locale: generated from messages.pot, never edited (see locales.write_pseudo).
+# The pseudo-locale: generated from messages.pot, never edited (see ensure_pseudo).
 PSEUDO = "en-XA"
+# Strings of the KPI catalogue are never formatted with %: "% of households" is a unit.
+CATALOGUE_SOURCE = "profiles_gen/data/"
 NBSP = "\u00a0"
 # Russian editorial style leaves four-digit numbers ungrouped (4321, but 35 394).
 MIN_GROUPING = {"ru": 5}
@@ -59,11 +69,13 @@ def po_path(lang: str, folder: Path | None = None) -> Path:
 
 
 def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
-    """Compile ``messages.po`` to ``messages.mo`` when it is missing or stale."""
+    """Compile ``messages.po`` to ``messages.mo`` when it is missing or stale.
+
+    Only entries that are translated, not fuzzy and without a problem (see
+    ``message_problems``) are compiled: gettext then gives the English of the others.
+    """
     folder = folder or locales_dir()
     if lang == PSEUDO:
-        from profiles_gen.locales import ensure_pseudo
-
         ensure_pseudo(folder)
     po = po_path(lang, folder)
     if not po.is_file():
@@ -71,11 +83,11 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
     mo = po.with_suffix(".mo")
     if mo.is_file() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
         return mo
-    with po.open("rb") as fh:
-        try:
-            catalog = read_po(fh, locale=lang.replace("-", "_"), abort_invalid=True)
-        except Exception as exc:  # babel raises PoFileError and others with a line
-            raise ProfileError(f"{po}: error: cannot read catalogue: {exc}") from None
+    catalog = read_catalogue(po, lang)
+    for message in list(catalog)[1:]:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy or message_problems(message, catalog.num_plurals):
+            catalog.delete(message.id, context=message.context)
     fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages.", suffix=".mo.tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -85,6 +97,88 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return mo
+
+
+def read_catalogue(po: Path, lang: str) -> Catalog:
+    """A ``.po`` file as Babel reads it; a syntax error is a ``ProfileError`` with its line."""
+    with po.open("rb") as fh:
+        try:
+            return read_po(fh, locale=lang.replace("-", "_"), abort_invalid=True)
+        except Exception as exc:  # babel raises PoFileError and others with a line
+            raise ProfileError(f"{po}: error: cannot read catalogue: {exc}") from None
+
+
+# --- what a translation must keep of its msgid ----------------------------------------
+# A named placeholder as the program writes them, or a per cent sign written %%.
+DIRECTIVE_RE = re.compile(r"%%|%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
+
+
+def is_formatted(message) -> bool:
+    """Whether the program formats this string with ``%``: every string of the templates
+    (newstyle gettext) and the strings of the code flagged ``python-format``."""
+    if "no-python-format" in message.flags:
+        return False
+    locations = [path for path, _ in message.locations]
+    if any(path.startswith("templates/") for path in locations):
+        return True
+    if locations and all(path.startswith(CATALOGUE_SOURCE) for path in locations):
+        return False
+    return "python-format" in message.flags
+
+
+def _directives(text: str) -> tuple[list[str], list[int]]:
+    """The named placeholders of ``text`` (as written) and the offsets of stray ``%``."""
+    found, stray, pos = [], [], 0
+    while (pos := text.find("%", pos)) >= 0:
+        match = DIRECTIVE_RE.match(text, pos)
+        if match is None:
+            stray.append(pos)
+            pos += 1
+        else:
+            if match.group(1):
+                found.append(match.group(0))
+            pos = match.end()
+    return found, stray
+
+
+def message_problems(message, nplurals: int) -> list[tuple[int, str]]:
+    """What is wrong with the translation of ``message``: ``(form, text)`` pairs, where
+    ``form`` is the index of the ``msgstr[form]`` at fault (0 for a singular entry).
+
+    Untranslated and fuzzy entries have none (they are shown in English anyway).
+    """
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    if not message.id or message.fuzzy or not any(strings):
+        return []
+    problems: list[tuple[int, str]] = []
+    if isinstance(message.id, tuple) and len(strings) != nplurals:
+        problems.append(
+            (0, f"{len(strings)} plural form(s), but the header's Plural-Forms says {nplurals}")
+        )
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    wanted = sorted({d for msgid in ids for d in _directives(msgid)[0]})
+    formatted = is_formatted(message)
+    for form, text in enumerate(strings):
+        if not text:
+            continue
+        used, stray = _directives(text)
+        unknown = sorted(set(used) - set(wanted))
+        missing = [d for d in wanted if d not in used]
+        if unknown:
+            problems.append(
+                (
+                    form,
+                    f"placeholder {', '.join(unknown)} is not in the msgid"
+                    + (f" (it has {', '.join(wanted)})" if wanted else ""),
+                )
+            )
+        if missing:
+            problems.append((form, f"placeholder {', '.join(missing)} of the msgid is missing"))
+        if formatted and stray:
+            problems.append(
+                (form, f"stray '%' at column {stray[0] + 1} (write '%%' for a per cent sign)")
+            )
+    return problems
 
 
 def translations(lang: str, folder: Path | None = None) -> NullTranslations:
@@ -213,10 +307,73 @@ class Formatter:
         # Words that come from CLDR rather than the catalogues are accented too in the
         # pseudo-locale, so that its edition shows every English word left over.
         if self.lang == PSEUDO:
-            from profiles_gen.locales import pseudo
-
             return pseudo(text)
         return text
 
     def yes_no(self, value: bool) -> str:
         return self.pgettext("answer", "yes") if value else self.pgettext("answer", "no")
+
+
+# --- the pseudo-locale ------------------------------------------------------------------
+_PSEUDO_MAP = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "àƀçďéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÀƁÇĎÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
+)
+_KEEP_RE = re.compile(r"(%\(\w+\)s|%%|&\w+;|<[^>]*>|https?://\S+)")
+# Words appended to lengthen a string, as translations often are (German, Russian: +30–40 %).
+_PADDING = "ļöŕéɱ îþšûɱ ďöļöŕ šîţ àɱéţ çöñšéçţéţûŕ àďîþîšçîñĝ éļîţ šéď ďö éîûšɱöď ţéɱþöŕ"
+# Russian's three plural forms (one, few, many), so that a plural bug shows.
+PSEUDO_PLURALS = (
+    3,
+    "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+)
+
+
+def pseudo(text: str) -> str:
+    """Accent every letter, lengthen by about 40 % and bracket the string; placeholders,
+    entities, tags and URLs kept."""
+    parts = _KEEP_RE.split(text)
+    body = "".join(p if i % 2 else p.translate(_PSEUDO_MAP) for i, p in enumerate(parts))
+    visible = sum(len(p) for p in parts[::2])
+    extra = math.ceil(visible * 0.4) - 1  # the space before the padding counts
+    padding = (_PADDING + " ") * (extra // (len(_PADDING) + 1) + 1)
+    return f"[{body} {padding[:extra].strip()}]" if extra > 0 else f"[{body}]"
+
+
+def ensure_pseudo(folder: Path | None = None) -> Path:
+    """Write the pseudo-locale catalogue from ``messages.pot`` when it is missing or stale."""
+    folder = folder or locales_dir()
+    pot = folder / "messages.pot"
+    po = po_path(PSEUDO, folder)
+    if po.is_file() and po.stat().st_mtime_ns >= pot.stat().st_mtime_ns:
+        return po
+    with pot.open("rb") as fh:
+        template = read_po(fh)
+    catalog = Catalog(
+        locale="en", domain="messages", project="profiles-gen pseudo-locale", fuzzy=False
+    )
+    catalog._num_plurals, catalog._plural_expr = PSEUDO_PLURALS  # Babel has no setter
+    for message in template:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = (pseudo(s) for s in message.id)
+            string = (singular, plural, plural)
+        else:
+            string = pseudo(message.id)
+        added = catalog.add(
+            message.id,
+            string,
+            context=message.context,
+            locations=message.locations,
+            flags=message.flags - {"fuzzy"},
+        )
+        if "no-python-format" in message.flags:
+            added.flags.discard("python-format")  # Babel adds it back from the msgid
+    po.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=po.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(b"# Generated by profiles-gen from messages.pot: do not edit.\n")
+        write_po(fh, catalog, width=0)
+    os.replace(tmp, po)
+    return po

@@ -369,6 +369,10 @@ def edition_warnings(city: City, lang: str) -> list[tuple[str, str]]:
                     f"{len(missing)} string(s) untranslated or fuzzy, shown in English: {shown}",
                 )
             )
+        problems += [
+            (f"{p.path}:{p.line}", f"{p.label}: {p.text}; this string is shown in English")
+            for p in cov.problems
+        ]
     return problems
 
 
