@@ -230,6 +230,12 @@ class Formatter:
     def pgettext(self, context: str, msgid: str) -> str:
         return self.t.pgettext(context, msgid)
 
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.t.ngettext(singular, plural, n)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.t.npgettext(context, singular, plural, n)
+
     def kpi_name(self, kpi) -> str:
         return self.pgettext(kpi_context("name", kpi.id), kpi.name)
 

@@ -7,7 +7,7 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,9 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
-    env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
+    env.filters.update(
+        number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
+    )
     return env
 
 
@@ -213,7 +215,8 @@ class ShortcodeResolver:
             fact = next(f for f in self.city.key_facts if f.id == args[0])
             return f"{fmt.number(fact.value)}{NBSP}{vocab.key_fact_unit(fmt, fact.id)}"
         if name == "count":
-            return fmt.number(self._count(args[0]))
+            total = self._count("total") if args[1:] == ["of", "total"] else None
+            return narrative.count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
@@ -374,7 +377,11 @@ def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool)
         "illustrative": illustrative,
         "date": fmt.date(pub.date),
         "abbreviations": vocab.abbreviations(fmt),
-        "translation": signed,
+        # The review date as the edition's language writes dates.
+        "translation": replace(
+            signed,
+            review_date=fmt.date(day) if (day := signed.review_day()) else signed.review_date,
+        ),
         "draft_marks": drafts,
         "unreviewed": lang != "en" and not signed.reviewed,
         "site": {
@@ -540,7 +547,7 @@ def build_view(
         "band_short": lambda b: vocab.band_short(fmt, b),
         "not_reported": [r for r in rows if r.band == "no_data"],
         "no_target": [r for r in rows if r.band == "no_target"],
-        "reported_count": resolve("count", ["reported"]),
+        "reported_count": fmt.number(resolve._count("reported")),
         "total_count": len(catalogue.kpis),
         "fallback_chapters": not city.chapters.get(lang),
         "fig": figures,
