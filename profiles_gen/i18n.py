@@ -15,7 +15,9 @@ is applied consistently.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import math
 import os
 import re
@@ -83,10 +85,16 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
     mo = po.with_suffix(".mo")
     if mo.is_file() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
         return mo
-    catalog = read_catalogue(po, lang)
+    catalog, _ = read_catalogue(po, lang)
+    lines = po.read_text(encoding="utf-8").splitlines()
     for message in list(catalog)[1:]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(strings) or message.fuzzy or message_problems(message, catalog.num_plurals):
+        forms = plural_forms(lines, message.lineno + 1) if message.pluralizable else None
+        if (
+            not all(strings)
+            or message.fuzzy
+            or message_problems(message, catalog.num_plurals, forms)
+        ):
             catalog.delete(message.id, context=message.context)
     fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages.", suffix=".mo.tmp")
     try:
@@ -99,13 +107,38 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
     return mo
 
 
-def read_catalogue(po: Path, lang: str) -> Catalog:
-    """A ``.po`` file as Babel reads it; a syntax error is a ``ProfileError`` with its line."""
-    with po.open("rb") as fh:
+def read_catalogue(po: Path, lang: str) -> tuple[Catalog, list[tuple[int, str]]]:
+    """A ``.po`` file as Babel reads it, and what Babel could not read: ``(line, text)``
+    pairs. Babel skips what it cannot read (a form beyond the header's count, a stray
+    line) instead of aborting, so that a translator's slip never stops a build."""
+    out = io.StringIO()
+    with po.open("rb") as fh, contextlib.redirect_stdout(out):
         try:
-            return read_po(fh, locale=lang.replace("-", "_"), abort_invalid=True)
-        except Exception as exc:  # babel raises PoFileError and others with a line
+            catalog = read_po(fh, locale=lang.replace("-", "_"), abort_invalid=False)
+        except Exception as exc:  # an encoding Babel cannot decode, say
             raise ProfileError(f"{po}: error: cannot read catalogue: {exc}") from None
+    # Babel prints "WARNING: <what>" then "WARNING: Problem on line N: <line>".
+    skipped, what = [], ""
+    for text in out.getvalue().splitlines():
+        found = re.match(r"WARNING: Problem on line (\d+): ", text)
+        if found and "more translations than num_plurals" in what:
+            pass  # message_problems reports it, with the entry
+        elif found:
+            skipped.append((int(found[1]), what or "cannot read this line"))
+        else:
+            what = text.removeprefix("WARNING: ").strip()
+    return catalog, skipped
+
+
+def plural_forms(lines: list[str], msgid_line: int) -> int:
+    """How many ``msgstr[i]`` the entry whose msgid is on ``msgid_line`` (1-based) has in
+    the file (Babel pads or cuts them to the header's count)."""
+    count = 0
+    for text in lines[msgid_line - 1 :]:
+        if not text.strip():
+            break
+        count += text.startswith("msgstr[")
+    return count
 
 
 # --- what a translation must keep of its msgid ----------------------------------------
@@ -141,19 +174,22 @@ def _directives(text: str) -> tuple[list[str], list[int]]:
     return found, stray
 
 
-def message_problems(message, nplurals: int) -> list[tuple[int, str]]:
+def message_problems(message, nplurals: int, forms: int | None = None) -> list[tuple[int, str]]:
     """What is wrong with the translation of ``message``: ``(form, text)`` pairs, where
     ``form`` is the index of the ``msgstr[form]`` at fault (0 for a singular entry).
+    ``forms`` is the number of ``msgstr[i]`` the file has (see ``plural_forms``).
 
-    Untranslated and fuzzy entries have none (they are shown in English anyway).
+    Fuzzy entries and entries without any translation have none (they are shown in
+    English anyway).
     """
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
     if not message.id or message.fuzzy or not any(strings):
         return []
     problems: list[tuple[int, str]] = []
-    if isinstance(message.id, tuple) and len(strings) != nplurals:
+    forms = len(strings) if forms is None else forms
+    if message.pluralizable and forms != nplurals:
         problems.append(
-            (0, f"{len(strings)} plural form(s), but the header's Plural-Forms says {nplurals}")
+            (0, f"{forms} plural form(s), but the header's Plural-Forms says {nplurals}")
         )
     ids = message.id if isinstance(message.id, tuple) else (message.id,)
     wanted = sorted({d for msgid in ids for d in _directives(msgid)[0]})

@@ -22,7 +22,14 @@ from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
 from profiles_gen.errors import ProfileError
-from profiles_gen.i18n import CATALOGUE_SOURCE, locales_dir, message_problems, po_path
+from profiles_gen.i18n import (
+    CATALOGUE_SOURCE,
+    locales_dir,
+    message_problems,
+    plural_forms,
+    po_path,
+    read_catalogue,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Problem:
     line: int
     label: str
     text: str
+    entry: bool = True  # False: a line Babel could not read, not a translation
 
     def format(self, severity: str = "error") -> str:
         return f"{self.path}:{self.line}: {severity}: {self.label}: {self.text}"
@@ -49,7 +57,7 @@ class Coverage:
     @property
     def broken(self) -> list[str]:
         """The labels of the entries with a problem, each once."""
-        return list(dict.fromkeys(p.label for p in self.problems))
+        return list(dict.fromkeys(p.label for p in self.problems if p.entry))
 
     @property
     def done(self) -> int:
@@ -70,10 +78,12 @@ def _label(message) -> str:
 
 
 def display_path(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it."""
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if shown.startswith("..") else shown
 
 
 def _msgstr_line(lines: list[str], msgid_line: int, form: int, plural: bool) -> int:
@@ -92,28 +102,27 @@ def _msgstr_line(lines: list[str], msgid_line: int, form: int, plural: bool) -> 
 def coverage(lang: str, folder: Path | None = None) -> Coverage:
     result = Coverage(lang)
     path = po_path(lang, folder)
-    with path.open("rb") as fh:
-        try:
-            catalog = read_po(fh, locale=lang.replace("-", "_"), abort_invalid=True)
-        except Exception as exc:
-            shown = display_path(path)
-            raise ProfileError(f"{shown}: error: cannot read catalogue: {exc}") from None
+    catalog, skipped = read_catalogue(path, lang)
     lines = path.read_text(encoding="utf-8").splitlines()
     shown = display_path(path)
+    result.problems += [Problem(shown, line, "syntax", text, entry=False) for line, text in skipped]
     for message in catalog:
         if not message.id:
             continue
         result.total += 1
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(strings):
+        plural = message.pluralizable
+        forms = plural_forms(lines, message.lineno + 1) if plural else None
+        found = message_problems(message, catalog.num_plurals, forms)
+        if not any(strings):
             result.untranslated.append(_label(message))
         elif message.fuzzy:
             result.fuzzy.append(_label(message))
-        else:
-            plural = isinstance(message.id, tuple)
-            for form, text in message_problems(message, catalog.num_plurals):
-                line = _msgstr_line(lines, message.lineno + 1, form, plural)
-                result.problems.append(Problem(shown, line, _label(message), text))
+        elif not all(strings) and not found:
+            result.untranslated.append(_label(message))
+        for form, text in found:
+            line = _msgstr_line(lines, message.lineno + 1, form, plural)
+            result.problems.append(Problem(shown, line, _label(message), text))
     return result
 
 

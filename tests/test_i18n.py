@@ -56,22 +56,54 @@ def test_coverage_finds_untranslated_fuzzy_and_broken_entries(tmp_path) -> None:
     po = tmp_path / "xx" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(
-        'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
         '#: templates/a.html:1\nmsgid "Done"\nmsgstr "Fait"\n\n'
         '#: templates/a.html:2\nmsgid "Missing"\nmsgstr ""\n\n'
         '#: templates/a.html:3\n#, fuzzy\nmsgid "Fuzzy"\nmsgstr "Flou"\n\n'
         '#: templates/a.html:4\n#, python-format\nmsgid "%(n)s per cent"\n'
         'msgstr "%(n)s %"\n\n'
         '#: templates/a.html:5\nmsgid "Table"\nmsgid_plural "Tables"\n'
-        'msgstr[0] "Tableau"\nmsgstr[1] ""\n',
+        'msgstr[0] "Tableau"\nmsgstr[1] ""\n\n'
+        '#: profiles_gen/a.py:6\n#, python-format\nmsgid "Figure %(n)s"\n'
+        'msgstr "Figure %(num)s"\n\n'
+        '#: profiles_gen/a.py:7\n#, python-format\nmsgid "%(city)s in %(year)s"\n'
+        'msgstr "%(city)s"\n\n'
+        '#: templates/a.html:8\nmsgid "%(count)s KPI"\nmsgid_plural "%(count)s KPIs"\n'
+        'msgstr[0] "%(count)s KPI"\nmsgstr[1] "%(count)s KPIs"\nmsgstr[2] "%(count)s KPIz"\n\n'
+        # never formatted: a unit of the KPI catalogue and a Python string without placeholder
+        '#: profiles_gen/data/u4ssc-kpis.yaml:9\n#, no-python-format\nmsgid "% of homes"\n'
+        'msgstr "% des foyers"\n\n'
+        '#: profiles_gen/a.py:10\nmsgid "Share"\nmsgstr "Part en %"\n',
         encoding="utf-8",
     )
     cov = coverage("xx", tmp_path)
-    assert cov.total == 5 and cov.done == 2
+    assert cov.total == 10 and cov.done == 3
     assert cov.untranslated == ["Missing", "Table"]
     assert cov.fuzzy == ["Fuzzy"]
-    assert cov.broken == ["%(n)s per cent"]
+    assert [(p.line, p.label, p.text) for p in cov.problems] == [
+        (22, "%(n)s per cent", "stray '%' at column 7 (write '%%' for a per cent sign)"),
+        (33, "Figure %(n)s", "placeholder %(num)s is not in the msgid (it has %(n)s)"),
+        (33, "Figure %(n)s", "placeholder %(n)s of the msgid is missing"),
+        (38, "%(city)s in %(year)s", "placeholder %(year)s of the msgid is missing"),
+        (43, "%(count)s KPI", "3 plural form(s), but the header's Plural-Forms says 2"),
+    ]
+    assert (
+        cov.problems[0]
+        .format()
+        .endswith(
+            "/xx/LC_MESSAGES/messages.po:22: error: %(n)s per cent: stray '%' at column 7 "
+            "(write '%%' for a per cent sign)"
+        )
+    )
     assert not cov.complete
+    # The compiled catalogue leaves every problem out: gettext gives the English.
+    t = translations("xx", tmp_path)
+    assert t.gettext("Done") == "Fait" and t.gettext("% of homes") == "% des foyers"
+    assert t.gettext("Figure %(n)s") == "Figure %(n)s"
+    assert t.gettext("%(n)s per cent") == "%(n)s per cent"
+    assert t.ngettext("Table", "Tables", 1) == "Table"  # half translated: English, not ""
+    assert t.ngettext("%(count)s KPI", "%(count)s KPIs", 2) == "%(count)s KPIs"
 
 
 def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
@@ -83,8 +115,10 @@ def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
     )
     po.write_text(header, encoding="utf-8")
     signed = sign_off("xx", tmp_path)
-    assert signed == SignOff("T. Translator <t@example.org>", "A. Reviewer", "2026-11-20")
-    assert signed.reviewed
+    # The credit is printed: e-mail addresses are dropped.
+    assert signed == SignOff("T. Translator", "A. Reviewer", "2026-11-20")
+    assert signed.reviewed and signed.review_day() == dt.date(2026, 11, 20)
+    assert Formatter("ru").date(signed.review_day()) == f"20 ноября 2026{NBSP}г."
     po.write_text(header.replace("A. Reviewer", ""), encoding="utf-8")
     assert not sign_off("xx", tmp_path).reviewed
     assert not sign_off("ru").reviewed  # the sample's Russian is honest about it
