@@ -128,7 +128,9 @@ def abbreviations(fmt) -> list[tuple[str, str]]:
 def flag_label(fmt, flag: str, window: int = 0) -> str:
     """Why two values are not like with like (progress between editions, cities side by side)."""
     if flag == "years_apart":
-        return fmt.pgettext("flag", "years more than %(n)s apart") % {"n": window}
+        return fmt.npgettext(
+            "flag", "more than %(n)s year apart", "more than %(n)s years apart", window
+        ) % {"n": fmt.number(window)}
     return {
         "target_changed": fmt.pgettext("flag", "target changed: not compared"),
         "definition_changed": fmt.pgettext("flag", "definition changed: not compared"),

@@ -240,6 +240,7 @@ def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> N
     from profiles_gen.i18n import Formatter, compile_catalogue, translations
     from profiles_gen.narrative import count_text
     from profiles_gen.render import make_environment
+    from profiles_gen.vocabulary import flag_label
 
     compile_catalogue("ru")
     fmt = Formatter("ru", translations("ru"))
@@ -273,6 +274,8 @@ def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> N
         assert count_text(fmt, "scored", n) == f"{n} {items[form]}"
         of = ("показателя", "показателей", "показателей")[form]
         assert count_text(fmt, "reported", 3, total=n) == f"3 из {n} {of}"
+        years = ("год", "года", "лет")[form]
+        assert flag_label(fmt, "years_apart", n) == f"годы различаются более чем на {n} {years}"
     assert count_text(Formatter("en"), "reported", 1) == "1 KPI"
     assert count_text(Formatter("en"), "not_reported", 40, total=91) == "40 of the 91 KPIs"
 
