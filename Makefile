@@ -71,14 +71,14 @@ locales-update: $(STAMP) ## merge messages.pot into every language's .po
 	  --ignore-pot-creation-date --ignore-obsolete
 	$(PG) locales fix-flags locales/*/LC_MESSAGES/messages.po
 
-locales-compile: $(STAMP) ## compile .po to .mo (the build does this itself when needed)
+locales-compile: $(STAMP) ## compile .po to .mo beside it, for other gettext tools (the build compiles its own into build/.cache)
 	$(BABEL) compile -d locales
 
 locales-init: $(STAMP) ## start a new language, with its sign-off lines: make locales-init L=fr
 	@echo "$(L)" | grep -Eq '^[a-z]{2,3}(_[A-Z]{2})?$$' || { echo "usage: make locales-init L=xx"; exit 2; }
 	$(PG) locales init $(L)
 
-locales-check: $(STAMP) ## untranslated and fuzzy strings per language; fails if a city's language is incomplete
+locales-check: $(STAMP) ## every translation checked (FILE.po:LINE: error: …); fails on a problem or when a city's language is incomplete
 	$(PG) locales check
 
 bench: $(STAMP) ## benchmarks: the build against WeasyPrint alone, rebuilds, many cities (BENCH_CITIES=20)

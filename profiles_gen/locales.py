@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po, write_po
 from profiles_gen.errors import ProfileError
 from profiles_gen.i18n import (
     CATALOGUE_SOURCE,
+    PSEUDO,
     locales_dir,
     message_problems,
     plural_forms,
@@ -274,3 +275,40 @@ def _write_text(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)
     os.replace(tmp, path)
+
+
+def edition_warnings(city, lang: str) -> list[tuple[str, str]]:
+    """What an edition of ``city`` (a city or volume) in ``lang`` will show in English:
+    the narrative, if it has none in ``lang``, the strings its catalogue lacks, and the
+    translations that would break (each with its line)."""
+    problems = []
+    if not city.chapters.get(lang):
+        problems.append(
+            (
+                f"{_rel(city.dir)}/narrative/{lang}",
+                "no narrative in this language; the English chapters are used",
+            )
+        )
+    if lang not in ("en", PSEUDO):
+        cov = coverage(lang)
+        missing = cov.untranslated + cov.fuzzy
+        if missing:
+            shown = "; ".join(missing[:10]) + ("; …" if len(missing) > 10 else "")
+            problems.append(
+                (
+                    f"locales/{lang}/LC_MESSAGES/messages.po",
+                    f"{len(missing)} string(s) untranslated or fuzzy, shown in English: {shown}",
+                )
+            )
+        problems += [
+            (f"{p.path}:{p.line}", f"{p.label}: {p.text}; this string is shown in English")
+            for p in cov.problems
+        ]
+    return problems
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
