@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gettext
 import hashlib
 import io
 import math
@@ -128,6 +129,21 @@ def read_catalogue(po: Path, lang: str) -> tuple[Catalog, list[tuple[int, str]]]
             skipped.append((int(found[1]), what or "cannot read this line"))
         else:
             what = text.removeprefix("WARNING: ").strip()
+    # gettext evaluates the header's plural expression; one it cannot read would stop
+    # every edition in the language: the language's own rule (CLDR) is used instead.
+    try:
+        gettext.c2py(catalog.plural_expr)
+        if catalog.num_plurals < 1:
+            raise ValueError("nplurals must be at least 1")
+    except (ValueError, SyntaxError, TypeError) as exc:
+        lines = po.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, t in enumerate(lines, 1) if '"Plural-Forms:' in t), 1)
+        catalog._num_plurals = catalog._plural_expr = None  # back to the locale's rule
+        for message in catalog:
+            if message.pluralizable:  # Babel sized the forms by the unreadable header
+                forms = list(message.string)[: catalog.num_plurals]
+                message.string = tuple(forms + [""] * (catalog.num_plurals - len(forms)))
+        skipped.append((line, f"Plural-Forms: {exc}; the language's own rule is used"))
     return catalog, skipped
 
 

@@ -106,7 +106,9 @@ def coverage(lang: str, folder: Path | None = None) -> Coverage:
     catalog, skipped = read_catalogue(path, lang)
     lines = path.read_text(encoding="utf-8").splitlines()
     shown = display_path(path)
-    result.problems += [Problem(shown, line, "syntax", text, entry=False) for line, text in skipped]
+    for line, text in skipped:
+        label = "header" if text.startswith("Plural-Forms") else "syntax"
+        result.problems.append(Problem(shown, line, label, text, entry=False))
     for message in catalog:
         if not message.id:
             continue

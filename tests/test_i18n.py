@@ -106,6 +106,27 @@ def test_coverage_finds_untranslated_fuzzy_and_broken_entries(tmp_path) -> None:
     assert t.ngettext("%(count)s KPI", "%(count)s KPIs", 2) == "%(count)s KPIs"
 
 
+def test_an_unreadable_plural_forms_header_falls_back_to_the_language_s_rule(tmp_path) -> None:
+    po = tmp_path / "ru" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n%10==1 &&;\\n"\n\n'
+        '#: templates/a.html:1\nmsgid "%(count)s KPI"\nmsgid_plural "%(count)s KPIs"\n'
+        'msgstr[0] "%(count)s показатель"\nmsgstr[1] "%(count)s показателя"\n'
+        'msgstr[2] "%(count)s показателей"\n',
+        encoding="utf-8",
+    )
+    cov = coverage("ru", tmp_path)
+    assert [(p.line, p.label) for p in cov.problems] == [(4, "header")]
+    assert cov.problems[0].text.startswith("Plural-Forms: ")
+    t = translations("ru", tmp_path)  # the build goes on, with CLDR's Russian rule
+    forms = [t.ngettext("%(count)s KPI", "%(count)s KPIs", n) for n in (1, 3, 5, 21)]
+    assert forms == ["%(count)s показатель", "%(count)s показателя", "%(count)s показателей"] + [
+        "%(count)s показатель"
+    ]
+
+
 def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
     po = tmp_path / "xx" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
