@@ -213,7 +213,7 @@ class ShortcodeResolver:
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
-            return f"{fmt.number(fact.value)}{NBSP}{vocab.key_fact_unit(fmt, fact.id)}"
+            return vocab.key_fact_text(fmt, fact.id, fact.value)
         if name == "count":
             total = self._count("total") if args[1:] == ["of", "total"] else None
             return narrative.count_text(fmt, args[0], self._count(args[0]), total)
@@ -508,6 +508,7 @@ def build_view(
             "label": vocab.key_fact_label(fmt, f.id),
             "value": fmt.number(f.value),
             "unit": vocab.key_fact_unit(fmt, f.id),
+            "text": vocab.key_fact_text(fmt, f.id, f.value),
             "year": f.year,
             "source": f.source or "",
             "illustrative": f.illustrative,

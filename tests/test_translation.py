@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from decimal import Decimal as D
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -240,7 +241,7 @@ def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> N
     from profiles_gen.i18n import Formatter, compile_catalogue, translations
     from profiles_gen.narrative import count_text
     from profiles_gen.render import make_environment
-    from profiles_gen.vocabulary import flag_label
+    from profiles_gen.vocabulary import flag_label, key_fact_text
 
     compile_catalogue("ru")
     fmt = Formatter("ru", translations("ru"))
@@ -276,6 +277,15 @@ def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> N
         assert count_text(fmt, "reported", 3, total=n) == f"3 из {n} {of}"
         years = ("год", "года", "лет")[form]
         assert flag_label(fmt, "years_apart", n) == f"годы различаются более чем на {n} {years}"
+        # {{fact …}} and the key facts table: a unit that is a noun agrees with its number.
+        people = ("житель", "жителя", "жителей")[form]
+        assert key_fact_text(fmt, "population", n) == f"{n}\u00a0{people}"
+        homes = ("домохозяйство", "домохозяйства", "домохозяйств")[form]
+        assert key_fact_text(fmt, "households", n) == f"{n}\u00a0{homes}"
+        assert key_fact_text(fmt, "population_density", n) == f"{n}\u00a0{people} на км²"
+    assert key_fact_text(fmt, "population_density", D("2470.5")) == "2470,5\u00a0жителя на км²"
+    assert key_fact_text(fmt, "population", 1202731) == "1\u00a0202\u00a0731\u00a0житель"
+    assert key_fact_text(Formatter("en"), "population", 1) == "1\u00a0inhabitant"
     assert count_text(Formatter("en"), "reported", 1) == "1 KPI"
     assert count_text(Formatter("en"), "not_reported", 40, total=91) == "40 of the 91 KPIs"
 
