@@ -129,7 +129,8 @@ def format_change(fmt: Formatter, kpi, change) -> str:
         return ""
     if kpi.unit.startswith("%"):
         # Translators: abbreviation of "percentage points", after a change such as +5.2.
-        return f"{fmt.signed(change)}{NBSP}{fmt.pgettext('unit', 'pp')}"
+        pp = fmt.pgettext("unit", "pp")
+        return f"{fmt.signed(change)}{NBSP}{pp}"
     return fmt.signed(change)
 
 
