@@ -231,6 +231,11 @@ def message_problems(message, nplurals: int, forms: int | None = None) -> list[t
             problems.append(
                 (form, f"stray '%' at column {stray[0] + 1} (write '%%' for a per cent sign)")
             )
+        ids_doubled = any("%%" in msgid for msgid in ids)
+        if not formatted and "%%" in text and not ids_doubled:
+            problems.append(
+                (form, "'%%' would be printed as it is: this string is not formatted, write '%'")
+            )
     return problems
 
 

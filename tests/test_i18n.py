@@ -143,3 +143,27 @@ def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
     po.write_text(header.replace("A. Reviewer", ""), encoding="utf-8")
     assert not sign_off("xx", tmp_path).reviewed
     assert not sign_off("ru").reviewed  # the sample's Russian is honest about it
+
+
+def test_per_cent_signs_are_checked_by_whether_the_program_formats_the_string() -> None:
+    from babel.messages.catalog import Message
+
+    from profiles_gen.i18n import message_problems
+
+    unit = [("profiles_gen/data/u4ssc-kpis.yaml", 9)]
+    # A unit of the KPI catalogue is printed as it is: '%' is right, '%%' would show twice.
+    assert message_problems(Message("% of homes", "% des foyers", locations=unit), 2) == []
+    assert message_problems(Message("% of homes", "%% des foyers", locations=unit), 2)
+    # A template string is always formatted: a per cent sign is '%%', a bare '%' breaks it.
+    page = [("templates/a.html", 1)]
+    assert message_problems(Message("above 95%%", "более 95 %%", locations=page), 2) == []
+    assert message_problems(Message("above 95%%", "более 95 %", locations=page), 2) == [
+        (0, "stray '%' at column 10 (write '%%' for a per cent sign)")
+    ]
+    # A renamed conversion is a different placeholder: %(n)d would fail on a string.
+    code = [("profiles_gen/a.py", 1)]
+    found = message_problems(Message("Figure %(n)s", "Рисунок %(n)d", locations=code), 2)
+    assert [text for _, text in found] == [
+        "placeholder %(n)d is not in the msgid (it has %(n)s)",
+        "placeholder %(n)s of the msgid is missing",
+    ]
