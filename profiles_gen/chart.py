@@ -160,7 +160,7 @@ def _style_to_attributes(match: re.Match) -> str:
     for declaration in match.group(1).split(";"):
         if ":" in declaration:
             name, value = (part.strip() for part in declaration.split(":", 1))
-            attrs.append(f' {name}="{value}"'.replace("'", "'"))
+            attrs.append(f' {name}="{value}"')
     return "".join(attrs)
 
 

@@ -71,12 +71,6 @@ class Catalogue:
     aliases: dict[str, str] = field(repr=False, compare=False, hash=False)
     path: Path | None = None
 
-    def group(self, gid: str) -> Group:
-        for g in (*self.dimensions, *self.subdimensions, *self.categories):
-            if g.id == gid:
-                return g
-        raise KeyError(gid)
-
 
 # --- a city ----------------------------------------------------------------------
 
@@ -126,7 +120,6 @@ class Chapter:
     body: str  # Markdown, shortcodes unexpanded
     path: Path
     body_line: int
-    fallback: bool = False  # taken from another language
 
 
 @dataclass(frozen=True)
