@@ -278,15 +278,8 @@ def _captions(
         ("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
         ("summary", fmt.gettext("Results by dimension and sub-dimension")),
     ]
-    tables += [
-        (
-            f"kpis-{d.id}",
-            fmt.gettext("%(dimension)s dimension – KPI evaluation results")
-            % {"dimension": fmt.group_name("dimension", d)},
-        )
-        for d in catalogue.dimensions
-    ]
-    tables.append(("sdgs", fmt.gettext("Results by Sustainable Development Goal")))
+    tables += [(f"kpis-{d.id}", dimension_title(fmt, d)) for d in catalogue.dimensions]
+    tables.append(("sdgs", titles_view(fmt)["sdgs"]))
     if progress is not None:
         years = fmt.join_list([str(y) for y in progress.years])
         tables.append(
@@ -493,6 +486,7 @@ def build_view(
         "fig": figures,
         "tab": tables,
         "progress": progress_view(fmt, catalogue, city, progress, charts),
+        "titles": titles_view(fmt, progress),
         "annexes": annexes_view(
             fmt,
             [
@@ -503,6 +497,29 @@ def build_view(
         ),
         "definitions": definitions_view(fmt, catalogue),
         "p": prefix,
+    }
+
+
+def titles_view(fmt: Formatter, progress: Progress | None = None) -> dict[str, str]:
+    """The titles of a city's fixed chapters, read by their headings and by the contents
+    (and so by the PDF's bookmarks); a dimension's results are titled in ``dimensions``."""
+    titles = {
+        "introduction": fmt.gettext("Introduction"),
+        "evaluation": fmt.gettext("Evaluation against the KPIs for smart sustainable cities"),
+        "sdgs": fmt.gettext("Results by Sustainable Development Goal"),
+        "recommendations": fmt.gettext("Recommendations"),
+    }
+    if progress is not None:
+        titles["progress"] = fmt.gettext("Progress since %(then)s") % {
+            "then": progress.previous_year
+        }
+    return titles
+
+
+def dimension_title(fmt: Formatter, dim) -> str:
+    """The title of a dimension's results: its chapter and its table of KPIs."""
+    return fmt.gettext("%(dimension)s dimension – KPI evaluation results") % {
+        "dimension": fmt.group_name("dimension", dim)
     }
 
 
@@ -555,6 +572,7 @@ def dimensions_view(fmt: Formatter, catalogue: Catalogue, score: Score, rows, ch
             {
                 "id": dim.id,
                 "name": fmt.group_name("dimension", dim),
+                "title": dimension_title(fmt, dim),
                 "rollup": score.rollups["dimension"][dim.id],
                 "subdimensions": subs,
                 "chapters": part("dimension", dim.id),
@@ -775,6 +793,10 @@ def build_volume_view(
         "all_fig": fig,
         "all_tab": tab,
         "total_count": len(catalogue.kpis),
+        "titles": {
+            "introduction": fmt.gettext("Introduction"),
+            "comparison": fmt.gettext("The cities compared"),
+        },
         "annexes": annexes_view(
             fmt,
             [
