@@ -3,7 +3,9 @@
 Every chart is drawn with the publication's fonts (shipped in
 ``profiles_gen/fonts``), labelled in the page's language, readable without
 colour (band symbols and labels beside colours) and deterministic: no
-dates, fixed ids, fixed hash salt.
+dates, fixed ids, fixed hash salt. Drawn charts are cached by the hash of
+their arguments and style under ``charts/`` in the cache folder
+(``paths.cache_dir``: ``<out>/.cache`` during a build).
 """
 
 from __future__ import annotations

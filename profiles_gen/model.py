@@ -1,4 +1,9 @@
-"""Types passed between the pipeline's stages. Frozen: a stage returns new values."""
+"""Types passed between the pipeline's stages. Frozen: a stage returns new values.
+
+The framework (``Catalogue``), a city and a volume as validated, and their
+scores. What the pipeline asks of a publication (score, exports, inputs,
+charts and view, render) is answered by the objects of ``publication.py``.
+"""
 
 from __future__ import annotations
 

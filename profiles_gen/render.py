@@ -1,7 +1,13 @@
 """Stage 5, render: the Jinja environment and the view of one edition.
 
-One render serves both media: ``render_edition`` renders the shared body
-partials once per language and wraps them for screen (HTML edition) and for
+``build_view`` assembles a city's view from one builder per part (facts,
+dimensions, SDGs, recommendations, progress; the bands and their legend from
+``score.BANDS``); ``build_volume_view`` sets the members' views as parts
+around the volume's own chapters and the comparison. The titles of the fixed
+chapters (``titles_view``) and the numbered annexes (``annexes_view``) are
+made once and read by the headings, the contents and the PDF's bookmarks.
+One render serves both media: ``render_edition`` renders the page template
+(``profile.html`` or ``volume.html``) for screen (HTML edition) and for
 print (the HTML handed to WeasyPrint).
 """
 
