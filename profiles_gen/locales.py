@@ -1,4 +1,5 @@
-"""Translators' tools: coverage and checks of the gettext catalogues, sign-off, new languages.
+"""Translators' tools: coverage and checks of the gettext catalogues, sign-off, new
+languages, and what each build will show in English.
 
 ``pybabel compile --statistics`` counts an untranslated plural entry as done
 and skips fuzzy entries, so coverage is computed here: an entry counts only
@@ -6,7 +7,9 @@ when every ``msgstr[i]`` is filled and it is not fuzzy. Every translation is
 also checked against its msgid (``i18n.message_problems``: the same named
 placeholders, no stray ``%`` in a string the program formats, as many plural
 forms as the header says), each problem reported with its line in the
-``.po`` file. This module depends on ``i18n``, never the reverse.
+``.po`` file. ``edition_warnings`` says what an edition will show in English.
+This module depends on ``i18n``, never the reverse (the pseudo-locale is
+generated there).
 """
 
 from __future__ import annotations
