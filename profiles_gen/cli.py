@@ -165,6 +165,20 @@ def make_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
 
+    # --- serve (live preview) ---
+    serve = sub.add_parser(
+        "serve", help="live preview: build the HTML edition, serve it, rebuild on every save"
+    )
+    serve.add_argument("city", metavar="CITY")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--lang", type=_csv_list(), default=["en"], help="languages to preview (default: en)"
+    )
+    serve.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    # --- end serve ---
+
     locales = sub.add_parser("locales", help="translators' tools")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     check = locales_sub.add_parser(
@@ -430,6 +444,24 @@ def cmd_site(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from profiles_gen.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.out or project_root() / "build"
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    try:
+        return serve(_city_dir(args.city), out, list(args.lang), args.port, log)
+    except OSError as exc:  # e.g. the port is taken
+        print(f"profiles-gen serve: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def cmd_export_xlsx(args) -> int:
     from profiles_gen.pipeline import prepare_city
     from profiles_gen.sheets import export_xlsx, records_of
@@ -538,6 +570,7 @@ COMMANDS = {
     "locales": cmd_locales,
     "verify": cmd_verify,
     "site": cmd_site,
+    "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
     "import-xlsx": cmd_import_xlsx,
 }
