@@ -19,10 +19,7 @@ $(STAMP): pyproject.toml tools/system-deps.sh
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-instserve: $(STAMP) ## live preview of the HTML edition, rebuilt on every save: make serve CITY=tbilisi [PORT=8000]
-	$(PG) serve $(CITY) --port $(or $(PORT),8000)
-
-all: $(STAMP) ## create .venv and install profiles-gen with its dependencies
+install: $(STAMP) ## create .venv and install profiles-gen with its dependencies
 
 profile: $(STAMP) ## build one city and verify its editions: make profile CITY=tbilisi
 	$(PG) build $(CITY)
