@@ -213,12 +213,11 @@ def cmd_build(args) -> int:
         force=args.force,
     )
 
-    def progress(message: str) -> None:
-        if not args.quiet:
-            print(message, flush=True)
+    from profiles_gen.report import Reporter
 
     city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
-    results = build_cities(city_dirs, out, opts, progress)
+    with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
+        results = build_cities(city_dirs, out, opts, reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -431,10 +430,11 @@ def cmd_site(args) -> int:
     from profiles_gen.publish import assemble_site
 
     out = args.out or project_root() / "build"
+    from profiles_gen.report import Reporter
+
     cities = publications(project_root() / "cities")
-    results = build_cities(
-        cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
-    )
+    with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
+        results = build_cities(cities, out, BuildOptions(jobs=max(1, args.jobs)), reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)

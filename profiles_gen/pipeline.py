@@ -162,6 +162,9 @@ def build_cities(
                 tasks.append((build, plan))
             elif progress:
                 progress(f"{build.result.city.slug} [{lang}] up to date")
+    if progress:  # what will render, in the order the workers take it
+        for build, plan in tasks:
+            progress(f"{build.result.city.slug} [{plan.lang}] queued: {', '.join(plan.formats)}")
     jobs = max(1, min(opts.jobs, len(tasks)))
     if jobs == 1:
         editions = (_run(build, plan, opts) for build, plan in tasks)
