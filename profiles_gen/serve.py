@@ -108,6 +108,7 @@ class Preview:
         self.pdf_procs: dict[str, subprocess.Popen] = {}
         self.stop = threading.Event()
         self.sources = 0  # batches of changes seen: a PDF is built again only after one
+        self.watching = threading.Event()  # set once the watcher sees every change
 
     # --- building -----------------------------------------------------------------
 
@@ -169,8 +170,13 @@ class Preview:
             watch_filter=lambda _change, path: self.relevant(path),
             debounce=200,
             step=50,
+            rust_timeout=500,
+            yield_on_timeout=True,  # an empty batch: the watches are in place
             raise_interrupt=False,
         ):
+            if not changes:
+                self.watching.set()
+                continue
             names = sorted({os.path.relpath(p) for _, p in changes})
             self.log(f"changed: {', '.join(names)}")
             self._forget_cached(p for _, p in changes)
@@ -371,16 +377,20 @@ def serve(city_dir: Path, out_root: Path, langs: list[str], port: int, log=print
 
     old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        # Watch first, so that no save between the first build and the first look is missed.
+        watcher = threading.Thread(target=_watch, args=(preview,), name="watch", daemon=True)
+        watcher.start()
+        while not preview.watching.wait(0.5) and watcher.is_alive() and not stopping.is_set():
+            pass
         preview.build()
         server = Server(("127.0.0.1", port), make_handler(preview))
         host, real_port = server.server_address[:2]
         log(f"serving {preview.slug} at http://{host}:{real_port}/{langs[0]}/ (Ctrl-C to stop)")
         threads = [
             threading.Thread(target=server.serve_forever, name="serve", daemon=True),
-            threading.Thread(target=_watch, args=(preview,), name="watch", daemon=True),
+            watcher,
         ]
-        for thread in threads:
-            thread.start()
+        threads[0].start()
         while not stopping.wait(0.5):
             pass
         log("stopping")
