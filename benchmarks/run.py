@@ -98,6 +98,8 @@ def serve_latency(city: Path, out: Path, edits: int = 7) -> list[float]:
             chapter.write_text(f"{original}\n{marker}\n", encoding="utf-8")
             while True:
                 line = stream.readline().decode()
+                if not line:
+                    raise SystemExit("serve closed its event stream")
                 if line.startswith("data:"):
                     with urllib.request.urlopen(url, timeout=120) as page:
                         if marker in page.read().decode("utf-8"):

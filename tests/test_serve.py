@@ -36,7 +36,9 @@ class Events:
     def next_build(self) -> int:
         event = None
         while True:
-            line = self.response.readline().decode().rstrip("\n")
+            raw = self.response.readline()
+            assert raw, "the server closed its event stream"
+            line = raw.decode().rstrip("\n")
             if line.startswith("event:"):
                 event = line.split(":", 1)[1].strip()
             elif line.startswith("data:") and event == "build":
