@@ -31,9 +31,8 @@ from pathlib import Path
 
 from profiles_gen import __version__
 from profiles_gen.i18n import PSEUDO, locales_dir, po_path
+from profiles_gen.paths import PACKAGE_DIR, TEMPLATES_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
 MANIFEST = "manifest.json"
 RACY_NS = 2_000_000_000  # a file modified this recently is hashed again, whatever its stat
 
@@ -57,8 +56,13 @@ def _tree(root: Path, prefix: str, pattern: str = "**/*") -> dict[str, Path]:
 
 
 def common_inputs() -> dict[str, Path]:
-    """What every output depends on: the package's code, data and fonts."""
-    return _tree(PACKAGE_DIR, "package", "**/*")
+    """What every output depends on: the package's code, data and fonts (its templates and
+    catalogues, when installed, count with the editions that use them)."""
+    return {
+        name: path
+        for name, path in _tree(PACKAGE_DIR, "package", "**/*").items()
+        if not name.startswith(("package/templates/", "package/locales/"))
+    }
 
 
 def data_inputs(city_dir: Path) -> dict[str, Path]:
@@ -94,7 +98,7 @@ def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, 
 
 def _presentation_inputs(lang: str) -> dict[str, Path]:
     """What every edition in ``lang`` is laid out and worded with: templates, its catalogue."""
-    files = _tree(PROJECT_DIR / "templates", "templates")
+    files = _tree(TEMPLATES_DIR, "templates")
     if lang == PSEUDO:
         files["locales/messages.pot"] = locales_dir() / "messages.pot"
     elif lang != "en" and po_path(lang).is_file():
@@ -224,7 +228,7 @@ def home_digest(out_root: Path, infos: list[dict]) -> str:
     """What the site's home pages are made of: every built city's edition info, the
     templates, every catalogue and the package (hashes from the cache)."""
     cache = HashCache(out_root / ".cache" / "hashes" / "home.json")
-    files = {**common_inputs(), **_tree(PROJECT_DIR / "templates", "templates")}
+    files = {**common_inputs(), **_tree(TEMPLATES_DIR, "templates")}
     files.update(_tree(locales_dir(), "locales", "*/LC_MESSAGES/messages.po"))
     h = hashlib.sha256(f"profiles-gen {__version__}\n".encode())
     h.update(json.dumps(infos, sort_keys=True, ensure_ascii=False).encode())

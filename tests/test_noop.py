@@ -13,7 +13,8 @@ import pytest
 from profiles_gen import manifest as manifest_mod
 from profiles_gen import verify
 from profiles_gen.manifest import HashCache, Manifest, sha256_file
-from profiles_gen.pipeline import BuildOptions, _plan_edition, prepare_city
+from profiles_gen.pipeline import BuildOptions, _plan_edition
+from profiles_gen.publication import prepare
 from tests.conftest import run_cli
 
 OLD = 1_600_000_000_000_000_000  # a modification time well in the past (2020), in ns
@@ -55,7 +56,7 @@ def test_a_file_saved_just_now_is_never_taken_from_the_cache(tmp_path: Path, mon
 
 
 def test_keep_print_html_does_not_rebuild_an_up_to_date_pdf(project: Path) -> None:
-    city, _, _ = prepare_city(project / "cities" / "mini")
+    city = prepare(project / "cities" / "mini")
     out = project / "build" / "mini"
     out.mkdir(parents=True)
     plain = BuildOptions(formats=("pdf",))
