@@ -6,8 +6,9 @@
 - ``check_manifest``: the inputs and outputs of ``manifest.json`` still hash
   to what the build recorded (a file whose size, modification time and inode
   are those it had when last hashed is taken from the hash cache).
-- ``check_glyphs``: every character of an edition is covered by the
-  publication's fonts (WeasyPrint would only print a box).
+- ``missing_glyphs`` and ``locate``: the characters of an edition that the
+  publication's fonts cannot draw, and where they come from (used by
+  ``publish.check_glyphs`` before a PDF is written).
 """
 
 from __future__ import annotations
