@@ -8,7 +8,7 @@ CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml))) \
           $(notdir $(patsubst %/volume.yaml,%,$(wildcard cities/*/volume.yaml)))
 STAMP := $(VENV)/.installed
 
-.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site
+.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site serve
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +24,9 @@ install: $(STAMP) ## create .venv and install profiles-gen with its dependencies
 profile: $(STAMP) ## build one city and verify its editions: make profile CITY=tbilisi
 	$(PG) build $(CITY)
 	$(PG) verify $(CITY) --manifest
+
+serve: $(STAMP) ## live preview of the HTML edition, rebuilt on every save: make serve CITY=tbilisi [PORT=8000]
+	$(PG) serve $(CITY) --port $(or $(PORT),8000)
 
 all: $(STAMP) ## build every city under cities/ (editions of all cities share the workers)
 	$(PG) build $(CITIES)

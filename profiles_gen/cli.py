@@ -168,6 +168,20 @@ def make_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
 
+    # --- serve (live preview) ---
+    serve = sub.add_parser(
+        "serve", help="live preview: build the HTML edition, serve it, rebuild on every save"
+    )
+    serve.add_argument("city", metavar="CITY")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--lang", type=_csv_list(), default=["en"], help="languages to preview (default: en)"
+    )
+    serve.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    # --- end serve ---
+
     locales = sub.add_parser("locales", help="translators' tools")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     check = locales_sub.add_parser(
@@ -210,12 +224,11 @@ def cmd_build(args) -> int:
         force=args.force,
     )
 
-    def progress(message: str) -> None:
-        if not args.quiet:
-            print(message, flush=True)
+    from profiles_gen.report import Reporter
 
     city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
-    results = build_cities(city_dirs, out, opts, progress)
+    with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
+        results = build_cities(city_dirs, out, opts, reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -430,10 +443,11 @@ def cmd_site(args) -> int:
     from profiles_gen.publish import assemble_site
 
     out = args.out or project_root() / "build"
+    from profiles_gen.report import Reporter
+
     cities = publications(project_root() / "cities")
-    results = build_cities(
-        cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
-    )
+    with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
+        results = build_cities(cities, out, BuildOptions(jobs=max(1, args.jobs)), reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -441,6 +455,24 @@ def cmd_site(args) -> int:
     if not args.quiet:
         print(f"wrote {_rel(site)}/index.html")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from profiles_gen.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.out or project_root() / "build"
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    try:
+        return serve(_city_dir(args.city), out, list(args.lang), args.port, log)
+    except OSError as exc:  # e.g. the port is taken
+        print(f"profiles-gen serve: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_export_xlsx(args) -> int:
@@ -567,6 +599,7 @@ COMMANDS = {
     "locales": cmd_locales,
     "verify": cmd_verify,
     "site": cmd_site,
+    "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
     "import-xlsx": cmd_import_xlsx,
 }

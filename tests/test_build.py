@@ -17,12 +17,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    status, stdout, stderr = run_cli(["build", "tbilisi", "--out", str(out)], ROOT)
-    assert status == 0, stderr
-    assert stderr == "", stderr  # the sample city builds without a single warning
-    return out / "tbilisi"
+def built(sample_site) -> Path:
+    """The sample city, built once per session (``sample_site`` in conftest)."""
+    assert sample_site.stderr == "", sample_site.stderr  # not a single warning
+    return sample_site.out / "tbilisi"
 
 
 def text_of(reader: PdfReader) -> list[str]:
