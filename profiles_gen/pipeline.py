@@ -85,16 +85,6 @@ class PlannedBuild:
     exports: dict[str, tuple[str, str]]  # the open-data exports, also attached to each PDF
 
 
-def build_profile(
-    city_dir: Path,
-    out_root: Path,
-    opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
-    report: Report | None = None,
-) -> BuildResult:
-    """Build every edition of one city (or volume)."""
-    return build_cities([city_dir], out_root, opts, report)[0]
-
-
 def build_cities(
     city_dirs: list[Path],
     out_root: Path,
@@ -117,6 +107,9 @@ def build_cities(
                 tasks.append((build, plan))
             elif report:
                 report(f"{build.pub.slug} [{lang}] up to date")
+    if report:  # what will render, in the order the workers take it
+        for build, plan in tasks:
+            report(f"{build.pub.slug} [{plan.lang}] queued: {', '.join(plan.formats)}")
     jobs = max(1, min(opts.jobs, len(tasks)))
     if jobs == 1:
         editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
@@ -168,12 +161,20 @@ def _plan_edition(pub: Prepared, lang: str, opts: BuildOptions, manifest: Manife
     outputs = {"html": f"{lang}/index.html", "pdf": f"{pub.slug}-{lang}.pdf"}
     digests = {
         "html": manifest.digest(files, f"html {opts.allow_remote}"),
-        "pdf": manifest.digest(
-            files, f"pdf {opts.variant} {opts.allow_remote} {opts.keep_print_html}"
-        ),
+        "pdf": manifest.digest(files, f"pdf {opts.variant} {opts.allow_remote}"),
     }
+    if opts.keep_print_html and "pdf" in opts.formats:  # an extra output, not another PDF
+        outputs["print"], digests["print"] = f"{lang}/print.html", digests["pdf"]
     formats = tuple(
-        f for f in opts.formats if opts.force or not manifest.is_fresh(outputs[f], digests[f])
+        f
+        for f in opts.formats
+        if opts.force
+        or not manifest.is_fresh(outputs[f], digests[f])
+        or (
+            f == "pdf"
+            and "print" in outputs
+            and not manifest.is_fresh(outputs["print"], digests["print"])
+        )
     )
     return EditionPlan(lang, formats, outputs, digests, files)
 
@@ -218,6 +219,10 @@ def _collect(tasks, editions, report: Report | None) -> None:
         result.warnings += edition.warnings
         for fmt in plan.formats:
             build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
+        if "pdf" in plan.formats and "print" in plan.outputs:
+            build.manifest.record(plan.outputs["print"], plan.digests["print"], plan.files)
+        elif "html" in plan.formats:  # the edition's folder was replaced, print.html with it
+            build.manifest.outputs.pop(f"{plan.lang}/print.html", None)
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         if report:
             report(f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from profiles_gen import vocabulary as vocab
 from profiles_gen.i18n import Formatter, translations
+from profiles_gen.manifest import home_digest, home_is_fresh, record_home
 from profiles_gen.model import City, Volume
 from profiles_gen.publish import (
     atomic_write,
@@ -78,12 +79,20 @@ def write_site_home(out_root: Path) -> list[Path]:
         key=lambda code: (code != "en", code),
     )
     compare = (out_root / compare_page("en")).is_file()
+    pdfs = sorted(p.name for i in infos for p in (out_root / i["slug"]).glob("*.pdf"))
+    # What the pages are made of (manifest.home_digest): the cards, and whether the comparison
+    # page and each PDF exist (they are linked only then).
+    digest = home_digest(out_root, [*infos, {"compare": compare, "pdfs": pdfs}])
+    if home_is_fresh(out_root, digest, [*map(home_page, langs), "assets/profile.css"]):
+        return []  # nothing it is made of changed: not rendered again
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))
         entries = [_card(out_root, i, lang, fmt, autonym) for i in infos]
         pages[home_page(lang)] = render_home(fmt, entries, langs, compare)
-    return write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+    written = write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+    record_home(out_root, digest)
+    return written
 
 
 def _card(out_root: Path, info: dict, lang: str, fmt: Formatter, autonym) -> dict:

@@ -5,8 +5,8 @@ stay on the site, the console must stay clean, the language switcher, the
 contents panel and the comparison page must work, no text in a table or chart
 may be under 11 CSS px at phone width, no word may be broken across lines and
 axe-core must find no WCAG 2.1 A or AA violation. Screenshots are saved in
-build/screenshots/ for a person to look at. The site is built as HTML only
-(the PDFs do not matter here); the browser is started once for the module.
+build/screenshots/ for a person to look at. The site is the session's build of the
+samples (``sample_site``); the browser is started once for the module.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.site import legible_width, write_site_home
-from tests.conftest import ROOT, chdir
+from tests.conftest import ROOT
 
 slow = pytest.mark.slow
 
@@ -91,17 +91,9 @@ LEGIBILITY = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    from profiles_gen.cli import publications
-    from profiles_gen.pipeline import BuildOptions
-    from profiles_gen.site import build_site
-
-    out = tmp_path_factory.mktemp("site")
-    with chdir(ROOT):
-        _, folder = build_site(
-            out, publications(ROOT / "cities"), BuildOptions(formats=("html",), jobs=2)
-        )
-    return folder
+def site(sample_site) -> Path:
+    """The site of every sample city, built once per session (``sample_site`` in conftest)."""
+    return sample_site.out / "site"
 
 
 @pytest.fixture(scope="module")
@@ -346,7 +338,7 @@ def test_lists_numbered_once_urls_linked_imprint_last(site: Path, browser, name:
 def test_home_page_links_every_edition_and_the_comparison(site: Path, browser) -> None:
     page, _ = open_page(browser, (site / PAGES["home"]).as_uri(), 1280)
     hrefs = page.eval_on_selector_all("main a", "els => els.map(a => a.getAttribute('href'))")
-    for href in hrefs:  # HTML-only build: no PDF link, and every link resolves on the site
+    for href in hrefs:  # every link resolves on the site
         assert (site / href).is_file(), href
     assert "compare.html" in hrefs
     assert {"tbilisi/en/index.html", "norway/ru/index.html"} <= set(hrefs)
