@@ -77,7 +77,9 @@
   }
 
   // What scrolls sideways (a wide figure or table on a phone) can be scrolled from the keyboard.
-  var scrollers = doc.querySelectorAll("figure .svg, table:not(.kpis), .table-scroll");
+  var scrollers = doc.querySelectorAll(
+    "figure .svg, table:not(.kpis), table.annex-table, .table-scroll"
+  );
   var focusable = function () {
     each(scrollers, function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
