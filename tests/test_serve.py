@@ -20,7 +20,7 @@ import pytest
 from profiles_gen.serve import MARK, State, inject, snippet
 from tests.conftest import ROOT
 
-GUARD = 300  # seconds: a hang guard for a broken server, not a limit on speed
+GUARD = 1800  # seconds: a hang guard for a broken server (a loaded machine is slow), not a limit
 
 
 class Events:
