@@ -13,7 +13,7 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,9 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
-    env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
+    env.filters.update(
+        number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
+    )
     return env
 
 
@@ -133,7 +135,8 @@ def format_change(fmt: Formatter, kpi, change) -> str:
         return ""
     if kpi.unit.startswith("%"):
         # Translators: abbreviation of "percentage points", after a change such as +5.2.
-        return f"{fmt.signed(change)}{NBSP}{fmt.pgettext('unit', 'pp')}"
+        pp = fmt.pgettext("unit", "pp")
+        return f"{fmt.signed(change)}{NBSP}{pp}"
     return fmt.signed(change)
 
 
@@ -217,9 +220,10 @@ class ShortcodeResolver:
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
-            return f"{fmt.number(fact.value)}{NBSP}{vocab.key_fact_unit(fmt, fact.id)}"
+            return vocab.key_fact_text(fmt, fact.id, fact.value)
         if name == "count":
-            return fmt.number(self._count(args[0]))
+            total = self._count("total") if args[1:] == ["of", "total"] else None
+            return narrative.count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
@@ -417,7 +421,11 @@ def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool)
         "abbreviations": vocab.abbreviations(fmt),
         "bands": bands_view(fmt),
         "band_short": lambda b: vocab.band_short(fmt, b),
-        "translation": signed,
+        # The review date as the edition's language writes dates.
+        "translation": replace(
+            signed,
+            review_date=fmt.date(day) if (day := signed.review_day()) else signed.review_date,
+        ),
         "draft_marks": drafts,
         "unreviewed": lang != "en" and not signed.reviewed,
         "site": {
@@ -487,7 +495,7 @@ def build_view(
         "charts": charts,
         "not_reported": [r for r in rows if r.band == "no_data"],
         "no_target": [r for r in rows if r.band == "no_target"],
-        "reported_count": resolve("count", ["reported"]),
+        "reported_count": fmt.number(resolve._count("reported")),
         "total_count": len(catalogue.kpis),
         "fig": figures,
         "tab": tables,
@@ -550,6 +558,7 @@ def facts_view(fmt: Formatter, city: City) -> list[dict]:
             "label": vocab.key_fact_label(fmt, f.id),
             "value": fmt.number(f.value),
             "unit": vocab.key_fact_unit(fmt, f.id),
+            "text": vocab.key_fact_text(fmt, f.id, f.value),
             "year": f.year,
             "source": f.source or "",
             "illustrative": f.illustrative,
