@@ -188,6 +188,14 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
     )
     check.add_argument("--lang", type=_csv_list(), help="only these languages")
+    init = locales_sub.add_parser(
+        "init", help="start the catalogue of a new language (with the sign-off lines)"
+    )
+    init.add_argument("language", metavar="LANG", help="a language code: fr, pt_BR")
+    flags = locales_sub.add_parser(
+        "fix-flags", help="flag the KPI catalogue's strings no-python-format (after pybabel)"
+    )
+    flags.add_argument("files", metavar="FILE", type=Path, nargs="+")
     return parser
 
 
@@ -533,24 +541,33 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def city_languages() -> set[str]:
-    """Every language some city under cities/ is issued in."""
+def city_languages() -> dict[str, list[str]]:
+    """Every language some city under cities/ is issued in, with those cities."""
     import yaml
 
-    langs: set[str] = set()
+    langs: dict[str, list[str]] = {}
     cities = project_root() / "cities"
     for path in sorted([*cities.glob("*/city.yaml"), *cities.glob("*/volume.yaml")]):
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        langs |= set(data.get("languages") or [])
+        for lang in data.get("languages") or []:
+            langs.setdefault(lang, []).append(path.parent.name)
     return langs
 
 
 def cmd_locales(args) -> int:
     from profiles_gen.i18n import available_languages
-    from profiles_gen.locales import coverage, report
+    from profiles_gen.locales import coverage, fix_format_flags, init_language, report
 
+    if args.locales_command == "init":
+        po = init_language(args.language)
+        print(f"{_rel(po)}: created; fill Last-Translator, then Reviewed-By and Review-Date")
+        return EXIT_OK
+    if args.locales_command == "fix-flags":
+        for path in args.files:
+            fix_format_flags(path)
+        return EXIT_OK
     langs = args.lang or [lang for lang in available_languages() if lang != "en"]
-    required = city_languages() - {"en"}
+    required = city_languages()
     failed = False
     for lang in langs:
         if lang not in available_languages():
@@ -558,8 +575,15 @@ def cmd_locales(args) -> int:
         cov = coverage(lang)
         for line in report(cov):
             print(line)
-        if not cov.complete and lang in required:
-            print(f"error: {lang} is incomplete and a city is issued in it", file=sys.stderr)
+        for problem in cov.problems:
+            print(problem.format(), file=sys.stderr)
+        failed = failed or bool(cov.problems)
+        if (cov.untranslated or cov.fuzzy) and lang in required:
+            print(
+                f"error: {lang} is incomplete and {', '.join(required[lang])} "
+                f"{'is' if len(required[lang]) == 1 else 'are'} issued in it",
+                file=sys.stderr,
+            )
             failed = True
     return EXIT_INVALID if failed else EXIT_OK
 
