@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,7 +31,6 @@ from profiles_gen.publish import (
     write_edition_info,
     write_home,
 )
-from profiles_gen.render import make_environment
 
 FORMATS = ("pdf", "html")
 Report = Callable[[str], None]  # told one line per edition built or up to date
@@ -118,6 +116,8 @@ def build_cities(
         editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
         _collect(tasks, editions, report)
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only when there is work
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks]
             _collect(tasks, (f.result() for f in futures), report)
@@ -204,6 +204,8 @@ def build_edition(
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
     charts, view = pub.draw(fmt)
+    from profiles_gen.render import make_environment  # Jinja: only when rendering
+
     env = make_environment(pub.dir, fmt)
 
     def render(media: str, assets: dict) -> str:
@@ -261,7 +263,6 @@ def _edition_info(city: City | Volume) -> dict:
 def write_site_home(out_root: Path) -> list[Path]:
     """Home pages listing every city built under ``out_root``, one per language."""
     from profiles_gen.manifest import home_digest, home_is_fresh, record_home
-    from profiles_gen.render import autonym, render_home
 
     infos = read_edition_infos(out_root)
     langs = sorted(
@@ -272,6 +273,8 @@ def write_site_home(out_root: Path) -> list[Path]:
     names = ["index.html" if lang == "en" else f"index.{lang}.html" for lang in langs]
     if home_is_fresh(out_root, digest, [*names, "assets/profile.css"]):
         return []  # nothing it is made of changed: not rendered again
+    from profiles_gen.render import autonym, render_home
+
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))
