@@ -231,6 +231,7 @@ def main() -> int:
 
     if not cities:  # BENCH_CITIES=0: the author's loop only
         print(f"end: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {load()}")
+        shutil.rmtree(tmp, ignore_errors=True)
         return 0
     synth = tmp / "synth"
     subprocess.run(
