@@ -26,6 +26,7 @@ from profiles_gen.model import (
     Recommendation,
     Volume,
 )
+from profiles_gen.sandbox import check_templates
 from profiles_gen.schema import (
     CITY_FILE,
     FRONT_MATTER,
@@ -375,6 +376,7 @@ def validate_city(
     earlier = validate_earlier(raw, catalogue, log, eval_year, today)
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
     recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote)
+    check_templates(raw.dir, log)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
@@ -454,6 +456,7 @@ def validate_volume(
     if "members" in data and len(data["members"]) < 2:
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
+    check_templates(raw.dir, log)
     for lang_chapters in chapters.values():
         for chapter in lang_chapters:
             for offset, name, _, match in narrative.iter_shortcodes(chapter.body):
