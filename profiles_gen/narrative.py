@@ -97,11 +97,25 @@ def position(text: str, offset: int, first_line: int) -> tuple[int, int]:
     return line, col
 
 
-def check_shortcodes(text: str, path: Path, first_line: int, catalogue, log: IssueLog) -> None:
-    """Report unknown shortcodes, KPI ids and data points with their positions."""
+def check_shortcodes(
+    text: str,
+    path: Path,
+    first_line: int,
+    catalogue,
+    log: IssueLog,
+    facts: frozenset[str] | None = None,
+    slug: str | None = None,
+) -> None:
+    """Report unknown shortcodes, KPI ids and data points with their positions.
+
+    ``facts``: the key facts the city has (``{{fact X}}`` must name one of them);
+    ``slug``: the city's, the key of ``{{rollup city KEY}}``.
+    """
     for offset, name, args, match in iter_shortcodes(text):
         line, col = position(text, offset, first_line)
-        problem = _shortcode_problem(name, args, catalogue)
+        problem = _shortcode_problem(name, args, catalogue) or _what_the_city_has(
+            name, args, catalogue, facts, slug
+        )
         if problem:
             log.error(path, line, col, "shortcode", f"{problem}: {match.group(0)}")
     for match in re.finditer(r"\{\{(?![^{}]*\}\})", text):
@@ -266,6 +280,28 @@ def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
         return f"count takes one of {', '.join(COUNTS)}"
     elif name == "rollup" and (len(args) != 2 or args[0] not in ROLLUP_LEVELS):
         return f"rollup takes a level ({', '.join(ROLLUP_LEVELS)}) and a key"
+    return None
+
+
+def _what_the_city_has(name, args, catalogue, facts, slug) -> str | None:
+    """A shortcode that is well formed but names something the city or framework lacks."""
+    if name == "fact" and facts is not None and args[0] not in facts:
+        have = ", ".join(sorted(facts)) or "none"
+        return f"the city has no key fact {args[0]!r} in city.yaml (it has: {have})"
+    if name == "rollup":
+        level, key = args
+        keys = {
+            "dimension": [d.id for d in catalogue.dimensions],
+            "subdimension": [s.id for s in catalogue.subdimensions],
+            "category": [c.id for c in catalogue.categories],
+            "sdg": [str(n) for n in range(1, 18)],
+            "city": [slug] if slug else None,
+        }[level]
+        if keys is not None and key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            shown = ", ".join(keys) if len(keys) <= 17 else ", ".join(keys[:8]) + ", …"
+            return f"no {level} {key!r} (known: {shown}){hint}"
     return None
 
 

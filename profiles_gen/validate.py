@@ -69,6 +69,17 @@ def _measurement(
                 f"a percentage must be at most 100, got {value}",
             )
             value = None
+    if value is not None and not isinstance(value, bool):
+        problem = _implausible(kpi, value)
+        if problem:
+            chk.error(rec.where("value"), f"{name}.value", problem)
+            value = None
+    target = rec.get("target")
+    if isinstance(target, Decimal) and direction in ("higher", "lower"):
+        problem = _target_problem(kpi, direction, target)
+        if problem:
+            chk.error(rec.where("target"), f"{name}.target", problem)
+            target = None
     year = rec.get("year")
     if year is not None and year > latest_year[0]:
         chk.error(rec.where("year"), f"{name}.year", f"year {year} is in the future")
@@ -96,12 +107,41 @@ def _measurement(
         value=value,
         year=year,
         source=rec.get("source"),
-        target=rec.get("target"),
-        target_source=rec.get("target_source"),
+        target=target,
+        target_source=rec.get("target_source") if target is not None else None,
         note=rec.get("note"),
         illustrative=rec.get("illustrative", False),
         definition=rec.get("definition"),
     )
+
+
+LARGEST = Decimal("1e12")  # no KPI of the framework comes near: a typo, or a unit mixed up
+
+
+def _ceiling(kpi) -> Decimal:
+    """The largest plausible value of a KPI in its unit (percentages and ratios are bounded)."""
+    if kpi.unit.startswith("%"):
+        return Decimal(100)
+    if "(0–1)" in kpi.unit:
+        return Decimal(1)
+    return LARGEST
+
+
+def _implausible(kpi, value: Decimal) -> str | None:
+    if value > _ceiling(kpi):
+        unit = "a percentage" if kpi.unit.startswith("%") else f"a value in {kpi.unit!r}"
+        return f"{unit} must be at most {_ceiling(kpi)}, got {value}"
+    return None
+
+
+def _target_problem(kpi, direction: str, target: Decimal) -> str | None:
+    if direction == "higher" and target <= 0:
+        return f"{kpi.id} is higher-is-better: its target must be above 0, got {target}"
+    if target < 0:
+        return f"a target must not be negative, got {target}"
+    if target > _ceiling(kpi):
+        return f"a target must be at most {_ceiling(kpi)}, got {target}"
+    return None
 
 
 def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int]) -> KpiRecord:
@@ -249,11 +289,16 @@ def _publication(pub: dict, city: dict) -> Publication:
 
 
 def validate_chapters(
-    raw: RawCity, log: IssueLog, catalogue: Catalogue, langs: list[str], allow_remote: bool
+    raw: RawCity,
+    log: IssueLog,
+    catalogue: Catalogue,
+    langs: list[str],
+    allow_remote: bool,
+    facts: frozenset[str] | None = None,
 ) -> dict[str, tuple[Chapter, ...]]:
     chapters: dict[str, tuple[Chapter, ...]] = {}
     for lang, raws in raw.narrative.items():
-        checked = (_chapter(r, log, catalogue, raw.dir, allow_remote) for r in raws)
+        checked = (_chapter(r, log, catalogue, raw.dir, allow_remote, facts) for r in raws)
         chapters[lang] = tuple(c for c in checked if c)
     for lang in langs:
         if not raw.narrative.get(lang):
@@ -268,9 +313,11 @@ def validate_chapters(
 
 
 def _chapter(
-    raw: RawChapter, log: IssueLog, catalogue: Catalogue, city_dir, allow_remote: bool
+    raw: RawChapter, log: IssueLog, catalogue: Catalogue, city_dir, allow_remote: bool, facts=None
 ) -> Chapter | None:
-    narrative.check_shortcodes(raw.body, raw.path, raw.body_line, catalogue, log)
+    narrative.check_shortcodes(
+        raw.body, raw.path, raw.body_line, catalogue, log, facts, city_dir.name
+    )
     narrative.check_resources(raw.body, raw.path, raw.body_line, city_dir, log, allow_remote)
     if raw.meta is None:
         return None
@@ -295,7 +342,12 @@ def _chapter(
 
 
 def validate_recommendations(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, langs: list[str], allow_remote: bool
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    langs: list[str],
+    allow_remote: bool,
+    facts: frozenset[str] | None = None,
 ) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
     if doc is None or doc.failed:
@@ -322,7 +374,7 @@ def validate_recommendations(
                     )
         for text in rec.get("diagnosis", {}).values():
             line = rec.where("diagnosis")[0]
-            narrative.check_shortcodes(text, doc.path, line, catalogue, log)
+            narrative.check_shortcodes(text, doc.path, line, catalogue, log, facts, raw.dir.name)
             narrative.check_resources(text, doc.path, line, raw.dir, log, allow_remote)
         out.append(
             Recommendation(
@@ -374,8 +426,10 @@ def validate_city(
         )
     records = validate_kpis(raw.kpis, catalogue, log, latest_year=(today.year, eval_year))
     earlier = validate_earlier(raw, catalogue, log, eval_year, today)
-    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
-    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote)
+    # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
+    facts = frozenset(f for f in city.get("key_facts", {}) if f in KEY_FACT_IDS) if city else None
+    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, facts)
+    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote, facts)
     check_templates(raw.dir, log)
     log.raise_if_errors()
     facts = tuple(
