@@ -204,6 +204,10 @@ def cmd_build(args) -> int:
             print(message, flush=True)
 
     city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
+    problem = out_problem(out, city_dirs)
+    if problem:
+        print(f"profiles-gen build: error: --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     results = build_cities(city_dirs, out, opts, progress)
     for result in results:
         for warning in result.warnings:
@@ -214,6 +218,43 @@ def cmd_build(args) -> int:
         names = ", ".join(result.city.slug for result in results)
         print(f"built {names} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+def out_problem(out: Path, city_dirs: list[Path]) -> str | None:
+    """Why the output folder ``out`` may not be written into, or None.
+
+    It must be a folder or not exist yet (never a file, a device or a FIFO, which
+    a build would replace), and lie outside the source tree: the project's
+    cities, templates, catalogues and code, and every city folder being built.
+    """
+    import stat
+
+    from profiles_gen.i18n import locales_dir
+    from profiles_gen.render import TEMPLATES_DIR
+
+    try:
+        mode = os.stat(out).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        return f"cannot be used ({exc.strerror})"
+    if mode is not None and not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else "a device or special file"
+        return f"is {kind}, not a folder: give a folder for the outputs"
+    real = Path(os.path.realpath(out))
+    package = Path(__file__).resolve().parent
+    sources = [project_root() / "cities", TEMPLATES_DIR, locales_dir(), package, *city_dirs]
+    for source in sources:
+        source = Path(os.path.realpath(source))
+        if real == source or source in real.parents:
+            return f"lies inside the source tree ({source}): choose a folder outside it"
+    for city in city_dirs:  # out/<city> would be the city folder, or a folder holding it
+        mine, city_real = real / city.name, Path(os.path.realpath(city))
+        if city_real == mine or mine in city_real.parents:
+            return f"would write into the city folder {city}"
+    if real == Path(os.path.realpath(project_root())):
+        return "is the project folder: choose a folder such as build/"
+    return None
 
 
 def _rel(path: Path) -> str:
@@ -418,6 +459,10 @@ def cmd_site(args) -> int:
 
     out = args.out or project_root() / "build"
     cities = publications(project_root() / "cities")
+    problem = out_problem(out, cities)
+    if problem:
+        print(f"profiles-gen site: error: --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     results = build_cities(
         cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
     )

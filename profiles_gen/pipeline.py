@@ -7,7 +7,6 @@ import os
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,6 +52,7 @@ from profiles_gen.render import (
 )
 from profiles_gen.score import score_city
 from profiles_gen.validate import validate_city, validate_volume
+from profiles_gen.workers import build_session, output_lock, record_published, worker_pool
 
 FORMATS = ("pdf", "html")
 
@@ -152,8 +152,14 @@ def build_cities(
     Each city is validated and scored first (all errors before any output), its
     data exports written and its editions planned against its manifest; then the
     editions that are not up to date run in ``opts.jobs`` processes, each of which
-    imports WeasyPrint and matplotlib once.
+    imports WeasyPrint and matplotlib once. Each city's output folder is locked for
+    the whole build; an interrupt stops the workers and publishes nothing more.
     """
+    with build_session():  # the cities' build locks, released at the end
+        return _build_cities(city_dirs, out_root, opts, progress)
+
+
+def _build_cities(city_dirs, out_root, opts, progress) -> list[BuildResult]:
     prepared = [_prepare(city_dir, out_root, opts) for city_dir in city_dirs]
     tasks = []
     for build in prepared:
@@ -163,13 +169,17 @@ def build_cities(
             elif progress:
                 progress(f"{build.result.city.slug} [{lang}] up to date")
     jobs = max(1, min(opts.jobs, len(tasks)))
-    if jobs == 1:
-        editions = (_run(build, plan, opts) for build, plan in tasks)
-        _collect(tasks, editions, progress)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run, build, plan, opts) for build, plan in tasks]
-            _collect(tasks, (f.result() for f in futures), progress)
+    try:
+        if jobs == 1:
+            editions = (_run(build, plan, opts) for build, plan in tasks)
+            _collect(tasks, editions, progress)
+        else:
+            with worker_pool(jobs) as pool:  # workers die with this process
+                futures = [pool.submit(_run, build, plan, opts) for build, plan in tasks]
+                _collect(tasks, (f.result() for f in futures), progress)
+    except BaseException:
+        record_published(tasks)  # the manifest says exactly what was published
+        raise
     for build in prepared:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         write_edition_info(build.out_dir, _edition_info(build.result.city))
@@ -264,7 +274,7 @@ def _prepare(city_dir: Path, out_root: Path, opts: BuildOptions) -> _CityBuild:
         raise ProfileError([Issue(path, 0, 0, "", text, "warning") for path, text in problems])
     result.warnings += [f"{path}: warning: {text}" for path, text in problems]
     out_dir = out_root / city.slug
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_lock(out_dir)  # waits for another build of this city; then clean up after it
     clean_stale_temporaries(out_dir)
     manifest = Manifest.load(out_dir)
     inputs = volume_inputs(city.dir) if isinstance(city, Volume) else data_inputs(city.dir)
