@@ -178,7 +178,7 @@ def _build_cities(city_dirs, out_root, opts, progress) -> list[BuildResult]:
                 futures = [pool.submit(_run, build, plan, opts) for build, plan in tasks]
                 _collect(tasks, (f.result() for f in futures), progress)
     except BaseException:
-        record_published(tasks)  # the manifest says exactly what was published
+        record_published(prepared, tasks)  # the manifest says exactly what was published
         raise
     for build in prepared:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())

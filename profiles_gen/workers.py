@@ -130,18 +130,18 @@ def worker_pool(jobs: int) -> WorkerPool:
 # --- the manifest after a stop -----------------------------------------------------------
 
 
-def record_published(tasks) -> None:
+def record_published(builds, tasks) -> None:
     """After an interrupted or failed build: record each planned output that was published.
 
-    ``tasks``: (city build, edition plan) pairs. An output whose file is no longer the
-    one ``manifest.json`` recorded was replaced by this build (the lock keeps any other
-    out), from exactly the inputs its plan digested.
+    ``builds``: the cities' builds; ``tasks``: (city build, edition plan) pairs. An
+    output whose file is no longer the one ``manifest.json`` recorded was replaced by
+    this build (the lock keeps any other out), from exactly the inputs its plan digested.
     """
     from profiles_gen.manifest import MANIFEST, sha256_file
     from profiles_gen.publish import atomic_write, uninterrupted
 
     with uninterrupted():
-        for build in {id(b): b for b, _ in tasks}.values():
+        for build in builds:
             for other, plan in tasks:
                 if other is not build:
                     continue
