@@ -543,13 +543,18 @@ def cmd_schema(args) -> int:
 
 def city_languages() -> set[str]:
     """Every language some city under cities/ is issued in."""
-    import yaml
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.load import load_yaml_file
 
     langs: set[str] = set()
     cities = project_root() / "cities"
     for path in sorted([*cities.glob("*/city.yaml"), *cities.glob("*/volume.yaml")]):
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        langs |= set(data.get("languages") or [])
+        doc = load_yaml_file(path, IssueLog(), city_dir=path.parent)  # a broken one: skipped
+        listed = doc.data.get("languages") if doc and isinstance(doc.data, dict) else None
+        if not isinstance(listed, list):
+            print(f"{_rel(path)}: warning: languages unreadable (see validate)", file=sys.stderr)
+            continue
+        langs |= {lang for lang in listed if isinstance(lang, str)}
     return langs
 
 
