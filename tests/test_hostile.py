@@ -482,3 +482,117 @@ def test_verify_reads_nothing_outside_the_build_folder_whatever_the_manifest_say
     assert "Traceback" not in err
     refused = [line for line in err.splitlines() if "not read" in line]
     assert len(refused) == 4, err
+
+
+# --- 7. interrupts and concurrency ---------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(condition, what: str, proc=None) -> None:
+    import time
+
+    for _ in range(6000):  # polls until the build gets there; fails if it ends first
+        if condition():
+            return
+        assert proc is None or proc.poll() is None, f"the build ended before {what}"
+        time.sleep(0.02)
+    raise AssertionError(f"never saw {what}")
+
+
+def _build_process(project: Path, *args: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "profiles_gen", "build", "mini", "-q", *args]
+    return subprocess.Popen(
+        cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+@pytest.mark.slow
+def test_workers_die_with_the_main_process_even_under_sigkill(project: Path) -> None:
+    import signal
+
+    proc = _build_process(project, "-j", "2", "--format", "pdf")
+    _wait_for(lambda: len(_children(proc.pid)) == 2, "two workers", proc)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    _wait_for(lambda: not any(_alive(w) for w in workers), "the workers end")
+    assert not list((project / "build" / "mini").glob("*.pdf"))
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_workers_and_the_manifest_records_exactly_what_was_published(
+    project: Path,
+) -> None:
+    import signal
+
+    from profiles_gen.manifest import sha256_file
+
+    out = project / "build" / "mini"
+    proc = _build_process(project, "-j", "2")
+    _wait_for(lambda: (out / "en" / "index.html").is_file(), "an HTML edition", proc)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate()
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err
+    _wait_for(lambda: not any(_alive(w) for w in workers), "the workers end")
+    # Nothing can be renamed into place any more: compare what is there with the manifest.
+    recorded = json.loads((out / "manifest.json").read_text())["outputs"]
+    for name in ("en/index.html", "ru/index.html", "mini-en.pdf", "mini-ru.pdf"):
+        path = out / name
+        if path.exists():
+            assert recorded[name]["sha256"] == sha256_file(path), name
+        else:
+            assert name not in recorded, name
+    assert "en/index.html" in recorded
+    assert not [p for p in out.iterdir() if p.name.endswith(".old")]
+
+
+@pytest.mark.slow
+def test_a_second_build_of_a_city_waits_for_the_first_and_says_who_holds_the_lock(
+    project: Path,
+) -> None:
+    from profiles_gen.workers import build_session, output_lock
+
+    out = project / "build" / "mini"
+    staging = out / ".en.running-build.tmp"  # the first build's work in progress
+    with build_session():
+        output_lock(out)
+        staging.mkdir()
+        proc = _build_process(project, "--format", "html", "-j", "1")
+        line = proc.stderr.readline().decode()
+        assert line.startswith(f"{out}: pid {os.getpid()} on ")
+        assert line.rstrip().endswith("is building here; waiting for it to finish")
+        assert staging.is_dir() and proc.poll() is None
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert not staging.exists()  # cleaned up only once the first build was over
+    assert (out / "en" / "index.html").is_file()
