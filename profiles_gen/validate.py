@@ -127,10 +127,14 @@ def _ceiling(kpi) -> Decimal:
     return LARGEST
 
 
+def _shown(number: Decimal) -> str:
+    return f"{int(number):,}".replace(",", " ")
+
+
 def _implausible(kpi, value: Decimal) -> str | None:
     if value > _ceiling(kpi):
         unit = "a percentage" if kpi.unit.startswith("%") else f"a value in {kpi.unit!r}"
-        return f"{unit} must be at most {_ceiling(kpi)}, got {value}"
+        return f"{unit} must be at most {_shown(_ceiling(kpi))}, got {value}"
     return None
 
 
@@ -140,8 +144,27 @@ def _target_problem(kpi, direction: str, target: Decimal) -> str | None:
     if target < 0:
         return f"a target must not be negative, got {target}"
     if target > _ceiling(kpi):
-        return f"a target must be at most {_ceiling(kpi)}, got {target}"
+        return f"a target must be at most {_shown(_ceiling(kpi))}, got {target}"
     return None
+
+
+NON_NEGATIVE_FACTS = ("population", "area", "population_density", "gdp_per_capita", "households")
+
+
+def _check_facts(city, data, chk: Checker) -> None:
+    """Key facts within plausible bounds (elevation and temperature may be negative)."""
+    raw_facts = data.get("key_facts") if hasattr(data, "get") else None
+    for fact, entry in city.get("key_facts", {}).items():
+        value = entry.get("value") if hasattr(entry, "get") else None
+        if not isinstance(value, Decimal):
+            continue
+        where = raw_facts[fact].where("value") if hasattr(raw_facts[fact], "where") else (1, 1)
+        if abs(value) > LARGEST:
+            chk.error(
+                where, f"key_facts.{fact}.value", f"must be at most {_shown(LARGEST)}, got {value}"
+            )
+        elif fact in NON_NEGATIVE_FACTS and value < 0:
+            chk.error(where, f"key_facts.{fact}.value", f"must not be negative, got {value}")
 
 
 def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int]) -> KpiRecord:
@@ -419,6 +442,9 @@ def validate_city(
                 f"key_facts.{fact}",
                 f"unknown key fact (known: {', '.join(KEY_FACT_IDS)})",
             )
+    _check_facts(city, raw.city.data, chk)
+    if "languages" in city and not langs:
+        chk.error(city.where("languages"), "languages", "list at least one language")
     eval_year = city.get("evaluation_year", today.year)
     if eval_year > today.year:
         chk.error(
