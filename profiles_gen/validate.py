@@ -13,7 +13,7 @@ from decimal import Decimal
 from profiles_gen import narrative
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog, ProfileError
-from profiles_gen.load import RawChapter, RawCity, YamlDoc, load_city
+from profiles_gen.load import RawChapter, RawCity, YamlDoc, file_problem, load_city
 from profiles_gen.model import (
     Catalogue,
     Chapter,
@@ -508,6 +508,9 @@ def validate_volume(
     for n, slug in enumerate(data.get("members", [])):
         where = listed.where(n) if hasattr(listed, "where") else (1, 1)
         folder = raw.dir / slug
+        if "outside" in (file_problem(folder / ".", raw.dir) or ""):
+            chk.error(where, f"members[{n}]", f"{slug}/ is a link leading outside the volume")
+            continue
         if not (folder / "city.yaml").is_file():
             chk.error(where, f"members[{n}]", f"no city folder {slug}/ holding city.yaml here")
             continue

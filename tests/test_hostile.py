@@ -129,6 +129,24 @@ def test_a_linked_narrative_folder_leading_out_is_an_error(project: Path, tmp_pa
     assert "cities/mini/narrative: error: a linked folder leading outside" in err
 
 
+def test_a_volume_member_linked_from_outside_the_volume_is_an_error(
+    project: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    volume = project / "cities" / "norway"
+    shutil.copytree(ROOT / "cities" / "norway", volume)
+    (volume / "rana").rename(tmp_path / "rana")
+    (volume / "rana").symlink_to(tmp_path / "rana")
+    status, _, err = run_cli(["validate", "norway"], project)
+    assert status == 1
+    [error] = errors_of(err)
+    assert error.startswith("cities/norway/volume.yaml:")
+    assert error.endswith("error: members[2]: rana/ is a link leading outside the volume")
+
+
 @pytest.mark.parametrize("kind", ["dangling link", "fifo", "folder"])
 def test_a_special_file_where_a_file_is_expected_is_an_error_not_a_traceback(
     project: Path, kind: str
