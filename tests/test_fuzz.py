@@ -34,9 +34,10 @@ from profiles_gen import chart
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.compare import progress
 from profiles_gen.errors import ProfileError
+from profiles_gen.export import city_exports
 from profiles_gen.i18n import Formatter, translations
-from profiles_gen.pipeline import data_files, prepare_city
-from profiles_gen.render import build_view, make_environment, render_profile
+from profiles_gen.publication import prepare_city
+from profiles_gen.render import build_view, make_environment, render_edition
 from profiles_gen.score import score_city
 from tests.conftest import MINI
 
@@ -386,7 +387,7 @@ ENVIRONMENTS: dict = {}  # per language: Jinja compiles the templates once, as p
 def build_html(city, rng: random.Random, draw: bool) -> str:
     """Score, the exports, the charts, the view and the HTML edition of one language."""
     score = score_city(city, CATALOGUE)
-    data_files(city, score, CATALOGUE)
+    city_exports(city, score, CATALOGUE)
     lang = rng.choice(list(city.languages))
     if lang not in ENVIRONMENTS:
         fmt = Formatter(lang, translations(lang))
@@ -404,7 +405,7 @@ def build_html(city, rng: random.Random, draw: bool) -> str:
             setattr(chart, name, function)
     view = build_view(city, CATALOGUE, score, fmt, charts, changes)
     assets = {"stylesheets": [], "inline_css": "", "photo": None, "scripts": []}
-    return render_profile(env, view, "screen", assets)
+    return render_edition(env, "profile.html", view, "screen", assets)
 
 
 def test_whatever_validate_accepts_score_and_build_handle(tmp_path: Path, monkeypatch) -> None:
