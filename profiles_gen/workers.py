@@ -13,7 +13,7 @@
   after the interrupt, and ``record_published`` then makes ``manifest.json``
   record exactly the outputs that were published before it.
 - **One build of a city at a time.** ``output_lock`` takes an exclusive lock
-  on ``<out>/<city>/.lock`` for the whole build (the start-of-build clean-up
+  on ``<out>/.cache/locks/<city>.lock`` for the whole build (the start-of-build clean-up
   included, so it never deletes a running build's staging folders); a second
   build says which process holds it and waits.
 """
@@ -37,7 +37,6 @@ from pathlib import Path
 from profiles_gen.errors import ProfileError
 
 PR_SET_PDEATHSIG = 1
-LOCK_NAME = ".lock"
 
 # In a worker: the shared gate (lock, flag). In the main process both stay None.
 _GATE: dict = {"lock": None, "closed": None}
@@ -180,7 +179,8 @@ def output_lock(out_dir: Path, notify=None) -> None:
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise ProfileError(f"{out_dir}: exists and is not a folder; not writing into it")
     make_dirs(out_dir)
-    path = out_dir / LOCK_NAME
+    path = out_dir.parent / ".cache" / "locks" / f"{out_dir.name}.lock"  # beside the caches
+    make_dirs(path.parent)
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise ProfileError(f"{path}: not a regular file; remove it to build here")
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
