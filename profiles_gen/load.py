@@ -135,7 +135,7 @@ class _Loader(yaml.SafeLoader):
         if node.tag not in _CORE_TAGS:
             raise _Error(None, None, f"the tag {node.tag!r} is not supported", node.start_mark)
         try:
-            return super().construct_object(node, deep=True)
+            return yaml.constructor.BaseConstructor.construct_object(self, node, deep=True)
         except yaml.MarkedYAMLError:
             raise
         except (
@@ -215,8 +215,10 @@ def _reason(tag: str, exc: Exception) -> str:
 
 
 def _check_expansion(root: yaml.Node) -> None:
-    """Refuse a recursive alias, or one whose expansion exceeds ``MAX_NODES`` nodes."""
+    """Refuse a recursive alias, aliases expanding past ``MAX_NODES`` nodes, or nesting
+    deeper than ``MAX_DEPTH`` (aliases included)."""
     sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
     active: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -226,6 +228,11 @@ def _check_expansion(root: yaml.Node) -> None:
         if done:
             active.discard(key)
             sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
+            if depths[key] > MAX_DEPTH:
+                raise _Error(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark
+                )
             if sizes[key] > MAX_NODES:
                 raise _Error(
                     None,
@@ -258,8 +265,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 if getattr(yaml, "__with_libyaml__", False):
 
     class _FastLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
-        """The same constructors over libyaml's parser: ten times faster on valid files;
-        a file it rejects is parsed again by ``_Loader`` for PyYAML's own messages."""
+        """The same resolvers, constructors and bounds over libyaml's parser: ten times faster
+        on valid files; a file it rejects (or whose nesting, aliases or values the bounds
+        refuse) is parsed again by ``_Loader`` for its messages and positions."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
         def __init__(self, stream, path: str, log: IssueLog) -> None:
             yaml.cyaml.CParser.__init__(self, stream)
@@ -270,12 +280,15 @@ if getattr(yaml, "__with_libyaml__", False):
 
         construct_loc_map = _Loader.construct_loc_map
         construct_loc_seq = _Loader.construct_loc_seq
+        construct_object = _Loader.construct_object
 
-    _FastLoader.yaml_constructors = {
-        **yaml.constructor.SafeConstructor.yaml_constructors,
-        "tag:yaml.org,2002:map": _FastLoader.construct_loc_map,
-        "tag:yaml.org,2002:seq": _FastLoader.construct_loc_seq,
-    }
+        def get_single_node(self):
+            node = yaml.cyaml.CParser.get_single_node(self)
+            if node is not None:
+                _check_expansion(node)  # nesting and aliases: bounded as by _Loader
+            return node
+
+    _FastLoader.yaml_constructors = dict(_Loader.yaml_constructors)
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = None
 
