@@ -70,8 +70,13 @@ def leaks(words, allowed: set[str]) -> set[str]:
 
 @pytest.mark.slow
 def test_pseudo_locale_edition_has_no_hard_coded_english(tmp_path: Path) -> None:
+    catalogues = sorted((ROOT / "locales").rglob("*"))
     status, _, err = run_cli(["build", "tbilisi", "--lang", "en-XA", "--out", str(tmp_path)], ROOT)
     assert status == 0, err
+    # The generated pseudo-locale and compiled catalogue live in the build's cache only.
+    assert sorted((ROOT / "locales").rglob("*")) == catalogues
+    assert list((tmp_path / ".cache" / "pseudo-locale").rglob("en-XA/LC_MESSAGES/messages.po"))
+    assert list((tmp_path / ".cache" / "mo").rglob("en-XA/LC_MESSAGES/messages.mo"))
     assert "narrative/en-XA: warning: no narrative" in err  # falls back, and says so
     html = (tmp_path / "tbilisi" / "en-XA" / "index.html").read_text(encoding="utf-8")
     parser = VisibleText()
