@@ -28,6 +28,9 @@ CTX_SUBDIMENSION = "subdimension"
 CTX_CATEGORY = "category"
 
 
+CTX_TARGET_SOURCE = "target-source"
+
+
 def kpi_context(kind: str, kpi_id: str) -> str:
     """Message context of a KPI's name, unit or data point: ``kpi-name|EC-ICT-ICT-1C``."""
     return f"kpi-{kind}|{kpi_id}"
@@ -51,6 +54,7 @@ def _kpi(raw: dict) -> Kpi:
             p.get("direction", raw["direction"]),
             _decimal(p.get("target")),
             p.get("target_source"),
+            p.get("unit"),
         )
         for p in raw.get("data_points", [])
     )
@@ -138,6 +142,12 @@ def catalogue_messages(catalogue: Catalogue):
             yield kpi_context("def", k.id), k.definition, f"Definition of KPI {k.code} ({k.name})"
         for dp in k.data_points:
             yield kpi_context("dp", k.id), dp.name, f"Data point of KPI {k.code} ({k.name})"
+            if dp.unit:
+                yield kpi_context("unit", k.id), dp.unit, f"Unit of data point {dp.id} of {k.code}"
+    sources = {k.target_source for k in catalogue.kpis if k.target_source}
+    sources |= {d.target_source for k in catalogue.kpis for d in k.data_points if d.target_source}
+    for text in sorted(sources):
+        yield CTX_TARGET_SOURCE, text, "Source of a default target of the U4SSC KPIs"
 
 
 def extract_catalogue(fileobj, keywords, comment_tags, options):

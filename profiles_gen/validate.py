@@ -6,8 +6,10 @@ fails once, listing them all (``ProfileError``), or returns a typed ``City``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import re
 from decimal import Decimal
 
 from profiles_gen import narrative
@@ -24,6 +26,7 @@ from profiles_gen.model import (
     Measurement,
     Publication,
     Recommendation,
+    Text,
     Volume,
 )
 from profiles_gen.schema import (
@@ -41,7 +44,23 @@ from profiles_gen.schema import (
 def _measurement(
     rec: RecordValue, kpi, dp, chk: Checker, name: str, latest_year: tuple[int, int]
 ) -> Measurement:
-    direction = dp.direction if dp else kpi.direction
+    # A data point is checked by its own unit and direction (Open Data's number is a count).
+    direction = kpi.direction_of(dp)
+    unit = kpi.unit_of(dp)
+    if rec.get("status") == "not_reported":  # one data point not reported, alone
+        if "value" in rec:
+            chk.error(
+                rec.where("value"),
+                f"{name}.value",
+                "a data point with status not_reported must not have a value",
+            )
+        if "reason" not in rec:
+            chk.warning(rec.loc, f"{name}.reason", "say why the data point is not reported")
+        return Measurement(None, None, None, not_reported=True, reason=rec.get("reason"))
+    if "reason" in rec:
+        chk.warning(
+            rec.where("reason"), f"{name}.reason", "a reason is shown only with not_reported"
+        )
     value = rec.get("value")
     if value is not None:
         if direction == "yes_no" and not isinstance(value, bool):
@@ -55,13 +74,13 @@ def _measurement(
             chk.error(
                 rec.where("value"),
                 f"{name}.value",
-                f"expected a number in {kpi.unit!r}, got yes/no",
+                f"expected a number in {unit!r}, got yes/no",
             )
             value = None
         elif isinstance(value, Decimal) and value < 0:
             chk.error(rec.where("value"), f"{name}.value", f"must not be negative, got {value}")
             value = None
-        elif isinstance(value, Decimal) and kpi.unit.startswith("%") and value > 100:
+        elif isinstance(value, Decimal) and unit.startswith("%") and value > 100:
             chk.error(
                 rec.where("value"),
                 f"{name}.value",
@@ -164,9 +183,17 @@ def validate_kpis(
     log: IssueLog,
     latest_year: tuple[int, int],
     warn_missing: bool = True,
+    lang: str = "en",
 ) -> dict[str, KpiRecord]:
-    chk = Checker(doc.path, log)
+    chk = Checker(doc.path, log, lang)
     if doc.failed:
+        _hint_unquoted_codes(doc, log)
+        return {}
+    if doc.data is None:  # an empty kpis.yaml: a city with nothing reported yet
+        if warn_missing:
+            chk.warning(
+                (1, 1), "", f"no KPI reported yet: all {len(catalogue.kpis)} are shown as no data"
+            )
         return {}
     checked = chk.check(
         doc.data, KPIS_FILE, doc.data.loc if hasattr(doc.data, "loc") else (1, 1), ""
@@ -201,8 +228,85 @@ def validate_kpis(
     return records
 
 
+_REPORT_CODE_RE = re.compile(
+    r"^\s*([A-Z]{2})\s*:\s*([A-Z]{1,3})\s*:\s*([A-Z]{1,3})\s*:\s*([0-9]+[A-Z]?)\s*:"
+)
+
+
+def _hint_unquoted_codes(doc: YamlDoc, log: IssueLog) -> None:
+    """A KPI code written as in the reports, unquoted (``SC: SH: SI: 1C:``), is a YAML
+    syntax error: say how to write it."""
+    try:
+        lines = doc.path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for n, issue in enumerate(log.issues):
+        if issue.path != str(doc.path) or "YAML syntax error" not in issue.message:
+            continue
+        line = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
+        match = _REPORT_CODE_RE.match(line)
+        if match:
+            code = ": ".join(match.groups())
+            log.issues[n] = dataclasses.replace(
+                issue,
+                message=f"{issue.message}; a KPI code written as in the reports must be "
+                f'quoted ("{code}":), or write {"-".join(match.groups())}',
+            )
+
+
+def _empty_kpis(raw: RawCity, log: IssueLog) -> None:
+    """An empty ``kpis.yaml`` is a city with nothing reported yet (a warning, not an error)."""
+    path = str(raw.kpis.path)
+    empty = [i for i in log.issues if i.path == path and i.message == "file is empty"]
+    if raw.kpis.failed and empty:
+        log.issues = [i for i in log.issues if i not in empty]
+        raw.kpis = YamlDoc(raw.kpis.path, None, failed=False)
+
+
+def missing_texts(city: City) -> list[tuple[str, str, int]]:
+    """Data texts without a version in one of the city's languages: (lang, file, count)."""
+    counts: dict[tuple[str, str], int] = {}
+
+    def add(text, path) -> None:
+        if isinstance(text, Text):
+            for lang in city.languages:
+                if lang not in text.texts:
+                    counts[lang, str(path)] = counts.get((lang, str(path)), 0) + 1
+
+    for record in city.records.values():
+        add(record.reason, city.dir / "kpis.yaml")
+        for m in (record.measurement, *record.data_points.values()):
+            if m is not None:
+                for key in ("source", "target_source", "note", "definition", "reason"):
+                    add(getattr(m, key), city.dir / "kpis.yaml")
+    for fact in city.key_facts:
+        add(fact.source, city.dir / "city.yaml")
+    for rec in city.recommendations:
+        texts = (rec.theme, rec.headline, rec.diagnosis, *rec.measures, rec.actors, rec.financing)
+        for text in texts:
+            add(text, city.dir / "recommendations.yaml")
+    return [(lang, path, n) for (lang, path), n in sorted(counts.items())]
+
+
+def _warn_missing_texts(city: City, log: IssueLog) -> None:
+    for lang, path, n in missing_texts(city):
+        log.warning(
+            path,
+            0,
+            0,
+            "",
+            f"{n} data text(s) have no {lang!r} version: the {lang!r} edition shows them "
+            f"in their own language (give them as {{{city.lang}: …, {lang}: …}})",
+        )
+
+
 def validate_earlier(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, eval_year: int, today: dt.date
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    eval_year: int,
+    today: dt.date,
+    lang: str = "en",
 ) -> tuple[Evaluation, ...]:
     """Earlier evaluations, ``editions/<year>/kpis.yaml``: the same format as ``kpis.yaml``.
 
@@ -223,7 +327,9 @@ def validate_earlier(
                 f"an earlier edition must be older than the evaluation year {eval_year}",
             )
             continue
-        records = validate_kpis(doc, catalogue, log, (today.year, year), warn_missing=False)
+        records = validate_kpis(
+            doc, catalogue, log, (today.year, year), warn_missing=False, lang=lang
+        )
         out.append(Evaluation(year, records, doc.path))
     return tuple(out)
 
@@ -254,14 +360,18 @@ def validate_chapters(
     for lang, raws in raw.narrative.items():
         checked = (_chapter(r, log, catalogue, raw.dir, allow_remote) for r in raws)
         chapters[lang] = tuple(c for c in checked if c)
+    fallback = next((lang for lang in ("en", *langs) if raw.narrative.get(lang)), None)
     for lang in langs:
         if not raw.narrative.get(lang):
-            log.error(
+            # An edition without its own narrative still builds, with the chapters of
+            # another language marked as such: a warning (an error under --strict).
+            shown = f"the {fallback!r} chapters are used" if fallback else "it has no chapters"
+            log.warning(
                 raw.city.path,
                 raw.city.data.where("languages")[0] if hasattr(raw.city.data, "where") else 1,
                 1,
                 "languages",
-                f"language {lang!r} is listed but narrative/{lang}/ has no chapters",
+                f"language {lang!r} is listed but narrative/{lang}/ has no chapters ({shown})",
             )
     return chapters
 
@@ -294,12 +404,17 @@ def _chapter(
 
 
 def validate_recommendations(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, langs: list[str], allow_remote: bool
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    langs: list[str],
+    allow_remote: bool,
+    lang: str = "en",
 ) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
     if doc is None or doc.failed:
         return ()
-    chk = Checker(doc.path, log)
+    chk = Checker(doc.path, log, lang)
     checked = chk.check(doc.data, RECOMMENDATIONS_FILE, getattr(doc.data, "loc", (1, 1)), "")
     if not checked or "recommendations" not in checked:
         return ()
@@ -313,22 +428,16 @@ def validate_recommendations(
                 chk.error(where, f"recommendations[{n}].kpis[{m}]", f"unknown KPI id {kpi!r}")
             else:
                 kpis.append(kpi_id)
-        for key in ("headline", "diagnosis"):
-            for lang in langs:
-                if key in rec and lang not in rec[key]:
-                    chk.error(
-                        rec.where(key), f"recommendations[{n}].{key}", f"missing the {lang!r} text"
-                    )
-        for text in rec.get("diagnosis", {}).values():
+        for text in getattr(rec.get("diagnosis"), "texts", {}).values():
             line = rec.where("diagnosis")[0]
             narrative.check_shortcodes(text, doc.path, line, catalogue, log)
             narrative.check_resources(text, doc.path, line, raw.dir, log, allow_remote)
         out.append(
             Recommendation(
                 id=rec.get("id", f"r{n + 1}"),
-                theme=rec.get("theme", {}),
-                headline=rec.get("headline", {}),
-                diagnosis=rec.get("diagnosis", {}),
+                theme=rec.get("theme"),
+                headline=rec.get("headline"),
+                diagnosis=rec.get("diagnosis"),
                 measures=tuple(rec.get("measures", ())),
                 kpis=tuple(kpis),
                 sdgs=tuple(rec.get("sdgs", ())),
@@ -351,6 +460,10 @@ def validate_city(
     """Check every file of the city; raise ``ProfileError`` with all errors at once."""
     today = today or dt.date.today()
     chk = Checker(raw.city.path, log)
+    text_lang = "en"
+    if isinstance(raw.city.data, dict) and isinstance(raw.city.data.get("lang"), str):
+        text_lang = raw.city.data["lang"].strip() or "en"
+    chk.lang = text_lang
     city = {}
     if not raw.city.failed:
         city = chk.check(raw.city.data, CITY_FILE, getattr(raw.city.data, "loc", (1, 1)), "") or {}
@@ -371,17 +484,20 @@ def validate_city(
         chk.error(
             city.where("evaluation_year"), "evaluation_year", f"year {eval_year} is in the future"
         )
-    records = validate_kpis(raw.kpis, catalogue, log, latest_year=(today.year, eval_year))
-    earlier = validate_earlier(raw, catalogue, log, eval_year, today)
+    _empty_kpis(raw, log)
+    records = validate_kpis(
+        raw.kpis, catalogue, log, latest_year=(today.year, eval_year), lang=text_lang
+    )
+    earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang)
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
-    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote)
+    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote, text_lang)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
         for k, v in city.get("key_facts", {}).items()
         if k in KEY_FACT_IDS
     )
-    return City(
+    result = City(
         slug=raw.slug,
         dir=raw.dir,
         name=city["name"],
@@ -396,7 +512,10 @@ def validate_city(
         recommendations=recommendations,
         photo=raw.photo,
         earlier=earlier,
+        lang=text_lang,
     )
+    _warn_missing_texts(result, log)
+    return result
 
 
 VOLUME_SHORTCODES = ("city", "country")  # the volume's name; data shortcodes name one city
