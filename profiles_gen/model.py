@@ -20,16 +20,22 @@ class Text(str):
 
     texts: dict[str, str]
     lang: str
+    plain: bool  # written as a plain string (no language given)
 
-    def __new__(cls, texts: dict[str, str], lang: str = "en") -> Text:
+    def __new__(cls, texts: dict[str, str], lang: str = "en", plain: bool = False) -> Text:
         own = lang if lang in texts else next(iter(texts))
         obj = super().__new__(cls, texts[own])
         obj.texts = dict(texts)
         obj.lang = own
+        obj.plain = plain
         return obj
 
     def __reduce__(self):  # keep the languages when sent to a worker process
-        return (Text, (self.texts, self.lang))
+        return (Text, (self.texts, self.lang, self.plain))
+
+    def as_data(self) -> str | dict[str, str]:
+        """As written in a YAML file: the plain string, or the mapping of languages."""
+        return str(self) if self.plain else dict(self.texts)
 
     def get(self, lang: str, default=None):
         return self.texts.get(lang, default)

@@ -77,11 +77,12 @@ EXPECTED = {
 class Checker:
     """Checks values against fields, reporting to ``log`` relative to ``path``."""
 
-    def __init__(self, path, log: IssueLog, lang: str = "en") -> None:
+    def __init__(self, path, log: IssueLog, lang: str = "en", text: str | None = None) -> None:
         self.path = path
         self.log = log
         self.lang = lang  # the language of a plain (single-language) text
-        self._lines: list[str] | None = None
+        # The document's text, to read numbers as written (default: read from ``path``).
+        self._lines: list[str] | None = None if text is None else text.splitlines()
 
     def error(self, where: tuple[int, int], name: str, message: str) -> None:
         self.log.error(self.path, where[0], where[1], name, message)
@@ -229,7 +230,7 @@ class Checker:
                 return None
             return Text(texts, self.lang)
         text = self._check_str(value, spec, where, name)
-        return None if text is None else Text({self.lang: text}, self.lang)
+        return None if text is None else Text({self.lang: text}, self.lang, plain=True)
 
     def _check_list(self, value, spec, where, name):
         if not isinstance(value, LocList):

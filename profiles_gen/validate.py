@@ -185,7 +185,7 @@ def validate_kpis(
     warn_missing: bool = True,
     lang: str = "en",
 ) -> dict[str, KpiRecord]:
-    chk = Checker(doc.path, log, lang)
+    chk = Checker(doc.path, log, lang, getattr(doc, "text", None))
     if doc.failed:
         _hint_unquoted_codes(doc, log)
         return {}

@@ -24,11 +24,20 @@ def test_export_import_export_round_trip_is_lossless(tmp_path: Path) -> None:
     assert run_cli(["export-xlsx", "tbilisi", "--out", str(book)], project)[0] == 0
     sheet = load_workbook(book)["KPIs"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("code", "data_point", "name", "unit", "value")
+    assert rows[0][:7] == (
+        "code",
+        "data_point",
+        "name",
+        "unit",
+        "default_target",
+        "default_target_source",
+        "value",
+    )
     assert len(rows) - 1 == 112  # one row per KPI or data point
-    assert ("EC: ICT: ICT: 1C", None, "Household Internet Access", "% of households", 93) == rows[
+    assert ("EC: ICT: ICT: 1C", None, "Household Internet Access", "% of households") == rows[
         1
-    ][:5]
+    ][:4]
+    assert rows[1][6] == 93
     reference = rows[0].index("u4ssc_definition")  # the catalogue's definition, for reference
     assert rows[1][reference].startswith("Share of households with Internet access")
     assert rows[0].index("definition") < reference  # after the city's own departure from it
@@ -50,11 +59,11 @@ def test_a_malformed_workbook_names_sheet_row_and_column(tmp_path: Path, project
     assert run_cli(["export-xlsx", "mini", "--out", str(book)], project)[0] == 0
     wb = load_workbook(book)
     sheet = wb["KPIs"]
-    sheet["E2"] = "n/a"  # value of EC: ICT: ICT: 1C
-    sheet["F3"] = 2021.5  # year of EC: ICT: ICT: 2C
+    sheet["G2"] = "n/a"  # value of EC: ICT: ICT: 1C
+    sheet["H3"] = 2021.5  # year of EC: ICT: ICT: 2C
     sheet["A4"] = "EC: ICT: ICT: 9Z"
     sheet["B5"] = "5G"  # a data point Wireless Broadband Coverage does not have
-    sheet["L6"] = "maybe"  # illustrative
+    sheet["N6"] = "maybe"  # illustrative
     wb.save(book)
     status, _, err = run_cli(["import-xlsx", str(book), "mini"], project)
     assert status == 1
@@ -63,9 +72,9 @@ def test_a_malformed_workbook_names_sheet_row_and_column(tmp_path: Path, project
     assert lines == [
         f"{book}:KPIs!A4: error: code: unknown KPI code 'EC: ICT: ICT: 9Z'",
         f"{book}:KPIs!B5: error: data_point: EC: ICT: ICT: 4C needs one of 3G, 4G",
-        f"{book}:KPIs!E2: error: value: expected a number, got 'n/a'",
-        f"{book}:KPIs!F3: error: year: expected a whole number, got 2021.5",
-        f"{book}:KPIs!L6: error: illustrative: expected yes or no, got 'maybe'",
+        f"{book}:KPIs!G2: error: value: expected a number, got 'n/a'",
+        f"{book}:KPIs!H3: error: year: expected a whole number, got 2021.5",
+        f"{book}:KPIs!N6: error: illustrative: expected yes or no, got 'maybe'",
     ]
     assert "Traceback" not in err
     # Nothing was written over the city's data.
