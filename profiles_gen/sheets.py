@@ -102,31 +102,33 @@ TEXT_KEYS = ("source", "target_source", "note", "definition", "reason")
 
 def _guide(fmt) -> list[tuple[str, str]]:
     """The ``Read me`` sheet, in the workbook's language: what each column takes."""
-    g = fmt.gettext
     return [
-        ("code", g("KPI code (EC: ICT: ICT: 1C); do not change")),
-        ("data_point", g("Data point, for KPIs reported per data point; do not change")),
-        ("name", g("KPI name (from the catalogue, for reference)")),
-        ("unit", g("Unit the value is expected in (from the catalogue)")),
-        ("default_target", g("The catalogue's default target, if any (for reference)")),
-        ("default_target_source", g("Where the default target comes from (for reference)")),
+        ("code", fmt.gettext("KPI code (EC: ICT: ICT: 1C); do not change")),
+        ("data_point", fmt.gettext("Data point, for KPIs reported per data point; do not change")),
+        ("name", fmt.gettext("KPI name (from the catalogue, for reference)")),
+        ("unit", fmt.gettext("Unit the value is expected in (from the catalogue)")),
+        ("default_target", fmt.gettext("The catalogue's default target, if any (for reference)")),
+        (
+            "default_target_source",
+            fmt.gettext("Where the default target comes from (for reference)"),
+        ),
         (
             "value",
-            g(
+            fmt.gettext(
                 "The value in the unit shown: a number, or yes / no for yes/no KPIs; "
                 "empty if not reported. A percentage may be typed as 97 or 97 %"
             ),
         ),
-        ("year", g("Year the value refers to")),
-        ("source", g("Where the value comes from")),
-        ("target", g("City-specific target (empty: the catalogue's default, if any)")),
-        ("target_source", g("Where the city-specific target comes from")),
-        ("status", g("not_reported, or empty")),
-        ("reason", g("Why the KPI or data point is not reported")),
-        ("illustrative", g("yes if the value is not from an official source")),
-        ("note", g("A note shown with the value")),
-        ("definition", g("How the value departs from the U4SSC definition, if it does")),
-        ("u4ssc_definition", g("The U4SSC definition of the KPI (from the catalogue)")),
+        ("year", fmt.gettext("Year the value refers to")),
+        ("source", fmt.gettext("Where the value comes from")),
+        ("target", fmt.gettext("City-specific target (empty: the catalogue's default, if any)")),
+        ("target_source", fmt.gettext("Where the city-specific target comes from")),
+        ("status", fmt.gettext("not_reported, or empty")),
+        ("reason", fmt.gettext("Why the KPI or data point is not reported")),
+        ("illustrative", fmt.gettext("yes if the value is not from an official source")),
+        ("note", fmt.gettext("A note shown with the value")),
+        ("definition", fmt.gettext("How the value departs from the U4SSC definition, if it does")),
+        ("u4ssc_definition", fmt.gettext("The U4SSC definition of the KPI (from the catalogue)")),
     ]
 
 
