@@ -539,6 +539,79 @@ FILES = {
 }
 
 
+def _value_schema(kpi, dp) -> dict:
+    """A value as ``validate`` checks it for this KPI or data point: yes/no, or a number
+    (not negative; at most 100 for a percentage)."""
+    unit = kpi.unit_of(dp)
+    if kpi.direction_of(dp) == "yes_no":
+        return {"description": f"yes or no ({unit})", "type": "boolean"}
+    out = {"description": f"A number in {unit}", "type": "number", "minimum": 0}
+    if unit.startswith("%"):
+        out["maximum"] = 100
+    return out
+
+
+def _record_schema(kpi, dp=None) -> dict:
+    """One KPI's (or data point's) record: the common fields and the value it takes."""
+    props: dict = {}
+    if dp is None and kpi.data_points:  # reported per data point
+        props["data_points"] = {
+            "description": "Values per data point",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {p.id: _record_schema(kpi, p) for p in kpi.data_points},
+        }
+    else:
+        props["value"] = _value_schema(kpi, dp)
+    out = {
+        "description": f"{kpi.code}: {kpi.name}" + (f" – {dp.name}" if dp else ""),
+        "$ref": "#/$defs/record",
+        "properties": props,
+        "unevaluatedProperties": False,
+    }
+    if dp is None and not kpi.data_points:  # a value, or status: not_reported
+        out["anyOf"] = [
+            {"required": ["value"]},
+            {"properties": {"status": {"const": "not_reported"}}, "required": ["status"]},
+        ]
+    return out
+
+
+def _common_record() -> dict:
+    """What every KPI and data point record shares, and the checks ``validate`` makes."""
+    fields = {k: v for k, v in MEASUREMENT.fields.items() if k != "value"}
+    return {
+        "type": "object",
+        "properties": {k: json_schema(v) for k, v in fields.items()},
+        "dependentRequired": {"target": ["target_source"]},
+        "if": {"properties": {"status": {"const": "not_reported"}}, "required": ["status"]},
+        "then": {"not": {"anyOf": [{"required": ["value"]}, {"required": ["data_points"]}]}},
+    }
+
+
+def kpis_schema() -> dict:
+    """``kpis.yaml`` with the catalogue: known KPI ids (or their official codes), and per KPI
+    the value it takes and its data points. Editors check what staff type against it."""
+    from profiles_gen.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    props = {
+        key: {"$ref": f"#/$defs/{kpi.id}"}
+        for kpi in catalogue.kpis
+        for key in dict.fromkeys((kpi.id, kpi.code, *kpi.code_aliases))
+    }
+    return {
+        "description": KPIS_FILE.description,
+        "type": ["object", "null"],  # an empty file: nothing reported yet
+        "additionalProperties": False,
+        "properties": props,
+        "$defs": {
+            "record": _common_record(),
+            **{k.id: _record_schema(k) for k in catalogue.kpis},
+        },
+    }
+
+
 def all_schemas() -> dict:
     base = "https://unece.org/profiles-gen/schemas/"
     return {
@@ -546,7 +619,7 @@ def all_schemas() -> dict:
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": base + name.replace(".yaml", ".schema.json"),
             "title": f"profiles-gen {name}",
-            **json_schema(spec),
+            **(kpis_schema() if name == "kpis.yaml" else json_schema(spec)),
         }
         for name, spec in FILES.items()
     }
