@@ -531,6 +531,12 @@ def cmd_locales(args) -> int:
         if not cov.complete and lang in required:
             print(f"error: {lang} is incomplete and a city is issued in it", file=sys.stderr)
             failed = True
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.validate import data_text_report
+
+    cities = project_root() / "cities"
+    for line in data_text_report(cities, load_catalogue(), set(langs)):
+        print(f"warning: {_rel(Path(line.split(': ', 1)[0]))}: {line.split(': ', 1)[1]}")
     return EXIT_INVALID if failed else EXIT_OK
 
 

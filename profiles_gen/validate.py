@@ -300,6 +300,27 @@ def _warn_missing_texts(city: City, log: IssueLog) -> None:
         )
 
 
+def data_text_report(cities_dir, catalogue, langs=None) -> list[str]:
+    """``locales check``: per city file, how many data texts lack a language of the city."""
+    lines = []
+    folders = sorted(
+        {p.parent for p in (*cities_dir.glob("*/city.yaml"), *cities_dir.glob("*/*/city.yaml"))}
+    )
+    for folder in folders:
+        log = IssueLog()
+        try:
+            city = validate_city(load_city(folder, log), catalogue, log)
+        except ProfileError:
+            continue  # a broken city: validate says what is wrong
+        for lang, path, n in missing_texts(city):
+            if langs is None or lang in langs:
+                lines.append(
+                    f"{path}: {lang}: {n} data text(s) (sources, reasons, notes) not given "
+                    f"in {lang!r}: its edition shows them in {city.lang!r}"
+                )
+    return lines
+
+
 def validate_earlier(
     raw: RawCity,
     catalogue: Catalogue,
