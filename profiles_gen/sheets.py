@@ -789,7 +789,7 @@ def export_city(city_dir: Path, out: Path, lang: str = "en", decimal_comma: bool
     """``export-xlsx``: a workbook of the city's values (every KPI, empty, for a new city)."""
     from profiles_gen.catalogue import load_catalogue
     from profiles_gen.load import load_city
-    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.publication import prepare_city
 
     catalogue = load_catalogue()
     if (city_dir / "kpis.yaml").is_file():
@@ -818,7 +818,7 @@ def import_city(
     ``kpis.yaml``; on any error nothing is written and every error names its cell."""
     from profiles_gen.catalogue import load_catalogue
     from profiles_gen.load import YamlDoc, load_city, parse_yaml
-    from profiles_gen.pipeline import today
+    from profiles_gen.publication import today
     from profiles_gen.publish import atomic_write
     from profiles_gen.validate import validate_city
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.i18n import Formatter
 from profiles_gen.model import Text, text_in
-from profiles_gen.pipeline import prepare_city
+from profiles_gen.publication import prepare_city
 from profiles_gen.render import format_value
 from tests.conftest import chdir, run_cli
 
