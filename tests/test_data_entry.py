@@ -146,3 +146,35 @@ def test_default_target_sources_are_translated() -> None:
     source = catalogue.by_id["EN-EN-AQ-1C"].data_point("PM2.5").target_source
     assert shown(Formatter("ru"), source).text.startswith("Глобальные рекомендации ВОЗ")
     assert shown(Formatter("ru"), source).lang == "ru"
+
+
+def test_a_text_in_another_language_is_tagged_with_it_in_the_pdf() -> None:
+    import io
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from profiles_gen.publish import tag_element_languages
+
+    tag_element_languages()
+    html = (
+        '<html lang="ru"><body><table><tr><td lang="en">Census</td><td>Перепись</td></tr>'
+        "</table></body></html>"
+    )
+    reader = PdfReader(io.BytesIO(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not hasattr(node, "keys"):
+            return
+        if node.get("/S") == "/TD":
+            found.append(node.get("/Lang"))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert found == ["en", None]  # the English cell says so; the Russian one inherits /Lang
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
