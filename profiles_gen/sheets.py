@@ -25,7 +25,7 @@ import io
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -548,6 +548,7 @@ class Imported:
     records: dict  # the kpis.yaml mapping
     cells: dict  # a field of kpis.yaml ("EC-ICT-ICT-1C.data_points.3G.value") -> cell
     rows: dict  # KPI id -> the cell of its first row's code
+    warnings: list = field(default_factory=list)
 
 
 def _text(value, existing, lang: str, own_lang: str):
@@ -595,6 +596,7 @@ def import_xlsx(
     records: dict = {}
     cells_of: dict = {}
     first_row: dict = {}
+    warnings: list[Issue] = []
     for r, row in enumerate(rows[1:], start=2):
         cells = {
             name: row[i] if i < len(row) else _Cell(None, "General", "")
@@ -692,6 +694,24 @@ def import_xlsx(
             except CellError as exc:
                 fail(name, str(exc))
                 continue
+            if (
+                name == "value"
+                and isinstance(raw, (int, float))
+                and unit.startswith("%")
+                and "%" not in cell.number_format
+                and 0 < value < 1
+            ):
+                warnings.append(
+                    Issue(
+                        at(name),
+                        0,
+                        0,
+                        name,
+                        f"{value} per cent: if the cell meant {(value * 100).normalize()} %, type that "
+                        "or format the cell as a percentage",
+                        "warning",
+                    )
+                )
             m[name] = value
             cells_of[f"{prefix}.{name}"] = at(name)
         if not m:
@@ -704,7 +724,7 @@ def import_xlsx(
         raise ProfileError(issues)
     order = {k.id: n for n, k in enumerate(catalogue.kpis)}
     ordered = {k: records[k] for k in sorted(records, key=order.get) if records[k]}
-    return Imported(ordered, cells_of, first_row)
+    return Imported(ordered, cells_of, first_row, warnings)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -837,7 +857,7 @@ def import_city(
         validate_city(raw, catalogue, log, today=today())
     except ProfileError:
         pass
-    issues = [_at_cell(i, str(target), imported) for i in log.issues]
+    issues = imported.warnings + [_at_cell(i, str(target), imported) for i in log.issues]
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ProfileError(issues)

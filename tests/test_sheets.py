@@ -429,3 +429,15 @@ def test_the_csv_export_escapes_formula_text(project: Path) -> None:
     first = next(r for r in rows if r["kpi"] == "EC-ICT-ICT-1C")
     assert first["source"] == "'@cmd"
     assert first["value"] == "93"
+
+
+def test_a_fraction_for_a_percentage_without_a_percent_format_is_kept_with_a_warning(
+    tmp_path: Path, project: Path
+) -> None:
+    book = _export(project, tmp_path)
+    where = _fill(book, [("EC: ICT: ICT: 1C", None, "value", 0.97, None)])
+    status, _, err = _import(project, book)
+    assert status == 0, err
+    assert yaml.safe_load(_kpis(project))["EC-ICT-ICT-1C"]["value"] == 0.97  # as typed
+    cell = where[("EC: ICT: ICT: 1C", None, "value")]
+    assert f"KPIs!{cell}: warning: value: 0.97 per cent: if the cell meant 97 %" in err
