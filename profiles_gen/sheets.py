@@ -707,8 +707,8 @@ def import_xlsx(
                         0,
                         0,
                         name,
-                        f"{value} per cent: if the cell meant {(value * 100).normalize()} %, type that "
-                        "or format the cell as a percentage",
+                        f"{value} per cent: if the cell meant {(value * 100).normalize()} %, "
+                        "type that or format the cell as a percentage",
                         "warning",
                     )
                 )
