@@ -3,7 +3,9 @@
 Every chart is drawn with the publication's fonts (shipped in
 ``profiles_gen/fonts``), labelled in the page's language, readable without
 colour (band symbols and labels beside colours) and deterministic: no
-dates, fixed ids, fixed hash salt.
+dates, fixed ids, fixed hash salt. Drawn charts are cached by the hash of
+their arguments and style under ``charts/`` in the cache folder
+(``paths.cache_dir``: ``<out>/.cache`` during a build).
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ def _style_to_attributes(match: re.Match) -> str:
     for declaration in match.group(1).split(";"):
         if ":" in declaration:
             name, value = (part.strip() for part in declaration.split(":", 1))
-            attrs.append(f' {name}="{value}"'.replace("'", "'"))
+            attrs.append(f' {name}="{value}"')
     return "".join(attrs)
 
 

@@ -21,9 +21,12 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def project_root() -> Path:
-    """The folder holding ``cities/``: the working directory if it has one, else the project."""
+    """The folder holding ``cities/``: the working directory if it has one, else the checkout
+    the package runs from (an installed package has none: the working directory)."""
+    from profiles_gen.paths import CHECKOUT
+
     cwd = Path.cwd()
-    return cwd if (cwd / "cities").is_dir() else Path(__file__).resolve().parent.parent
+    return cwd if (cwd / "cities").is_dir() or CHECKOUT is None else CHECKOUT
 
 
 def _csv_list(allowed: tuple[str, ...] | None = None):

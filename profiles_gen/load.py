@@ -1,11 +1,12 @@
-"""Stage 1, load: read a city folder as it is on disk, with positions.
+"""Stage 1, load: read a city or volume folder as it is on disk, with positions.
 
 YAML is read with a safe loader that records the line and column of every
 mapping key and value (so later stages can point at ``file:line:col``) and
 reports duplicate keys, which PyYAML would otherwise accept silently. Files
 with a byte-order mark or CRLF line ends are read as if they had neither.
-Markdown chapters are split into front matter and body. Nothing here
-interprets the data: that is ``validate``'s job.
+Markdown chapters are split into front matter and body. A volume's member
+cities (the folders its ``members`` list names) are read here too, each with
+its own log. Nothing here interprets the data: that is ``validate``'s job.
 """
 
 from __future__ import annotations

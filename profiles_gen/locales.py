@@ -1,10 +1,12 @@
-"""Coverage of the gettext catalogues, for translators and for release checks.
+"""Coverage of the gettext catalogues, for translators, release checks and each build.
 
 ``pybabel compile --statistics`` counts an untranslated plural entry as done
 and skips fuzzy entries, so coverage is computed here: an entry counts only
 when every ``msgstr[i]`` is filled and it is not fuzzy. Strings from the
 templates are formatted with ``%`` (newstyle gettext), so each of their
 translations must survive formatting with the msgid's own placeholders.
+``edition_warnings`` says what an edition will show in English; the
+pseudo-locale ``en-XA`` is generated from ``messages.pot`` into the cache.
 """
 
 from __future__ import annotations

@@ -88,16 +88,6 @@ class PlannedBuild:
     exports: dict[str, tuple[str, str]]  # the open-data exports, also attached to each PDF
 
 
-def build_profile(
-    city_dir: Path,
-    out_root: Path,
-    opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
-    report: Report | None = None,
-) -> BuildResult:
-    """Build every edition of one city (or volume)."""
-    return build_cities([city_dir], out_root, opts, report)[0]
-
-
 def build_cities(
     city_dirs: list[Path],
     out_root: Path,

@@ -5,8 +5,9 @@
   edition: the same multiset of figures must appear in each.
 - ``check_manifest``: the inputs and outputs of ``manifest.json`` still hash
   to what the build recorded.
-- ``check_glyphs``: every character of an edition is covered by the
-  publication's fonts (WeasyPrint would only print a box).
+- ``missing_glyphs`` and ``locate``: the characters of an edition that the
+  publication's fonts cannot draw, and where they come from (used by
+  ``publish.check_glyphs`` before a PDF is written).
 """
 
 from __future__ import annotations
