@@ -505,7 +505,7 @@ def draw_progress_charts(catalogue, progress, fmt) -> dict[str, Chart]:
         charts[f"progress-{dim.id}"] = replace(
             chart,
             data=(
-                (fmt.gettext("KPI"), then, now, fmt.gettext("Result")),
+                (fmt.gettext("KPI"), then, now, fmt.pgettext("result band", "Result")),
                 tuple(
                     (
                         label,
@@ -559,11 +559,11 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
         ),
         legend,
     )
-    level = fmt.gettext("Dimension") + " / " + fmt.gettext("Category")
+    level = fmt.gettext("Dimension / category")
     charts["wheel"] = replace(
         charts["wheel"],
         data=(
-            (level, fmt.gettext("Result")),
+            (level, fmt.pgettext("result band", "Result")),
             tuple((label, vocab.band_short(fmt, band)) for label, band, _ in rings[0] + rings[1]),
         ),
     )
@@ -626,13 +626,17 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
                 "cent, with its band; KPIs without a target or value are listed with no bar."
             ),
             fmt.gettext("Target achievement, capped at 100 per cent"),
-            fmt.gettext("target"),
+            fmt.pgettext("target value", "target"),
             tuple(fmt.percent(v) for v in (0, 33, 66, 100)),
         )
         charts[f"bars-{dim.id}"] = replace(
             charts[f"bars-{dim.id}"],
             data=(
-                (fmt.gettext("KPI"), fmt.gettext("Achievement"), fmt.gettext("Result")),
+                (
+                    fmt.gettext("KPI"),
+                    fmt.gettext("Achievement"),
+                    fmt.pgettext("result band", "Result"),
+                ),
                 tuple(
                     (label, text if share is not None else "–", vocab.band_short(fmt, band))
                     for label, share, band, text in rows
@@ -662,7 +666,11 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
     charts["sdg"] = replace(
         charts["sdg"],
         data=(
-            (fmt.gettext("Goal"), fmt.gettext("Result"), fmt.gettext("Points")),
+            (
+                fmt.pgettext("SDG", "Goal"),
+                fmt.pgettext("result band", "Result"),
+                fmt.gettext("Points"),
+            ),
             tuple(
                 (f"{n}. {label}", vocab.band_short(fmt, band), share)
                 for n, label, band, share in tiles

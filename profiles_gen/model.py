@@ -89,7 +89,10 @@ def shown(fmt, text) -> Shown:
         value, other = text_in(text, fmt.lang)
         return Shown(value, other or fmt.lang)
     if text:
-        return Shown(fmt.pgettext("target-source", str(text)), fmt.lang)
+        from profiles_gen.catalogue import split_url
+
+        words, url = split_url(str(text))
+        return Shown(fmt.pgettext("target-source", words) + url, fmt.lang)
     return Shown("", fmt.lang)
 
 

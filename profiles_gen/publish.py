@@ -264,6 +264,8 @@ def write_pdf(
     """
     from weasyprint import HTML, Attachment
 
+    from profiles_gen.render import SECTION_IDS  # the body starts with the introduction
+
     tag_element_languages()
 
     if variant not in PDF_VARIANTS:
@@ -294,7 +296,7 @@ def write_pdf(
             custom_metadata=True,
             attachments=files,
             finisher=page_labels_finisher(
-                "title-page", "ch-introduction", "back-cover", cover_labels
+                "title-page", SECTION_IDS["introduction"], "back-cover", cover_labels
             ),
         )
     finally:
