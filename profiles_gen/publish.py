@@ -220,8 +220,43 @@ def page_labels_finisher(
         if back is not None and back > 0:
             nums += [back, pydyf.Dictionary({"P": pydyf.String(names[1])})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+        rotate_landscape_pages(pdf)
 
     return finish
+
+
+def _rotated(rect, height: float):
+    """A rectangle [x0 y0 x1 y1] of a landscape page of ``height``, turned a quarter
+    anticlockwise onto the portrait page."""
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    return [height - y1, x0, height - y0, x1]
+
+
+def rotate_landscape_pages(pdf) -> None:
+    """Set every landscape page in a portrait book: the page becomes portrait with its content
+    turned a quarter anticlockwise (as printed in a book), and ``/Rotate 90`` turns it back
+    so that it reads upright on screen. Boxes and link rectangles are turned with it."""
+    import pydyf
+
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        x0, y0, x1, y1 = (float(v) for v in page["MediaBox"])
+        width, height = x1 - x0, y1 - y0
+        if width <= height or "Rotate" in page:
+            continue
+        turn = pydyf.Stream([f"q 0 1 -1 0 {height:g} 0 cm".encode()])
+        back = pydyf.Stream([b"Q"])
+        pdf.add_object(turn)
+        pdf.add_object(back)
+        page["Contents"] = pydyf.Array([turn.reference, page["Contents"], back.reference])
+        for box in ("MediaBox", "TrimBox", "BleedBox"):
+            if box in page:
+                page[box] = pydyf.Array(_rotated(page[box], height))
+        for ref in page.get("Annots", ()):
+            annot = pdf.objects[int(bytes(ref).split()[0])]
+            if "Rect" in annot:
+                annot["Rect"] = pydyf.Array(_rotated(annot["Rect"], height))
+        page["Rotate"] = 90
 
 
 def write_pdf(

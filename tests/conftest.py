@@ -62,6 +62,25 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The sample city built once for the session, every format, English and Russian."""
+    out = tmp_path_factory.mktemp("sample-build")
+    status, _, stderr = run_cli(["build", "tbilisi", "--out", str(out)], ROOT)
+    assert status == 0, stderr
+    assert stderr == "", stderr  # the sample city builds without a single warning
+    return out / "tbilisi"
+
+
+@pytest.fixture(scope="session")
+def pseudo_build(tmp_path_factory) -> tuple[Path, str]:
+    """The sample city's pseudo-locale (en-XA) editions, built once; (folder, stderr)."""
+    out = tmp_path_factory.mktemp("pseudo-build")
+    status, _, stderr = run_cli(["build", "tbilisi", "--lang", "en-XA", "--out", str(out)], ROOT)
+    assert status == 0, stderr
+    return out / "tbilisi", stderr
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_logs(caplog):
     """Fail any test that logs an unexpected warning (WeasyPrint's assert_no_logs)."""

@@ -17,12 +17,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    status, stdout, stderr = run_cli(["build", "tbilisi", "--out", str(out)], ROOT)
-    assert status == 0, stderr
-    assert stderr == "", stderr  # the sample city builds without a single warning
-    return out / "tbilisi"
+def built(sample_build: Path) -> Path:
+    return sample_build  # built once per session (tests/conftest.py)
 
 
 def text_of(reader: PdfReader) -> list[str]:

@@ -1,0 +1,104 @@
+"""The PDF editions laid out for double-sided print, read back page by page (slow).
+
+Every page of the English, Russian and pseudo-locale PDFs is read with pdfplumber: no glyph
+may be drawn over another. The title page ("i") and body page 1 fall on right-hand (odd)
+pages, the page count is even (the back cover is a left-hand page), and landscape pages are
+set in the portrait book with ``/Rotate``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow
+
+
+def overlapping_glyphs(chars: list[dict], share: float = 0.3) -> list[tuple[str, str]]:
+    """Pairs of glyphs whose boxes overlap by more than ``share`` of the smaller one each
+    way (neighbours in a word touch; they do not overlap)."""
+    boxes = [
+        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"])
+        for c in chars
+        if c["text"].strip() and c["x1"] > c["x0"] and c["bottom"] > c["top"]
+    ]
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, (x0, top, x1, bottom, _) in enumerate(boxes):
+        for gx in range(int(x0 // 20), int(x1 // 20) + 1):
+            for gy in range(int(top // 20), int(bottom // 20) + 1):
+                grid[gx, gy].append(n)
+    found = set()
+    for cell in grid.values():
+        for i, a in enumerate(cell):
+            for b in cell[i + 1 :]:
+                ax0, at, ax1, ab, at_ = boxes[a]
+                bx0, bt, bx1, bb, bt_ = boxes[b]
+                w = min(ax1, bx1) - max(ax0, bx0)
+                h = min(ab, bb) - max(at, bt)
+                if (
+                    w > share * min(ax1 - ax0, bx1 - bx0)
+                    and h > share * min(ab - at, bb - bt)
+                    and (a, b) not in found
+                ):
+                    found.add((a, b))
+    return [(boxes[a][4], boxes[b][4]) for a, b in sorted(found)]
+
+
+def test_the_overlap_check_finds_a_glyph_over_another() -> None:
+    def char(text, x0, top, size=10):
+        return {"text": text, "x0": x0, "x1": x0 + size * 0.6, "top": top, "bottom": top + size}
+
+    word = [char(c, 10 + 6 * n, 100) for n, c in enumerate("word")]  # touching, not over
+    assert overlapping_glyphs(word) == []
+    assert overlapping_glyphs([*word, char("X", 13, 103)]) == [("w", "X"), ("o", "X")]
+    assert overlapping_glyphs([char("a", 10, 100), char("b", 10, 111)]) == []  # next line
+
+
+def _pdfs(sample_build: Path, pseudo_build) -> dict[str, Path]:
+    return {
+        "en": sample_build / "tbilisi-en.pdf",
+        "ru": sample_build / "tbilisi-ru.pdf",
+        "en-XA": pseudo_build[0] / "tbilisi-en-XA.pdf",
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
+def test_no_glyph_is_drawn_over_another_on_any_page(sample_build, pseudo_build, lang) -> None:
+    pdf = _pdfs(sample_build, pseudo_build)[lang]
+    problems = {}
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) > 30
+        for number, page in enumerate(doc.pages, start=1):
+            found = overlapping_glyphs(page.chars)
+            if found:
+                problems[number] = found[:6]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
+def test_laid_out_for_double_sided_print(sample_build, pseudo_build, lang) -> None:
+    reader = PdfReader(_pdfs(sample_build, pseudo_build)[lang])
+    labels = reader.page_labels
+    pages = len(reader.pages)
+    assert pages % 2 == 0, pages  # the back cover is a left-hand page
+    assert labels.index("i") % 2 == 0  # physical page index + 1 is odd: a right-hand page
+    assert labels.index("1") % 2 == 0
+    assert labels.index("i") == 2  # cover, inside cover, then the title page
+    assert "©" in reader.pages[3].extract_text()  # the imprint on the back of the title page
+    landscape = [
+        n
+        for n, page in enumerate(reader.pages)
+        if page.get("/Rotate") == 90 and page.mediabox.width < page.mediabox.height
+    ]
+    assert landscape, "the annex pages are set in the portrait book, turned by /Rotate"
+    for n, page in enumerate(reader.pages):
+        assert page.mediabox.width < page.mediabox.height, n  # every page portrait
+    info = reader.metadata
+    if lang == "ru":
+        assert "Европейская экономическая комиссия" in info.author
+        assert "ЦУР 11" in info.get("/Keywords", "")
+    assert "viewport" not in str(info)
