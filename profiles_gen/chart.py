@@ -39,6 +39,7 @@ from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_FAMILY = "Noto Sans"
 INK = "#1B1B1B"
+COVER_BLUE = "#0B3D66"  # the covers' blue (templates/css/print.css)
 GRID = "#767676"
 SDG_COLOURS = (
     "#E5243B",
@@ -620,6 +621,53 @@ def _kpi_ring(ax, kpis, cx, cy, r0, r1) -> None:
         start -= sweep
 
 
+def cover_figure(rings: tuple, kpis: tuple, edge: str):
+    """The city's wheel as the cover's picture: its rings and KPIs in their bands' colours,
+    without a word (the cover's title block says what it is)."""
+    m = _mpl()
+    radius = WIDTH / 2 - 2
+    fig, ax = _canvas(WIDTH)
+    cx = cy = WIDTH / 2
+    total = sum(w for _, _, w in rings[0])
+    bounds = [(0.16, 0.36), (0.36, 0.56), (0.56, 0.84)]
+    for ring, (f0, f1) in zip(rings, bounds, strict=False):
+        start = 90.0
+        for _, band, width in ring:
+            sweep = 360.0 * width / total
+            ax.add_patch(
+                m.Wedge(
+                    (cx, cy),
+                    f1 * radius,
+                    start - sweep,
+                    start,
+                    width=(f1 - f0) * radius,
+                    facecolor=BAND_COLOURS[band],
+                    edgecolor=edge,
+                    linewidth=2.0,
+                )
+            )
+            start -= sweep
+    sweep, start = 360.0 / len(kpis), 90.0
+    r0 = 0.84 * radius
+    for bands in kpis:
+        step = (radius - r0) / len(bands)
+        for n, band in enumerate(bands):
+            ax.add_patch(
+                m.Wedge(
+                    (cx, cy),
+                    r0 + step * (n + 1),
+                    start - sweep,
+                    start,
+                    width=step,
+                    facecolor=BAND_COLOURS[band],
+                    edgecolor=edge,
+                    linewidth=1.0,
+                )
+            )
+        start -= sweep
+    return fig
+
+
 # --- rows of bars: achievement, progress, cities ---------------------------------
 
 LABEL_RIGHT = 188.0  # right edge of the row labels
@@ -920,6 +968,7 @@ def sdg_figure(tiles: tuple):
 
 FIGURES = {
     "wheel": wheel_figure,
+    "cover": cover_figure,
     "bars": bars_figure,
     "band-counts": band_counts_figure,
     "sdg": sdg_figure,
@@ -991,6 +1040,18 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
             "centre": city.name.get(fmt.lang, city.name["en"]),
             "legend": _legend_entries(fmt),
         },
+    )
+
+
+def cover_spec(wheel: Spec) -> Spec:
+    """The cover's picture: the city's wheel without its words, on the cover's blue."""
+    return Spec(
+        "cover",
+        "cover",
+        wheel.title,
+        wheel.description,
+        wheel.data,
+        {"rings": wheel.args["rings"], "kpis": wheel.args["kpis"], "edge": COVER_BLUE},
     )
 
 
@@ -1166,8 +1227,10 @@ def progress_spec(catalogue, progress, fmt, dim) -> Spec:
 
 def chart_specs(city, catalogue, score, fmt, progress=None) -> dict[str, Spec]:
     """Every chart of one edition, keyed by name, labelled in ``fmt``'s language."""
+    wheel = wheel_spec(city, catalogue, score, fmt)
     specs = {
-        "wheel": wheel_spec(city, catalogue, score, fmt),
+        "wheel": wheel,
+        "cover": cover_spec(wheel),
         "bands": band_counts_spec(catalogue, score, fmt),
     }
     for dim in catalogue.dimensions:

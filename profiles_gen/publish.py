@@ -34,7 +34,10 @@ FONT_FACES = (
     ("Noto Sans", "italic", "bold", "NotoSans-BoldItalic.ttf"),
     ("DejaVu Sans", "normal", "normal", "DejaVuSans.ttf"),
 )
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
+# The printer's file (``--pdf-variant print``): every page with 3 mm of bleed (the covers'
+# blue runs into it) and crop marks. Colours stay RGB: no output intent, no CMYK profile.
+PRINT_CSS = "@page { bleed: 3mm; marks: crop; }"
 FAMILIES = tuple(dict.fromkeys(family for family, *_ in FONT_FACES))
 FONT_FILES = tuple(FONT_DIR / name for *_, name in FONT_FACES)
 
@@ -276,7 +279,7 @@ def write_pdf(
     (PDF/A-3 "Data" relationship). A font outside the publication's families
     (a fallback found by fontconfig) fails the build before anything is written.
     """
-    from weasyprint import HTML, Attachment
+    from weasyprint import CSS, HTML, Attachment
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
@@ -284,9 +287,11 @@ def write_pdf(
     handler = _CollectWarnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
+    weasy_variant = None if variant == "print" else variant
+    extra = [CSS(string=PRINT_CSS)] if variant == "print" else []
     try:
         document = HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
-            pdf_variant=variant
+            pdf_variant=weasy_variant, stylesheets=extra
         )
         stamp = created or datetime(2000, 1, 1, tzinfo=UTC)  # never the clock
         files = [
@@ -301,7 +306,7 @@ def write_pdf(
             for name, (content, description) in (attachments or {}).items()
         ]
         data = document.write_pdf(
-            pdf_variant=variant,
+            pdf_variant=weasy_variant,
             pdf_identifier=True,
             custom_metadata=True,
             attachments=files,

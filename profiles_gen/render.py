@@ -235,8 +235,8 @@ class ShortcodeResolver:
         if name == "target":
             return format_value(fmt, kpi, item.target) if item.target is not True else ""
         value = format_value(fmt, kpi, item.value)
-        if name == "kpi" and value and not kpi.unit.startswith("%") and kpi.direction != "yes_no":
-            value = f"{value}{NBSP}{fmt.kpi_unit(kpi)}"  # a unit never leaves its number
+        if name == "kpi" and value and fmt.kpi_short_unit(kpi):
+            value = f"{value}{NBSP}{fmt.kpi_short_unit(kpi)}"  # a unit never leaves its number
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:

@@ -18,16 +18,25 @@ from pypdf import PdfReader
 pytestmark = pytest.mark.slow
 
 
+def _oblique(char: dict) -> bool:
+    """Set at an angle other than a quarter turn (labels in the wheel): pdfplumber's upright
+    box of such a glyph is larger than the glyph, so two of them are not compared here (the
+    chart test measures them exactly)."""
+    a, b, c, d, _, _ = char.get("matrix", (1, 0, 0, 1, 0, 0))
+    return not (abs(b) < 1e-6 and abs(c) < 1e-6) and not (abs(a) < 1e-6 and abs(d) < 1e-6)
+
+
 def overlapping_glyphs(chars: list[dict], share: float = 0.3) -> list[tuple[str, str]]:
     """Pairs of glyphs whose boxes overlap by more than ``share`` of the smaller one each
-    way (neighbours in a word touch; they do not overlap)."""
+    way. Neighbours in a line touch, and a kerning pair ("r,") may overlap: a glyph is not
+    compared with the one drawn just before it on the same line."""
     boxes = [
-        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"])
-        for c in chars
+        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"], n, _oblique(c))
+        for n, c in enumerate(chars)
         if c["text"].strip() and c["x1"] > c["x0"] and c["bottom"] > c["top"]
     ]
     grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for n, (x0, top, x1, bottom, _) in enumerate(boxes):
+    for n, (x0, top, x1, bottom, *_) in enumerate(boxes):
         for gx in range(int(x0 // 20), int(x1 // 20) + 1):
             for gy in range(int(top // 20), int(bottom // 20) + 1):
                 grid[gx, gy].append(n)
@@ -35,8 +44,10 @@ def overlapping_glyphs(chars: list[dict], share: float = 0.3) -> list[tuple[str,
     for cell in grid.values():
         for i, a in enumerate(cell):
             for b in cell[i + 1 :]:
-                ax0, at, ax1, ab, at_ = boxes[a]
-                bx0, bt, bx1, bb, bt_ = boxes[b]
+                ax0, at, ax1, ab, _, an, a_oblique = boxes[a]
+                bx0, bt, bx1, bb, _, bn, b_oblique = boxes[b]
+                if (a_oblique and b_oblique) or (abs(an - bn) == 1 and abs(at - bt) < 0.5):
+                    continue
                 w = min(ax1, bx1) - max(ax0, bx0)
                 h = min(ab, bb) - max(at, bt)
                 if (
@@ -54,6 +65,9 @@ def test_the_overlap_check_finds_a_glyph_over_another() -> None:
 
     word = [char(c, 10 + 6 * n, 100) for n, c in enumerate("word")]  # touching, not over
     assert overlapping_glyphs(word) == []
+    kerned = [char("r", 10, 100), char(",", 14, 100)]  # drawn one after the other
+    assert overlapping_glyphs(kerned) == []
+    assert overlapping_glyphs([kerned[1], char("x", 40, 100), kerned[0]]) == [(",", "r")]
     assert overlapping_glyphs([*word, char("X", 13, 103)]) == [("w", "X"), ("o", "X")]
     assert overlapping_glyphs([char("a", 10, 100), char("b", 10, 111)]) == []  # next line
 
