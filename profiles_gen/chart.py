@@ -66,7 +66,6 @@ WIDTH = 453.6
 LABEL = 7.0  # the size of row labels, values and legends (pt): never smaller
 FLOOR = 5.5  # the smallest size a label inside the wheel or a tile may shrink to (pt)
 PAD = 1.2  # the clearance between a label and the edge of its area (pt)
-LINESPACING = 1.1
 # Attribute set on every text artist: the patch it must stay inside (None: the figure).
 AREA = "profiles_gen_area"
 
@@ -229,13 +228,19 @@ def _scratch():
 
 
 @lru_cache(maxsize=20000)
-def measure(text: str, size: float, weight: str = "normal") -> tuple[float, float]:
-    """Width and height in points of ``text`` set at ``size`` (its layout box, as drawn)."""
+def _measure_line(text: str, size: float, weight: str) -> tuple[float, float]:
     fig, renderer = _scratch()
-    t = _mpl().Text(0, 0, text, fontsize=size, fontweight=weight, linespacing=LINESPACING)
+    t = _mpl().Text(0, 0, text, fontsize=size, fontweight=weight)
     t.set_figure(fig)
     box = t.get_window_extent(renderer)
     return box.width * 72 / MEASURE_DPI, box.height * 72 / MEASURE_DPI
+
+
+def measure(text: str, size: float, weight: str = "normal") -> tuple[float, float]:
+    """Width and height in points of ``text`` set at ``size`` (its layout box, as drawn:
+    every line as high as its highest, ``_text``'s even leading)."""
+    sizes = [_measure_line(line, size, weight) for line in text.split("\n")]
+    return max(w for w, _ in sizes), len(sizes) * max(h for _, h in sizes)
 
 
 def _wrappings(text: str, max_lines: int):
@@ -315,12 +320,28 @@ def ellipsize(text: str, width: float, size: float, keep: str = "") -> str:
 
 
 def _text(ax, x, y, s, area=None, **kw):
-    """``ax.text`` in points, remembering the patch the text must stay inside."""
-    kw.setdefault("linespacing", LINESPACING)
-    kw.setdefault("multialignment", "center" if kw.get("ha") == "center" else kw.get("ha", "left"))
-    t = ax.text(x, y, s, **kw)
-    setattr(t, AREA, area)
-    return t
+    """``ax.text`` in points, remembering the patch the text must stay inside. Lines are set
+    one by one at an even leading (matplotlib spaces lines by the glyphs they hold)."""
+    lines = s.split("\n")
+    if len(lines) == 1:
+        t = ax.text(x, y, s, **kw)
+        setattr(t, AREA, area)
+        return
+    turn = math.radians(kw.get("rotation", 0))
+    up = (-math.sin(turn), math.cos(turn))  # from one line to the one above it
+    weight = kw.get("fontweight", "normal")
+    pitch = max(_measure_line(line, kw["fontsize"], weight)[1] for line in lines)
+    n = len(lines)
+    va = kw.get("va", "baseline")
+    for k, line in enumerate(lines):
+        if va == "top":
+            offset = -k * pitch
+        elif va == "bottom":
+            offset = (n - 1 - k) * pitch
+        else:
+            offset = ((n - 1) / 2 - k) * pitch
+        t = ax.text(x + offset * up[0], y + offset * up[1], line, **kw)
+        setattr(t, AREA, area)
 
 
 def _canvas(height: float):
@@ -627,6 +648,7 @@ def cover_figure(rings: tuple, kpis: tuple, edge: str):
     m = _mpl()
     radius = WIDTH / 2 - 2
     fig, ax = _canvas(WIDTH)
+    fig.patch.set_visible(False)  # the cover's blue shows around and inside the wheel
     cx = cy = WIDTH / 2
     total = sum(w for _, _, w in rings[0])
     bounds = [(0.16, 0.36), (0.36, 0.56), (0.56, 0.84)]

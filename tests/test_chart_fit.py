@@ -144,6 +144,7 @@ def test_an_overlap_and_a_label_outside_its_tile_are_found(tmp_path) -> None:
     chart._mpl().plt.close(fig)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_chart_fits_its_text(lang: str) -> None:
     """Every chart of the sample city and volume: no text over another, none outside its area."""
