@@ -116,3 +116,21 @@ def test_laid_out_for_double_sided_print(sample_build, pseudo_build, lang) -> No
         assert "Европейская экономическая комиссия" in info.author
         assert "ЦУР 11" in info.get("/Keywords", "")
     assert "viewport" not in str(info)
+
+
+def test_the_printers_file_has_bleed_and_crop_marks(project: Path) -> None:
+    from tests.conftest import run_cli
+
+    status, _, err = run_cli(
+        ["build", "mini", "--format", "pdf", "--lang", "en", "--pdf-variant", "print"], project
+    )
+    assert status == 0, err
+    reader = PdfReader(project / "build" / "mini" / "mini-en.pdf")
+    bleed = 3 / 25.4 * 72  # 3 mm in points
+    for n, page in enumerate(reader.pages):
+        media, trim = page.mediabox, page.trimbox
+        assert abs((media.width - trim.width) - 2 * bleed) < 0.5, n
+        assert abs((media.height - trim.height) - 2 * bleed) < 0.5, n
+        assert abs(float(trim.width) - 595.3) < 1 and abs(float(trim.height) - 841.9) < 1, n
+    inside_cover = reader.pages[1].get_contents().get_data()  # blank but for the marks
+    assert inside_cover.count(b" l") >= 8, inside_cover  # eight strokes: the crop marks
