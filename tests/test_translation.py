@@ -79,7 +79,10 @@ def test_pseudo_locale_edition_has_no_hard_coded_english(pseudo_build) -> None:
     data_words = set()
     for path in (ROOT / "cities" / "tbilisi").rglob("*"):
         if path.suffix in (".yaml", ".md"):
-            data_words |= set(ASCII_WORD.findall(path.read_text(encoding="utf-8")))
+            source = path.read_text(encoding="utf-8")
+            data_words |= set(ASCII_WORD.findall(source))
+            # A URL broken at one of its hyphens is joined below like a hyphenated word.
+            data_words |= set(ASCII_WORD.findall(source.replace("-", "")))
     for kpi in load_catalogue().kpis:  # sources of the catalogue's default targets
         for source in [kpi.target_source] + [d.target_source for d in kpi.data_points]:
             data_words |= set(ASCII_WORD.findall(source or ""))
