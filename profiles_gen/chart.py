@@ -3,7 +3,8 @@
 Every chart is drawn with the publication's fonts (shipped in
 ``profiles_gen/fonts``), labelled in the page's language, readable without
 colour (band symbols and labels beside colours) and deterministic: no
-dates, fixed ids, fixed hash salt.
+dates, fixed ids, fixed hash salt. Drawn charts are cached under ``charts/`` in the
+cache folder (``paths.cache_dir``: ``<out>/.cache`` during a build).
 
 Charts are laid out in points on a figure as wide as the page's text column,
 so that they print at the size they are drawn: every label is measured with
@@ -34,6 +35,7 @@ from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
+from profiles_gen.paths import cache_dir
 from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -123,7 +125,7 @@ def _mpl() -> SimpleNamespace:
     )
 
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / "build" / ".cache" / "charts"
+CACHE_DIR: Path | None = None  # None: ``charts/`` in the cache folder (``paths.cache_dir``)
 
 
 @lru_cache(maxsize=1)
@@ -142,9 +144,9 @@ def _tuples(value):
 
 def draw(spec: Spec) -> Chart:
     """The chart of ``spec`` as accessible SVG, cached by the hash of the spec and the style
-    (``build/.cache/charts``): the entry holds the whole chart, data included."""
+    (``charts/`` in the cache folder): the entry holds the whole chart, data included."""
     key = hashlib.sha256(f"{_style_key()}{spec!r}".encode()).hexdigest()
-    path = CACHE_DIR / key[:2] / f"{key}.json"
+    path = (CACHE_DIR or cache_dir() / "charts") / key[:2] / f"{key}.json"
     if path.is_file():
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -199,7 +201,7 @@ def _style_to_attributes(match: re.Match) -> str:
     for declaration in match.group(1).split(";"):
         if ":" in declaration:
             name, value = (part.strip() for part in declaration.split(":", 1))
-            attrs.append(f' {name}="{value}"'.replace("'", "'"))
+            attrs.append(f' {name}="{value}"')
     return "".join(attrs)
 
 

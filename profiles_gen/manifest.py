@@ -19,9 +19,8 @@ from pathlib import Path
 
 from profiles_gen import __version__
 from profiles_gen.i18n import PSEUDO, locales_dir, po_path
+from profiles_gen.paths import PACKAGE_DIR, TEMPLATES_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
 MANIFEST = "manifest.json"
 
 
@@ -44,8 +43,13 @@ def _tree(root: Path, prefix: str, pattern: str = "**/*") -> dict[str, Path]:
 
 
 def common_inputs() -> dict[str, Path]:
-    """What every output depends on: the package's code, data and fonts."""
-    return _tree(PACKAGE_DIR, "package", "**/*")
+    """What every output depends on: the package's code, data and fonts (its templates and
+    catalogues, when installed, count with the editions that use them)."""
+    return {
+        name: path
+        for name, path in _tree(PACKAGE_DIR, "package", "**/*").items()
+        if not name.startswith(("package/templates/", "package/locales/"))
+    }
 
 
 def data_inputs(city_dir: Path) -> dict[str, Path]:
@@ -81,7 +85,7 @@ def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, 
 
 def _presentation_inputs(lang: str) -> dict[str, Path]:
     """What every edition in ``lang`` is laid out and worded with: templates, its catalogue."""
-    files = _tree(PROJECT_DIR / "templates", "templates")
+    files = _tree(TEMPLATES_DIR, "templates")
     if lang == PSEUDO:
         files["locales/messages.pot"] = locales_dir() / "messages.pot"
     elif lang != "en" and po_path(lang).is_file():

@@ -1,7 +1,13 @@
 """Stage 5, render: the Jinja environment and the view of one edition.
 
-One render serves both media: ``render_profile`` renders the shared body
-partials once per language and wraps them for screen (HTML edition) and for
+``build_view`` assembles a city's view from one builder per part (facts,
+dimensions, SDGs, recommendations, progress; the bands and their legend from
+``score.BANDS``); ``build_volume_view`` sets the members' views as parts
+around the volume's own chapters and the comparison. The titles of the fixed
+chapters (``titles_view``) and the numbered annexes (``annexes_view``) are
+made once and read by the headings, the contents and the PDF's bookmarks.
+One render serves both media: ``render_edition`` renders the page template
+(``profile.html`` or ``volume.html``) for screen (HTML edition) and for
 print (the HTML handed to WeasyPrint).
 """
 
@@ -19,13 +25,13 @@ from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
-from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
+from profiles_gen.paths import TEMPLATES_DIR
+from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, BANDS, NO_DATA, NO_TARGET, POINTS
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
     from profiles_gen.compare import Change, Comparison, Progress
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 GAP_COUNT = 5
 
 
@@ -278,15 +284,8 @@ def _captions(
         ("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
         ("summary", fmt.gettext("Results by dimension and sub-dimension")),
     ]
-    tables += [
-        (
-            f"kpis-{d.id}",
-            fmt.gettext("%(dimension)s dimension – KPI evaluation results")
-            % {"dimension": fmt.group_name("dimension", d)},
-        )
-        for d in catalogue.dimensions
-    ]
-    tables.append(("sdgs", fmt.gettext("Results by Sustainable Development Goal")))
+    tables += [(f"kpis-{d.id}", dimension_title(fmt, d)) for d in catalogue.dimensions]
+    tables.append(("sdgs", titles_view(fmt)["sdgs"]))
     if progress is not None:
         years = fmt.join_list([str(y) for y in progress.years])
         tables.append(
@@ -321,11 +320,10 @@ def _captions(
     )
 
 
-def definitions_view(fmt: Formatter, catalogue: Catalogue, heading: str) -> dict:
+def definitions_view(fmt: Formatter, catalogue: Catalogue) -> dict:
     """The annex of KPI definitions: every KPI with its translated definition, if it has one;
     ``secondary`` marks a definition not checked against an ITU page."""
     return {
-        "heading": heading,
         "rows": [
             {
                 "code": k.code,
@@ -337,6 +335,49 @@ def definitions_view(fmt: Formatter, catalogue: Catalogue, heading: str) -> dict
             for k in catalogue.kpis
         ],
     }
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def annexes_view(fmt: Formatter, annexes: list[tuple[str, str]]) -> dict[str, dict]:
+    """The annexes of a publication, numbered in order, from one list: id -> {id, number,
+    title, heading}; the headings, the contents (and so the PDF's bookmarks) and every
+    reference to an annex read their number and title here."""
+    view = {}
+    for n, (aid, title) in enumerate(annexes):
+        heading = fmt.gettext("Annex %(number)s. %(title)s") % {"number": ROMAN[n], "title": title}
+        view[aid] = {"id": aid, "number": ROMAN[n], "title": title, "heading": heading}
+    return view
+
+
+def bands_view(fmt: Formatter) -> list[dict]:
+    """The bands in order, each with its label, symbol, points and range of achievement
+    (the cut-offs of ``score.BANDS``): the legend and the band chips read them."""
+    ranges, high = {}, None
+    for band, floor, _ in BANDS:
+        low = fmt.percent(floor, 0, fraction=True) if floor >= 0 else None
+        top = fmt.percent(high, 0, fraction=True) if high is not None else None
+        if low and top:
+            text = fmt.gettext("above %(low)s and up to %(high)s") % {"low": low, "high": top}
+        elif low:
+            text = fmt.gettext("above %(low)s") % {"low": low}
+        else:
+            text = fmt.gettext("up to %(high)s") % {"high": top}
+        ranges[band], high = text, floor
+    ranges[NO_TARGET] = fmt.gettext("no target defined")
+    ranges[NO_DATA] = fmt.gettext("value not reported")
+    return [
+        {
+            "id": b,
+            "label": vocab.band_label(fmt, b),
+            "short": vocab.band_short(fmt, b),
+            "symbol": BAND_SYMBOLS[b],
+            "range": ranges[b],
+            "points": POINTS.get(b, "–"),
+        }
+        for b in BAND_IDS
+    ]
 
 
 def _chapters(chapters, resolve, name: str, dim: str | None = None) -> list[dict]:
@@ -374,6 +415,8 @@ def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool)
         "illustrative": illustrative,
         "date": fmt.date(pub.date),
         "abbreviations": vocab.abbreviations(fmt),
+        "bands": bands_view(fmt),
+        "band_short": lambda b: vocab.band_short(fmt, b),
         "translation": signed,
         "draft_marks": drafts,
         "unreviewed": lang != "en" and not signed.reviewed,
@@ -405,7 +448,7 @@ def build_view(
     prefix: str = "",
     start: tuple[int, int] = (0, 0),
 ) -> dict:
-    """Everything the templates show, already in the page's language.
+    """Everything the templates show of a city, already in the page's language.
 
     ``prefix`` and ``start`` make the view one part of a volume: its ids are
     prefixed, its figures and tables numbered on from the parts before it.
@@ -414,13 +457,96 @@ def build_view(
     resolve = ShortcodeResolver(city, catalogue, score, fmt)
     chapters = city.chapters.get(lang) or city.chapters.get("en", ())
 
-    def md(text: str, demote: int = 1) -> Markup:
-        return Markup(narrative.render_markdown(text, resolve, demote))
-
     def part(name: str, dim: str | None = None) -> list[dict]:
         return _chapters(chapters, resolve, name, dim)
 
     rows = [make_row(fmt, catalogue, i) for i in score.items]
+    name = city.name.get(lang, city.name["en"])
+    country = city.country.get(lang, city.country["en"])
+    pub = city.publication
+    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
+    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
+    return {
+        **_publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
+        "city": city,
+        "name": name,
+        "country": country,
+        "title": title,
+        "running_head": f"{title} – {name}, {country}",
+        "front": part("front"),
+        "summary": part("summary"),
+        "body": part("body"),
+        "recommendation_chapters": part("recommendations"),
+        "annex": part("annex"),
+        "dimensions": dimensions_view(fmt, catalogue, score, rows, charts, part),
+        "rows": rows,
+        "sdgs": sdgs_view(fmt, score),
+        "recommendations": recommendations_view(fmt, catalogue, city, resolve),
+        "facts": facts_view(fmt, city),
+        "city_rollup": score.rollups["city"][city.slug],
+        "charts": charts,
+        "not_reported": [r for r in rows if r.band == "no_data"],
+        "no_target": [r for r in rows if r.band == "no_target"],
+        "reported_count": resolve("count", ["reported"]),
+        "total_count": len(catalogue.kpis),
+        "fig": figures,
+        "tab": tables,
+        "progress": progress_view(fmt, catalogue, city, progress, charts),
+        "titles": titles_view(fmt, progress),
+        "annexes": annexes_view(
+            fmt,
+            [
+                ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
+                ("annex-missing", fmt.gettext("KPIs not reported and KPIs without a target")),
+                ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
+            ],
+        ),
+        "definitions": definitions_view(fmt, catalogue),
+        "p": prefix,
+    }
+
+
+def titles_view(fmt: Formatter, progress: Progress | None = None) -> dict[str, str]:
+    """The titles of a city's fixed chapters, read by their headings and by the contents
+    (and so by the PDF's bookmarks); a dimension's results are titled in ``dimensions``."""
+    titles = {
+        "introduction": fmt.gettext("Introduction"),
+        "evaluation": fmt.gettext("Evaluation against the KPIs for smart sustainable cities"),
+        "sdgs": fmt.gettext("Results by Sustainable Development Goal"),
+        "recommendations": fmt.gettext("Recommendations"),
+    }
+    if progress is not None:
+        titles["progress"] = fmt.gettext("Progress since %(then)s") % {
+            "then": progress.previous_year
+        }
+    return titles
+
+
+def dimension_title(fmt: Formatter, dim) -> str:
+    """The title of a dimension's results: its chapter and its table of KPIs."""
+    return fmt.gettext("%(dimension)s dimension – KPI evaluation results") % {
+        "dimension": fmt.group_name("dimension", dim)
+    }
+
+
+def facts_view(fmt: Formatter, city: City) -> list[dict]:
+    """The city's key facts, labelled and formatted."""
+    return [
+        {
+            "label": vocab.key_fact_label(fmt, f.id),
+            "value": fmt.number(f.value),
+            "unit": vocab.key_fact_unit(fmt, f.id),
+            "year": f.year,
+            "source": f.source or "",
+            "illustrative": f.illustrative,
+        }
+        for f in city.key_facts
+    ]
+
+
+def dimensions_view(fmt: Formatter, catalogue: Catalogue, score: Score, rows, charts, part):
+    """Per dimension: its roll-up, sub-dimensions and categories with their KPI rows, its
+    narrative chapters (``part``), its largest gaps, its KPIs without data and its chart."""
     dims = []
     for dim in catalogue.dimensions:
         dim_rows = [r for r in rows if catalogue.by_id[r.item.kpi].dimension == dim.id]
@@ -448,38 +574,46 @@ def build_view(
             )
         scored = [r for r in dim_rows if r.item.achievement is not None]
         gaps = sorted(scored, key=lambda r: (r.item.achievement, r.code))[:GAP_COUNT]
-        gaps = [r for r in gaps if r.item.achievement < 1]
-        missing = [r for r in dim_rows if r.band == "no_data"]
         dims.append(
             {
                 "id": dim.id,
                 "name": fmt.group_name("dimension", dim),
+                "title": dimension_title(fmt, dim),
                 "rollup": score.rollups["dimension"][dim.id],
                 "subdimensions": subs,
                 "chapters": part("dimension", dim.id),
-                "gaps": gaps,
-                "missing": missing,
+                "gaps": [r for r in gaps if r.item.achievement < 1],
+                "missing": [r for r in dim_rows if r.band == "no_data"],
                 "chart": charts[f"bars-{dim.id}"],
             }
         )
-    sdgs = [
+    return dims
+
+
+def sdgs_view(fmt: Formatter, score: Score) -> list[dict]:
+    """The 17 goals with their names and roll-ups."""
+    return [
         {"goal": n, "name": vocab.sdg_name(fmt, n), "rollup": score.rollups["sdg"][str(n)]}
         for n in range(1, 18)
     ]
+
+
+def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resolve) -> list:
+    """The city's recommendations in the page's language (English where not translated)."""
+    lang = fmt.lang
+
+    def pick(texts):
+        return texts.get(lang) or texts.get("en", "") if texts else ""
+
     recs = []
     for rec in city.recommendations:
-
-        def pick(texts):
-            return texts.get(lang) or texts.get("en", "") if texts else ""
-
-        rec_lang = lang if rec.headline.get(lang) else "en"
         recs.append(
             {
                 "id": rec.id,
-                "lang": rec_lang,
+                "lang": lang if rec.headline.get(lang) else "en",
                 "theme": pick(rec.theme),
                 "headline": pick(rec.headline),
-                "diagnosis": md(pick(rec.diagnosis)),
+                "diagnosis": Markup(narrative.render_markdown(pick(rec.diagnosis), resolve, 1)),
                 "measures": [pick(m) for m in rec.measures],
                 "kpis": [
                     {"code": catalogue.by_id[k].code, "name": fmt.kpi_name(catalogue.by_id[k])}
@@ -492,65 +626,7 @@ def build_view(
                 "financing": pick(rec.financing),
             }
         )
-    name = city.name.get(lang, city.name["en"])
-    country = city.country.get(lang, city.country["en"])
-    pub = city.publication
-    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
-    facts = [
-        {
-            "label": vocab.key_fact_label(fmt, f.id),
-            "value": fmt.number(f.value),
-            "unit": vocab.key_fact_unit(fmt, f.id),
-            "year": f.year,
-            "source": f.source or "",
-            "illustrative": f.illustrative,
-        }
-        for f in city.key_facts
-    ]
-    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
-    return {
-        **_publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
-        "city": city,
-        "name": name,
-        "country": country,
-        "title": title,
-        "running_head": f"{title} – {name}, {country}",
-        "front": part("front"),
-        "summary": part("summary"),
-        "body": part("body"),
-        "recommendation_chapters": part("recommendations"),
-        "annex": part("annex"),
-        "dimensions": dims,
-        "rows": rows,
-        "sdgs": sdgs,
-        "recommendations": recs,
-        "facts": facts,
-        "city_rollup": score.rollups["city"][city.slug],
-        "subdimension_matrix": dims,
-        "charts": charts,
-        "bands": [
-            {
-                "id": b,
-                "label": vocab.band_label(fmt, b),
-                "short": vocab.band_short(fmt, b),
-                "symbol": BAND_SYMBOLS[b],
-            }
-            for b in BAND_IDS
-        ],
-        "band_short": lambda b: vocab.band_short(fmt, b),
-        "not_reported": [r for r in rows if r.band == "no_data"],
-        "no_target": [r for r in rows if r.band == "no_target"],
-        "reported_count": resolve("count", ["reported"]),
-        "total_count": len(catalogue.kpis),
-        "fallback_chapters": not city.chapters.get(lang),
-        "fig": figures,
-        "tab": tables,
-        "progress": progress_view(fmt, catalogue, city, progress, charts),
-        "definitions": definitions_view(
-            fmt, catalogue, fmt.gettext("Annex III. Definitions of the KPIs")
-        ),
-        "p": prefix,
-    }
+    return recs
 
 
 def autonym(code: str) -> str:
@@ -577,9 +653,18 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
     )
 
 
-def render_profile(env: Environment, view: dict, media: str, assets: dict) -> str:
-    """The edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF)."""
-    return env.get_template("profile.html").render(view, media=media, assets=assets)
+def render_edition(env: Environment, template: str, view: dict, media: str, assets: dict) -> str:
+    """An edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF).
+
+    The parts of a volume (``view["parts"]``, each a member's view) are rendered
+    first, each in its own context, and placed by the page template.
+    """
+    parts = view.get("parts", ())
+    if parts:
+        part_template = env.get_template("_volume_part.html")
+        for part in parts:
+            part["html"] = Markup(part_template.render(part, media=media, assets=assets))
+    return env.get_template(template).render(view, media=media, assets=assets)
 
 
 def comparison_view(
@@ -713,12 +798,19 @@ def build_volume_view(
         "tab": cmp_tab,
         "all_fig": fig,
         "all_tab": tab,
-        "bands": parts[0]["bands"],
-        "band_short": parts[0]["band_short"],
         "total_count": len(catalogue.kpis),
-        "definitions": definitions_view(
-            fmt, catalogue, fmt.gettext("Annex II. Definitions of the KPIs")
+        "titles": {
+            "introduction": fmt.gettext("Introduction"),
+            "comparison": fmt.gettext("The cities compared"),
+        },
+        "annexes": annexes_view(
+            fmt,
+            [
+                ("annex-comparison", fmt.gettext("The KPIs of the cities side by side")),
+                ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
+            ],
         ),
+        "definitions": definitions_view(fmt, catalogue),
         "contents_template": "_volume_contents.html",
         "p": "",
     }
@@ -733,11 +825,3 @@ class VolumeResolver:
     def __call__(self, name: str, args: list[str]) -> str:
         texts = self.volume.name if name == "city" else self.volume.country
         return texts.get(self.fmt.lang, texts.get("en", ""))
-
-
-def render_volume(env: Environment, view: dict, media: str, assets: dict) -> str:
-    """A volume for ``media``: each member's part rendered in its own context, then the whole."""
-    part_template = env.get_template("_volume_part.html")
-    for part in view["parts"]:
-        part["html"] = Markup(part_template.render(part, media=media, assets=assets))
-    return env.get_template("volume.html").render(view, media=media, assets=assets)

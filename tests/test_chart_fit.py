@@ -18,7 +18,7 @@ import pytest
 from profiles_gen import chart
 from profiles_gen.compare import compare_cities, progress
 from profiles_gen.i18n import Formatter, translations
-from profiles_gen.pipeline import prepare_city, prepare_volume
+from profiles_gen.publication import prepare_city, prepare_volume
 from profiles_gen.score import score_city
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -41,7 +41,10 @@ def test_russian_catalogue_compiles_and_translates_catalogue_strings() -> None:
     fmt = Formatter("ru", translations("ru"))
     kpi = load_catalogue().by_id["EC-ICT-ICT-1C"]
     assert fmt.kpi_name(kpi) == "Доступ домохозяйств к интернету"
-    assert fmt.group_name("dimension", load_catalogue().group("EN")) == "Окружающая среда"
+    assert (
+        fmt.group_name("dimension", next(d for d in load_catalogue().dimensions if d.id == "EN"))
+        == "Окружающая среда"
+    )
 
 
 def test_russian_catalogue_is_complete_and_well_formed() -> None:
