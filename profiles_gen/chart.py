@@ -118,6 +118,8 @@ def _mpl() -> SimpleNamespace:
             "path.simplify": False,
             # Metrics as a PDF or a browser sets the SVG's text: unhinted.
             "text.hinting": "no_hinting",
+            "text.usetex": False,  # text from a city folder is text: no TeX, no
+            "text.parse_math": False,  # mathtext, so "$" is a dollar sign
         }
     )
     return SimpleNamespace(
@@ -1042,9 +1044,7 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
                     (fmt.group_name("category", cat), roll["category"][cat.id].band, len(cat_kpis))
                 )
                 kpis += [tuple(i.band for i in score.for_kpi(k.id)) for k in cat_kpis]
-    level = " / ".join(
-        (fmt.gettext("Dimension"), fmt.gettext("Sub-dimension"), fmt.gettext("Category"))
-    )
+    level = fmt.gettext("Dimension / sub-dimension / category")
     return Spec(
         "wheel",
         "wheel",
@@ -1055,7 +1055,7 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
             "this chapter give the same data."
         ),
         (
-            (level, fmt.gettext("Result")),
+            (level, fmt.pgettext("result band", "Result")),
             tuple((label, vocab.band_short(fmt, band)) for label, band, _ in dims + subs + cats),
         ),
         {
@@ -1143,7 +1143,7 @@ def bars_spec(catalogue, score, fmt, dim) -> Spec:
             "cent, with its band; KPIs without a target or value are listed with no bar."
         ),
         (
-            (fmt.gettext("KPI"), fmt.gettext("Achievement"), fmt.gettext("Result")),
+            (fmt.gettext("KPI"), fmt.gettext("Achievement"), fmt.pgettext("result band", "Result")),
             tuple(
                 (
                     "".join(label),
@@ -1156,7 +1156,7 @@ def bars_spec(catalogue, score, fmt, dim) -> Spec:
         {
             "rows": tuple(rows),
             "axis_label": fmt.gettext("Target achievement, capped at 100 per cent"),
-            "target_label": fmt.gettext("target"),
+            "target_label": fmt.pgettext("target value", "target"),
             "ticks": _ticks(fmt),
         },
     )
@@ -1187,7 +1187,11 @@ def sdg_spec(score, fmt) -> Spec:
             "and its share of points."
         ),
         (
-            (fmt.gettext("Goal"), fmt.gettext("Result"), fmt.gettext("Points")),
+            (
+                fmt.pgettext("SDG", "Goal"),
+                fmt.pgettext("result band", "Result"),
+                fmt.gettext("Points"),
+            ),
             tuple(
                 (f"{n}. {label}", vocab.band_short(fmt, band), share)
                 for n, label, band, share in tiles
@@ -1229,7 +1233,7 @@ def progress_spec(catalogue, progress, fmt, dim) -> Spec:
             "colour of its band), capped at 100 per cent, with the band symbols then and now."
         ),
         (
-            (fmt.gettext("KPI"), then, now, fmt.gettext("Result")),
+            (fmt.gettext("KPI"), then, now, fmt.pgettext("result band", "Result")),
             tuple(
                 (
                     "".join(label),

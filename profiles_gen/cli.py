@@ -169,12 +169,34 @@ def make_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
 
+    # --- serve (live preview) ---
+    serve = sub.add_parser(
+        "serve", help="live preview: build the HTML edition, serve it, rebuild on every save"
+    )
+    serve.add_argument("city", metavar="CITY")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--lang", type=_csv_list(), default=["en"], help="languages to preview (default: en)"
+    )
+    serve.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    # --- end serve ---
+
     locales = sub.add_parser("locales", help="translators' tools")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     check = locales_sub.add_parser(
         "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
     )
     check.add_argument("--lang", type=_csv_list(), help="only these languages")
+    init = locales_sub.add_parser(
+        "init", help="start the catalogue of a new language (with the sign-off lines)"
+    )
+    init.add_argument("language", metavar="LANG", help="a language code: fr, pt_BR")
+    flags = locales_sub.add_parser(
+        "fix-flags", help="flag the KPI catalogue's strings no-python-format (after pybabel)"
+    )
+    flags.add_argument("files", metavar="FILE", type=Path, nargs="+")
     return parser
 
 
@@ -203,12 +225,15 @@ def cmd_build(args) -> int:
         force=args.force,
     )
 
-    def progress(message: str) -> None:
-        if not args.quiet:
-            print(message, flush=True)
+    from profiles_gen.report import Reporter
 
     city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
-    results = build_cities(city_dirs, out, opts, progress)
+    problem = out_problem(out, city_dirs)
+    if problem:
+        print(f"profiles-gen build: error: --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
+        results = build_cities(city_dirs, out, opts, reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -218,6 +243,43 @@ def cmd_build(args) -> int:
         names = ", ".join(result.city.slug for result in results)
         print(f"built {names} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+def out_problem(out: Path, city_dirs: list[Path]) -> str | None:
+    """Why the output folder ``out`` may not be written into, or None.
+
+    It must be a folder or not exist yet (never a file, a device or a FIFO, which
+    a build would replace), and lie outside the source tree: the project's
+    cities, templates, catalogues and code, and every city folder being built.
+    """
+    import stat
+
+    from profiles_gen.i18n import locales_dir
+    from profiles_gen.render import TEMPLATES_DIR
+
+    try:
+        mode = os.stat(out).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        return f"cannot be used ({exc.strerror})"
+    if mode is not None and not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else "a device or special file"
+        return f"is {kind}, not a folder: give a folder for the outputs"
+    real = Path(os.path.realpath(out))
+    package = Path(__file__).resolve().parent
+    sources = [project_root() / "cities", TEMPLATES_DIR, locales_dir(), package, *city_dirs]
+    for source in sources:
+        source = Path(os.path.realpath(source))
+        if real == source or source in real.parents:
+            return f"lies inside the source tree ({source}): choose a folder outside it"
+    for city in city_dirs:  # out/<city> would be the city folder, or a folder holding it
+        mine, city_real = real / city.name, Path(os.path.realpath(city))
+        if city_real == mine or mine in city_real.parents:
+            return f"would write into the city folder {city}"
+    if real == Path(os.path.realpath(project_root())):
+        return "is the project folder: choose a folder such as build/"
+    return None
 
 
 def _rel(path: Path) -> str:
@@ -423,10 +485,15 @@ def cmd_site(args) -> int:
     from profiles_gen.publish import assemble_site
 
     out = args.out or project_root() / "build"
+    from profiles_gen.report import Reporter
+
     cities = publications(project_root() / "cities")
-    results = build_cities(
-        cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
-    )
+    problem = out_problem(out, cities)
+    if problem:
+        print(f"profiles-gen site: error: --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
+        results = build_cities(cities, out, BuildOptions(jobs=max(1, args.jobs)), reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -434,6 +501,24 @@ def cmd_site(args) -> int:
     if not args.quiet:
         print(f"wrote {_rel(site)}/index.html")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from profiles_gen.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.out or project_root() / "build"
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    try:
+        return serve(_city_dir(args.city), out, list(args.lang), args.port, log)
+    except OSError as exc:  # e.g. the port is taken
+        print(f"profiles-gen serve: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_export_xlsx(args) -> int:
@@ -502,24 +587,39 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def city_languages() -> set[str]:
-    """Every language some city under cities/ is issued in."""
-    import yaml
+def city_languages() -> dict[str, list[str]]:
+    """Every language some city under cities/ is issued in, with those cities."""
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.load import load_yaml_file
 
-    langs: set[str] = set()
+    langs: dict[str, list[str]] = {}
     cities = project_root() / "cities"
     for path in sorted([*cities.glob("*/city.yaml"), *cities.glob("*/volume.yaml")]):
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        langs |= set(data.get("languages") or [])
+        doc = load_yaml_file(path, IssueLog(), city_dir=path.parent)  # a broken one: skipped
+        listed = doc.data.get("languages") if doc and isinstance(doc.data, dict) else None
+        if not isinstance(listed, list):
+            print(f"{_rel(path)}: warning: languages unreadable (see validate)", file=sys.stderr)
+            continue
+        for lang in listed:
+            if isinstance(lang, str):
+                langs.setdefault(lang, []).append(path.parent.name)
     return langs
 
 
 def cmd_locales(args) -> int:
     from profiles_gen.i18n import available_languages
-    from profiles_gen.locales import coverage, report
+    from profiles_gen.locales import coverage, fix_format_flags, init_language, report
 
+    if args.locales_command == "init":
+        po = init_language(args.language)
+        print(f"{_rel(po)}: created; fill Last-Translator, then Reviewed-By and Review-Date")
+        return EXIT_OK
+    if args.locales_command == "fix-flags":
+        for path in args.files:
+            fix_format_flags(path)
+        return EXIT_OK
     langs = args.lang or [lang for lang in available_languages() if lang != "en"]
-    required = city_languages() - {"en"}
+    required = city_languages()
     failed = False
     for lang in langs:
         if lang not in available_languages():
@@ -527,8 +627,15 @@ def cmd_locales(args) -> int:
         cov = coverage(lang)
         for line in report(cov):
             print(line)
-        if not cov.complete and lang in required:
-            print(f"error: {lang} is incomplete and a city is issued in it", file=sys.stderr)
+        for problem in cov.problems:
+            print(problem.format(), file=sys.stderr)
+        failed = failed or bool(cov.problems)
+        if (cov.untranslated or cov.fuzzy) and lang in required:
+            print(
+                f"error: {lang} is incomplete and {', '.join(required[lang])} "
+                f"{'is' if len(required[lang]) == 1 else 'are'} issued in it",
+                file=sys.stderr,
+            )
             failed = True
     return EXIT_INVALID if failed else EXIT_OK
 
@@ -544,6 +651,7 @@ COMMANDS = {
     "locales": cmd_locales,
     "verify": cmd_verify,
     "site": cmd_site,
+    "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
     "import-xlsx": cmd_import_xlsx,
 }

@@ -4,7 +4,7 @@
 dimensions, SDGs, recommendations, progress; the bands and their legend from
 ``score.BANDS``); ``build_volume_view`` sets the members' views as parts
 around the volume's own chapters and the comparison. The titles of the fixed
-chapters (``titles_view``) and the numbered annexes (``annexes_view``) are
+chapters with their ids (``sections_view``) and the numbered annexes (``annexes_view``) are
 made once and read by the headings, the contents and the PDF's bookmarks.
 One render serves both media: ``render_edition`` renders the page template
 (``profile.html`` or ``volume.html``) for screen (HTML edition) and for
@@ -13,7 +13,7 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
 from profiles_gen.paths import TEMPLATES_DIR
+from profiles_gen.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, BANDS, NO_DATA, NO_TARGET, POINTS
 
 if TYPE_CHECKING:
@@ -44,21 +45,21 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     """
     loaders = []
     if city_dir is not None and (city_dir / "templates").is_dir():
-        loaders.append(FileSystemLoader(str(city_dir / "templates")))
+        loaders.append(CityTemplateLoader(city_dir))
     builtin = FileSystemLoader(str(TEMPLATES_DIR))
     loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
-    env = Environment(
+    env = sandboxed(  # a city's own templates come from outside: see sandbox.py
+        city_dir,
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **TEMPLATE_OPTIONS,
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
-    env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
+    env.filters.update(
+        number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
+    )
     return env
 
 
@@ -133,7 +134,8 @@ def format_change(fmt: Formatter, kpi, change) -> str:
         return ""
     if kpi.unit.startswith("%"):
         # Translators: abbreviation of "percentage points", after a change such as +5.2.
-        return f"{fmt.signed(change)}{NBSP}{fmt.pgettext('unit', 'pp')}"
+        pp = fmt.pgettext("unit", "pp")
+        return f"{fmt.signed(change)}{NBSP}{pp}"
     return fmt.signed(change)
 
 
@@ -217,9 +219,10 @@ class ShortcodeResolver:
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
-            return f"{fmt.number(fact.value)}{NBSP}{vocab.key_fact_unit(fmt, fact.id)}"
+            return vocab.key_fact_text(fmt, fact.id, fact.value)
         if name == "count":
-            return fmt.number(self._count(args[0]))
+            total = self._count("total") if args[1:] == ["of", "total"] else None
+            return narrative.count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
@@ -285,7 +288,7 @@ def _captions(
         ("summary", fmt.gettext("Results by dimension and sub-dimension")),
     ]
     tables += [(f"kpis-{d.id}", dimension_title(fmt, d)) for d in catalogue.dimensions]
-    tables.append(("sdgs", titles_view(fmt)["sdgs"]))
+    tables.append(("sdgs", sections_view(fmt)["sdgs"]["title"]))
     if progress is not None:
         years = fmt.join_list([str(y) for y in progress.years])
         tables.append(
@@ -417,7 +420,11 @@ def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool)
         "abbreviations": vocab.abbreviations(fmt),
         "bands": bands_view(fmt),
         "band_short": lambda b: vocab.band_short(fmt, b),
-        "translation": signed,
+        # The review date as the edition's language writes dates.
+        "translation": replace(
+            signed,
+            review_date=fmt.date(day) if (day := signed.review_day()) else signed.review_date,
+        ),
         "draft_marks": drafts,
         "unreviewed": lang != "en" and not signed.reviewed,
         "site": {
@@ -478,7 +485,7 @@ def build_view(
         "body": part("body"),
         "recommendation_chapters": part("recommendations"),
         "annex": part("annex"),
-        "dimensions": dimensions_view(fmt, catalogue, score, rows, charts, part),
+        "dimensions": dimensions_view(fmt, catalogue, score, rows, charts, part, prefix),
         "rows": rows,
         "sdgs": sdgs_view(fmt, score),
         "recommendations": recommendations_view(fmt, catalogue, city, resolve),
@@ -487,12 +494,12 @@ def build_view(
         "charts": charts,
         "not_reported": [r for r in rows if r.band == "no_data"],
         "no_target": [r for r in rows if r.band == "no_target"],
-        "reported_count": resolve("count", ["reported"]),
+        "reported_count": fmt.number(resolve._count("reported")),
         "total_count": len(catalogue.kpis),
         "fig": figures,
         "tab": tables,
         "progress": progress_view(fmt, catalogue, city, progress, charts),
-        "titles": titles_view(fmt, progress),
+        "sections": sections_view(fmt, progress, prefix),
         "annexes": annexes_view(
             fmt,
             [
@@ -506,9 +513,19 @@ def build_view(
     }
 
 
-def titles_view(fmt: Formatter, progress: Progress | None = None) -> dict[str, str]:
-    """The titles of a city's fixed chapters, read by their headings and by the contents
-    (and so by the PDF's bookmarks); a dimension's results are titled in ``dimensions``."""
+SECTION_IDS = {
+    "introduction": "ch-introduction",
+    "evaluation": "ch-evaluation",
+    "sdgs": "ch-sdgs",
+    "progress": "ch-progress",
+    "recommendations": "ch-recommendations",
+    "comparison": "ch-comparison",
+}
+
+
+def sections_view(fmt: Formatter, progress: Progress | None = None, prefix: str = "") -> dict:
+    """The fixed chapters of a city, each ``{id, title}``: read by their headings and by the
+    contents (and so by the PDF's bookmarks); a dimension's results are in ``dimensions``."""
     titles = {
         "introduction": fmt.gettext("Introduction"),
         "evaluation": fmt.gettext("Evaluation against the KPIs for smart sustainable cities"),
@@ -519,7 +536,11 @@ def titles_view(fmt: Formatter, progress: Progress | None = None) -> dict[str, s
         titles["progress"] = fmt.gettext("Progress since %(then)s") % {
             "then": progress.previous_year
         }
-    return titles
+    return _sections(titles, prefix)
+
+
+def _sections(titles: dict[str, str], prefix: str = "") -> dict[str, dict]:
+    return {key: {"id": f"{prefix}{SECTION_IDS[key]}", "title": t} for key, t in titles.items()}
 
 
 def dimension_title(fmt: Formatter, dim) -> str:
@@ -536,6 +557,7 @@ def facts_view(fmt: Formatter, city: City) -> list[dict]:
             "label": vocab.key_fact_label(fmt, f.id),
             "value": fmt.number(f.value),
             "unit": vocab.key_fact_unit(fmt, f.id),
+            "text": vocab.key_fact_text(fmt, f.id, f.value),
             "year": f.year,
             "source": f.source or "",
             "illustrative": f.illustrative,
@@ -544,7 +566,9 @@ def facts_view(fmt: Formatter, city: City) -> list[dict]:
     ]
 
 
-def dimensions_view(fmt: Formatter, catalogue: Catalogue, score: Score, rows, charts, part):
+def dimensions_view(
+    fmt: Formatter, catalogue: Catalogue, score: Score, rows, charts, part, prefix: str = ""
+):
     """Per dimension: its roll-up, sub-dimensions and categories with their KPI rows, its
     narrative chapters (``part``), its largest gaps, its KPIs without data and its chart."""
     dims = []
@@ -578,7 +602,7 @@ def dimensions_view(fmt: Formatter, catalogue: Catalogue, score: Score, rows, ch
             {
                 "id": dim.id,
                 "name": fmt.group_name("dimension", dim),
-                "title": dimension_title(fmt, dim),
+                "section": {"id": f"{prefix}results-{dim.id}", "title": dimension_title(fmt, dim)},
                 "rollup": score.rollups["dimension"][dim.id],
                 "subdimensions": subs,
                 "chapters": part("dimension", dim.id),
@@ -799,10 +823,12 @@ def build_volume_view(
         "all_fig": fig,
         "all_tab": tab,
         "total_count": len(catalogue.kpis),
-        "titles": {
-            "introduction": fmt.gettext("Introduction"),
-            "comparison": fmt.gettext("The cities compared"),
-        },
+        "sections": _sections(
+            {
+                "introduction": fmt.gettext("Introduction"),
+                "comparison": fmt.gettext("The cities compared"),
+            }
+        ),
         "annexes": annexes_view(
             fmt,
             [

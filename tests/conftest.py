@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import shutil
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -55,6 +56,44 @@ def scored_item(**kw) -> ScoredItem:
     return ScoredItem(**{**base, **kw})
 
 
+@dataclass(frozen=True)
+class SampleBuild:
+    out: Path  # the output root: out/<slug>/…, out/site/
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> SampleBuild:
+    """Every sample publication under cities/ (tbilisi, the norway volume) built once per
+    session, PDF and HTML in English and Russian, and the site assembled from them.
+
+    test_build, test_site and test_volume read it; a test that changes files builds its own.
+    """
+    out = tmp_path_factory.mktemp("sample")
+    status, stdout, stderr = run_cli(["site", "--out", str(out), "-q"], ROOT)
+    assert status == 0, stderr
+    return SampleBuild(out, stdout, stderr)
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> Path:
+    """A scratch project with ``cities/mini`` built once per session (PDF and HTML, EN and
+    RU). Read it, or copy it with ``copy_project`` before changing anything."""
+    root = tmp_path_factory.mktemp("mini-built")
+    shutil.copytree(MINI, root / "cities" / "mini")
+    status, _, err = run_cli(["build", "mini"], root)
+    assert status == 0, err
+    return root
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A copy of a scratch project, its build included (the manifest names files relative
+    to their roots, so the copy is as up to date as the original)."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A scratch project with ``cities/mini`` (a small valid city)."""
@@ -63,21 +102,17 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> Path:
-    """The sample city built once for the session, every format, English and Russian."""
-    out = tmp_path_factory.mktemp("sample-build")
-    status, _, stderr = run_cli(["build", "tbilisi", "--out", str(out)], ROOT)
-    assert status == 0, stderr
-    assert stderr == "", stderr  # the sample city builds without a single warning
-    return out / "tbilisi"
-
-
-@pytest.fixture(scope="session")
 def pseudo_build(tmp_path_factory) -> tuple[Path, str]:
-    """The sample city's pseudo-locale (en-XA) editions, built once; (folder, stderr)."""
+    """The sample city's pseudo-locale (en-XA) editions, built once; (folder, stderr).
+
+    The generated pseudo-locale and its compiled catalogue go to the build's cache only:
+    ``locales/`` is left as it was.
+    """
     out = tmp_path_factory.mktemp("pseudo-build")
+    catalogues = sorted((ROOT / "locales").rglob("*"))
     status, _, stderr = run_cli(["build", "tbilisi", "--lang", "en-XA", "--out", str(out)], ROOT)
     assert status == 0, stderr
+    assert sorted((ROOT / "locales").rglob("*")) == catalogues
     return out / "tbilisi", stderr
 
 

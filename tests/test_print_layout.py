@@ -72,17 +72,17 @@ def test_the_overlap_check_finds_a_glyph_over_another() -> None:
     assert overlapping_glyphs([char("a", 10, 100), char("b", 10, 111)]) == []  # next line
 
 
-def _pdfs(sample_build: Path, pseudo_build) -> dict[str, Path]:
+def _pdfs(sample_site, pseudo_build) -> dict[str, Path]:
     return {
-        "en": sample_build / "tbilisi-en.pdf",
-        "ru": sample_build / "tbilisi-ru.pdf",
+        "en": sample_site.out / "tbilisi" / "tbilisi-en.pdf",
+        "ru": sample_site.out / "tbilisi" / "tbilisi-ru.pdf",
         "en-XA": pseudo_build[0] / "tbilisi-en-XA.pdf",
     }
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
-def test_no_glyph_is_drawn_over_another_on_any_page(sample_build, pseudo_build, lang) -> None:
-    pdf = _pdfs(sample_build, pseudo_build)[lang]
+def test_no_glyph_is_drawn_over_another_on_any_page(sample_site, pseudo_build, lang) -> None:
+    pdf = _pdfs(sample_site, pseudo_build)[lang]
     problems = {}
     with pdfplumber.open(pdf) as doc:
         assert len(doc.pages) > 30
@@ -94,8 +94,8 @@ def test_no_glyph_is_drawn_over_another_on_any_page(sample_build, pseudo_build, 
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
-def test_laid_out_for_double_sided_print(sample_build, pseudo_build, lang) -> None:
-    reader = PdfReader(_pdfs(sample_build, pseudo_build)[lang])
+def test_laid_out_for_double_sided_print(sample_site, pseudo_build, lang) -> None:
+    reader = PdfReader(_pdfs(sample_site, pseudo_build)[lang])
     labels = reader.page_labels
     pages = len(reader.pages)
     assert pages % 2 == 0, pages  # the back cover is a left-hand page
