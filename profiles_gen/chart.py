@@ -264,6 +264,27 @@ def _wrappings(text: str, max_lines: int):
         )
 
 
+VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûüýaеёиоуыэюяАЕЁИОУЫЭЮЯAEIOUY")
+
+
+def _cut(word: str, parts: int) -> list[str]:
+    """``word`` in ``parts`` pieces of about equal length, each cut after a vowel that a
+    consonant follows where there is one near (a syllable's end, roughly)."""
+    pieces, rest = [], word
+    for left in range(parts, 1, -1):
+        target = round(len(rest) / left)
+        cuts = [
+            i
+            for i in range(2, len(rest) - 1)
+            if rest[i - 1] in VOWELS and rest[i] not in VOWELS and rest[i].isalpha()
+        ]
+        near = [i for i in cuts if abs(i - target) <= 3]
+        at = min(near, key=lambda i: abs(i - target)) if near else target
+        pieces.append(rest[:at])
+        rest = rest[at:]
+    return [*pieces, rest]
+
+
 def _broken(text: str, max_lines: int):
     """Last resort: ``text`` cut inside its longest word, with a hyphen, on up to
     ``max_lines`` lines."""
@@ -273,8 +294,7 @@ def _broken(text: str, max_lines: int):
     longest = max(range(len(words)), key=lambda i: len(words[i]))
     word = words[longest]
     for parts in range(2, max_lines + 1):
-        step = math.ceil(len(word) / parts)
-        pieces = [word[i : i + step] for i in range(0, len(word), step)]
+        pieces = _cut(word, parts)
         head = [p + "-" for p in pieces[:-1]] + [pieces[-1]]
         lines = [*words[:longest], *head, *words[longest + 1 :]]
         if len(lines) <= max_lines:
@@ -452,6 +472,11 @@ def _place_in_sector(label, size, floor, r0, r1, a0, a1, weight="normal", max_li
                 if placed:
                     return candidate, s, *placed
         s = round(s - 0.25, 2)
+    for orient in (radial, tangential):  # last resort: a long word cut, with a hyphen
+        for candidate in _broken(label, max_lines):
+            placed = orient(*measure(candidate, floor, weight))
+            if placed:
+                return candidate, floor, *placed
     return None
 
 

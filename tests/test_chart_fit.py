@@ -164,6 +164,21 @@ def test_every_chart_fits_its_text(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_the_wheel_labels_every_segment(lang: str) -> None:
+    """No dimension, sub-dimension or category of the wheel is left without its label."""
+    for name, spec in _specs(lang).items():
+        if not name.endswith("/wheel"):
+            continue
+        fig = chart.figure(spec)
+        # A label's lines are drawn one after the other; a word cut at a line's end joins.
+        shown = "\n".join(t.get_text() for t in fig.axes[0].texts).replace("-\n", "")
+        shown = shown.replace("\n", " ")
+        chart._mpl().plt.close(fig)
+        labels = [label for ring in spec.args["rings"] for label, _, _ in ring]
+        assert [x for x in labels if x not in shown] == [], name
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_chart_labels_print_at_seven_points_and_data_points_are_told_apart(lang: str) -> None:
     """Bars label every row at 7 pt or more; the rows of a KPI's data points differ."""
     spec = _specs(lang)["tbilisi/bars-EC"]
