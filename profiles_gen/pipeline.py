@@ -31,7 +31,6 @@ from profiles_gen.publish import (
     write_edition_info,
     write_home,
 )
-from profiles_gen.render import make_environment
 from profiles_gen.workers import build_session, output_lock, record_published, worker_pool
 
 FORMATS = ("pdf", "html")
@@ -214,6 +213,8 @@ def build_edition(
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
     charts, view = pub.draw(fmt)
+    from profiles_gen.render import make_environment  # Jinja: only when rendering
+
     env = make_environment(pub.dir, fmt)
 
     def render(media: str, assets: dict) -> str:
@@ -271,7 +272,6 @@ def _edition_info(city: City | Volume) -> dict:
 def write_site_home(out_root: Path) -> list[Path]:
     """Home pages listing every city built under ``out_root``, one per language."""
     from profiles_gen.manifest import home_digest, home_is_fresh, record_home
-    from profiles_gen.render import autonym, render_home
 
     infos = read_edition_infos(out_root)
     langs = sorted(
@@ -282,6 +282,8 @@ def write_site_home(out_root: Path) -> list[Path]:
     names = ["index.html" if lang == "en" else f"index.{lang}.html" for lang in langs]
     if home_is_fresh(out_root, digest, [*names, "assets/profile.css"]):
         return []  # nothing it is made of changed: not rendered again
+    from profiles_gen.render import autonym, render_home
+
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))

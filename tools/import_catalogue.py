@@ -99,6 +99,8 @@ DATA_POINT_TARGETS = {
         "O3": (60, WHO_AQG),
     },
 }
+# Data points measured in another unit than their KPI (validated and printed in it).
+DATA_POINT_UNITS = {"EC-ICT-PS-1A": {"number": "number of published datasets"}}
 
 
 # The short unit of each unit, printed after a number in running text ("24 µg/m³"); the
@@ -256,6 +258,8 @@ def convert(rows: list[dict[str, str]]) -> dict:
                 entry: dict = {"id": p, "name": DATA_POINT_NAMES.get(p, p)}
                 if p in dirs:
                     entry["direction"] = dirs[p]
+                if p in DATA_POINT_UNITS.get(row["id"], {}):
+                    entry["unit"] = DATA_POINT_UNITS[row["id"]][p]
                 if p in targets:
                     entry["target"], entry["target_source"] = targets[p]
                 kpi["data_points"].append(entry)
