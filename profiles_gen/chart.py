@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
-from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT
+from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT, INSUFFICIENT
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_FAMILY = "Noto Sans"
@@ -207,6 +207,20 @@ def draw_wheel(
                     linewidth=0.6,
                 )
             )
+            if band == INSUFFICIENT:  # neutral hatching, never a band colour
+                ax.add_patch(
+                    m.Wedge(
+                        (0, 0),
+                        r1,
+                        start - sweep,
+                        start,
+                        width=r1 - r0,
+                        facecolor="none",
+                        edgecolor=GRID,
+                        hatch="////",
+                        linewidth=0,
+                    )
+                )
             if band == "no_data":
                 ax.add_patch(
                     m.Wedge(
@@ -255,7 +269,7 @@ def draw_wheel(
             start -= sweep
     ax.text(0, 0, centre, ha="center", va="center", fontsize=11, fontweight="bold")
     ax.set_xlim(-1.02, 1.02)
-    ax.set_ylim(-1.32, 1.02)
+    ax.set_ylim(-1.32 - 0.075 * max(0, (len(legend) + 1) // 2 - 3), 1.02)
     for n, (band, label) in enumerate(legend):
         col, row = n % 2, n // 2
         x, y = -1.0 + col * 1.05, -1.12 - row * 0.075
@@ -439,7 +453,13 @@ def _band_chip(
     x, y, width, height = box
     ax.add_patch(
         _mpl().Rectangle(
-            (x, y), width, height, facecolor=BAND_COLOURS[band], edgecolor=GRID, linewidth=0.4
+            (x, y),
+            width,
+            height,
+            facecolor=BAND_COLOURS[band],
+            edgecolor=GRID,
+            linewidth=0.4,
+            hatch="////" if band == INSUFFICIENT else None,
         )
     )
     ax.text(
@@ -545,6 +565,8 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
             for kpi in cat_kpis:
                 items = score.for_kpi(kpi.id)
                 rings[2].extend(("", i.band, 1 / len(items)) for i in items)
+    if any(band == INSUFFICIENT for _, band, _ in rings[0] + rings[1]):
+        legend.append((INSUFFICIENT, vocab.band_short(fmt, INSUFFICIENT)))
     charts["wheel"] = draw_wheel(
         "wheel",
         rings,
@@ -641,7 +663,9 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
             n,
             vocab.sdg_name(fmt, n),
             roll["sdg"][str(n)].band,
-            fmt.percent(roll["sdg"][str(n)].share, 0, fraction=True)
+            vocab.coverage_text(fmt, roll["sdg"][str(n)])
+            if roll["sdg"][str(n)].band == INSUFFICIENT
+            else fmt.percent(roll["sdg"][str(n)].share, 0, fraction=True)
             if roll["sdg"][str(n)].share is not None
             else vocab.band_short(fmt, "no_data"),
         )
@@ -722,6 +746,10 @@ def draw_comparison_charts(comparison, catalogue, fmt, member_charts: list[dict]
     for dim in catalogue.dimensions:
         bars = []
         for city, r in zip(names, comparison.rollups("dimension", dim.id), strict=True):
+            if r.band == INSUFFICIENT:  # no bar: not compared (coverage below the threshold)
+                text = f"{vocab.band_short(fmt, r.band)} ({vocab.coverage_text(fmt, r)})"
+                bars.append((city, None, r.band, text))
+                continue
             text = (
                 fmt.percent(r.share, 0, fraction=True)
                 if r.share is not None

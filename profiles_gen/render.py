@@ -19,7 +19,7 @@ from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
-from profiles_gen.score import BAND_IDS, BAND_SYMBOLS
+from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, INSUFFICIENT, UNVERIFIED
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
@@ -76,6 +76,10 @@ class Row:
     symbol: str
     sdgs: str
     illustrative: bool
+    target_kind: str = ""  # where the target comes from, in the page's language
+    target_set: str = ""  # the set's name ("city": the city's own)
+    quality: str = ""  # compact data-quality mark (A–F, legend under Annex I)
+    verified: str = ""  # ✓ verified, ✗ not verified, "" not said
 
 
 def format_value(fmt: Formatter, kpi, value) -> str:
@@ -104,7 +108,11 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         kpi_type=vocab.kpi_type(fmt, kpi.type),
         value=format_value(fmt, kpi, item.value),
         target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target)),
-        target_source=item.target_source or "",
+        target_source=(
+            (item.target_text.get(fmt.lang) or item.target_text.get("en", ""))
+            if item.target_text
+            else item.target_source or ""
+        ),
         achievement=(
             fmt.percent(item.achievement, 0, fraction=True) if item.achievement is not None else ""
         ),
@@ -118,6 +126,10 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         symbol=BAND_SYMBOLS[item.band],
         sdgs=", ".join(kpi.sdg_targets),
         illustrative=item.illustrative,
+        target_kind=vocab.target_kind(fmt, item.target_kind),
+        target_set=item.target_set or "",
+        quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
+        verified={True: "✓", False: "✗"}.get(item.verified, ""),
     )
 
 
@@ -216,6 +228,8 @@ class ShortcodeResolver:
             return fmt.number(self._count(args[0]))
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
+            if r.band == INSUFFICIENT:  # never a share: too little of the group is scored
+                return f"{vocab.band_short(fmt, r.band)} ({vocab.coverage_text(fmt, r)})"
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
             return (
                 f"{vocab.band_short(fmt, r.band)} ({share})"
@@ -535,9 +549,12 @@ def build_view(
                 "short": vocab.band_short(fmt, b),
                 "symbol": BAND_SYMBOLS[b],
             }
-            for b in BAND_IDS
+            for b in (*BAND_IDS, UNVERIFIED, INSUFFICIENT)
         ],
         "band_short": lambda b: vocab.band_short(fmt, b),
+        "coverage_text": lambda r: vocab.coverage_text(fmt, r),
+        **targets_view(fmt, [city], [score]),
+        "quality_legend": quality_legend(fmt),
         "not_reported": [r for r in rows if r.band == "no_data"],
         "no_target": [r for r in rows if r.band == "no_target"],
         "reported_count": resolve("count", ["reported"]),
@@ -551,6 +568,59 @@ def build_view(
         ),
         "p": prefix,
     }
+
+
+def targets_view(fmt: Formatter, cities, scores) -> dict:
+    """The methodology's account of the targets: the sets used, the coverage threshold, and
+    every source as a reference (each set's, then the cities' own targets)."""
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.targets import targets_for
+
+    catalogue = load_catalogue()
+    sets, refs, seen = [], [], set()
+    for city in cities:
+        merged = targets_for(city, catalogue)
+        for s in merged.sets:
+            if s.name not in {x["name"] for x in sets}:
+                sets.append(
+                    {"name": s.name, "title": s.title_in(fmt.lang), "count": len(s.targets)}
+                )
+        for target in merged.sources():
+            key = target.url or target.title
+            if key not in seen:
+                seen.add(key)
+                refs.append(
+                    {
+                        "text": target.source_text(fmt.lang),
+                        "title": target.title,
+                        "url": target.url or "",
+                        "kind": vocab.target_kind(fmt, target.kind),
+                        "set": target.set,
+                    }
+                )
+    own = []
+    for score in scores:
+        for item in score.items:
+            if item.target_set == "city" and item.target_source not in own:
+                own.append(item.target_source)
+    scoring = cities[0].scoring if cities else None
+    used = sum(1 for s in scores for i in s.items if i.points is not None)
+    provenance = sum(1 for s in scores for i in s.items if i.points is not None and i.target_set)
+    return {
+        "target_sets": sets,
+        "target_references": refs,
+        "own_targets": own,
+        "min_coverage": scoring.min_coverage if scoring else None,
+        "require_verified": bool(scoring and scoring.require_verified),
+        "scored_with_provenance": (provenance, used),
+    }
+
+
+def quality_legend(fmt: Formatter) -> list[tuple[str, str]]:
+    """The marks of Annex I's quality column, with their meaning."""
+    return [
+        (mark, vocab.quality_label(fmt, quality)) for quality, mark in vocab.QUALITY_MARKS.items()
+    ]
 
 
 def autonym(code: str) -> str:
@@ -715,6 +785,9 @@ def build_volume_view(
         "all_tab": tab,
         "bands": parts[0]["bands"],
         "band_short": parts[0]["band_short"],
+        "coverage_text": parts[0]["coverage_text"],
+        **targets_view(fmt, list(volume.members), list(comparison.scores)),
+        "quality_legend": parts[0]["quality_legend"],
         "total_count": len(catalogue.kpis),
         "definitions": definitions_view(
             fmt, catalogue, fmt.gettext("Annex II. Definitions of the KPIs")
