@@ -306,6 +306,8 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     width = max(12, *(len(n) for n in names))
 
     def cell(r) -> str:
+        if r.band == "insufficient_data":  # not set side by side: too few KPIs scored
+            return f"{BAND_SYMBOLS[r.band]} {r.scored}/{r.items}".rjust(width)
         share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
         return f"{BAND_SYMBOLS[r.band]} {share}".rjust(width)
 
@@ -322,6 +324,22 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     whole = [s.rollups["city"][c.slug] for c, s in pairs]
     label = fmt.gettext("Whole city")[:38]
     lines.append(f"{label:40}" + "".join("  " + cell(r) for r in whole))
+    lines.append("")
+    lines.append("? n/m: insufficient data, n of m KPIs and data points scored: not compared")
+    differ = []
+    for dim in catalogue.dimensions:
+        for level, group in [("dimension", dim)] + [
+            ("subdimension", s) for s in catalogue.subdimensions if s.parent == dim.id
+        ]:
+            rc = comparison.rollup_comparison(catalogue, level, group.id)
+            if rc.comparable and not rc.same_kpis:
+                parts = [
+                    f"only {slug}: {', '.join(items)}" for slug, items in rc.only.items() if items
+                ]
+                differ.append(f"  {fmt.group_name(level, group)}: {'; '.join(parts)}")
+    if differ:
+        lines.append(f"{len(differ)} roll-up(s) built on different KPIs:")
+        lines += differ
     flagged = [r for r in comparison.rows if r.flags]
     lines.append("")
     lines.append(f"{len(flagged)} KPI(s) or data point(s) not compared like with like:")

@@ -78,6 +78,7 @@ class Row:
     illustrative: bool
     target_kind: str = ""  # where the target comes from, in the page's language
     target_set: str = ""  # the set's name ("city": the city's own)
+    target_source_lang: str = ""  # the language of target_source when not the page's
     quality: str = ""  # compact data-quality mark (A–F, legend under Annex I)
     verified: str = ""  # ✓ verified, ✗ not verified, "" not said
 
@@ -128,6 +129,7 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         illustrative=item.illustrative,
         target_kind=vocab.target_kind(fmt, item.target_kind),
         target_set=item.target_set or "",
+        target_source_lang=("en" if item.target_text and fmt.lang not in item.target_text else ""),
         quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
         verified={True: "✓", False: "✗"}.get(item.verified, ""),
     )
@@ -583,7 +585,12 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
         for s in merged.sets:
             if s.name not in {x["name"] for x in sets}:
                 sets.append(
-                    {"name": s.name, "title": s.title_in(fmt.lang), "count": len(s.targets)}
+                    {
+                        "name": s.name,
+                        "title": s.title_in(fmt.lang),
+                        "title_lang": "" if fmt.lang in s.title else "en",
+                        "count": len(s.targets),
+                    }
                 )
         for target in merged.sources():
             key = target.url or target.title
@@ -592,6 +599,7 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
                 refs.append(
                     {
                         "text": target.source_text(fmt.lang),
+                        "text_lang": "" if fmt.lang in target.text else "en",
                         "title": target.title,
                         "url": target.url or "",
                         "kind": vocab.target_kind(fmt, target.kind),
@@ -666,14 +674,27 @@ def comparison_view(
     def rollups(level: str, key: str) -> list:
         return list(comparison.rollups(level, key))
 
+    def differs(level: str, key: str) -> list[dict]:
+        """The KPIs scored in one city and not in every other (roll-ups compared only)."""
+        rc = comparison.rollup_comparison(catalogue, level, key)
+        if not rc.comparable or rc.same_kpis:
+            return []
+        return [
+            {"city": name, "items": ", ".join(items)}
+            for name, items in zip(cities, rc.only.values(), strict=True)
+            if items
+        ]
+
     dims = [
         {
             "name": fmt.group_name("dimension", d),
             "rollups": rollups("dimension", d.id),
+            "differs": differs("dimension", d.id),
             "subdimensions": [
                 {
                     "name": fmt.group_name("subdimension", s),
                     "rollups": rollups("subdimension", s.id),
+                    "differs": differs("subdimension", s.id),
                 }
                 for s in catalogue.subdimensions
                 if s.parent == d.id
