@@ -680,7 +680,7 @@ def comparison_view(
         if not rc.comparable or rc.same_kpis:
             return []
         return [
-            {"city": name, "items": ", ".join(items)}
+            {"city": name, "kpis": ", ".join(items)}
             for name, items in zip(cities, rc.only.values(), strict=True)
             if items
         ]

@@ -363,7 +363,16 @@ def test_targets_import_writes_a_set_that_loads(tmp_path: Path) -> None:
     _workbook(
         book,
         [
-            ["EC: ICT: ICT: 3C", None, 100000, "U4SSC workbook", None, "un_agency", "U4SSC", "U4SSC"],
+            [
+                "EC: ICT: ICT: 3C",
+                None,
+                100000,
+                "U4SSC workbook",
+                None,
+                "un_agency",
+                "U4SSC",
+                "U4SSC",
+            ],
             ["EN-EN-AQ-1C", "SO2", 40, "WHO", "https://who.int", "un_agency", "WHO", "ВОЗ"],
             ["SC-SH-SA-3A", None, "yes", "U4SSC", None, "un_agency", None, None],
         ],
@@ -443,13 +452,13 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     ru = (tmp_path / "karmoy" / "ru" / "index.html").read_text(encoding="utf-8")
     # Tables: the hatched chip and the coverage, never a share, for insufficient roll-ups.
     assert "band-insufficient_data" in en and "6 of 55 scored" in en
-    assert "оценено 6 из 55" in ru
+    assert "6 из 55 оценены" in ru
     # Narrative: {{rollup}} says so; the sufficient category keeps its band and share.
     text_en = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", en))
     text_ru = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", ru))
     assert "The Economy dimension as a whole: insufficient data (6 of 55 scored)." in text_en
     assert "Water and sanitation: over two thirds (94%)." in text_en
-    assert "Экономическое измерение в целом: недостаточно данных (оценено 6 из 55)." in text_ru
+    assert "Экономическое измерение в целом: недостаточно данных (6 из 55 оценены)." in text_ru
     assert "overall result (6 of 112 scored): insufficient data." in text_en
     assert "earns" not in text_en.split("Evaluation against")[1].split("Figure 1")[0]
     # Charts: the wheel hatches insufficient roll-ups (an SVG pattern) and its legend says so.

@@ -51,7 +51,7 @@ class VisibleText(HTMLParser):
             self.words += words_of(data)
 
 
-URL = re.compile(r"\b[\w.-]+\.(?:org|int|com)\b\S*")
+URL = re.compile(r"\b[\w.-]+\.(?:org|int|com|eu|ch|gov|lk|fr|nl|de|net)\b\S*")
 
 
 def words_of(text: str) -> list[str]:
