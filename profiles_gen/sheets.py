@@ -36,6 +36,9 @@ COLUMNS = (
     ("note", "A note shown with the value"),
     ("definition", "How the value departs from the U4SSC definition, if it does"),
     ("u4ssc_definition", "The U4SSC definition of the KPI (from the catalogue, for reference)"),
+    ("quality", "Data quality: one of the six choices of ITU's workbook (Based on accurate …)"),
+    ("verified", "The verifier's yes / no"),
+    ("origin", "Origin of the data"),
 )
 NAMES = [name for name, _ in COLUMNS]
 MEASURE_KEYS = (
@@ -47,7 +50,19 @@ MEASURE_KEYS = (
     "note",
     "illustrative",
     "definition",
+    "quality",
+    "verified",
+    "origin",
 )
+# The six data-quality choices as ITU's workbook words them (column T), to the kpis.yaml ids.
+QUALITY_WORDS = {
+    "based on accurate measurements": "accurate_measurements",
+    "extrapolated based on survey of inhabitants": "survey_extrapolation",
+    "extrapolated based on higher-level data": "higher_level_extrapolation",
+    "estimation based on certain assumptions": "assumption_estimate",
+    "personal estimation": "personal_estimate",
+    "unknown methodology, not traceable": "unknown_methodology",
+}
 
 
 def _cell_value(value):
@@ -227,8 +242,11 @@ def import_xlsx(path: Path, catalogue) -> dict:
                 value = _number(raw, where(name), name, issues, whole=True)
             elif name == "target":
                 value = _number(raw, where(name), name, issues)
-            elif name == "illustrative":
+            elif name in ("illustrative", "verified"):
                 value = _yes_no(raw, where(name), name, issues)
+            elif name == "quality":
+                text = str(raw).strip()
+                value = QUALITY_WORDS.get(text.lower(), text)
             else:
                 value = str(raw).strip()
             if value is not None:
