@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,8 +45,14 @@ def _tree(root: Path, prefix: str, pattern: str = "**/*") -> dict[str, Path]:
 
 
 def common_inputs() -> dict[str, Path]:
-    """What every output depends on: the package's code, data and fonts."""
-    return _tree(PACKAGE_DIR, "package", "**/*")
+    """What every output depends on: the package's code, data and fonts, the target sets."""
+    from profiles_gen.targets import ENV_VAR
+
+    files = _tree(PACKAGE_DIR, "package", "**/*")
+    files.update(_tree(PROJECT_DIR / "targets", "targets", "*.yaml"))
+    for n, text in enumerate(t for t in os.environ.get(ENV_VAR, "").split(os.pathsep) if t):
+        files.update(_tree(Path(text), f"targets-{n}", "*.yaml"))
+    return files
 
 
 def data_inputs(city_dir: Path) -> dict[str, Path]:
@@ -53,6 +60,9 @@ def data_inputs(city_dir: Path) -> dict[str, Path]:
         f"city/{n}": city_dir / n for n in ("city.yaml", "kpis.yaml") if (city_dir / n).is_file()
     }
     files.update(_tree(city_dir / "editions", "city/editions", "*/kpis.yaml"))
+    files.update(_tree(city_dir / "targets", "city/targets", "*.yaml"))
+    if (city_dir.parent / "volume.yaml").is_file():
+        files.update(_tree(city_dir.parent / "targets", "volume/targets", "*.yaml"))
     return {**files, **common_inputs()}
 
 

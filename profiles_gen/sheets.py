@@ -28,7 +28,7 @@ COLUMNS = (
     ("value", "The value: a number, or yes / no for yes/no KPIs; empty if not reported"),
     ("year", "Year the value refers to"),
     ("source", "Where the value comes from"),
-    ("target", "City-specific target (empty: the catalogue's default, if any)"),
+    ("target", "City-specific target (empty: the publication's target sets)"),
     ("target_source", "Where the city-specific target comes from"),
     ("status", "not_reported, or empty"),
     ("reason", "Why the KPI is not reported"),
