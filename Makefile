@@ -68,7 +68,7 @@ locales-update: $(STAMP) ## merge messages.pot into every language's .po
 	$(BABEL) update -i locales/messages.pot -d locales --previous --no-wrap \
 	  --ignore-pot-creation-date --ignore-obsolete
 
-locales-compile: $(STAMP) ## compile .po to .mo (the build does this itself when needed)
+locales-compile: $(STAMP) ## compile .po to .mo beside it, for other gettext tools (the build compiles its own into build/.cache)
 	$(BABEL) compile -d locales
 
 locales-init: $(STAMP) ## start a new language: make locales-init LANG=fr

@@ -20,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
+from profiles_gen.paths import cache_dir
 from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT, INSUFFICIENT
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -87,7 +88,7 @@ def _mpl() -> SimpleNamespace:
     return SimpleNamespace(plt=plt, Rectangle=Rectangle, Wedge=Wedge)
 
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / "build" / ".cache" / "charts"
+CACHE_DIR: Path | None = None  # None: ``charts/`` in the cache folder (``paths.cache_dir``)
 
 
 @lru_cache(maxsize=1)
@@ -101,12 +102,12 @@ def _style_key() -> str:
 
 
 def cached(draw):
-    """Cache a chart by the hash of its data, labels and style (``build/.cache/charts``)."""
+    """Cache a chart by the hash of its data, labels and style (``<out>/.cache/charts``)."""
 
     @functools.wraps(draw)
     def wrapper(*args):
         key = hashlib.sha256(f"{_style_key()}{draw.__name__}{args!r}".encode()).hexdigest()
-        path = CACHE_DIR / key[:2] / f"{key}.json"
+        path = (CACHE_DIR or cache_dir() / "charts") / key[:2] / f"{key}.json"
         if path.is_file():
             try:
                 return Chart(**json.loads(path.read_text(encoding="utf-8")))

@@ -227,9 +227,10 @@ def _rel(path: Path) -> str:
 
 def cmd_validate(args) -> int:
     from profiles_gen.model import Volume
-    from profiles_gen.pipeline import prepare
+    from profiles_gen.publication import prepare
 
-    city, catalogue, log = prepare(_city_dir(args.city), args.strict, args.allow_remote)
+    pub = prepare(_city_dir(args.city), args.strict, args.allow_remote)
+    city, log = pub.source, pub.log
     for issue in log.warnings:
         print(issue.format(Path.cwd()), file=sys.stderr)
     if isinstance(city, Volume):
@@ -243,9 +244,9 @@ def cmd_validate(args) -> int:
 
 def cmd_score(args) -> int:
     from profiles_gen.compare import progress
+    from profiles_gen.export import dumps_json, score_json
     from profiles_gen.load import is_volume
-    from profiles_gen.pipeline import prepare_city
-    from profiles_gen.publish import dumps_json, score_json
+    from profiles_gen.publication import prepare_city
     from profiles_gen.score import score_city
 
     city_dir = _city_dir(args.city)
@@ -263,13 +264,14 @@ def cmd_score(args) -> int:
 def cmd_compare(args) -> int:
     from profiles_gen.catalogue import load_catalogue
     from profiles_gen.compare import compare_cities, comparison_json
-    from profiles_gen.pipeline import prepare
-    from profiles_gen.publish import dumps_json
+    from profiles_gen.export import dumps_json
+    from profiles_gen.publication import prepare
     from profiles_gen.score import score_city
 
     cities, window = [], args.year_window
     for text in args.city:
-        pub, catalogue, _ = prepare(_city_dir(text))
+        prepared = prepare(_city_dir(text))
+        pub, catalogue = prepared.source, prepared.catalogue
         if hasattr(pub, "members"):  # a volume: its member cities
             cities += list(pub.members)
             window = pub.year_window if window is None else window
@@ -410,8 +412,8 @@ def catalogue_json(langs: list[str]) -> list[dict]:
 
 
 def cmd_catalogue(args) -> int:
+    from profiles_gen.export import dumps_json
     from profiles_gen.i18n import available_languages
-    from profiles_gen.publish import dumps_json
 
     langs = args.lang or available_languages()
     unknown = [lang for lang in langs if lang not in available_languages()]
@@ -422,10 +424,10 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from profiles_gen.pipeline import prepare
+    from profiles_gen.publication import prepare
     from profiles_gen.verify import check_manifest, check_numbers
 
-    city, _, _ = prepare(_city_dir(args.city))
+    city = prepare(_city_dir(args.city)).source
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
         raise ProfileError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
@@ -462,7 +464,7 @@ def cmd_site(args) -> int:
 
 
 def cmd_export_xlsx(args) -> int:
-    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.publication import prepare_city
     from profiles_gen.sheets import export_xlsx, records_of
 
     city, catalogue, _ = prepare_city(_city_dir(args.city))
@@ -474,7 +476,7 @@ def cmd_export_xlsx(args) -> int:
 
 def cmd_import_xlsx(args) -> int:
     from profiles_gen.catalogue import load_catalogue
-    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.publication import prepare_city
     from profiles_gen.publish import atomic_write
     from profiles_gen.sheets import comment_header, dump_kpis, import_xlsx
 
@@ -605,7 +607,7 @@ def cmd_targets(args) -> int:
     sets = [s for s in (load_set(path, catalogue, log) for path in found.values()) if s]
     log.raise_if_errors()
     if args.json:
-        from profiles_gen.publish import dumps_json
+        from profiles_gen.export import dumps_json
 
         sys.stdout.write(dumps_json([_set_json(s, catalogue) for s in sets]))
     else:

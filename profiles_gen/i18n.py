@@ -1,8 +1,9 @@
 """Translations and locale-aware formatting.
 
-Catalogues live in ``locales/<lang>/LC_MESSAGES/messages.po``; the build
-compiles each to ``messages.mo`` beside it when the ``.po`` is newer (``.mo``
-files are not committed). Every number, percentage and date a reader sees is
+Catalogues live in ``locales/<lang>/LC_MESSAGES/messages.po`` (a checkout's
+own, else the copy in the package); the build compiles each to ``messages.mo``
+in the cache folder (``paths.cache_dir``) when the ``.po`` is newer, never
+beside it. Every number, percentage and date a reader sees is
 formatted here with Babel for the page's locale, in one place, so house
 style (UN style for English; decimal comma, no-break spaces and ungrouped
 four-digit numbers for Russian) is applied consistently.
@@ -11,6 +12,7 @@ four-digit numbers for Russian) is applied consistently.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,12 +28,11 @@ from babel.support import NullTranslations, Translations
 
 from profiles_gen.catalogue import CTX_CATEGORY, CTX_DIMENSION, CTX_SUBDIMENSION, kpi_context
 from profiles_gen.errors import ProfileError
-
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from profiles_gen.paths import LOCALES_DIR, cache_dir
 
 
 def locales_dir() -> Path:
-    """``locales/`` of the project, or the folder ``PROFILES_GEN_LOCALES`` names."""
+    """``locales/`` of the checkout or the package, or the folder ``PROFILES_GEN_LOCALES`` names."""
     override = os.environ.get("PROFILES_GEN_LOCALES")
     return Path(override).resolve() if override else LOCALES_DIR
 
@@ -45,21 +46,21 @@ MIN_GROUPING = {"ru": 5}
 
 
 def po_path(lang: str, folder: Path | None = None) -> Path:
-    """The catalogue of ``lang``; the generated pseudo-locale lives under build/, not locales/."""
+    """The catalogue of ``lang``; the generated pseudo-locale lives in the cache folder."""
+    folder = folder or locales_dir()
     if lang == PSEUDO:
-        return (
-            (folder or locales_dir()).parent
-            / "build"
-            / ".pseudo-locale"
-            / PSEUDO
-            / "LC_MESSAGES"
-            / f"{DOMAIN}.po"
-        )
-    return (folder or locales_dir()) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        return _cached(folder, "pseudo-locale") / PSEUDO / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _cached(folder: Path, kind: str) -> Path:
+    """Where what is generated from the catalogues of ``folder`` is kept, one per folder."""
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / kind / key
 
 
 def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
-    """Compile ``messages.po`` to ``messages.mo`` when it is missing or stale."""
+    """Compile ``messages.po`` to ``messages.mo`` in the cache when it is missing or stale."""
     folder = folder or locales_dir()
     if lang == PSEUDO:
         from profiles_gen.locales import ensure_pseudo
@@ -68,7 +69,7 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
     po = po_path(lang, folder)
     if not po.is_file():
         return None
-    mo = po.with_suffix(".mo")
+    mo = _cached(folder, "mo") / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if mo.is_file() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
         return mo
     with po.open("rb") as fh:
@@ -76,6 +77,7 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
             catalog = read_po(fh, locale=lang.replace("-", "_"), abort_invalid=True)
         except Exception as exc:  # babel raises PoFileError and others with a line
             raise ProfileError(f"{po}: error: cannot read catalogue: {exc}") from None
+    mo.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages.", suffix=".mo.tmp")
     try:
         with os.fdopen(fd, "wb") as out:

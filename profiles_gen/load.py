@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
-from profiles_gen.errors import IssueLog, ProfileError
+from profiles_gen.errors import Issue, IssueLog, ProfileError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -155,6 +155,15 @@ class RawCity:
     narrative: dict[str, list[RawChapter]] = field(default_factory=dict)
     photo: Path | None = None
     earlier: list[tuple[str, YamlDoc]] = field(default_factory=list)  # editions/<year>/kpis.yaml
+    members: dict[str, RawMember] = field(default_factory=dict)  # a volume's member cities
+
+
+@dataclass
+class RawMember:
+    """A volume's member city as read, with the issues found reading it."""
+
+    raw: RawCity
+    issues: tuple[Issue, ...] = ()
 
 
 def load_yaml_file(path: Path, log: IssueLog, required: bool = True) -> YamlDoc | None:
@@ -252,13 +261,23 @@ def is_volume(folder: Path) -> bool:
 
 
 def load_volume(volume_dir: Path, log: IssueLog) -> RawCity:
-    """A volume's own files (``volume.yaml``, its narrative) in the shape of a city's."""
+    """A volume's own files (``volume.yaml``, its narrative) in the shape of a city's, and
+    every member folder listed in ``members`` that holds a ``city.yaml``, each read with its
+    own log (``validate`` checks the list and reports the members' issues in its place)."""
     doc = load_yaml_file(volume_dir / "volume.yaml", log) or YamlDoc(
         volume_dir / "volume.yaml", None, failed=True
     )
     empty = YamlDoc(volume_dir / "kpis.yaml", None, failed=True)
     narrative = load_narrative(volume_dir, log)
-    return RawCity(volume_dir.name, volume_dir, doc, empty, None, narrative, None)
+    members: dict[str, RawMember] = {}
+    listed = doc.data.get("members") if isinstance(doc.data, dict) else None
+    for slug in listed if isinstance(listed, list) else []:
+        folder = volume_dir / slug if isinstance(slug, str) and SLUG_RE.match(slug) else None
+        if folder is None or slug in members or not (folder / "city.yaml").is_file():
+            continue
+        member_log = IssueLog()
+        members[slug] = RawMember(load_city(folder, member_log), tuple(member_log.issues))
+    return RawCity(volume_dir.name, volume_dir, doc, empty, None, narrative, None, members=members)
 
 
 def load_city(city_dir: Path, log: IssueLog) -> RawCity:

@@ -183,3 +183,35 @@ def ensure_pseudo(folder: Path | None = None) -> Path:
         write_po(fh, catalog, width=0)
     os.replace(tmp, po)
     return po
+
+
+def edition_warnings(city, lang: str) -> list[tuple[str, str]]:
+    """What an edition of ``city`` (a city or volume) in ``lang`` will show in English:
+    the narrative, if it has none in ``lang``, and the strings its catalogue lacks."""
+    problems = []
+    if not city.chapters.get(lang):
+        problems.append(
+            (
+                f"{_rel(city.dir)}/narrative/{lang}",
+                "no narrative in this language; the English chapters are used",
+            )
+        )
+    if lang not in ("en", PSEUDO):
+        cov = coverage(lang)
+        missing = cov.untranslated + cov.fuzzy
+        if missing:
+            shown = "; ".join(missing[:10]) + ("; …" if len(missing) > 10 else "")
+            problems.append(
+                (
+                    f"locales/{lang}/LC_MESSAGES/messages.po",
+                    f"{len(missing)} string(s) untranslated or fuzzy, shown in English: {shown}",
+                )
+            )
+    return problems
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

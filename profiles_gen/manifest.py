@@ -20,9 +20,8 @@ from pathlib import Path
 
 from profiles_gen import __version__
 from profiles_gen.i18n import PSEUDO, locales_dir, po_path
+from profiles_gen.paths import PACKAGE_DIR, TEMPLATES_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
 MANIFEST = "manifest.json"
 
 
@@ -45,11 +44,16 @@ def _tree(root: Path, prefix: str, pattern: str = "**/*") -> dict[str, Path]:
 
 
 def common_inputs() -> dict[str, Path]:
-    """What every output depends on: the package's code, data and fonts, the target sets."""
-    from profiles_gen.targets import ENV_VAR
+    """What every output depends on: the package's code, data and fonts (its templates and
+    catalogues, when installed, count with the editions that use them), the target sets."""
+    from profiles_gen.targets import ENV_VAR, PROJECT_TARGETS
 
-    files = _tree(PACKAGE_DIR, "package", "**/*")
-    files.update(_tree(PROJECT_DIR / "targets", "targets", "*.yaml"))
+    files = {
+        name: path
+        for name, path in _tree(PACKAGE_DIR, "package", "**/*").items()
+        if not name.startswith(("package/templates/", "package/locales/", "package/target_sets/"))
+    }
+    files.update(_tree(PROJECT_TARGETS, "targets", "*.yaml"))
     for n, text in enumerate(t for t in os.environ.get(ENV_VAR, "").split(os.pathsep) if t):
         files.update(_tree(Path(text), f"targets-{n}", "*.yaml"))
     return files
@@ -91,7 +95,7 @@ def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, 
 
 def _presentation_inputs(lang: str) -> dict[str, Path]:
     """What every edition in ``lang`` is laid out and worded with: templates, its catalogue."""
-    files = _tree(PROJECT_DIR / "templates", "templates")
+    files = _tree(TEMPLATES_DIR, "templates")
     if lang == PSEUDO:
         files["locales/messages.pot"] = locales_dir() / "messages.pot"
     elif lang != "en" and po_path(lang).is_file():

@@ -1,4 +1,4 @@
-"""Stage 6, publish: write the HTML edition, the PDF and the open-data exports.
+"""Stage 6, publish: write the HTML edition, the PDF, the open-data exports (made by ``export``).
 
 Every file is written to a temporary file in its destination folder and
 renamed into place, so a failed or interrupted build never leaves a
@@ -9,24 +9,21 @@ assets); anything else is refused.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from profiles_gen.errors import ProfileError
-from profiles_gen.score import BAND_COLOURS, BAND_TEXT, rollup_json
+from profiles_gen.errors import Issue, ProfileError
+from profiles_gen.paths import FONT_DIR, TEMPLATES_DIR
+from profiles_gen.score import BAND_COLOURS, BAND_TEXT
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-CSS_DIR = Path(__file__).resolve().parent.parent / "templates" / "css"
+CSS_DIR = TEMPLATES_DIR / "css"
 FONT_FACES = (
     ("Noto Sans", "normal", "normal", "NotoSans-Regular.ttf"),
     ("Noto Sans", "italic", "normal", "NotoSans-Italic.ttf"),
@@ -286,130 +283,6 @@ def write_pdf(
     return handler.messages + [f"refused: {u}" for u in fetcher.refused]
 
 
-def _json_default(value):
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    raise TypeError(type(value))
-
-
-def score_json(score, catalogue, progress=None) -> dict:
-    """The scored KPIs and roll-ups as the ``score --json`` contract defines them.
-
-    With earlier evaluations, ``progress`` adds the change since the previous one.
-    """
-    items = []
-    for i in score.items:
-        items.append(
-            {
-                "kpi": i.kpi,
-                "code": catalogue.by_id[i.kpi].code,
-                "data_point": i.data_point,
-                "value": i.value,
-                "year": i.year,
-                "source": i.source,
-                "target": i.target,
-                "target_source": i.target_source,
-                "achievement": i.achievement,
-                "achievement_raw": i.achievement_raw,
-                "band": i.band,
-                "points": i.points,
-                "illustrative": i.illustrative,
-                "reason": i.reason,
-                "definition": i.definition,
-                "target_set": i.target_set,
-                "target_kind": i.target_kind,
-                "target_url": i.target_url,
-                "quality": i.quality,
-                "verified": i.verified,
-                "origin": i.origin,
-                "unscored": i.unscored,
-            }
-        )
-    rollups = {
-        level: {key: rollup_json(r) for key, r in entries.items()}
-        for level, entries in score.rollups.items()
-    }
-    out = {"items": items, "rollups": rollups}
-    if progress is not None:
-        from profiles_gen.compare import progress_json
-
-        out["progress"] = progress_json(progress)
-    return out
-
-
-def dumps_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-
-
-CSV_FIELDS = (
-    "kpi",
-    "code",
-    "data_point",
-    "value",
-    "year",
-    "source",
-    "target",
-    "target_source",
-    "achievement",
-    "achievement_raw",
-    "band",
-    "points",
-    "illustrative",
-    "reason",
-    "definition",
-    "target_set",
-    "target_kind",
-    "target_url",
-    "quality",
-    "verified",
-    "origin",
-    "unscored",
-)
-
-
-def score_csv(score, catalogue) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for item in score_json(score, catalogue)["items"]:
-        writer.writerow({k: ("" if v is None else _csv_value(v)) for k, v in item.items()})
-    return buf.getvalue()
-
-
-def _csv_value(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return str(_json_default(value))
-    return str(value)
-
-
-def volume_json(volume, scores, catalogue, comparison) -> dict:
-    """A volume's data: each member's ``score --json`` document and the comparison."""
-    from profiles_gen.compare import comparison_json, progress
-
-    return {
-        "volume": volume.slug,
-        "members": {
-            city.slug: score_json(score, catalogue, progress(city, catalogue, score))
-            for city, score in zip(volume.members, scores, strict=True)
-        },
-        "comparison": comparison_json(comparison, catalogue),
-    }
-
-
-def volume_csv(volume, scores, catalogue) -> str:
-    """The members' scored KPIs in one table, with the city first on each row."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=("city", *CSV_FIELDS), lineterminator="\n")
-    writer.writeheader()
-    for city, score in zip(volume.members, scores, strict=True):
-        for item in score_json(score, catalogue)["items"]:
-            row = {k: ("" if v is None else _csv_value(v)) for k, v in item.items()}
-            writer.writerow({"city": city.slug, **row})
-    return buf.getvalue()
-
-
 JS_DIR = CSS_DIR.parent / "js"
 
 
@@ -485,3 +358,99 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         if images.is_dir():  # narrative images, referenced as images/NAME
             shutil.copytree(images, stage / "images")
         (stage / "index.html").write_text(html, encoding="utf-8")
+
+
+# --- one edition -----------------------------------------------------------------
+
+
+def check_glyphs(html: str, city, lang: str) -> None:
+    """Fail on a character that none of the publication's fonts can draw, saying where."""
+    import html as htmllib
+    import re
+    import unicodedata
+
+    from profiles_gen.i18n import po_path
+    from profiles_gen.verify import locate, missing_glyphs
+
+    text = htmllib.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", html, flags=re.S))
+    missing = missing_glyphs(text, FONT_FILES)
+    if not missing:
+        return
+    sources = sorted(p for p in city.dir.rglob("*") if p.suffix in (".yaml", ".md"))
+    sources += [po_path(lang)] + sorted(TEMPLATES_DIR.rglob("*.html"))
+    issues = []
+    for char in missing:
+        name = unicodedata.name(char, "unnamed")
+        where = locate(char, sources)
+        message = (
+            f"U+{ord(char):04X} {name} ({char!r}) has no glyph in the publication's "
+            f"fonts ({', '.join(f.stem for f in FONT_FILES)})"
+        )
+        issues.append(
+            Issue(
+                where.path if where else f"{lang} edition",
+                where.line if where else 0,
+                where.col if where else 0,
+                "glyph",
+                message,
+            )
+        )
+    raise ProfileError(issues)
+
+
+def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: dict):
+    """Write the HTML edition and the PDF of one language from ``render(media, assets)``.
+
+    ``city``: the city or volume; ``opts``: the build's options (formats, PDF variant,
+    remote resources, print HTML kept); ``data``: the exports attached to the PDF.
+    Returns the outputs written and the warnings of the PDF renderer.
+    """
+    lang = fmt.lang
+    outputs, warnings = [], []
+    if "html" in opts.formats:
+        edition = out_dir / lang
+        photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
+        assets = {
+            "stylesheets": ["assets/profile.css"],
+            "inline_css": "",
+            "photo": photo,
+            "scripts": ["assets/profile.js"],
+        }
+        html = render("screen", assets)
+        css = stylesheet("screen", lambda name: f"fonts/{name}")
+        write_html(edition, html, css, charts, city)
+        outputs.append(edition / "index.html")
+    if "pdf" in opts.formats:
+        css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
+        photo = city.photo.as_uri() if city.photo else None
+        html = render(
+            "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
+        )
+        pdf = out_dir / f"{city.slug}-{lang}.pdf"
+        if opts.keep_print_html:
+            outputs.append(write_print_html(out_dir / lang / "print.html", html))
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
+        check_glyphs(html, city, lang)
+        created = datetime.combine(city.publication.date, time(), UTC)
+        labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels
+        messages = write_pdf(
+            html,
+            pdf,
+            city.dir,
+            roots,
+            opts.variant,
+            opts.allow_remote,
+            attachments=data,
+            created=created,
+            cover_labels=labels,
+        )
+        warnings += [f"{_rel(pdf)}: warning: {m}" for m in messages]
+        outputs.append(pdf)
+    return outputs, warnings
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

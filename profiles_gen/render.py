@@ -1,6 +1,6 @@
 """Stage 5, render: the Jinja environment and the view of one edition.
 
-One render serves both media: ``render_profile`` renders the shared body
+One render serves both media: ``render_edition`` renders the shared body
 partials once per language and wraps them for screen (HTML edition) and for
 print (the HTML handed to WeasyPrint).
 """
@@ -19,13 +19,13 @@ from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
+from profiles_gen.paths import TEMPLATES_DIR
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, INSUFFICIENT, UNVERIFIED
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
     from profiles_gen.compare import Change, Comparison, Progress
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 GAP_COUNT = 5
 
 
@@ -655,9 +655,18 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
     )
 
 
-def render_profile(env: Environment, view: dict, media: str, assets: dict) -> str:
-    """The edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF)."""
-    return env.get_template("profile.html").render(view, media=media, assets=assets)
+def render_edition(env: Environment, template: str, view: dict, media: str, assets: dict) -> str:
+    """An edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF).
+
+    The parts of a volume (``view["parts"]``, each a member's view) are rendered
+    first, each in its own context, and placed by the page template.
+    """
+    parts = view.get("parts", ())
+    if parts:
+        part_template = env.get_template("_volume_part.html")
+        for part in parts:
+            part["html"] = Markup(part_template.render(part, media=media, assets=assets))
+    return env.get_template(template).render(view, media=media, assets=assets)
 
 
 def comparison_view(
@@ -827,11 +836,3 @@ class VolumeResolver:
     def __call__(self, name: str, args: list[str]) -> str:
         texts = self.volume.name if name == "city" else self.volume.country
         return texts.get(self.fmt.lang, texts.get("en", ""))
-
-
-def render_volume(env: Environment, view: dict, media: str, assets: dict) -> str:
-    """A volume for ``media``: each member's part rendered in its own context, then the whole."""
-    part_template = env.get_template("_volume_part.html")
-    for part in view["parts"]:
-        part["html"] = Markup(part_template.render(part, media=media, assets=assets))
-    return env.get_template("volume.html").render(view, media=media, assets=assets)

@@ -27,9 +27,15 @@ from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog, ProfileError
 from profiles_gen.load import load_yaml_file
 from profiles_gen.model import TARGET_KINDS, Catalogue
+from profiles_gen.paths import CHECKOUT
 from profiles_gen.schema import LANG_RE, Checker, F
 
-PROJECT_TARGETS = Path(__file__).resolve().parent.parent / "targets"
+# The project's sets: a checkout's targets/, else the copy shipped in the package.
+PROJECT_TARGETS = (
+    CHECKOUT / "targets"
+    if CHECKOUT is not None and (CHECKOUT / "targets").is_dir()
+    else Path(__file__).resolve().parent / "target_sets"
+)
 ENV_VAR = "PROFILES_GEN_TARGETS"
 DEFAULT_SETS = ("default",)
 SET_NAME_RE = r"^[a-z0-9][a-z0-9_-]*$"

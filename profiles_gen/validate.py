@@ -13,7 +13,7 @@ from decimal import Decimal
 from profiles_gen import narrative
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog, ProfileError
-from profiles_gen.load import RawChapter, RawCity, YamlDoc, load_city
+from profiles_gen.load import RawChapter, RawCity, YamlDoc
 from profiles_gen.model import (
     Catalogue,
     Chapter,
@@ -456,18 +456,17 @@ def validate_volume(
     listed = raw.city.data.get("members") if hasattr(raw.city.data, "get") else None
     for n, slug in enumerate(data.get("members", [])):
         where = listed.where(n) if hasattr(listed, "where") else (1, 1)
-        folder = raw.dir / slug
-        if not (folder / "city.yaml").is_file():
+        if slug not in raw.members:  # load_volume reads every listed folder holding city.yaml
             chk.error(where, f"members[{n}]", f"no city folder {slug}/ holding city.yaml here")
             continue
         if slug in data["members"][:n]:
             chk.error(where, f"members[{n}]", f"{slug} is listed twice")
             continue
+        member = raw.members[slug]  # read by load_volume
         member_log = IssueLog()
+        member_log.issues += member.issues
         try:
-            city = validate_city(
-                load_city(folder, member_log), catalogue, member_log, today, allow_remote
-            )
+            city = validate_city(member.raw, catalogue, member_log, today, allow_remote)
         except ProfileError:
             city = None
         log.issues += member_log.issues

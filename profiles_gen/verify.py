@@ -211,7 +211,8 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
 def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
     """Every input and output still hashes to what ``manifest.json`` recorded."""
     from profiles_gen.i18n import locales_dir
-    from profiles_gen.manifest import PACKAGE_DIR, PROJECT_DIR, Manifest, sha256_file
+    from profiles_gen.manifest import Manifest, sha256_file
+    from profiles_gen.paths import PACKAGE_DIR, TEMPLATES_DIR
 
     manifest = Manifest.load(out_dir)
     if not manifest.outputs:
@@ -219,7 +220,7 @@ def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
     roots = {
         "city": city_dir,
         "package": PACKAGE_DIR,
-        "templates": PROJECT_DIR / "templates",
+        "templates": TEMPLATES_DIR,
         "locales": locales_dir(),
     }
     problems = []

@@ -10,7 +10,7 @@ import pytest
 
 from profiles_gen.compare import change_flags, progress
 from profiles_gen.model import ScoredItem
-from profiles_gen.pipeline import prepare_city
+from profiles_gen.publication import prepare_city
 from profiles_gen.score import score_city
 from tests.conftest import run_cli, scored_item
 

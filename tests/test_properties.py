@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from profiles_gen.catalogue import load_catalogue
 from profiles_gen.errors import ProfileError
 from profiles_gen.narrative import render_markdown
-from profiles_gen.pipeline import prepare_city
+from profiles_gen.publication import prepare_city
 from tests.conftest import MINI
 
 pytestmark = pytest.mark.slow  # real builds, or thousands of generated inputs

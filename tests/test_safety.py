@@ -131,9 +131,9 @@ def test_building_one_city_leaves_another_city_alone(project: Path) -> None:
     assert status == 0, err
     assert (other / "other-en.pdf").read_bytes() == b"%PDF-1.7 other"
     assert sorted(p.name for p in other.iterdir()) == ["other-en.pdf"]
-    # Besides mini/, only the shared home pages of the site and their assets.
+    # Besides mini/, only the shared home pages of the site, their assets and the caches.
     names = {p.name for p in (project / "build").iterdir()}
-    assert names == {"mini", "other", "index.html", "index.ru.html", "assets"}
+    assert names == {"mini", "other", "index.html", "index.ru.html", "assets", ".cache"}
 
 
 def test_an_interrupt_during_a_folder_swap_waits_for_the_swap_to_finish(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from profiles_gen.compare import compare_cities, row_flags
-from profiles_gen.pipeline import prepare_volume
+from profiles_gen.publication import prepare_volume
 from profiles_gen.score import score_city
 from tests.conftest import MINI, ROOT, run_cli, scored_item
 
@@ -126,7 +126,7 @@ def test_compare_cities_given_one_by_one_and_the_table(volume: Path) -> None:
 def test_comparison_of_the_library() -> None:
     """compare_cities keeps the cities' order and scores every KPI of each."""
     from profiles_gen.catalogue import load_catalogue
-    from profiles_gen.pipeline import prepare_city
+    from profiles_gen.publication import prepare_city
 
     catalogue = load_catalogue()
     city, _, _ = prepare_city(ROOT / "cities" / "tbilisi")
