@@ -218,7 +218,7 @@ def draw_wheel(
                         width=r1 - r0,
                         facecolor="none",
                         edgecolor=GRID,
-                        hatch="////",
+                        hatch="//",
                         linewidth=0,
                     )
                 )
@@ -460,7 +460,7 @@ def _band_chip(
             facecolor=BAND_COLOURS[band],
             edgecolor=GRID,
             linewidth=0.4,
-            hatch="////" if band == INSUFFICIENT else None,
+            hatch="//" if band == INSUFFICIENT else None,
         )
     )
     ax.text(
