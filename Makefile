@@ -8,7 +8,7 @@ CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml))) \
           $(notdir $(patsubst %/volume.yaml,%,$(wildcard cities/*/volume.yaml)))
 STAMP := $(VENV)/.installed
 
-.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site
+.PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site serve
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +24,9 @@ install: $(STAMP) ## create .venv and install profiles-gen with its dependencies
 profile: $(STAMP) ## build one city and verify its editions: make profile CITY=tbilisi
 	$(PG) build $(CITY)
 	$(PG) verify $(CITY) --manifest
+
+serve: $(STAMP) ## live preview of the HTML edition, rebuilt on every save: make serve CITY=tbilisi [PORT=8000]
+	$(PG) serve $(CITY) --port $(or $(PORT),8000)
 
 all: $(STAMP) ## build every city under cities/ (editions of all cities share the workers)
 	$(PG) build $(CITIES)
@@ -56,26 +59,29 @@ schemas: $(STAMP) ## regenerate the JSON Schemas of the city files in schemas/
 
 # --- translations (pybabel; see README, "Translating") ---
 BABEL := $(BIN)/pybabel
-LANG ?=
+# The new language of locales-init. Not LANG: that is the system's locale variable.
+L ?=
 
 locales-extract: $(STAMP) ## collect translatable strings into locales/messages.pot
 	$(BABEL) extract -F babel.cfg -k pgettext:1c,2 --add-comments=Translators: \
 	  --sort-output --no-wrap --project=profiles-gen --version=0.1.0 \
 	  --copyright-holder="United Nations Economic Commission for Europe" \
 	  --msgid-bugs-address=https://unece.org/housing -o locales/messages.pot .
+	$(PG) locales fix-flags locales/messages.pot
 
 locales-update: $(STAMP) ## merge messages.pot into every language's .po
 	$(BABEL) update -i locales/messages.pot -d locales --previous --no-wrap \
 	  --ignore-pot-creation-date --ignore-obsolete
+	$(PG) locales fix-flags locales/*/LC_MESSAGES/messages.po
 
 locales-compile: $(STAMP) ## compile .po to .mo beside it, for other gettext tools (the build compiles its own into build/.cache)
 	$(BABEL) compile -d locales
 
-locales-init: $(STAMP) ## start a new language: make locales-init LANG=fr
-	@echo "$(LANG)" | grep -Eq '^[a-z]{2,3}(_[A-Z]{2})?$$' || { echo "usage: make locales-init LANG=xx"; exit 2; }
-	$(BABEL) init -i locales/messages.pot -d locales -l $(LANG) --no-wrap
+locales-init: $(STAMP) ## start a new language, with its sign-off lines: make locales-init L=fr
+	@echo "$(L)" | grep -Eq '^[a-z]{2,3}(_[A-Z]{2})?$$' || { echo "usage: make locales-init L=xx"; exit 2; }
+	$(PG) locales init $(L)
 
-locales-check: $(STAMP) ## untranslated and fuzzy strings per language; fails if a city's language is incomplete
+locales-check: $(STAMP) ## every translation checked (FILE.po:LINE: error: …); fails on a problem or when a city's language is incomplete
 	$(PG) locales check
 
 bench: $(STAMP) ## benchmarks: the build against WeasyPrint alone, rebuilds, many cities (BENCH_CITIES=20)

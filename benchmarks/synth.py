@@ -61,7 +61,10 @@ def write_city(out_dir: Path, n: int) -> Path:
     city = out_dir / slug
     if city.exists():
         shutil.rmtree(city)
-    shutil.copytree(SAMPLE, city, ignore=shutil.ignore_patterns("kpis.yaml"))
+    # Everything of the sample but its current data (earlier evaluations stay, as in the sample).
+    shutil.copytree(
+        SAMPLE, city, ignore=lambda folder, names: ["kpis.yaml"] if Path(folder) == SAMPLE else []
+    )
     data = yaml.safe_load((SAMPLE / "city.yaml").read_text(encoding="utf-8"))
     data["name"] = {"en": f"Synthville {n}", "ru": f"Синтвиль {n}"}
     (city / "city.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

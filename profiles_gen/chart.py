@@ -3,7 +3,9 @@
 Every chart is drawn with the publication's fonts (shipped in
 ``profiles_gen/fonts``), labelled in the page's language, readable without
 colour (band symbols and labels beside colours) and deterministic: no
-dates, fixed ids, fixed hash salt.
+dates, fixed ids, fixed hash salt. Drawn charts are cached by the hash of
+their arguments and style under ``charts/`` in the cache folder
+(``paths.cache_dir``: ``<out>/.cache`` during a build).
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ def _style_to_attributes(match: re.Match) -> str:
     for declaration in match.group(1).split(";"):
         if ":" in declaration:
             name, value = (part.strip() for part in declaration.split(":", 1))
-            attrs.append(f' {name}="{value}"'.replace("'", "'"))
+            attrs.append(f' {name}="{value}"')
     return "".join(attrs)
 
 
@@ -523,7 +525,7 @@ def draw_progress_charts(catalogue, progress, fmt) -> dict[str, Chart]:
         charts[f"progress-{dim.id}"] = replace(
             chart,
             data=(
-                (fmt.gettext("KPI"), then, now, fmt.gettext("Result")),
+                (fmt.gettext("KPI"), then, now, fmt.pgettext("result band", "Result")),
                 tuple(
                     (
                         label,
@@ -579,11 +581,11 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
         ),
         legend,
     )
-    level = fmt.gettext("Dimension") + " / " + fmt.gettext("Category")
+    level = fmt.gettext("Dimension / category")
     charts["wheel"] = replace(
         charts["wheel"],
         data=(
-            (level, fmt.gettext("Result")),
+            (level, fmt.pgettext("result band", "Result")),
             tuple((label, vocab.band_short(fmt, band)) for label, band, _ in rings[0] + rings[1]),
         ),
     )
@@ -646,13 +648,17 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
                 "cent, with its band; KPIs without a target or value are listed with no bar."
             ),
             fmt.gettext("Target achievement, capped at 100 per cent"),
-            fmt.gettext("target"),
+            fmt.pgettext("target value", "target"),
             tuple(fmt.percent(v) for v in (0, 33, 66, 100)),
         )
         charts[f"bars-{dim.id}"] = replace(
             charts[f"bars-{dim.id}"],
             data=(
-                (fmt.gettext("KPI"), fmt.gettext("Achievement"), fmt.gettext("Result")),
+                (
+                    fmt.gettext("KPI"),
+                    fmt.gettext("Achievement"),
+                    fmt.pgettext("result band", "Result"),
+                ),
                 tuple(
                     (label, text if share is not None else "–", vocab.band_short(fmt, band))
                     for label, share, band, text in rows
@@ -684,7 +690,11 @@ def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") ->
     charts["sdg"] = replace(
         charts["sdg"],
         data=(
-            (fmt.gettext("Goal"), fmt.gettext("Result"), fmt.gettext("Points")),
+            (
+                fmt.pgettext("SDG", "Goal"),
+                fmt.pgettext("result band", "Result"),
+                fmt.gettext("Points"),
+            ),
             tuple(
                 (f"{n}. {label}", vocab.band_short(fmt, band), share)
                 for n, label, band, share in tiles

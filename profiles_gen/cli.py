@@ -21,9 +21,12 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def project_root() -> Path:
-    """The folder holding ``cities/``: the working directory if it has one, else the project."""
+    """The folder holding ``cities/``: the working directory if it has one, else the checkout
+    the package runs from (an installed package has none: the working directory)."""
+    from profiles_gen.paths import CHECKOUT
+
     cwd = Path.cwd()
-    return cwd if (cwd / "cities").is_dir() else Path(__file__).resolve().parent.parent
+    return cwd if (cwd / "cities").is_dir() or CHECKOUT is None else CHECKOUT
 
 
 def _csv_list(allowed: tuple[str, ...] | None = None):
@@ -167,12 +170,34 @@ def make_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
 
+    # --- serve (live preview) ---
+    serve = sub.add_parser(
+        "serve", help="live preview: build the HTML edition, serve it, rebuild on every save"
+    )
+    serve.add_argument("city", metavar="CITY")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--lang", type=_csv_list(), default=["en"], help="languages to preview (default: en)"
+    )
+    serve.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    # --- end serve ---
+
     locales = sub.add_parser("locales", help="translators' tools")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     check = locales_sub.add_parser(
         "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
     )
     check.add_argument("--lang", type=_csv_list(), help="only these languages")
+    init = locales_sub.add_parser(
+        "init", help="start the catalogue of a new language (with the sign-off lines)"
+    )
+    init.add_argument("language", metavar="LANG", help="a language code: fr, pt_BR")
+    flags = locales_sub.add_parser(
+        "fix-flags", help="flag the KPI catalogue's strings no-python-format (after pybabel)"
+    )
+    flags.add_argument("files", metavar="FILE", type=Path, nargs="+")
     return parser
 
 
@@ -201,12 +226,11 @@ def cmd_build(args) -> int:
         force=args.force,
     )
 
-    def progress(message: str) -> None:
-        if not args.quiet:
-            print(message, flush=True)
+    from profiles_gen.report import Reporter
 
     city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
-    results = build_cities(city_dirs, out, opts, progress)
+    with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
+        results = build_cities(city_dirs, out, opts, reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -450,10 +474,11 @@ def cmd_site(args) -> int:
     from profiles_gen.publish import assemble_site
 
     out = args.out or project_root() / "build"
+    from profiles_gen.report import Reporter
+
     cities = publications(project_root() / "cities")
-    results = build_cities(
-        cities, out, BuildOptions(jobs=max(1, args.jobs)), None if args.quiet else print
-    )
+    with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
+        results = build_cities(cities, out, BuildOptions(jobs=max(1, args.jobs)), reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -461,6 +486,24 @@ def cmd_site(args) -> int:
     if not args.quiet:
         print(f"wrote {_rel(site)}/index.html")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from profiles_gen.serve import serve
+
+    if not 0 <= args.port <= 65535:
+        print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.out or project_root() / "build"
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    try:
+        return serve(_city_dir(args.city), out, list(args.lang), args.port, log)
+    except OSError as exc:  # e.g. the port is taken
+        print(f"profiles-gen serve: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_export_xlsx(args) -> int:
@@ -529,24 +572,33 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-def city_languages() -> set[str]:
-    """Every language some city under cities/ is issued in."""
+def city_languages() -> dict[str, list[str]]:
+    """Every language some city under cities/ is issued in, with those cities."""
     import yaml
 
-    langs: set[str] = set()
+    langs: dict[str, list[str]] = {}
     cities = project_root() / "cities"
     for path in sorted([*cities.glob("*/city.yaml"), *cities.glob("*/volume.yaml")]):
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        langs |= set(data.get("languages") or [])
+        for lang in data.get("languages") or []:
+            langs.setdefault(lang, []).append(path.parent.name)
     return langs
 
 
 def cmd_locales(args) -> int:
     from profiles_gen.i18n import available_languages
-    from profiles_gen.locales import coverage, report
+    from profiles_gen.locales import coverage, fix_format_flags, init_language, report
 
+    if args.locales_command == "init":
+        po = init_language(args.language)
+        print(f"{_rel(po)}: created; fill Last-Translator, then Reviewed-By and Review-Date")
+        return EXIT_OK
+    if args.locales_command == "fix-flags":
+        for path in args.files:
+            fix_format_flags(path)
+        return EXIT_OK
     langs = args.lang or [lang for lang in available_languages() if lang != "en"]
-    required = city_languages() - {"en"}
+    required = city_languages()
     failed = False
     for lang in langs:
         if lang not in available_languages():
@@ -554,8 +606,15 @@ def cmd_locales(args) -> int:
         cov = coverage(lang)
         for line in report(cov):
             print(line)
-        if not cov.complete and lang in required:
-            print(f"error: {lang} is incomplete and a city is issued in it", file=sys.stderr)
+        for problem in cov.problems:
+            print(problem.format(), file=sys.stderr)
+        failed = failed or bool(cov.problems)
+        if (cov.untranslated or cov.fuzzy) and lang in required:
+            print(
+                f"error: {lang} is incomplete and {', '.join(required[lang])} "
+                f"{'is' if len(required[lang]) == 1 else 'are'} issued in it",
+                file=sys.stderr,
+            )
             failed = True
     return EXIT_INVALID if failed else EXIT_OK
 
@@ -717,6 +776,7 @@ COMMANDS = {
     "locales": cmd_locales,
     "verify": cmd_verify,
     "site": cmd_site,
+    "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
     "import-xlsx": cmd_import_xlsx,
     "targets": cmd_targets,

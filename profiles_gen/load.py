@@ -1,11 +1,12 @@
-"""Stage 1, load: read a city folder as it is on disk, with positions.
+"""Stage 1, load: read a city or volume folder as it is on disk, with positions.
 
 YAML is read with a safe loader that records the line and column of every
 mapping key and value (so later stages can point at ``file:line:col``) and
 reports duplicate keys, which PyYAML would otherwise accept silently. Files
 with a byte-order mark or CRLF line ends are read as if they had neither.
-Markdown chapters are split into front matter and body. Nothing here
-interprets the data: that is ``validate``'s job.
+Markdown chapters are split into front matter and body. A volume's member
+cities (the folders its ``members`` list names) are read here too, each with
+its own log. Nothing here interprets the data: that is ``validate``'s job.
 """
 
 from __future__ import annotations
@@ -94,6 +95,30 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_loc_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_loc_seq)
 
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """The same constructors over libyaml's parser: ten times faster on valid files;
+        a file it rejects is parsed again by ``_Loader`` for PyYAML's own messages."""
+
+        def __init__(self, stream, path: str, log: IssueLog) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.path = path
+            self.log = log
+
+        construct_loc_map = _Loader.construct_loc_map
+        construct_loc_seq = _Loader.construct_loc_seq
+
+    _FastLoader.yaml_constructors = {
+        **yaml.constructor.SafeConstructor.yaml_constructors,
+        "tag:yaml.org,2002:map": _FastLoader.construct_loc_map,
+        "tag:yaml.org,2002:seq": _FastLoader.construct_loc_seq,
+    }
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = None
+
 
 def read_text(path: Path) -> str:
     """Read UTF-8 text, dropping a byte-order mark and normalising line ends."""
@@ -106,6 +131,18 @@ def parse_yaml(text: str, path: str, log: IssueLog, line_offset: int = 0):
     """Parse one YAML document; syntax errors and duplicates go to ``log``."""
     if line_offset:
         text = "\n" * line_offset + text
+    if _FastLoader is not None:
+        scratch = IssueLog()
+        fast = _FastLoader(text, path, scratch)
+        try:
+            data = fast.get_single_data()
+        except Exception:  # anything libyaml rejects: PyYAML says why
+            pass
+        else:
+            log.issues += scratch.issues
+            return data
+        finally:
+            fast.dispose()
     try:
         loader = _Loader(text, path, log)
     except yaml.reader.ReaderError as exc:

@@ -1,4 +1,9 @@
-"""Types passed between the pipeline's stages. Frozen: a stage returns new values."""
+"""Types passed between the pipeline's stages. Frozen: a stage returns new values.
+
+The framework (``Catalogue``), a city and a volume as validated, and their
+scores. What the pipeline asks of a publication (score, exports, inputs,
+charts and view, render) is answered by the objects of ``publication.py``.
+"""
 
 from __future__ import annotations
 
@@ -70,12 +75,6 @@ class Catalogue:
     by_id: dict[str, Kpi] = field(repr=False, compare=False, hash=False)
     aliases: dict[str, str] = field(repr=False, compare=False, hash=False)
     path: Path | None = None
-
-    def group(self, gid: str) -> Group:
-        for g in (*self.dimensions, *self.subdimensions, *self.categories):
-            if g.id == gid:
-                return g
-        raise KeyError(gid)
 
 
 # --- a city ----------------------------------------------------------------------
@@ -162,7 +161,6 @@ class Chapter:
     body: str  # Markdown, shortcodes unexpanded
     path: Path
     body_line: int
-    fallback: bool = False  # taken from another language
 
 
 @dataclass(frozen=True)

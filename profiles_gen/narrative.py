@@ -9,7 +9,9 @@ shortcodes, replaced by formatted data before Markdown is rendered:
 - ``{{band ID [DATA_POINT]}}``: the band label
 - ``{{fact population}}``: a key fact from ``city.yaml``
 - ``{{city}}``, ``{{country}}``: the names in the page's language
-- ``{{count reported|not_reported|scored|total}}``: counts of KPIs
+- ``{{count reported|not_reported|scored|no_target|total}}``: a count with its noun, in
+  the form its number needs (``84 KPIs``, «84 показателя»); ``{{count reported of total}}``:
+  ``84 of the 91 KPIs`` (``reported`` and ``not_reported`` only)
 - ``{{rollup dimension|subdimension|category|sdg|city KEY}}``: a roll-up's band and share
 
 The HTML that Markdown produces is sanitised with nh3: no scripts, no event
@@ -33,6 +35,8 @@ SHORTCODE_RE = re.compile(r"\{\{\s*([a-z_]+)((?:\s+[^\s{}]+)*)\s*\}\}")
 KPI_CODES = ("kpi", "value", "target", "achievement", "band", "year")
 SHORTCODES = KPI_CODES + ("fact", "city", "country", "count", "rollup")
 COUNTS = ("reported", "not_reported", "scored", "total", "no_target")
+# Counts of KPIs; the others count indicators and data points (scored items).
+KPI_COUNTS = ("reported", "not_reported", "total")
 ROLLUP_LEVELS = ("dimension", "subdimension", "category", "sdg", "city")
 
 ALLOWED_TAGS = {
@@ -176,11 +180,41 @@ def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
             return f"fact takes one of {', '.join(KEY_FACT_IDS)}"
     elif name in ("city", "country") and args:
         return f"{name} takes no argument"
-    elif name == "count" and (len(args) != 1 or args[0] not in COUNTS):
+    elif name == "count" and (not args or args[0] not in COUNTS or len(args) > 3):
         return f"count takes one of {', '.join(COUNTS)}"
+    elif name == "count" and len(args) > 1:
+        if args[1:] != ["of", "total"] or args[0] not in ("reported", "not_reported"):
+            return "count … of total takes reported or not_reported: {{count reported of total}}"
     elif name == "rollup" and (len(args) != 2 or args[0] not in ROLLUP_LEVELS):
         return f"rollup takes a level ({', '.join(ROLLUP_LEVELS)}) and a key"
     return None
+
+
+def count_text(fmt, what: str, count: int, total: int | None = None) -> str:
+    """A count with its noun, in the form the language needs for that number (ngettext):
+    ``84 KPIs``, «84 показателя»; with ``total``, ``84 of the 91 KPIs``, «84 из 91
+    показателя» (the noun agrees with the total)."""
+    values = {"count": fmt.number(count)}
+    if total is not None:
+        values = {"part": fmt.number(count), "count": fmt.number(total)}
+        # Translators: {{count reported of total}} in narrative, e.g. "84 of the 91 KPIs";
+        # the noun takes the form its last number needs.
+        text = fmt.npgettext(
+            "count", "%(part)s of the %(count)s KPI", "%(part)s of the %(count)s KPIs", total
+        )
+    elif what in KPI_COUNTS:
+        # Translators: {{count reported}} in narrative: a number of KPIs, e.g. "84 KPIs".
+        text = fmt.npgettext("count", "%(count)s KPI", "%(count)s KPIs", count)
+    else:
+        # Translators: {{count scored}} in narrative: indicators and their data points scored
+        # (or without a target), e.g. "79 indicators and data points".
+        text = fmt.npgettext(
+            "count",
+            "%(count)s indicator or data point",
+            "%(count)s indicators and data points",
+            count,
+        )
+    return text % values
 
 
 def expand_shortcodes(text: str, resolve) -> str:

@@ -88,16 +88,6 @@ class PlannedBuild:
     exports: dict[str, tuple[str, str]]  # the open-data exports, also attached to each PDF
 
 
-def build_profile(
-    city_dir: Path,
-    out_root: Path,
-    opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
-    report: Report | None = None,
-) -> BuildResult:
-    """Build every edition of one city (or volume)."""
-    return build_cities([city_dir], out_root, opts, report)[0]
-
-
 def build_cities(
     city_dirs: list[Path],
     out_root: Path,
@@ -120,6 +110,9 @@ def build_cities(
                 tasks.append((build, plan))
             elif report:
                 report(f"{build.pub.slug} [{lang}] up to date")
+    if report:  # what will render, in the order the workers take it
+        for build, plan in tasks:
+            report(f"{build.pub.slug} [{plan.lang}] queued: {', '.join(plan.formats)}")
     jobs = max(1, min(opts.jobs, len(tasks)))
     if jobs == 1:
         editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
@@ -172,12 +165,20 @@ def _plan_edition(pub: Prepared, lang: str, opts: BuildOptions, manifest: Manife
     outputs = {"html": f"{lang}/index.html", "pdf": f"{pub.slug}-{lang}.pdf"}
     digests = {
         "html": manifest.digest(files, f"html {opts.allow_remote}"),
-        "pdf": manifest.digest(
-            files, f"pdf {opts.variant} {opts.allow_remote} {opts.keep_print_html}"
-        ),
+        "pdf": manifest.digest(files, f"pdf {opts.variant} {opts.allow_remote}"),
     }
+    if opts.keep_print_html and "pdf" in opts.formats:  # an extra output, not another PDF
+        outputs["print"], digests["print"] = f"{lang}/print.html", digests["pdf"]
     formats = tuple(
-        f for f in opts.formats if opts.force or not manifest.is_fresh(outputs[f], digests[f])
+        f
+        for f in opts.formats
+        if opts.force
+        or not manifest.is_fresh(outputs[f], digests[f])
+        or (
+            f == "pdf"
+            and "print" in outputs
+            and not manifest.is_fresh(outputs["print"], digests["print"])
+        )
     )
     return EditionPlan(lang, formats, outputs, digests, files)
 
@@ -222,6 +223,10 @@ def _collect(tasks, editions, report: Report | None) -> None:
         result.warnings += edition.warnings
         for fmt in plan.formats:
             build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
+        if "pdf" in plan.formats and "print" in plan.outputs:
+            build.manifest.record(plan.outputs["print"], plan.digests["print"], plan.files)
+        elif "html" in plan.formats:  # the edition's folder was replaced, print.html with it
+            build.manifest.outputs.pop(f"{plan.lang}/print.html", None)
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         if report:
             report(f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s")
@@ -255,6 +260,7 @@ def _edition_info(city: City | Volume) -> dict:
 
 def write_site_home(out_root: Path) -> list[Path]:
     """Home pages listing every city built under ``out_root``, one per language."""
+    from profiles_gen.manifest import home_digest, home_is_fresh, record_home
     from profiles_gen.render import autonym, render_home
 
     infos = read_edition_infos(out_root)
@@ -262,6 +268,10 @@ def write_site_home(out_root: Path) -> list[Path]:
         {lang for i in infos for lang in i["languages"]} | {"en"},
         key=lambda code: (code != "en", code),
     )
+    digest = home_digest(out_root, infos)
+    names = ["index.html" if lang == "en" else f"index.{lang}.html" for lang in langs]
+    if home_is_fresh(out_root, digest, [*names, "assets/profile.css"]):
+        return []  # nothing it is made of changed: not rendered again
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))
@@ -279,4 +289,6 @@ def write_site_home(out_root: Path) -> list[Path]:
         pages["index.html" if lang == "en" else f"index.{lang}.html"] = render_home(
             fmt, entries, langs
         )
-    return write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+    written = write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+    record_home(out_root, digest)
+    return written

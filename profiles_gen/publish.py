@@ -240,6 +240,8 @@ def write_pdf(
     """
     from weasyprint import HTML, Attachment
 
+    from profiles_gen.render import SECTION_IDS  # the body starts with the introduction
+
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
     fetcher = safe_fetcher(roots, allow_remote)
@@ -268,7 +270,7 @@ def write_pdf(
             custom_metadata=True,
             attachments=files,
             finisher=page_labels_finisher(
-                "title-page", "ch-introduction", "back-cover", cover_labels
+                "title-page", SECTION_IDS["introduction"], "back-cover", cover_labels
             ),
         )
     finally:

@@ -1,13 +1,19 @@
 """Stage 5, render: the Jinja environment and the view of one edition.
 
-One render serves both media: ``render_edition`` renders the shared body
-partials once per language and wraps them for screen (HTML edition) and for
+``build_view`` assembles a city's view from one builder per part (facts,
+dimensions, SDGs, recommendations, progress; the bands and their legend from
+``score.BANDS``); ``build_volume_view`` sets the members' views as parts
+around the volume's own chapters and the comparison. The titles of the fixed
+chapters with their ids (``sections_view``) and the numbered annexes (``annexes_view``) are
+made once and read by the headings, the contents and the PDF's bookmarks.
+One render serves both media: ``render_edition`` renders the page template
+(``profile.html`` or ``volume.html``) for screen (HTML edition) and for
 print (the HTML handed to WeasyPrint).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +26,16 @@ from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
 from profiles_gen.paths import TEMPLATES_DIR
-from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, INSUFFICIENT, UNVERIFIED
+from profiles_gen.score import (
+    BAND_IDS,
+    BAND_SYMBOLS,
+    BANDS,
+    INSUFFICIENT,
+    NO_DATA,
+    NO_TARGET,
+    POINTS,
+    UNVERIFIED,
+)
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
@@ -52,7 +67,9 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
-    env.filters.update(number=fmt.number, percent=fmt.percent, date=fmt.date)
+    env.filters.update(
+        number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
+    )
     return env
 
 
@@ -141,7 +158,8 @@ def format_change(fmt: Formatter, kpi, change) -> str:
         return ""
     if kpi.unit.startswith("%"):
         # Translators: abbreviation of "percentage points", after a change such as +5.2.
-        return f"{fmt.signed(change)}{NBSP}{fmt.pgettext('unit', 'pp')}"
+        pp = fmt.pgettext("unit", "pp")
+        return f"{fmt.signed(change)}{NBSP}{pp}"
     return fmt.signed(change)
 
 
@@ -225,9 +243,10 @@ class ShortcodeResolver:
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
-            return f"{fmt.number(fact.value)}{NBSP}{vocab.key_fact_unit(fmt, fact.id)}"
+            return vocab.key_fact_text(fmt, fact.id, fact.value)
         if name == "count":
-            return fmt.number(self._count(args[0]))
+            total = self._count("total") if args[1:] == ["of", "total"] else None
+            return narrative.count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
             if r.band == INSUFFICIENT:  # never a share: too little of the group is scored
@@ -294,15 +313,8 @@ def _captions(
         ("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
         ("summary", fmt.gettext("Results by dimension and sub-dimension")),
     ]
-    tables += [
-        (
-            f"kpis-{d.id}",
-            fmt.gettext("%(dimension)s dimension – KPI evaluation results")
-            % {"dimension": fmt.group_name("dimension", d)},
-        )
-        for d in catalogue.dimensions
-    ]
-    tables.append(("sdgs", fmt.gettext("Results by Sustainable Development Goal")))
+    tables += [(f"kpis-{d.id}", dimension_title(fmt, d)) for d in catalogue.dimensions]
+    tables.append(("sdgs", sections_view(fmt)["sdgs"]["title"]))
     if progress is not None:
         years = fmt.join_list([str(y) for y in progress.years])
         tables.append(
@@ -337,11 +349,10 @@ def _captions(
     )
 
 
-def definitions_view(fmt: Formatter, catalogue: Catalogue, heading: str) -> dict:
+def definitions_view(fmt: Formatter, catalogue: Catalogue) -> dict:
     """The annex of KPI definitions: every KPI with its translated definition, if it has one;
     ``secondary`` marks a definition not checked against an ITU page."""
     return {
-        "heading": heading,
         "rows": [
             {
                 "code": k.code,
@@ -353,6 +364,53 @@ def definitions_view(fmt: Formatter, catalogue: Catalogue, heading: str) -> dict
             for k in catalogue.kpis
         ],
     }
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def annexes_view(fmt: Formatter, annexes: list[tuple[str, str]]) -> dict[str, dict]:
+    """The annexes of a publication, numbered in order, from one list: id -> {id, number,
+    title, heading}; the headings, the contents (and so the PDF's bookmarks) and every
+    reference to an annex read their number and title here."""
+    view = {}
+    for n, (aid, title) in enumerate(annexes):
+        heading = fmt.gettext("Annex %(number)s. %(title)s") % {"number": ROMAN[n], "title": title}
+        view[aid] = {"id": aid, "number": ROMAN[n], "title": title, "heading": heading}
+    return view
+
+
+def bands_view(fmt: Formatter) -> list[dict]:
+    """The bands in order, each with its label, symbol, points and range of achievement
+    (the cut-offs of ``score.BANDS``): the legend and the band chips read them."""
+    ranges, high = {}, None
+    for band, floor, _ in BANDS:
+        low = fmt.percent(floor, 0, fraction=True) if floor >= 0 else None
+        top = fmt.percent(high, 0, fraction=True) if high is not None else None
+        if low and top:
+            text = fmt.gettext("above %(low)s and up to %(high)s") % {"low": low, "high": top}
+        elif low:
+            text = fmt.gettext("above %(low)s") % {"low": low}
+        else:
+            text = fmt.gettext("up to %(high)s") % {"high": top}
+        ranges[band], high = text, floor
+    ranges[NO_TARGET] = fmt.gettext("no target defined")
+    ranges[NO_DATA] = fmt.gettext("value not reported")
+    ranges[UNVERIFIED] = fmt.gettext("value not verified, where verification is required")
+    ranges[INSUFFICIENT] = fmt.gettext("groups only: too few of their indicators scored")
+    return [
+        {
+            "id": b,
+            "label": vocab.band_label(fmt, b),
+            "short": vocab.band_short(fmt, b),
+            "symbol": BAND_SYMBOLS[b],
+            "range": ranges[b],
+            "points": POINTS.get(b, "–"),
+            # The legend lists the unverified band only where verification is required.
+            "legend": b != UNVERIFIED,
+        }
+        for b in (*BAND_IDS, UNVERIFIED, INSUFFICIENT)
+    ]
 
 
 def _chapters(chapters, resolve, name: str, dim: str | None = None) -> list[dict]:
@@ -390,7 +448,15 @@ def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool)
         "illustrative": illustrative,
         "date": fmt.date(pub.date),
         "abbreviations": vocab.abbreviations(fmt),
-        "translation": signed,
+        "bands": bands_view(fmt),
+        "band_short": lambda b: vocab.band_short(fmt, b),
+        "coverage_text": lambda r: vocab.coverage_text(fmt, r),
+        "quality_legend": quality_legend(fmt),
+        # The review date as the edition's language writes dates.
+        "translation": replace(
+            signed,
+            review_date=fmt.date(day) if (day := signed.review_day()) else signed.review_date,
+        ),
         "draft_marks": drafts,
         "unreviewed": lang != "en" and not signed.reviewed,
         "site": {
@@ -421,7 +487,7 @@ def build_view(
     prefix: str = "",
     start: tuple[int, int] = (0, 0),
 ) -> dict:
-    """Everything the templates show, already in the page's language.
+    """Everything the templates show of a city, already in the page's language.
 
     ``prefix`` and ``start`` make the view one part of a volume: its ids are
     prefixed, its figures and tables numbered on from the parts before it.
@@ -430,13 +496,114 @@ def build_view(
     resolve = ShortcodeResolver(city, catalogue, score, fmt)
     chapters = city.chapters.get(lang) or city.chapters.get("en", ())
 
-    def md(text: str, demote: int = 1) -> Markup:
-        return Markup(narrative.render_markdown(text, resolve, demote))
-
     def part(name: str, dim: str | None = None) -> list[dict]:
         return _chapters(chapters, resolve, name, dim)
 
     rows = [make_row(fmt, catalogue, i) for i in score.items]
+    name = city.name.get(lang, city.name["en"])
+    country = city.country.get(lang, city.country["en"])
+    pub = city.publication
+    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
+    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
+    return {
+        **_publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
+        "city": city,
+        "name": name,
+        "country": country,
+        "title": title,
+        "running_head": f"{title} – {name}, {country}",
+        "front": part("front"),
+        "summary": part("summary"),
+        "body": part("body"),
+        "recommendation_chapters": part("recommendations"),
+        "annex": part("annex"),
+        "dimensions": dimensions_view(fmt, catalogue, score, rows, charts, part, prefix),
+        "rows": rows,
+        "sdgs": sdgs_view(fmt, score),
+        "recommendations": recommendations_view(fmt, catalogue, city, resolve),
+        "facts": facts_view(fmt, city),
+        "city_rollup": score.rollups["city"][city.slug],
+        "charts": charts,
+        **targets_view(fmt, [city], [score]),
+        "not_reported": [r for r in rows if r.band == "no_data"],
+        "no_target": [r for r in rows if r.band == "no_target"],
+        "reported_count": fmt.number(resolve._count("reported")),
+        "total_count": len(catalogue.kpis),
+        "fig": figures,
+        "tab": tables,
+        "progress": progress_view(fmt, catalogue, city, progress, charts),
+        "sections": sections_view(fmt, progress, prefix),
+        "annexes": annexes_view(
+            fmt,
+            [
+                ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
+                ("annex-missing", fmt.gettext("KPIs not reported and KPIs without a target")),
+                ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
+            ],
+        ),
+        "definitions": definitions_view(fmt, catalogue),
+        "p": prefix,
+    }
+
+
+SECTION_IDS = {
+    "introduction": "ch-introduction",
+    "evaluation": "ch-evaluation",
+    "sdgs": "ch-sdgs",
+    "progress": "ch-progress",
+    "recommendations": "ch-recommendations",
+    "comparison": "ch-comparison",
+}
+
+
+def sections_view(fmt: Formatter, progress: Progress | None = None, prefix: str = "") -> dict:
+    """The fixed chapters of a city, each ``{id, title}``: read by their headings and by the
+    contents (and so by the PDF's bookmarks); a dimension's results are in ``dimensions``."""
+    titles = {
+        "introduction": fmt.gettext("Introduction"),
+        "evaluation": fmt.gettext("Evaluation against the KPIs for smart sustainable cities"),
+        "sdgs": fmt.gettext("Results by Sustainable Development Goal"),
+        "recommendations": fmt.gettext("Recommendations"),
+    }
+    if progress is not None:
+        titles["progress"] = fmt.gettext("Progress since %(then)s") % {
+            "then": progress.previous_year
+        }
+    return _sections(titles, prefix)
+
+
+def _sections(titles: dict[str, str], prefix: str = "") -> dict[str, dict]:
+    return {key: {"id": f"{prefix}{SECTION_IDS[key]}", "title": t} for key, t in titles.items()}
+
+
+def dimension_title(fmt: Formatter, dim) -> str:
+    """The title of a dimension's results: its chapter and its table of KPIs."""
+    return fmt.gettext("%(dimension)s dimension – KPI evaluation results") % {
+        "dimension": fmt.group_name("dimension", dim)
+    }
+
+
+def facts_view(fmt: Formatter, city: City) -> list[dict]:
+    """The city's key facts, labelled and formatted."""
+    return [
+        {
+            "label": vocab.key_fact_label(fmt, f.id),
+            "value": fmt.number(f.value),
+            "unit": vocab.key_fact_unit(fmt, f.id),
+            "text": vocab.key_fact_text(fmt, f.id, f.value),
+            "year": f.year,
+            "source": f.source or "",
+            "illustrative": f.illustrative,
+        }
+        for f in city.key_facts
+    ]
+
+
+def dimensions_view(
+    fmt: Formatter, catalogue: Catalogue, score: Score, rows, charts, part, prefix: str = ""
+):
+    """Per dimension: its roll-up, sub-dimensions and categories with their KPI rows, its
+    narrative chapters (``part``), its largest gaps, its KPIs without data and its chart."""
     dims = []
     for dim in catalogue.dimensions:
         dim_rows = [r for r in rows if catalogue.by_id[r.item.kpi].dimension == dim.id]
@@ -464,38 +631,46 @@ def build_view(
             )
         scored = [r for r in dim_rows if r.item.achievement is not None]
         gaps = sorted(scored, key=lambda r: (r.item.achievement, r.code))[:GAP_COUNT]
-        gaps = [r for r in gaps if r.item.achievement < 1]
-        missing = [r for r in dim_rows if r.band == "no_data"]
         dims.append(
             {
                 "id": dim.id,
                 "name": fmt.group_name("dimension", dim),
+                "section": {"id": f"{prefix}results-{dim.id}", "title": dimension_title(fmt, dim)},
                 "rollup": score.rollups["dimension"][dim.id],
                 "subdimensions": subs,
                 "chapters": part("dimension", dim.id),
-                "gaps": gaps,
-                "missing": missing,
+                "gaps": [r for r in gaps if r.item.achievement < 1],
+                "missing": [r for r in dim_rows if r.band == "no_data"],
                 "chart": charts[f"bars-{dim.id}"],
             }
         )
-    sdgs = [
+    return dims
+
+
+def sdgs_view(fmt: Formatter, score: Score) -> list[dict]:
+    """The 17 goals with their names and roll-ups."""
+    return [
         {"goal": n, "name": vocab.sdg_name(fmt, n), "rollup": score.rollups["sdg"][str(n)]}
         for n in range(1, 18)
     ]
+
+
+def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resolve) -> list:
+    """The city's recommendations in the page's language (English where not translated)."""
+    lang = fmt.lang
+
+    def pick(texts):
+        return texts.get(lang) or texts.get("en", "") if texts else ""
+
     recs = []
     for rec in city.recommendations:
-
-        def pick(texts):
-            return texts.get(lang) or texts.get("en", "") if texts else ""
-
-        rec_lang = lang if rec.headline.get(lang) else "en"
         recs.append(
             {
                 "id": rec.id,
-                "lang": rec_lang,
+                "lang": lang if rec.headline.get(lang) else "en",
                 "theme": pick(rec.theme),
                 "headline": pick(rec.headline),
-                "diagnosis": md(pick(rec.diagnosis)),
+                "diagnosis": Markup(narrative.render_markdown(pick(rec.diagnosis), resolve, 1)),
                 "measures": [pick(m) for m in rec.measures],
                 "kpis": [
                     {"code": catalogue.by_id[k].code, "name": fmt.kpi_name(catalogue.by_id[k])}
@@ -508,68 +683,7 @@ def build_view(
                 "financing": pick(rec.financing),
             }
         )
-    name = city.name.get(lang, city.name["en"])
-    country = city.country.get(lang, city.country["en"])
-    pub = city.publication
-    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
-    facts = [
-        {
-            "label": vocab.key_fact_label(fmt, f.id),
-            "value": fmt.number(f.value),
-            "unit": vocab.key_fact_unit(fmt, f.id),
-            "year": f.year,
-            "source": f.source or "",
-            "illustrative": f.illustrative,
-        }
-        for f in city.key_facts
-    ]
-    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
-    return {
-        **_publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
-        "city": city,
-        "name": name,
-        "country": country,
-        "title": title,
-        "running_head": f"{title} – {name}, {country}",
-        "front": part("front"),
-        "summary": part("summary"),
-        "body": part("body"),
-        "recommendation_chapters": part("recommendations"),
-        "annex": part("annex"),
-        "dimensions": dims,
-        "rows": rows,
-        "sdgs": sdgs,
-        "recommendations": recs,
-        "facts": facts,
-        "city_rollup": score.rollups["city"][city.slug],
-        "subdimension_matrix": dims,
-        "charts": charts,
-        "bands": [
-            {
-                "id": b,
-                "label": vocab.band_label(fmt, b),
-                "short": vocab.band_short(fmt, b),
-                "symbol": BAND_SYMBOLS[b],
-            }
-            for b in (*BAND_IDS, UNVERIFIED, INSUFFICIENT)
-        ],
-        "band_short": lambda b: vocab.band_short(fmt, b),
-        "coverage_text": lambda r: vocab.coverage_text(fmt, r),
-        **targets_view(fmt, [city], [score]),
-        "quality_legend": quality_legend(fmt),
-        "not_reported": [r for r in rows if r.band == "no_data"],
-        "no_target": [r for r in rows if r.band == "no_target"],
-        "reported_count": resolve("count", ["reported"]),
-        "total_count": len(catalogue.kpis),
-        "fallback_chapters": not city.chapters.get(lang),
-        "fig": figures,
-        "tab": tables,
-        "progress": progress_view(fmt, catalogue, city, progress, charts),
-        "definitions": definitions_view(
-            fmt, catalogue, fmt.gettext("Annex III. Definitions of the KPIs")
-        ),
-        "p": prefix,
-    }
+    return recs
 
 
 def targets_view(fmt: Formatter, cities, scores) -> dict:
@@ -813,15 +927,22 @@ def build_volume_view(
         "tab": cmp_tab,
         "all_fig": fig,
         "all_tab": tab,
-        "bands": parts[0]["bands"],
-        "band_short": parts[0]["band_short"],
-        "coverage_text": parts[0]["coverage_text"],
         **targets_view(fmt, list(volume.members), list(comparison.scores)),
-        "quality_legend": parts[0]["quality_legend"],
         "total_count": len(catalogue.kpis),
-        "definitions": definitions_view(
-            fmt, catalogue, fmt.gettext("Annex II. Definitions of the KPIs")
+        "sections": _sections(
+            {
+                "introduction": fmt.gettext("Introduction"),
+                "comparison": fmt.gettext("The cities compared"),
+            }
         ),
+        "annexes": annexes_view(
+            fmt,
+            [
+                ("annex-comparison", fmt.gettext("The KPIs of the cities side by side")),
+                ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
+            ],
+        ),
+        "definitions": definitions_view(fmt, catalogue),
         "contents_template": "_volume_contents.html",
         "p": "",
     }

@@ -1,7 +1,8 @@
-"""Stage 2, validate: check a loaded city against the schema and the catalogue.
+"""Stage 2, validate: check a loaded city or volume against the schema and the catalogue.
 
 Every problem of every file is collected with its position; the stage then
-fails once, listing them all (``ProfileError``), or returns a typed ``City``.
+fails once, listing them all (``ProfileError``), or returns a typed ``City``
+(or a ``Volume`` holding its members' ``City`` values). It reads no file.
 """
 
 from __future__ import annotations

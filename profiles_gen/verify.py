@@ -4,9 +4,11 @@
   normalised from its locale, compared chapter by chapter with the English
   edition: the same multiset of figures must appear in each.
 - ``check_manifest``: the inputs and outputs of ``manifest.json`` still hash
-  to what the build recorded.
-- ``check_glyphs``: every character of an edition is covered by the
-  publication's fonts (WeasyPrint would only print a box).
+  to what the build recorded (a file whose size, modification time and inode
+  are those it had when last hashed is taken from the hash cache).
+- ``missing_glyphs`` and ``locate``: the characters of an edition that the
+  publication's fonts cannot draw, and where they come from (used by
+  ``publish.check_glyphs`` before a PDF is written).
 """
 
 from __future__ import annotations
@@ -185,33 +187,59 @@ def compare_editions(
 
 
 def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "en") -> list[str]:
+    """The figures of every edition against the base language's, PDF and HTML.
+
+    A pair of editions that passed before and whose files are unchanged (by the
+    hashes recorded under ``verified`` in ``manifest.json``) is not read again.
+    """
+    from profiles_gen.manifest import MANIFEST, Manifest
+
+    manifest = Manifest.load(out_dir)
+    before = dict(manifest.verified)
     problems = []
     others = [lang for lang in langs if lang != base_lang]
-    pdf = out_dir / f"{slug}-{base_lang}.pdf"
-    if pdf.is_file():
-        base = pdf_chapters(pdf)
+    kinds = {
+        "pdf": (lambda lang: out_dir / f"{slug}-{lang}.pdf", pdf_chapters, "{slug}-{lang}.pdf"),
+        "html": (lambda lang: out_dir / lang / "index.html", html_chapters, "{lang}/index.html"),
+    }
+    for kind, (path_of, chapters_of, label) in kinds.items():
+        base_path = path_of(base_lang)
+        if not base_path.is_file():
+            continue
+        base = None
         for lang in others:
-            path = out_dir / f"{slug}-{lang}.pdf"
-            if path.is_file():
-                problems += compare_editions(
-                    base, pdf_chapters(path), base_lang, lang, f"{slug}-{lang}.pdf"
-                )
-    html = out_dir / base_lang / "index.html"
-    if html.is_file():
-        base = html_chapters(html)
-        for lang in others:
-            path = out_dir / lang / "index.html"
-            if path.is_file():
-                problems += compare_editions(
-                    base, html_chapters(path), base_lang, lang, f"{lang}/index.html"
-                )
+            path = path_of(lang)
+            if not path.is_file():
+                continue
+            key = f"{kind} {base_lang} {lang}"
+            hashes = {base_lang: manifest.hash(base_path), lang: manifest.hash(path)}
+            if manifest.verified.get(key) == hashes:
+                continue  # compared before, unchanged since
+            base = base if base is not None else chapters_of(base_path)
+            found = compare_editions(
+                base,
+                chapters_of(path),
+                base_lang,
+                lang,
+                label.format(slug=slug, lang=lang),
+            )
+            problems += found
+            if found:
+                manifest.verified.pop(key, None)
+            else:
+                manifest.verified[key] = hashes
+    manifest.hashes.save()
+    if manifest.verified != before and (out_dir / MANIFEST).is_file():
+        from profiles_gen.publish import atomic_write
+
+        atomic_write(out_dir / MANIFEST, manifest.to_json())
     return problems
 
 
 def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
     """Every input and output still hashes to what ``manifest.json`` recorded."""
     from profiles_gen.i18n import locales_dir
-    from profiles_gen.manifest import Manifest, sha256_file
+    from profiles_gen.manifest import Manifest
     from profiles_gen.paths import PACKAGE_DIR, TEMPLATES_DIR
 
     manifest = Manifest.load(out_dir)
@@ -237,14 +265,15 @@ def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
         path = roots[prefix] / rest
         if not path.is_file():
             problems.append(f"input {name}: missing")
-        elif sha256_file(path) != digest:
+        elif manifest.hash(path) != digest:
             problems.append(f"input {name}: changed since the build")
     for name, entry in sorted(manifest.outputs.items()):
         path = out_dir / name
         if not path.is_file():
             problems.append(f"output {name}: missing")
-        elif sha256_file(path) != entry["sha256"]:
+        elif manifest.hash(path) != entry["sha256"]:
             problems.append(f"output {name}: changed since the build")
+    manifest.hashes.save()
     return problems
 
 

@@ -6,6 +6,10 @@ Each string is written out literally in a gettext call so that
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+NBSP = "\u00a0"
+
 
 def band_label(fmt, band: str) -> str:
     """The UNECE wording of a band, as printed in tables and legends."""
@@ -133,6 +137,37 @@ def key_fact_unit(fmt, fact: str) -> str:
     }[fact]
 
 
+# Key facts whose unit is a noun that takes the form its number needs; the others are
+# abbreviations (km², US$, m, °C) that never change.
+_COUNTED_FACTS = ("population", "households", "population_density")
+
+
+def key_fact_text(fmt, fact: str, value) -> str:
+    """A key fact's value with its unit, the noun in the form its number needs
+    (``1 202 731 inhabitants``, «1 202 731 житель»); number and unit never part."""
+    number = fmt.number(value)
+    if fact not in _COUNTED_FACTS:
+        return f"{number}{NBSP}{key_fact_unit(fmt, fact)}"
+    amount = Decimal(str(value))
+    if amount != amount.to_integral_value():
+        # Translators: a fraction takes one form in every language (Russian: «2,5 жителя»).
+        text = {
+            "population": fmt.pgettext("fact-fraction", "%(n)s inhabitants"),
+            "households": fmt.pgettext("fact-fraction", "%(n)s households"),
+            "population_density": fmt.pgettext("fact-fraction", "%(n)s inhabitants per km²"),
+        }[fact]
+    else:
+        n = int(amount)
+        text = {
+            "population": fmt.npgettext("fact", "%(n)s inhabitant", "%(n)s inhabitants", n),
+            "households": fmt.npgettext("fact", "%(n)s household", "%(n)s households", n),
+            "population_density": fmt.npgettext(
+                "fact", "%(n)s inhabitant per km²", "%(n)s inhabitants per km²", n
+            ),
+        }[fact]
+    return text.replace("%(n)s ", "%(n)s" + NBSP, 1) % {"n": number}
+
+
 def kpi_type(fmt, kpi_type_id: str) -> str:
     return (
         fmt.pgettext("kpi-type", "core")
@@ -184,7 +219,9 @@ def abbreviations(fmt) -> list[tuple[str, str]]:
 def flag_label(fmt, flag: str, window: int = 0) -> str:
     """Why two values are not like with like (progress between editions, cities side by side)."""
     if flag == "years_apart":
-        return fmt.pgettext("flag", "years more than %(n)s apart") % {"n": window}
+        return fmt.npgettext(
+            "flag", "more than %(n)s year apart", "more than %(n)s years apart", window
+        ) % {"n": fmt.number(window)}
     return {
         "target_changed": fmt.pgettext("flag", "target changed: not compared"),
         "definition_changed": fmt.pgettext("flag", "definition changed: not compared"),

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import shutil
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,6 +54,44 @@ def scored_item(**kw) -> ScoredItem:
         points=2,
     )
     return ScoredItem(**{**base, **kw})
+
+
+@dataclass(frozen=True)
+class SampleBuild:
+    out: Path  # the output root: out/<slug>/…, out/site/
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> SampleBuild:
+    """Every sample publication under cities/ (tbilisi, the norway volume) built once per
+    session, PDF and HTML in English and Russian, and the site assembled from them.
+
+    test_build, test_site and test_volume read it; a test that changes files builds its own.
+    """
+    out = tmp_path_factory.mktemp("sample")
+    status, stdout, stderr = run_cli(["site", "--out", str(out), "-q"], ROOT)
+    assert status == 0, stderr
+    return SampleBuild(out, stdout, stderr)
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> Path:
+    """A scratch project with ``cities/mini`` built once per session (PDF and HTML, EN and
+    RU). Read it, or copy it with ``copy_project`` before changing anything."""
+    root = tmp_path_factory.mktemp("mini-built")
+    shutil.copytree(MINI, root / "cities" / "mini")
+    status, _, err = run_cli(["build", "mini"], root)
+    assert status == 0, err
+    return root
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A copy of a scratch project, its build included (the manifest names files relative
+    to their roots, so the copy is as up to date as the original)."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
 
 
 @pytest.fixture

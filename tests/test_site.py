@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -39,11 +39,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    status, _, err = run_cli(["site", "--out", str(out), "-q"], ROOT)
-    assert status == 0, err
-    return out / "site"
+def site(sample_site) -> Path:
+    """The site of every sample city, built once per session (``sample_site`` in conftest)."""
+    return sample_site.out / "site"
 
 
 @pytest.fixture(scope="module")

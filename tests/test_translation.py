@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+from decimal import Decimal as D
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +15,8 @@ from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
 from profiles_gen.catalogue import load_catalogue
+from profiles_gen.i18n import ensure_pseudo
+from profiles_gen.render import ROMAN
 from tests.conftest import ROOT, run_cli
 
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -65,14 +70,19 @@ def leaks(words, allowed: set[str]) -> set[str]:
 
 @pytest.mark.slow
 def test_pseudo_locale_edition_has_no_hard_coded_english(tmp_path: Path) -> None:
+    catalogues = sorted((ROOT / "locales").rglob("*"))
     status, _, err = run_cli(["build", "tbilisi", "--lang", "en-XA", "--out", str(tmp_path)], ROOT)
     assert status == 0, err
+    # The generated pseudo-locale and compiled catalogue live in the build's cache only.
+    assert sorted((ROOT / "locales").rglob("*")) == catalogues
+    assert list((tmp_path / ".cache" / "pseudo-locale").rglob("en-XA/LC_MESSAGES/messages.po"))
+    assert list((tmp_path / ".cache" / "mo").rglob("en-XA/LC_MESSAGES/messages.mo"))
     assert "narrative/en-XA: warning: no narrative" in err  # falls back, and says so
     html = (tmp_path / "tbilisi" / "en-XA" / "index.html").read_text(encoding="utf-8")
     parser = VisibleText()
     parser.feed(html)
-    assert "[Çöñţéñţš]" in html and "Tbilisi" in parser.words  # the parser saw the page
-    assert leaks(parser.words, set()) == set()
+    assert "[Çöñţéñţš " in html and "Tbilisi" in parser.words  # the parser saw the page
+    assert leaks(parser.words, set(ROMAN)) == set()  # annex numbers are numbers
     assert 'lang="en" data-origin="city"' in html  # the English fallback is marked as such
 
     # In the PDF, words that come from the city's own files are data, not interface.
@@ -87,8 +97,221 @@ def test_pseudo_locale_edition_has_no_hard_coded_english(tmp_path: Path) -> None
     )
     text = re.sub(r"[-\u00ad\u2010]\n", "", text)  # words hyphenated at a line end
     text = re.sub(r"\b[ivxl]+\b", " ", text)  # roman page numbers
-    assert "[Çöñţéñţš]" in text
-    assert leaks(words_of(text), data_words) == set()
+    assert "[Çöñţéñţš " in text
+    assert leaks(words_of(text), data_words | set(ROMAN)) == set()
+
+
+def _msgfmt_check(po: Path) -> None:
+    """gettext's own check, as Poedit runs it on save and Weblate on import."""
+    assert shutil.which("msgfmt"), "gettext is missing: tools/test-deps.sh installs it"
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", os.devnull, str(po)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_msgfmt_accepts_every_catalogue(tmp_path: Path, monkeypatch) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
+    # A language started as `make locales-init L=fr` starts it, and the pseudo-locale.
+    status, out, err = run_cli(["locales", "init", "fr"], tmp_path)
+    assert status == 0, err
+    fresh = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    header = fresh.read_text(encoding="utf-8").split('msgid ""')[0]
+    assert "# Reviewed-By:\n# Review-Date:\n" in header
+    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 1  # never overwritten
+    catalogues = sorted(locales.glob("*/LC_MESSAGES/messages.po"))
+    assert [p.parent.parent.name for p in catalogues] == ["fr", "ru"]
+    for po in [*catalogues, ensure_pseudo(locales)]:
+        _msgfmt_check(po)
+    # The units that begin "% of …" are not format strings, and say so.
+    text = (ROOT / "locales" / "ru" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    entry = text[text.index('msgctxt "kpi-unit|EC-ICT-ES-1C"') - 60 :]
+    assert "#, no-python-format\nmsgctxt" in entry
+
+
+def _line_of(path: Path, text: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_a_broken_translation_is_reported_with_its_line_and_shown_in_english(
+    project: Path, monkeypatch
+) -> None:
+    locales = project / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    po = locales / "ru" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    broken = {
+        # a renamed placeholder (templates), a bare per cent sign (Python), a lost form
+        'msgstr "Рисунок %(n)s"': 'msgstr "Рисунок %(num)s"',
+        'msgstr "%(city)s: основные сведения"': 'msgstr "%(city)s: 100% сведений"',
+        'msgstr[2] "%(count)s показателей или составляющих без данных:"': "",
+    }
+    for old, new in broken.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old + "\n", new + "\n" if new else "")
+    po.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
+    where = "locales/ru/LC_MESSAGES/messages.po"
+
+    status, _, err = run_cli(["locales", "check", "--lang", "ru"], project)
+    assert status == 1
+    line = _line_of(po, 'msgstr "Рисунок %(num)s"')
+    assert f"{where}:{line}: error: Figure %(n)s: placeholder %(num)s is not in the msgid" in err
+    line = _line_of(po, 'msgstr "%(city)s: 100% сведений"')
+    assert f"{where}:{line}: error: %(city)s: key facts: stray '%' at column 14" in err
+    plural = _line_of(po, 'msgstr[0] "%(count)s показатель или составляющая без данных:"')
+    assert f"{where}:{plural}: error: %(count)s indicator or data point is not reported:" in err
+    assert "2 plural form(s), but the header's Plural-Forms says 3" in err
+
+    status, _, err = run_cli(["build", "mini", "--lang", "ru", "--format", "html"], project)
+    assert status == 0, err
+    assert f"{where}:{line}: warning: %(city)s: key facts: stray '%'" in err
+    html = (project / "build" / "mini" / "ru" / "index.html").read_text(encoding="utf-8")
+    # The caption's label in English, not crashed; the list of figures is another string.
+    assert '<span class="label">Figure 1</span>' in html and "Рисунок 1. " in html
+    assert "Miniville: key facts" not in html  # the name is Russian, the caption English
+    assert "Минивиль: key facts" in html and "Перечень рисунков" in html
+
+    # The sample city has no warning of its own: --strict fails on the translation alone.
+    out = project / "strict"
+    argv = ["build", "tbilisi", "--lang", "ru", "--strict", "--out", str(out)]
+    strict, _, err = run_cli(argv, ROOT)
+    assert strict == 1 and f"{where}:{line}: warning: %(city)s: key facts" in err.replace(
+        str(locales.parent) + "/", ""
+    )
+    assert not out.exists()
+
+    # An untranslated string in a language a city needs: the city is named.
+    po.write_text(text.replace('msgstr "Перечень рисунков"', 'msgstr ""'), encoding="utf-8")
+    status, _, err = run_cli(["locales", "check", "--lang", "ru"], project)
+    assert status == 1 and "error: ru is incomplete and mini is issued in it" in err
+
+
+# Russian: 1, 21 take the "one" form, 2, 22 "few", 5, 11, 25, 111 "many" (CLDR).
+RUSSIAN_FORMS = {1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1, 25: 2, 111: 2}
+# Every counted phrase of the templates (by the end of its English singular) and what the
+# Russian edition prints for each form; {n} is the number.
+COUNTED_PHRASES = {
+    "of the %(count)s KPI.": ("из {n} KPI",) * 3,
+    "could be scored against a target.": (
+        "{n} показатель или составляющую удалось",
+        "{n} показателя или составляющие удалось",
+        "{n} показателей или составляющих удалось",
+    ),
+    "has no target.": (
+        "У {n} показателя или составляющей нет",
+        "У {n} показателей или составляющих нет",
+        "У {n} показателей или составляющих нет",
+    ),
+    "has no data.": (
+        "По {n} показателю или составляющей нет",
+        "По {n} показателям или составляющим нет",
+        "По {n} показателям или составляющим нет",
+    ),
+    "is scored on %(count)s indicator or data point.": (
+        "по {n} показателю или составляющей.",
+        "по {n} показателям или составляющим.",
+        "по {n} показателям или составляющим.",
+    ),
+    "is not reported:": (
+        "{n} показатель или составляющая без данных:",
+        "{n} показателя или составляющие без данных:",
+        "{n} показателей или составляющих без данных:",
+    ),
+    "target or definition changed.": (
+        "{n} показатель или составляющая не сравнивается",
+        "{n} показателя или составляющие не сравниваются",
+        "{n} показателей или составляющих не сравниваются",
+    ),
+    "%(count)s is flagged.": ("отмечен {n}.", "отмечены {n}.", "отмечено {n}."),
+    "set against each other.": (
+        "более чем в {n} год,",
+        "более чем в {n} года,",
+        "более чем в {n} лет,",
+    ),
+    "more developed smart city services.": (
+        "включает {n} показатель в",
+        "включает {n} показателя в",
+        "включает {n} показателей в",
+    ),
+}
+TRANS_BLOCK = re.compile(
+    r"\{%-? trans (count=[^%]*)%\}(.*?)\{% pluralize %\}.*?\{% endtrans %\}", re.S
+)
+
+
+def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> None:
+    from profiles_gen.i18n import Formatter, compile_catalogue, translations
+    from profiles_gen.narrative import count_text
+    from profiles_gen.render import make_environment
+    from profiles_gen.vocabulary import flag_label, key_fact_text
+
+    compile_catalogue("ru")
+    fmt = Formatter("ru", translations("ru"))
+    env = make_environment(None, fmt)
+    blocks = [
+        b
+        for path in sorted((ROOT / "templates").glob("*.html"))
+        for b in TRANS_BLOCK.finditer(path.read_text(encoding="utf-8"))
+    ]
+    found = set()
+    for block in blocks:
+        names = re.findall(r"(\w+)=", block[1])
+        source = block[0].replace(block[1], ", ".join(f"{n}={n}" for n in names) + " ")
+        english = re.sub(r"\{\{ (\w+) \}\}", r"%(\1)s", " ".join(block[2].split()))
+        key = next((k for k in COUNTED_PHRASES if english.endswith(k)), None)
+        assert key, f"a counted phrase without a Russian plural test: {english}"
+        found.add(key)
+        for n, form in RUSSIAN_FORMS.items():
+            values = {name: "X" for name in names} | {"count": n}
+            html = env.from_string(source).render(**values)
+            expected = COUNTED_PHRASES[key][form].format(n=n)
+            assert expected in html, (n, html)
+    assert found == set(COUNTED_PHRASES)
+
+    # The {{count …}} shortcodes of the narrative.
+    for n, form in RUSSIAN_FORMS.items():
+        reported = ("показатель", "показателя", "показателей")[form]
+        assert count_text(fmt, "reported", n) == f"{n} {reported}"
+        items = ("показатель или составляющая", "показателя или составляющие")
+        items += ("показателей или составляющих",)
+        assert count_text(fmt, "scored", n) == f"{n} {items[form]}"
+        of = ("показателя", "показателей", "показателей")[form]
+        assert count_text(fmt, "reported", 3, total=n) == f"3 из {n} {of}"
+        years = ("год", "года", "лет")[form]
+        assert flag_label(fmt, "years_apart", n) == f"годы различаются более чем на {n} {years}"
+        # {{fact …}} and the key facts table: a unit that is a noun agrees with its number.
+        people = ("житель", "жителя", "жителей")[form]
+        assert key_fact_text(fmt, "population", n) == f"{n}\u00a0{people}"
+        homes = ("домохозяйство", "домохозяйства", "домохозяйств")[form]
+        assert key_fact_text(fmt, "households", n) == f"{n}\u00a0{homes}"
+        assert key_fact_text(fmt, "population_density", n) == f"{n}\u00a0{people} на км²"
+    assert key_fact_text(fmt, "population_density", D("2470.5")) == "2470,5\u00a0жителя на км²"
+    assert key_fact_text(fmt, "population", 1202731) == "1\u00a0202\u00a0731\u00a0житель"
+    assert key_fact_text(Formatter("en"), "population", 1) == "1\u00a0inhabitant"
+    assert count_text(Formatter("en"), "reported", 1) == "1 KPI"
+    assert count_text(Formatter("en"), "not_reported", 40, total=91) == "40 of the 91 KPIs"
+
+
+def test_the_pseudo_locale_lengthens_every_string_and_has_three_plural_forms(
+    tmp_path: Path,
+) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    with ensure_pseudo(locales).open("rb") as fh:
+        catalog = read_po(fh)
+    assert catalog.num_plurals == 3
+    ratios = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert len(strings) == len(ids) + (1 if len(ids) == 2 else 0)
+        ratios.append(len(strings[0]) / len(ids[0]))
+    assert min(ratios) >= 1.2 and sum(ratios) / len(ratios) >= 1.4
 
 
 def test_a_new_language_builds_without_code_changes(
@@ -96,16 +319,14 @@ def test_a_new_language_builds_without_code_changes(
 ) -> None:
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo", "en-XA"))
-    with (locales / "messages.pot").open("rb") as fh:
-        template = read_po(fh)
-    template.locale = "fr"  # what `make locales-init LANG=fr` does
-    for message in template:
-        if message.id == "Contents":
-            message.string = "Table des matières"
-    (locales / "fr" / "LC_MESSAGES").mkdir(parents=True)
-    with (locales / "fr" / "LC_MESSAGES" / "messages.po").open("wb") as fh:
-        write_po(fh, template)
     monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
+    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 0  # make locales-init L=fr
+    po = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale="fr")
+    catalog["Contents"].string = "Table des matières"
+    with po.open("wb") as fh:
+        write_po(fh, catalog)
 
     status, _, err = run_cli(["build", "mini", "--lang", "fr", "--format", "html"], project)
     assert status == 0, err

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from profiles_gen.verify import canonical, numbers
-from tests.conftest import run_cli
+from tests.conftest import copy_project, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +37,9 @@ def test_canonical_forms() -> None:
 
 
 @pytest.fixture
-def built(project: Path) -> Path:
-    status, _, err = run_cli(["build", "mini"], project)
-    assert status == 0, err
-    return project
+def built(mini_built: Path, tmp_path: Path) -> Path:
+    """A copy of the session's built ``mini`` project, free to change."""
+    return copy_project(mini_built, tmp_path / "project")
 
 
 def test_verify_passes_then_catches_a_mistyped_number_and_a_changed_input(built: Path) -> None:
@@ -70,8 +69,8 @@ def test_verify_passes_then_catches_a_mistyped_number_and_a_changed_input(built:
     assert status == 1 and "input city/kpis.yaml: changed since the build" in err
 
 
-def test_the_pdf_carries_its_data_as_attachments(built: Path) -> None:
-    out = built / "build" / "mini"
+def test_the_pdf_carries_its_data_as_attachments(mini_built: Path) -> None:
+    out = mini_built / "build" / "mini"
     reader = PdfReader(out / "mini-en.pdf")
     assert reader.attachments["mini-kpis.csv"][0] == (out / "mini-kpis.csv").read_bytes()
     assert reader.attachments["mini-kpis.json"][0] == (out / "mini-kpis.json").read_bytes()

@@ -1,0 +1,167 @@
+"""``profiles-gen serve``: a real server in a subprocess, real saves, Ctrl-C.
+
+Each step waits for the server's own build event (server-sent events) instead
+of sleeping, so nothing here is timed; the socket timeout only keeps a broken
+server from hanging the suite.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from profiles_gen.serve import MARK, State, inject, snippet
+from tests.conftest import ROOT
+
+GUARD = 300  # seconds: a hang guard for a broken server, not a limit on speed
+
+
+class Events:
+    """The server's event stream: ``next_build()`` blocks until the next build event."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.conn = http.client.HTTPConnection(host, port, timeout=GUARD)
+        self.conn.request("GET", "/__serve/events")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_build(self) -> int:
+        event = None
+        while True:
+            raw = self.response.readline()
+            assert raw, "the server closed its event stream"
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and event == "build":
+                return int(line.split(":", 1)[1])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def served_after_builds(events: Events, url: str, wanted) -> str:
+    """The page after the next build for which ``wanted(page)`` holds (an editor's save may
+    reach the watcher as more than one change)."""
+    while True:
+        events.next_build()
+        status, page = get(url)
+        assert status == 200
+        if wanted(page):
+            return page
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=GUARD) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+@pytest.fixture
+def server(project: Path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "profiles_gen", "serve", "mini", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        url = None
+        for line in proc.stdout:  # the first build, then the address
+            found = re.search(r"serving mini at (http://127\.0\.0\.1:\d+/en/)", line)
+            if found:
+                url = found.group(1)
+                break
+        assert url, proc.stderr.read()
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_saved_edit_is_served_an_invalid_one_shows_its_errors_and_ctrl_c_stops(
+    project: Path, server
+) -> None:
+    proc, url = server
+    host, port = re.match(r"http://([\d.]+):(\d+)/", url).groups()
+    status, page = get(url)
+    assert status == 200
+    assert "household internet access of 93%" in page
+    assert MARK in page and 'new EventSource("/__serve/events")' in page
+    # The page written to disk is the published one: nothing of the preview in it.
+    written = (project / "build" / "mini" / "en" / "index.html").read_text(encoding="utf-8")
+    assert MARK not in written and "EventSource" not in written
+    assert get(url.replace("/en/", "/"))[1] == page  # the root goes to the edition
+
+    events = Events(host, int(port))
+    events.next_build()  # the current build, sent at once
+    chapter = project / "cities" / "mini" / "narrative" / "en" / "10-overview.md"
+    good = chapter.read_text(encoding="utf-8")
+    chapter.write_text(good + "\nA sentence saved in the editor.\n", encoding="utf-8")
+    page = served_after_builds(events, url, lambda p: "A sentence saved" in p)
+    assert "A sentence saved in the editor." in page and 'id="pg-serve-errors"' not in page
+
+    chapter.write_text(good + "\nBroken: {{kpi XX-NOPE-1}}.\n", encoding="utf-8")
+    page = served_after_builds(events, url, lambda p: "pg-serve-errors" in p)
+    # The last good build, with the errors over it.
+    assert re.search(r"cities/mini/narrative/en/10-overview\.md:\d+:\d+: error: ", page), page
+    assert "A sentence saved in the editor." in page
+
+    chapter.write_text(good + "\nFixed again.\n", encoding="utf-8")
+    page = served_after_builds(events, url, lambda p: "Fixed again." in p)
+    assert 'id="pg-serve-errors"' not in page
+    events.close()
+
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=GUARD)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "stopped" in out
+    assert "cities/mini/narrative/en/10-overview.md:" in out  # the console said it too
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=GUARD)
+
+
+def test_the_live_part_goes_before_the_end_of_the_body() -> None:
+    state = State(generation=7, errors=["a.md:3:5: error: <bad>"], built=True)
+    page = inject("<html><body><p>x</p></body></html>", snippet(state, "mini", "en"))
+    assert page.endswith("</body></html>") and page.index("<p>x</p>") < page.index(MARK)
+    assert "a.md:3:5: error: &lt;bad&gt;" in page and "var g=7;" in page
+    assert 'href="/mini-en.pdf"' in page
+
+
+@pytest.mark.slow
+def test_the_pdf_is_built_on_demand_from_the_link_on_the_page(project: Path, server) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    proc, url = server
+    host, port = re.match(r"http://([\d.]+):(\d+)/", url).groups()
+    pdf_url = url.replace("/en/", "/mini-en.pdf")
+    assert 'href="/mini-en.pdf"' in get(url)[1]
+    assert not (project / "build" / "mini" / "mini-en.pdf").exists()  # not built on save
+    events = Events(host, int(port))
+    events.next_build()
+    status, page = get(pdf_url)
+    assert status == 200 and "Building the PDF [en]" in page
+    events.next_build()  # the PDF's build is done
+    with urllib.request.urlopen(pdf_url, timeout=GUARD) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        reader = PdfReader(BytesIO(response.read()))
+    assert "household internet access of 93%" in " ".join(p.extract_text() for p in reader.pages)
+    events.close()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=GUARD) == 0
