@@ -85,6 +85,8 @@ def _mpl() -> SimpleNamespace:
             "xtick.color": INK,
             "ytick.color": INK,
             "path.simplify": False,
+            "text.usetex": False,  # text from a city folder is text: no TeX, no
+            "text.parse_math": False,  # mathtext, so "$" is a dollar sign
         }
     )
     return SimpleNamespace(plt=plt, Rectangle=Rectangle, Wedge=Wedge)

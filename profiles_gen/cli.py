@@ -229,6 +229,10 @@ def cmd_build(args) -> int:
     from profiles_gen.report import Reporter
 
     city_dirs = list(dict.fromkeys(_city_dir(city) for city in args.city))
+    problem = out_problem(out, city_dirs)
+    if problem:
+        print(f"profiles-gen build: error: --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
         results = build_cities(city_dirs, out, opts, reporter)
     for result in results:
@@ -240,6 +244,43 @@ def cmd_build(args) -> int:
         names = ", ".join(result.city.slug for result in results)
         print(f"built {names} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+def out_problem(out: Path, city_dirs: list[Path]) -> str | None:
+    """Why the output folder ``out`` may not be written into, or None.
+
+    It must be a folder or not exist yet (never a file, a device or a FIFO, which
+    a build would replace), and lie outside the source tree: the project's
+    cities, templates, catalogues and code, and every city folder being built.
+    """
+    import stat
+
+    from profiles_gen.i18n import locales_dir
+    from profiles_gen.render import TEMPLATES_DIR
+
+    try:
+        mode = os.stat(out).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        return f"cannot be used ({exc.strerror})"
+    if mode is not None and not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else "a device or special file"
+        return f"is {kind}, not a folder: give a folder for the outputs"
+    real = Path(os.path.realpath(out))
+    package = Path(__file__).resolve().parent
+    sources = [project_root() / "cities", TEMPLATES_DIR, locales_dir(), package, *city_dirs]
+    for source in sources:
+        source = Path(os.path.realpath(source))
+        if real == source or source in real.parents:
+            return f"lies inside the source tree ({source}): choose a folder outside it"
+    for city in city_dirs:  # out/<city> would be the city folder, or a folder holding it
+        mine, city_real = real / city.name, Path(os.path.realpath(city))
+        if city_real == mine or mine in city_real.parents:
+            return f"would write into the city folder {city}"
+    if real == Path(os.path.realpath(project_root())):
+        return "is the project folder: choose a folder such as build/"
+    return None
 
 
 def _rel(path: Path) -> str:
@@ -477,6 +518,10 @@ def cmd_site(args) -> int:
     from profiles_gen.report import Reporter
 
     cities = publications(project_root() / "cities")
+    problem = out_problem(out, cities)
+    if problem:
+        print(f"profiles-gen site: error: --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
         results = build_cities(cities, out, BuildOptions(jobs=max(1, args.jobs)), reporter)
     for result in results:
@@ -574,14 +619,20 @@ def cmd_schema(args) -> int:
 
 def city_languages() -> dict[str, list[str]]:
     """Every language some city under cities/ is issued in, with those cities."""
-    import yaml
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.load import load_yaml_file
 
     langs: dict[str, list[str]] = {}
     cities = project_root() / "cities"
     for path in sorted([*cities.glob("*/city.yaml"), *cities.glob("*/volume.yaml")]):
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        for lang in data.get("languages") or []:
-            langs.setdefault(lang, []).append(path.parent.name)
+        doc = load_yaml_file(path, IssueLog(), city_dir=path.parent)  # a broken one: skipped
+        listed = doc.data.get("languages") if doc and isinstance(doc.data, dict) else None
+        if not isinstance(listed, list):
+            print(f"{_rel(path)}: warning: languages unreadable (see validate)", file=sys.stderr)
+            continue
+        for lang in listed:
+            if isinstance(lang, str):
+                langs.setdefault(lang, []).append(path.parent.name)
     return langs
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from profiles_gen.publish import (
     write_edition_info,
     write_home,
 )
-from profiles_gen.render import make_environment
+from profiles_gen.workers import build_session, output_lock, record_published, worker_pool
 
 FORMATS = ("pdf", "html")
 Report = Callable[[str], None]  # told one line per edition built or up to date
@@ -99,8 +98,14 @@ def build_cities(
     Each publication is validated and scored first (all errors before any output),
     its exports written and its editions planned against its manifest; then the
     editions that are not up to date run in ``opts.jobs`` processes, each of which
-    imports WeasyPrint and matplotlib once.
+    imports WeasyPrint and matplotlib once. Each publication's output folder is locked
+    for the whole build; an interrupt stops the workers and publishes nothing more.
     """
+    with build_session():  # the build locks taken by plan_build, released at the end
+        return _build_cities(city_dirs, out_root, opts, report)
+
+
+def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     use_cache(out_root / ".cache")
     builds = [plan_build(city_dir, out_root, opts) for city_dir in city_dirs]
     tasks = []
@@ -114,13 +119,17 @@ def build_cities(
         for build, plan in tasks:
             report(f"{build.pub.slug} [{plan.lang}] queued: {', '.join(plan.formats)}")
     jobs = max(1, min(opts.jobs, len(tasks)))
-    if jobs == 1:
-        editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
-        _collect(tasks, editions, report)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks]
-            _collect(tasks, (f.result() for f in futures), report)
+    try:
+        if jobs == 1:
+            editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
+            _collect(tasks, editions, report)
+        else:
+            with worker_pool(jobs) as pool:  # workers die with this process
+                futures = [pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks]
+                _collect(tasks, (f.result() for f in futures), report)
+    except BaseException:
+        record_published(builds, tasks)  # the manifest says exactly what was published
+        raise
     for build in builds:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         write_edition_info(build.out_dir, _edition_info(build.pub.source))
@@ -144,7 +153,7 @@ def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBui
         raise ProfileError([Issue(path, 0, 0, "", text, "warning") for path, text in problems])
     result.warnings += [f"{path}: warning: {text}" for path, text in problems]
     out_dir = out_root / pub.slug
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_lock(out_dir)  # waits for another build of this city; then clean up after it
     clean_stale_temporaries(out_dir)
     manifest = Manifest.load(out_dir)
     inputs = pub.data_inputs()
@@ -204,6 +213,8 @@ def build_edition(
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
     charts, view = pub.draw(fmt)
+    from profiles_gen.render import make_environment  # Jinja: only when rendering
+
     env = make_environment(pub.dir, fmt)
 
     def render(media: str, assets: dict) -> str:
@@ -261,7 +272,6 @@ def _edition_info(city: City | Volume) -> dict:
 def write_site_home(out_root: Path) -> list[Path]:
     """Home pages listing every city built under ``out_root``, one per language."""
     from profiles_gen.manifest import home_digest, home_is_fresh, record_home
-    from profiles_gen.render import autonym, render_home
 
     infos = read_edition_infos(out_root)
     langs = sorted(
@@ -272,6 +282,8 @@ def write_site_home(out_root: Path) -> list[Path]:
     names = ["index.html" if lang == "en" else f"index.{lang}.html" for lang in langs]
     if home_is_fresh(out_root, digest, [*names, "assets/profile.css"]):
         return []  # nothing it is made of changed: not rendered again
+    from profiles_gen.render import autonym, render_home
+
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))

@@ -13,13 +13,15 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from profiles_gen.errors import Issue, ProfileError
+from profiles_gen.load import folder_files, read_file_bytes
 from profiles_gen.paths import FONT_DIR, TEMPLATES_DIR
 from profiles_gen.score import BAND_COLOURS, BAND_TEXT
 
@@ -48,15 +50,45 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
+def make_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, mode 0755 whatever the umask."""
+    missing = []
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        with suppress(FileExistsError):
+            path.mkdir()
+            os.chmod(path, 0o755)
+
+
+def replaceable(path: Path) -> None:
+    """Refuse to replace anything but a regular file (or nothing) at ``path``.
+
+    A build writes only regular files, into folders it owns: a folder, a link, a device
+    or a FIFO where an output goes is someone else's and stays as it is.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise ProfileError(f"{path}: exists and is not a regular file; not replacing it")
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from profiles_gen.workers import publishing
+
+    make_dirs(path.parent)
+    replaceable(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with publishing():
+            os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -102,12 +134,17 @@ def uninterrupted():
 @contextmanager
 def staged_dir(final: Path):
     """A fresh folder beside ``final`` that replaces it only when the block succeeds."""
-    final.parent.mkdir(parents=True, exist_ok=True)
+    from profiles_gen.workers import publishing
+
+    make_dirs(final.parent)
+    if final.is_symlink() or (final.exists() and not final.is_dir()):
+        raise ProfileError(f"{final}: exists and is not a folder; not replacing it")
     stage = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
     old = final.parent / f".{final.name}.old"
     try:
         yield stage
-        with uninterrupted():
+        _publishable(stage)
+        with uninterrupted(), publishing():
             if old.exists():
                 shutil.rmtree(old)
             if final.exists():
@@ -122,6 +159,19 @@ def staged_dir(final: Path):
             for leftover in (stage, old):
                 if leftover.exists():
                     shutil.rmtree(leftover)
+
+
+def _publishable(folder: Path) -> None:
+    """Folders 0755 and files 0644, whatever the umask; nothing but folders and files."""
+    os.chmod(folder, 0o755)
+    for top, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(top, name), 0o755, follow_symlinks=False)
+        for name in files:
+            path = os.path.join(top, name)
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                raise ProfileError(f"{path}: not a regular file in the edition")
+            os.chmod(path, 0o644)
 
 
 # --- stylesheets -----------------------------------------------------------------
@@ -308,11 +358,11 @@ def read_edition_infos(out_root: Path) -> list[dict]:
 def write_home(out_root: Path, pages: dict[str, str], css: str) -> list[Path]:
     """The site's home pages (one per language) with their shared assets."""
     written = []
-    (out_root / "assets" / "fonts").mkdir(parents=True, exist_ok=True)
+    make_dirs(out_root / "assets" / "fonts")
     for *_, name in FONT_FACES:
         target = out_root / "assets" / "fonts" / name
-        if not target.is_file():
-            shutil.copyfile(FONT_DIR / name, target)
+        if not target.is_file() or target.is_symlink():
+            atomic_write(target, (FONT_DIR / name).read_bytes())
     write_if_changed(out_root / "assets" / "profile.css", css)
     for name, html in pages.items():
         if write_if_changed(out_root / name, html):
@@ -354,11 +404,17 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
             (stage / "charts" / f"{chart.id}.svg").write_text(
                 '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8"
             )
-        if photo is not None:
-            shutil.copyfile(photo, stage / "assets" / f"cover{photo.suffix.lower()}")
+        if photo is not None:  # copies are made of checked regular files, never of links
+            data = read_file_bytes(photo, city.dir)
+            (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)
         images = city.dir / "images"
-        if images.is_dir():  # narrative images, referenced as images/NAME
-            shutil.copytree(images, stage / "images")
+        files, problems = folder_files(images, city.dir)  # narrative images: images/NAME
+        if problems:
+            raise ProfileError([Issue(str(p), 0, 0, "", text) for p, text in problems])
+        for path in files:
+            target = stage / "images" / path.relative_to(images)
+            make_dirs(target.parent)
+            target.write_bytes(read_file_bytes(path, images, city.dir))
         (stage / "index.html").write_text(html, encoding="utf-8")
 
 

@@ -26,6 +26,7 @@ from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
 from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
 from profiles_gen.paths import TEMPLATES_DIR
+from profiles_gen.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.score import (
     BAND_IDS,
     BAND_SYMBOLS,
@@ -53,17 +54,15 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     """
     loaders = []
     if city_dir is not None and (city_dir / "templates").is_dir():
-        loaders.append(FileSystemLoader(str(city_dir / "templates")))
+        loaders.append(CityTemplateLoader(city_dir))
     builtin = FileSystemLoader(str(TEMPLATES_DIR))
     loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
-    env = Environment(
+    env = sandboxed(  # a city's own templates come from outside: see sandbox.py
+        city_dir,
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **TEMPLATE_OPTIONS,
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)

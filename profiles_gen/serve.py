@@ -377,14 +377,14 @@ def serve(city_dir: Path, out_root: Path, langs: list[str], port: int, log=print
 
     old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        server = Server(("127.0.0.1", port), make_handler(preview))  # a taken port: at once
+        host, real_port = server.server_address[:2]
         # Watch first, so that no save between the first build and the first look is missed.
         watcher = threading.Thread(target=_watch, args=(preview,), name="watch", daemon=True)
         watcher.start()
         while not preview.watching.wait(0.5) and watcher.is_alive() and not stopping.is_set():
             pass
         preview.build()
-        server = Server(("127.0.0.1", port), make_handler(preview))
-        host, real_port = server.server_address[:2]
         log(f"serving {preview.slug} at http://{host}:{real_port}/{langs[0]}/ (Ctrl-C to stop)")
         threads = [
             threading.Thread(target=server.serve_forever, name="serve", daemon=True),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from profiles_gen import narrative
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog, ProfileError
-from profiles_gen.load import RawChapter, RawCity, YamlDoc
+from profiles_gen.load import RawChapter, RawCity, YamlDoc, file_problem
 from profiles_gen.model import (
     Catalogue,
     Chapter,
@@ -28,6 +28,7 @@ from profiles_gen.model import (
     Scoring,
     Volume,
 )
+from profiles_gen.sandbox import check_templates
 from profiles_gen.schema import (
     CITY_FILE,
     FRONT_MATTER,
@@ -70,6 +71,17 @@ def _measurement(
                 f"a percentage must be at most 100, got {value}",
             )
             value = None
+    if value is not None and not isinstance(value, bool):
+        problem = _implausible(kpi, value)
+        if problem:
+            chk.error(rec.where("value"), f"{name}.value", problem)
+            value = None
+    target = rec.get("target")
+    if isinstance(target, Decimal) and direction in ("higher", "lower"):
+        problem = _target_problem(kpi, direction, target)
+        if problem:
+            chk.error(rec.where("target"), f"{name}.target", problem)
+            target = None
     year = rec.get("year")
     if year is not None and year > latest_year[0]:
         chk.error(rec.where("year"), f"{name}.year", f"year {year} is in the future")
@@ -85,12 +97,6 @@ def _measurement(
             f"{name}.target",
             "a target needs a target_source saying where it comes from",
         )
-    if "target" in rec:
-        from profiles_gen.targets import check_target
-
-        problem = check_target(kpi, dp, rec["target"])
-        if problem:
-            chk.error(rec.where("target"), f"{name}.target", problem)
     if "target_source" in rec and "target" not in rec:
         chk.warning(
             rec.where("target_source"),
@@ -103,8 +109,8 @@ def _measurement(
         value=value,
         year=year,
         source=rec.get("source"),
-        target=rec.get("target"),
-        target_source=rec.get("target_source"),
+        target=target,
+        target_source=rec.get("target_source") if target is not None else None,
         note=rec.get("note"),
         illustrative=rec.get("illustrative", False),
         definition=rec.get("definition"),
@@ -113,6 +119,58 @@ def _measurement(
         origin=rec.get("origin"),
         target_kind=rec.get("target_kind"),
     )
+
+
+LARGEST = Decimal("1e12")  # no KPI of the framework comes near: a typo, or a unit mixed up
+
+
+def _ceiling(kpi) -> Decimal:
+    """The largest plausible value of a KPI in its unit (percentages and ratios are bounded)."""
+    if kpi.unit.startswith("%"):
+        return Decimal(100)
+    if "(0–1)" in kpi.unit:
+        return Decimal(1)
+    return LARGEST
+
+
+def _shown(number: Decimal) -> str:
+    return f"{int(number):,}".replace(",", " ")
+
+
+def _implausible(kpi, value: Decimal) -> str | None:
+    if value > _ceiling(kpi):
+        unit = "a percentage" if kpi.unit.startswith("%") else f"a value in {kpi.unit!r}"
+        return f"{unit} must be at most {_shown(_ceiling(kpi))}, got {value}"
+    return None
+
+
+def _target_problem(kpi, direction: str, target: Decimal) -> str | None:
+    if direction == "higher" and target <= 0:
+        return f"{kpi.id} is higher-is-better: its target must be above 0, got {target}"
+    if target < 0:
+        return f"a target must not be negative, got {target}"
+    if target > _ceiling(kpi):
+        return f"a target must be at most {_shown(_ceiling(kpi))}, got {target}"
+    return None
+
+
+NON_NEGATIVE_FACTS = ("population", "area", "population_density", "gdp_per_capita", "households")
+
+
+def _check_facts(city, data, chk: Checker) -> None:
+    """Key facts within plausible bounds (elevation and temperature may be negative)."""
+    raw_facts = data.get("key_facts") if hasattr(data, "get") else None
+    for fact, entry in city.get("key_facts", {}).items():
+        value = entry.get("value") if hasattr(entry, "get") else None
+        if not isinstance(value, Decimal):
+            continue
+        where = raw_facts[fact].where("value") if hasattr(raw_facts[fact], "where") else (1, 1)
+        if abs(value) > LARGEST:
+            chk.error(
+                where, f"key_facts.{fact}.value", f"must be at most {_shown(LARGEST)}, got {value}"
+            )
+        elif fact in NON_NEGATIVE_FACTS and value < 0:
+            chk.error(where, f"key_facts.{fact}.value", f"must not be negative, got {value}")
 
 
 def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int]) -> KpiRecord:
@@ -260,11 +318,16 @@ def _publication(pub: dict, city: dict) -> Publication:
 
 
 def validate_chapters(
-    raw: RawCity, log: IssueLog, catalogue: Catalogue, langs: list[str], allow_remote: bool
+    raw: RawCity,
+    log: IssueLog,
+    catalogue: Catalogue,
+    langs: list[str],
+    allow_remote: bool,
+    facts: frozenset[str] | None = None,
 ) -> dict[str, tuple[Chapter, ...]]:
     chapters: dict[str, tuple[Chapter, ...]] = {}
     for lang, raws in raw.narrative.items():
-        checked = (_chapter(r, log, catalogue, raw.dir, allow_remote) for r in raws)
+        checked = (_chapter(r, log, catalogue, raw.dir, allow_remote, facts) for r in raws)
         chapters[lang] = tuple(c for c in checked if c)
     for lang in langs:
         if not raw.narrative.get(lang):
@@ -279,9 +342,11 @@ def validate_chapters(
 
 
 def _chapter(
-    raw: RawChapter, log: IssueLog, catalogue: Catalogue, city_dir, allow_remote: bool
+    raw: RawChapter, log: IssueLog, catalogue: Catalogue, city_dir, allow_remote: bool, facts=None
 ) -> Chapter | None:
-    narrative.check_shortcodes(raw.body, raw.path, raw.body_line, catalogue, log)
+    narrative.check_shortcodes(
+        raw.body, raw.path, raw.body_line, catalogue, log, facts, city_dir.name
+    )
     narrative.check_resources(raw.body, raw.path, raw.body_line, city_dir, log, allow_remote)
     if raw.meta is None:
         return None
@@ -306,7 +371,12 @@ def _chapter(
 
 
 def validate_recommendations(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, langs: list[str], allow_remote: bool
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    langs: list[str],
+    allow_remote: bool,
+    facts: frozenset[str] | None = None,
 ) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
     if doc is None or doc.failed:
@@ -333,7 +403,7 @@ def validate_recommendations(
                     )
         for text in rec.get("diagnosis", {}).values():
             line = rec.where("diagnosis")[0]
-            narrative.check_shortcodes(text, doc.path, line, catalogue, log)
+            narrative.check_shortcodes(text, doc.path, line, catalogue, log, facts, raw.dir.name)
             narrative.check_resources(text, doc.path, line, raw.dir, log, allow_remote)
         out.append(
             Recommendation(
@@ -378,6 +448,9 @@ def validate_city(
                 f"key_facts.{fact}",
                 f"unknown key fact (known: {', '.join(KEY_FACT_IDS)})",
             )
+    _check_facts(city, raw.city.data, chk)
+    if "languages" in city and not langs:
+        chk.error(city.where("languages"), "languages", "list at least one language")
     eval_year = city.get("evaluation_year", today.year)
     if eval_year > today.year:
         chk.error(
@@ -386,8 +459,11 @@ def validate_city(
     records = validate_kpis(raw.kpis, catalogue, log, latest_year=(today.year, eval_year))
     target_sets, scoring = _targets_and_scoring(raw, city, catalogue, log, langs)
     earlier = validate_earlier(raw, catalogue, log, eval_year, today)
-    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
-    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote)
+    # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
+    facts = frozenset(f for f in city.get("key_facts", {}) if f in KEY_FACT_IDS) if city else None
+    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, facts)
+    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote, facts)
+    check_templates(raw.dir, log)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
@@ -457,6 +533,9 @@ def validate_volume(
     listed = raw.city.data.get("members") if hasattr(raw.city.data, "get") else None
     for n, slug in enumerate(data.get("members", [])):
         where = listed.where(n) if hasattr(listed, "where") else (1, 1)
+        if "outside" in (file_problem(raw.dir / slug / ".", raw.dir) or ""):
+            chk.error(where, f"members[{n}]", f"{slug}/ is a link leading outside the volume")
+            continue
         if slug not in raw.members:  # load_volume reads every listed folder holding city.yaml
             chk.error(where, f"members[{n}]", f"no city folder {slug}/ holding city.yaml here")
             continue
@@ -487,6 +566,7 @@ def validate_volume(
     if "members" in data and len(data["members"]) < 2:
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
+    check_templates(raw.dir, log)
     for lang_chapters in chapters.values():
         for chapter in lang_chapters:
             for offset, name, _, match in narrative.iter_shortcodes(chapter.body):

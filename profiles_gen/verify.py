@@ -262,19 +262,45 @@ def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
     problems = []
     for name, digest in sorted(manifest.inputs.items()):
         prefix, _, rest = name.partition("/")
-        path = roots[prefix] / rest
-        if not path.is_file():
+        path = _under(roots.get(prefix), rest)
+        if path is None:
+            problems.append(f"input {name}: not a file of the project: not read")
+        elif not path.is_file():
             problems.append(f"input {name}: missing")
         elif manifest.hash(path) != digest:
             problems.append(f"input {name}: changed since the build")
     for name, entry in sorted(manifest.outputs.items()):
-        path = out_dir / name
-        if not path.is_file():
+        path = _under(out_dir, name)
+        if path is None:
+            problems.append(f"output {name}: not a file under {out_dir}: not read")
+        elif not path.is_file():
             problems.append(f"output {name}: missing")
-        elif manifest.hash(path) != entry["sha256"]:
+        elif not isinstance(entry, dict) or manifest.hash(path) != entry.get("sha256"):
             problems.append(f"output {name}: changed since the build")
     manifest.hashes.save()
     return problems
+
+
+def _under(root: Path | None, name: str) -> Path | None:
+    """``root / name`` if it is a regular file inside ``root`` or absent, else None.
+
+    A tampered ``manifest.json`` must not make verify read (or block on) anything else.
+    """
+    import os
+    import stat
+
+    if root is None or not name or "\0" in name:
+        return None
+    path = root / name
+    real, base = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    if base not in real.parents:
+        return None
+    try:
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            return None
+    except OSError:
+        return path  # missing: reported as such
+    return path
 
 
 @lru_cache(maxsize=8)

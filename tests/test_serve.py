@@ -20,7 +20,7 @@ import pytest
 from profiles_gen.serve import MARK, State, inject, snippet
 from tests.conftest import ROOT
 
-GUARD = 300  # seconds: a hang guard for a broken server, not a limit on speed
+GUARD = 1800  # seconds: a hang guard for a broken server (a loaded machine is slow), not a limit
 
 
 class Events:
@@ -165,3 +165,18 @@ def test_the_pdf_is_built_on_demand_from_the_link_on_the_page(project: Path, ser
     events.close()
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=GUARD) == 0
+
+
+def test_a_taken_port_is_a_usage_error_before_anything_is_built(project: Path) -> None:
+    import socket
+
+    from tests.conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status, out, err = run_cli(["serve", "mini", "--port", str(port)], project)
+    assert status == 2, (out, err)
+    assert err.startswith("profiles-gen serve: error: ") and "Traceback" not in err
+    assert not (project / "build").exists()

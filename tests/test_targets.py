@@ -220,7 +220,9 @@ def test_a_zero_target_on_a_higher_is_better_kpi_is_an_error_at_its_line(project
     status, _, err = run_cli(["validate", "mini"], project)
     assert status == 1
     assert re.search(
-        rf"kpis\.yaml:{line}:\d+: error: EC-ICT-ICT-2C\.target: a target of 0 on a higher", err
+        rf"kpis\.yaml:{line}:\d+: error: EC-ICT-ICT-2C\.target: EC-ICT-ICT-2C is higher-is-better:"
+        r" its target must be above 0",
+        err,
     ), err
 
 
