@@ -28,6 +28,16 @@ CTX_SUBDIMENSION = "subdimension"
 CTX_CATEGORY = "category"
 
 
+CTX_TARGET_SOURCE = "target-source"
+_URL_AT_END = re.compile(r"^(.*?)(:?\s+)(https?://\S+)$", re.S)
+
+
+def split_url(text: str) -> tuple[str, str]:
+    """A catalogue text and the URL it ends with (``""`` if none): only the words translate."""
+    match = _URL_AT_END.match(text)
+    return (match.group(1), match.group(2) + match.group(3)) if match else (text, "")
+
+
 def kpi_context(kind: str, kpi_id: str) -> str:
     """Message context of a KPI's name, unit or data point: ``kpi-name|EC-ICT-ICT-1C``."""
     return f"kpi-{kind}|{kpi_id}"
@@ -51,6 +61,7 @@ def _kpi(raw: dict) -> Kpi:
             p.get("direction", raw["direction"]),
             _decimal(p.get("target")),
             p.get("target_source"),
+            p.get("unit"),
         )
         for p in raw.get("data_points", [])
     )
@@ -139,6 +150,13 @@ def catalogue_messages(catalogue: Catalogue):
             yield kpi_context("def", k.id), k.definition, f"Definition of KPI {k.code} ({k.name})"
         for dp in k.data_points:
             yield kpi_context("dp", k.id), dp.name, f"Data point of KPI {k.code} ({k.name})"
+            if dp.unit:
+                yield kpi_context("unit", k.id), dp.unit, f"Unit of data point {dp.id} of {k.code}"
+    sources = {k.target_source for k in catalogue.kpis if k.target_source}
+    sources |= {d.target_source for k in catalogue.kpis for d in k.data_points if d.target_source}
+    for text in sorted(sources):
+        words, _ = split_url(text)  # a URL is not translated
+        yield CTX_TARGET_SOURCE, words, "Source of a default target of the U4SSC KPIs"
 
 
 def extract_catalogue(fileobj, keywords, comment_tags, options):

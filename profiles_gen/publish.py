@@ -271,6 +271,30 @@ def page_labels_finisher(
     return finish
 
 
+def tag_element_languages() -> None:
+    """Give a PDF structure element the ``/Lang`` of its HTML element's ``lang`` attribute
+    (a city's text shown in another language than the edition's), so that a screen reader
+    switches voice in the PDF as in the HTML. WeasyPrint tags only the document's language."""
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_lang(box, *args, **kwargs):  # a generator, as the one it wraps
+        import pydyf
+
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and box.element_tag != "html" else None
+        for structure in build(box, *args, **kwargs):
+            if lang and "Lang" not in structure:
+                structure["Lang"] = pydyf.String(lang)
+            yield structure
+
+    build_with_lang.tags_languages = True
+    tags._build_box_tree = build_with_lang
+
+
 def write_pdf(
     html: str,
     out: Path,
@@ -291,6 +315,8 @@ def write_pdf(
     from weasyprint import HTML, Attachment
 
     from profiles_gen.render import SECTION_IDS  # the body starts with the introduction
+
+    tag_element_languages()
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")

@@ -207,10 +207,8 @@ def score_kpi(
         points = kpi.data_points or (None,)
         return [score_item(kpi, p, None, reason, targets, scoring) for p in points]
     if kpi.data_points:
-        return [
-            score_item(kpi, p, record.data_points.get(p.id), None, targets, scoring)
-            for p in kpi.data_points
-        ]
+        points = [(p, record.data_points.get(p.id)) for p in kpi.data_points]
+        return [score_item(kpi, p, m, m.reason if m else None, targets, scoring) for p, m in points]
     return [score_item(kpi, None, record.measurement, None, targets, scoring)]
 
 

@@ -477,26 +477,3 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     # Annex I: set, kind and source of each scored item; quality legend.
     assert "UN agency goal" in en and 'lang="zxx" translate="no">default<' in en
     assert "цель учреждения ООН" in ru and "на основе точных измерений" in ru
-
-
-def test_the_data_collection_workbook_carries_quality_verified_and_origin(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    from profiles_gen.sheets import NAMES, export_xlsx, import_xlsx
-
-    records = {"EC-ICT-ICT-1C": {"value": 97, "source": "s", "verified": False, "origin": "ISP"}}
-    book_path = tmp_path / "collect.xlsx"
-    export_xlsx(records, CAT, book_path)
-    book = load_workbook(book_path)
-    sheet = book["KPIs"]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "EC: ICT: ICT: 1C")
-    assert row[NAMES.index("verified")].value == "no"
-    # A city fills in the quality as ITU's workbook words it.
-    row[NAMES.index("quality")].value = "Extrapolated based on survey of inhabitants"
-    book.save(book_path)
-    back = import_xlsx(book_path, CAT)["EC-ICT-ICT-1C"]
-    assert (back["quality"], back["verified"], back["origin"]) == (
-        "survey_extrapolation",
-        False,
-        "ISP",
-    )

@@ -80,6 +80,8 @@ UNIT_FIXES = {"ug/m3": "µg/m³", "per m2 ": "per m² ", "(0-1)": "(0–1)", "(0
 
 # Targets are data in target sets (targets/default.yaml and others), each with its
 # source, kind and note; the catalogue holds the framework only.
+# Data points measured in another unit than their KPI (validated and printed in it).
+DATA_POINT_UNITS = {"EC-ICT-PS-1A": {"number": "number of published datasets"}}
 
 
 def _fix_unit(unit: str) -> str:
@@ -181,6 +183,8 @@ def convert(rows: list[dict[str, str]]) -> dict:
                 entry: dict = {"id": p, "name": DATA_POINT_NAMES.get(p, p)}
                 if p in dirs:
                     entry["direction"] = dirs[p]
+                if p in DATA_POINT_UNITS.get(row["id"], {}):
+                    entry["unit"] = DATA_POINT_UNITS[row["id"]][p]
                 kpi["data_points"].append(entry)
         kpi["sdg_targets"] = [t for t in row["sdg_targets"].split(";") if t]
         kpi["confidence"] = row["confidence"]
