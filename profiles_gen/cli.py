@@ -176,6 +176,8 @@ def make_parser() -> argparse.ArgumentParser:
         help="numbers typed as text use a decimal comma (default: as the workbook declares)",
     )
 
+    add_targets_parser(sub)
+
     sub.add_parser("list", help="list the cities under cities/")
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
@@ -383,6 +385,8 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     width = max(12, *(len(n) for n in names))
 
     def cell(r) -> str:
+        if r.band == "insufficient_data":  # not set side by side: too few KPIs scored
+            return f"{BAND_SYMBOLS[r.band]} {r.scored}/{r.items}".rjust(width)
         share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
         return f"{BAND_SYMBOLS[r.band]} {share}".rjust(width)
 
@@ -399,6 +403,22 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     whole = [s.rollups["city"][c.slug] for c, s in pairs]
     label = fmt.gettext("Whole city")[:38]
     lines.append(f"{label:40}" + "".join("  " + cell(r) for r in whole))
+    lines.append("")
+    lines.append("? n/m: insufficient data, n of m KPIs and data points scored: not compared")
+    differ = []
+    for dim in catalogue.dimensions:
+        for level, group in [("dimension", dim)] + [
+            ("subdimension", s) for s in catalogue.subdimensions if s.parent == dim.id
+        ]:
+            rc = comparison.rollup_comparison(catalogue, level, group.id)
+            if rc.comparable and not rc.same_kpis:
+                parts = [
+                    f"only {slug}: {', '.join(items)}" for slug, items in rc.only.items() if items
+                ]
+                differ.append(f"  {fmt.group_name(level, group)}: {'; '.join(parts)}")
+    if differ:
+        lines.append(f"{len(differ)} roll-up(s) built on different KPIs:")
+        lines += differ
     flagged = [r for r in comparison.rows if r.flags]
     lines.append("")
     lines.append(f"{len(flagged)} KPI(s) or data point(s) not compared like with like:")
@@ -412,10 +432,21 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
 
 def catalogue_json(langs: list[str]) -> list[dict]:
     from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.errors import IssueLog
     from profiles_gen.i18n import Formatter
+    from profiles_gen.targets import load_targets
 
     catalogue = load_catalogue()
     fmts = {lang: Formatter(lang) for lang in langs}
+    # The default set's targets, where the catalogue's own fields used to be.
+    defaults = load_targets(("default",), None, catalogue, IssueLog())
+
+    def default(kpi_id: str, dp: str | None, field: str):
+        t = defaults.get(kpi_id, dp)
+        if t is None:
+            return None
+        return t.value if field == "target" else t.source_text("en")
+
     out = []
     for k in catalogue.kpis:
         out.append(
@@ -442,13 +473,13 @@ def catalogue_json(langs: list[str]) -> list[dict]:
                         "id": d.id,
                         "name": {lang: f.data_point_name(k, d.id) for lang, f in fmts.items()},
                         "direction": d.direction,
-                        "target": d.target,
-                        "target_source": d.target_source,
+                        "target": default(k.id, d.id, "target"),
+                        "target_source": default(k.id, d.id, "target_source"),
                     }
                     for d in k.data_points
                 ],
-                "target": k.target,
-                "target_source": k.target_source,
+                "target": default(k.id, None, "target"),
+                "target_source": default(k.id, None, "target_source"),
                 "confidence": k.confidence,
                 "direction_note": k.direction_note,
                 "direction_source": k.direction_source,
@@ -653,6 +684,152 @@ def cmd_locales(args) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+# --- profiles-gen targets: target sets (issue 16) -----------------------------------------
+
+
+def add_targets_parser(sub) -> None:
+    targets = sub.add_parser("targets", help="target sets: their coverage and sources; import")
+    targets_sub = targets.add_subparsers(dest="targets_command", required=True)
+    tl = targets_sub.add_parser(
+        "list", help="each set's coverage, the source of every target and the KPIs without one"
+    )
+    tl.add_argument("--set", dest="set_name", help="only this set (default: every set found)")
+    tl.add_argument("--city", help="also the sets of this city or volume folder")
+    tl.add_argument("--json", action="store_true", help="print JSON")
+    ti = targets_sub.add_parser(
+        "import", help="read a workbook (code, data_point, target, source, kind) into a set"
+    )
+    ti.add_argument("file", metavar="FILE", type=Path)
+    ti.add_argument("--set", dest="set_name", required=True, help="the set's name")
+    ti.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the set file (default: targets/NAME.yaml of the project)",
+    )
+
+
+def cmd_targets(args) -> int:
+    import re
+
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.targets import SET_NAME_RE, available_sets, load_set, search_dirs
+
+    catalogue = load_catalogue()
+    if args.targets_command == "import":
+        return _targets_import(args, catalogue)
+    city_dir = _city_dir(args.city) if args.city else None
+    found = available_sets(search_dirs(city_dir))
+    if args.set_name:
+        if not re.match(SET_NAME_RE, args.set_name) or args.set_name not in found:
+            raise ProfileError(
+                f"no target set {args.set_name!r} (sets: {', '.join(found) or 'none'})"
+            )
+        found = {args.set_name: found[args.set_name]}
+    log = IssueLog()
+    sets = [s for s in (load_set(path, catalogue, log) for path in found.values()) if s]
+    log.raise_if_errors()
+    if args.json:
+        from profiles_gen.export import dumps_json
+
+        sys.stdout.write(dumps_json([_set_json(s, catalogue) for s in sets]))
+    else:
+        sys.stdout.write("".join(_set_text(s, catalogue) for s in sets))
+    return EXIT_OK
+
+
+def _set_json(s, catalogue) -> dict:
+    from profiles_gen.targets import coverage
+
+    return {
+        "set": s.name,
+        "path": str(s.path),
+        "title": s.title,
+        "coverage": coverage(s, catalogue),
+        "targets": [
+            {
+                "kpi": t.kpi,
+                "code": catalogue.by_id[t.kpi].code,
+                "data_point": t.data_point,
+                "target": t.value,
+                "kind": t.kind,
+                "source": {"title": t.title, "url": t.url},
+                "note": t.note,
+                "text": t.text,
+            }
+            for t in s.targets.values()
+        ],
+        "without": [
+            {"kpi": k, "data_point": dp, "reason": reason} for (k, dp), reason in s.without.items()
+        ],
+    }
+
+
+def _set_text(s, catalogue) -> str:
+    from profiles_gen.targets import coverage
+
+    cov = coverage(s, catalogue)
+    lines = [
+        f"{s.name}: {s.title_in('en')} ({_rel(s.path)})",
+        f"  {cov['kpis_with_target']} of {cov['kpis']} KPIs have a target "
+        f"({cov['items_with_target']} of {cov['items']} KPIs and data points)",
+        "",
+        "  Targets:",
+    ]
+    for t in s.targets.values():
+        kpi = catalogue.by_id[t.kpi]
+        name = kpi.code + (f" {t.data_point}" if t.data_point else "")
+        value = "yes" if t.value is True else t.value
+        lines.append(f"    {name:24} {kpi.name[:40]:40} {str(value):>6}  [{t.kind}]")
+        lines.append(f"      source: {t.title}" + (f" <{t.url}>" if t.url else ""))
+    without = {k: r for k, r in s.without.items()}
+    missing = [k for k in cov["kpis_without"]]
+    lines += ["", f"  Without a target ({len(missing)} KPIs, and data points):"]
+    listed = set()
+    for (kpi_id, dp), reason in without.items():
+        kpi = catalogue.by_id[kpi_id]
+        name = kpi.code + (f" {dp}" if dp else "")
+        lines.append(f"    {name:24} {kpi.name[:40]:40} {reason}")
+        listed.add(kpi_id)
+    for kpi_id in missing:
+        if kpi_id not in listed:
+            kpi = catalogue.by_id[kpi_id]
+            lines.append(f"    {kpi.code:24} {kpi.name[:40]:40} (no reason given in the set)")
+    return "\n".join(lines) + "\n\n"
+
+
+def _targets_import(args, catalogue) -> int:
+    import re
+
+    import yaml
+
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.publish import atomic_write
+    from profiles_gen.targets import PROJECT_TARGETS, SET_NAME_RE, import_workbook, load_set
+
+    if not re.match(SET_NAME_RE, args.set_name):
+        raise ProfileError(
+            f"{args.set_name!r}: a set name is lower-case letters, digits, '-' or '_'"
+        )
+    if not args.file.is_file():
+        raise ProfileError(f"{args.file}: no such file")
+    data = import_workbook(args.file, catalogue, args.set_name)
+    out = args.out or PROJECT_TARGETS / f"{args.set_name}.yaml"
+    header = (
+        f"# Target set {args.set_name}, imported by profiles-gen targets import from "
+        f"{args.file.name}.\n"
+    )
+    text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    atomic_write(out, text)
+    log = IssueLog()  # what the written set says, read back like any set
+    load_set(out, catalogue, log)
+    for issue in log.issues:
+        print(issue.format(Path.cwd()), file=sys.stderr)
+    print(f"wrote {_rel(out)}: {len(data['targets'])} targets")
+    return EXIT_OK
+
+
 COMMANDS = {
     "build": cmd_build,
     "validate": cmd_validate,
@@ -667,6 +844,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
     "import-xlsx": cmd_import_xlsx,
+    "targets": cmd_targets,
 }
 
 
