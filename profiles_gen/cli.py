@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from profiles_gen import __version__
-from profiles_gen.errors import ProfileError
+from profiles_gen.errors import ProfileError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -216,6 +216,18 @@ def _city_dir(text: str) -> Path:
     return resolve_city_dir(text, project_root() / "cities")
 
 
+def _known_languages(langs) -> None:
+    """A language without a catalogue in locales/ is bad usage (exit status 2)."""
+    from profiles_gen.i18n import PSEUDO, available_languages
+
+    unknown = [lang for lang in langs or () if lang not in [*available_languages(), PSEUDO]]
+    if unknown:
+        raise UsageError(
+            f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
+            f"(available: {', '.join(available_languages())})"
+        )
+
+
 def cmd_build(args) -> int:
     from profiles_gen.pipeline import BuildOptions, build_cities
 
@@ -325,7 +337,7 @@ def cmd_score(args) -> int:
 
     city_dir = _city_dir(args.city)
     if is_volume(city_dir):
-        raise ProfileError(
+        raise UsageError(
             f"{args.city} is a volume: score one of its cities (e.g. {args.city}/CITY), "
             f"or compare them with profiles-gen compare {args.city}"
         )
@@ -342,6 +354,7 @@ def cmd_compare(args) -> int:
     from profiles_gen.publication import prepare
     from profiles_gen.score import score_city
 
+    _known_languages([args.lang] if args.lang else [])
     cities, window = [], args.year_window
     for text in args.city:
         prepared = prepare(_city_dir(text))
@@ -358,9 +371,9 @@ def cmd_compare(args) -> int:
     slugs = [c.slug for c in cities]
     twice = sorted({s for s in slugs if slugs.count(s) > 1})
     if twice:
-        raise ProfileError(f"{', '.join(twice)}: given more than once")
+        raise UsageError(f"{', '.join(twice)}: given more than once")
     if len(cities) < 2:
-        raise ProfileError("compare needs at least two cities (or a volume)")
+        raise UsageError("compare needs at least two cities (or a volume)")
     catalogue = load_catalogue()
     scores = [score_city(c, catalogue) for c in cities]
     comparison = compare_cities(cities, scores, window)
@@ -463,7 +476,7 @@ def cmd_catalogue(args) -> int:
     langs = args.lang or available_languages()
     unknown = [lang for lang in langs if lang not in available_languages()]
     if unknown:
-        raise ProfileError(f"no catalogue for language(s) {', '.join(unknown)}")
+        raise UsageError(f"no catalogue for language(s) {', '.join(unknown)}")
     sys.stdout.write(dumps_json(catalogue_json(langs)))
     return EXIT_OK
 
@@ -475,7 +488,7 @@ def cmd_verify(args) -> int:
     city = prepare(_city_dir(args.city)).source
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
-        raise ProfileError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
+        raise UsageError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
     problems = check_numbers(out_dir, city.slug, list(city.languages))
     checked = "figures of every edition"
     if args.manifest:
@@ -520,6 +533,7 @@ def cmd_serve(args) -> int:
         print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
         return EXIT_USAGE
     out = args.out or project_root() / "build"
+    _known_languages(args.lang)
 
     def log(message: str) -> None:
         print(message, flush=True)
@@ -535,6 +549,7 @@ def cmd_export_xlsx(args) -> int:
     from profiles_gen.sheets import export_city
 
     city_dir = _city_dir(args.city)
+    _known_languages([args.lang] if args.lang else [])
     out = args.out or project_root() / "build" / city_dir.name / (
         f"{city_dir.name}-data-collection.xlsx"
     )
@@ -548,7 +563,7 @@ def cmd_import_xlsx(args) -> int:
 
     city_dir = _city_dir(args.city)
     if not args.file.is_file():
-        raise ProfileError(f"{args.file}: no such file")
+        raise UsageError(f"{args.file}: no such file")
     decimal_comma = True if args.decimal_comma else None  # else as the workbook declares
     count, warnings = import_city(args.file, city_dir, decimal_comma)
     print(f"wrote {_rel(city_dir / 'kpis.yaml')}: {count} KPI records")
@@ -629,7 +644,7 @@ def cmd_locales(args) -> int:
     failed = False
     for lang in langs:
         if lang not in available_languages():
-            raise ProfileError(f"no catalogue for language {lang!r} in locales/")
+            raise UsageError(f"no catalogue for language {lang!r} in locales/")
         cov = coverage(lang)
         for line in report(cov):
             print(line)
@@ -692,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
                 file=sys.stderr,
             )
-        return EXIT_INVALID
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

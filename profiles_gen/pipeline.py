@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from profiles_gen.errors import Issue, ProfileError
+from profiles_gen.errors import Issue, ProfileError, UsageError
 from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
 from profiles_gen.locales import edition_warnings
 from profiles_gen.manifest import MANIFEST, Manifest
@@ -146,7 +146,7 @@ def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBui
     langs = list(opts.langs) or list(pub.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
     if unknown:
-        raise ProfileError(
+        raise UsageError(
             f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
             f"(available: {', '.join(available_languages())})"
         )

@@ -19,15 +19,40 @@ def test_bad_usage_exits_2(project: Path) -> None:
 @pytest.mark.parametrize("slug", ["../etc", "/etc", "two words", "Mini!", ""])
 def test_city_that_is_not_a_plain_name_is_refused(project: Path, slug: str) -> None:
     status, _, err = run_cli(["validate", slug], project)
-    assert status == 1
+    assert status == 2  # bad usage, not invalid data
     assert "not a city name" in err or "a city is a plain name" in err
     assert "Traceback" not in err
 
 
 def test_missing_city_folder(project: Path) -> None:
     status, _, err = run_cli(["validate", "atlantis"], project)
-    assert status == 1
+    assert status == 2
     assert "no such city folder" in err and "cities: mini" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "atlantis", "--format", "html"],
+        ["compare", "atlantis", "mini"],
+        ["verify", "atlantis"],
+        ["score", "atlantis"],
+        ["export-xlsx", "atlantis"],
+        ["build", "mini", "--lang", "fr", "--format", "html"],
+        ["compare", "mini", "mini", "--lang", "fr"],
+        ["export-xlsx", "mini", "--lang", "fr"],
+        ["serve", "mini", "--lang", "en,fr", "--port", "0"],
+        ["catalogue", "--lang", "fr"],
+        ["locales", "check", "--lang", "fr"],
+        ["compare", "mini"],
+        ["verify", "mini", "--out", "nowhere"],
+    ],
+)
+def test_a_city_or_language_that_does_not_exist_is_bad_usage(project: Path, argv) -> None:
+    status, out, err = run_cli(argv, project)
+    assert status == 2, err
+    assert "error: " in err and "Traceback" not in err
+    assert not (project / "build" / "mini").exists()  # refused before anything was written
 
 
 def test_city_given_as_a_path(project: Path) -> None:

@@ -118,9 +118,9 @@ def test_compare_cities_given_one_by_one_and_the_table(volume: Path) -> None:
     assert lines[1].startswith("Economy")
     assert "  EC: I: WS: 3C: targets differ" in lines
     status, _, err = run_cli(["compare", "testland/one"], volume)
-    assert status == 1 and "at least two cities" in err
+    assert status == 2 and "at least two cities" in err
     status, _, err = run_cli(["compare", "testland/one", "testland/one"], volume)
-    assert status == 1 and "given more than once" in err
+    assert status == 2 and "given more than once" in err
 
 
 def test_comparison_of_the_library() -> None:
