@@ -490,17 +490,44 @@ def cmd_verify(args) -> int:
     if not out_dir.is_dir():
         raise UsageError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
     problems = check_numbers(out_dir, city.slug, list(city.languages))
-    checked = "figures of every edition"
     if args.manifest:
         problems += check_manifest(out_dir, city.dir)
-        checked += " and the manifest"
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{city.slug}: verified the {checked}")
+    print(f"{city.slug}: {verified_editions(out_dir, city.slug, list(city.languages))}")
+    if args.manifest:
+        print(f"{city.slug}: verified the manifest: inputs and outputs unchanged since the build")
     return EXIT_OK
+
+
+def verified_editions(out_dir: Path, slug: str, langs: list[str], base: str = "en") -> str:
+    """What ``verify`` compared: each edition's figures against the base language's."""
+    paths = {"PDF": lambda lang: f"{slug}-{lang}.pdf", "HTML": lambda lang: f"{lang}/index.html"}
+    built = {
+        kind: [g for g in langs if (out_dir / path(g)).is_file()] for kind, path in paths.items()
+    }
+    compared: dict[str, list[str]] = {}
+    for kind, found in built.items():
+        for lang in found:
+            if base in found and lang != base:
+                compared.setdefault(lang, []).append(kind)
+    if compared:
+        pairs = ", ".join(f"{lang} ({', '.join(kinds)})" for lang, kinds in compared.items())
+        return f"verified the figures of {pairs} against {base}"
+    editions = [f"{lang} {kind}" for kind, found in built.items() for lang in found]
+    present = {lang for found in built.values() for lang in found}
+    if not editions:
+        why = "no edition built"
+    elif base not in present:
+        why = f"no {base} edition to compare against"
+    elif present == {base}:
+        why = "no other language's edition to compare against"
+    else:
+        why = f"no other language's edition in the same format as the {base} one"
+    return f"nothing compared: {why} (built: {', '.join(editions) or 'none'})"
 
 
 def cmd_site(args) -> int:

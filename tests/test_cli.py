@@ -191,3 +191,17 @@ def test_locales_check_passes_for_russian(project: Path) -> None:
     status, out, err = run_cli(["locales", "check"], project)
     assert status == 0, err
     assert out.startswith("ru: ") and "(100.0 %)" in out
+
+
+def test_verify_says_which_editions_it_compared(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    build = ["build", "mini", "--format", "html", "-j", "1", "-q", "--out", str(out)]
+    assert run_cli([*build, "--lang", "ru"], project)[0] == 0
+    status, text, err = run_cli(["verify", "mini", "--out", str(out)], project)
+    assert status == 0, err
+    assert text == "mini: nothing compared: no en edition to compare against (built: ru HTML)\n"
+    assert run_cli([*build, "--lang", "en"], project)[0] == 0
+    status, text, err = run_cli(["verify", "mini", "--out", str(out)], project)
+    assert status == 0, err
+    assert text == "mini: verified the figures of ru (HTML) against en\n"
+    assert not (project / "build" / "mini").exists()  # --out was read, not build/
