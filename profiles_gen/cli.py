@@ -385,7 +385,14 @@ def cmd_compare(args) -> int:
 
 
 def comparison_text(comparison, catalogue, lang: str) -> str:
-    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI."""
+    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI.
+
+    A cell is the share of the target reached with the band's symbol after it in
+    brackets (``71 % (3)``), the symbols explained below the table; a row label too
+    long for its column is wrapped, never cut.
+    """
+    import textwrap
+
     from profiles_gen import vocabulary as vocab
     from profiles_gen.i18n import Formatter
     from profiles_gen.score import BAND_SYMBOLS
@@ -393,31 +400,47 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     fmt = Formatter(lang)
     names = [c.name.get(lang, c.name["en"]) for c in comparison.cities]
     width = max(12, *(len(n) for n in names))
+    bands: set[str] = set()
 
     def cell(r) -> str:
-        share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
-        return f"{BAND_SYMBOLS[r.band]} {share}".rjust(width)
+        bands.add(r.band)
+        symbol = f"({BAND_SYMBOLS[r.band]})"
+        if r.share is None:
+            return symbol.rjust(width)
+        return f"{fmt.percent(r.share, 0, fraction=True)} {symbol}".rjust(width)
 
     lines = [f"{'':40}" + "".join(n.rjust(width + 2) for n in names)]
+
+    def row(label: str, indent: str, rollups) -> None:
+        wrapped = textwrap.wrap(label, 38 - len(indent), break_on_hyphens=False) or [""]
+        lines.append(f"{indent + wrapped[0]:40}" + "".join("  " + cell(r) for r in rollups))
+        lines.extend(f"{indent}  {more}" for more in wrapped[1:])
+
     for dim in catalogue.dimensions:
-        label = fmt.group_name("dimension", dim)[:38]
-        rollups = comparison.rollups("dimension", dim.id)
-        lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+        row(fmt.group_name("dimension", dim), "", comparison.rollups("dimension", dim.id))
         for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
-            label = "  " + fmt.group_name("subdimension", sub)[:36]
             rollups = comparison.rollups("subdimension", sub.id)
-            lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+            row(fmt.group_name("subdimension", sub), "  ", rollups)
     pairs = zip(comparison.cities, comparison.scores, strict=True)
-    whole = [s.rollups["city"][c.slug] for c, s in pairs]
-    label = fmt.gettext("Whole city")[:38]
-    lines.append(f"{label:40}" + "".join("  " + cell(r) for r in whole))
+    row(fmt.gettext("Whole city"), "", [s.rollups["city"][c.slug] for c, s in pairs])
+    lines.append("")
+    lines += [f"({BAND_SYMBOLS[b]}) {vocab.band_label(fmt, b)}" for b in BAND_SYMBOLS if b in bands]
     flagged = [r for r in comparison.rows if r.flags]
     lines.append("")
-    lines.append(f"{len(flagged)} KPI(s) or data point(s) not compared like with like:")
-    for row in flagged:
-        kpi = catalogue.by_id[row.kpi]
-        name = kpi.code + (f" {row.data_point}" if row.data_point else "")
-        reasons = "; ".join(vocab.flag_label(fmt, f, comparison.year_window) for f in row.flags)
+    # Translators: compare's terminal table, above the KPIs compared with a caveat
+    # (years, targets or definitions differ).
+    heading = fmt.ngettext(
+        "%(count)s KPI or data point not compared like with like:",
+        "%(count)s KPIs or data points not compared like with like:",
+        len(flagged),
+    )
+    lines.append(heading % {"count": fmt.number(len(flagged))})
+    for flagged_row in flagged:
+        kpi = catalogue.by_id[flagged_row.kpi]
+        point = flagged_row.data_point
+        name = kpi.code + (f" ({fmt.data_point_name(kpi, point)})" if point else "")
+        window = comparison.year_window
+        reasons = "; ".join(vocab.flag_label(fmt, f, window) for f in flagged_row.flags)
         lines.append(f"  {name}: {reasons}")
     return "\n".join(lines) + "\n"
 
