@@ -199,6 +199,12 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
     )
     check.add_argument("--lang", type=_csv_list(), help="only these languages")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every untranslated and fuzzy string (default: the first 20 and a count)",
+    )
     init = locales_sub.add_parser(
         "init", help="start the catalogue of a new language (with the sign-off lines)"
     )
@@ -696,7 +702,7 @@ def cmd_locales(args) -> int:
         if lang not in available_languages():
             raise UsageError(f"no catalogue for language {lang!r} in locales/")
         cov = coverage(lang)
-        for line in report(cov):
+        for line in report(cov, verbose=args.verbose):
             print(line)
         for problem in cov.problems:
             print(problem.format(), file=sys.stderr)
