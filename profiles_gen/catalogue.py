@@ -3,7 +3,8 @@
 Names and units in the YAML are English and double as gettext msgids; every
 translation lives in ``locales/``. ``extract_catalogue`` is the Babel
 extractor that puts them into ``messages.pot``, each with a message context
-(``kpi-name|EC-ICT-ICT-1C``; ``kpi-def|…`` for definitions), so a translator
+(``kpi-name|EC-ICT-ICT-1C``; ``kpi-def|…`` for definitions, ``kpi-short-unit|…`` for the
+short unit printed after a number in running text), so a translator
 can render the same English word differently in different KPIs.
 """
 
@@ -86,6 +87,7 @@ def _kpi(raw: dict) -> Kpi:
         definition_sources=tuple(raw.get("definition_sources", ())),
         definition_confidence=raw.get("definition_confidence"),
         direction_source=raw.get("direction_source"),
+        short_unit=raw.get("short_unit", ""),
     )
 
 
@@ -146,6 +148,13 @@ def catalogue_messages(catalogue: Catalogue):
     for k in catalogue.kpis:
         yield kpi_context("name", k.id), k.name, f"Name of KPI {k.code}"
         yield kpi_context("unit", k.id), k.unit, f"Unit of KPI {k.code} ({k.name})"
+        if k.short_unit and k.short_unit != "%":
+            yield (
+                kpi_context("short-unit", k.id),
+                k.short_unit,
+                f"Short unit of KPI {k.code}, printed after a number in running text "
+                f"(tables give the full unit: {k.unit})",
+            )
         if k.definition:
             yield kpi_context("def", k.id), k.definition, f"Definition of KPI {k.code} ({k.name})"
         for dp in k.data_points:

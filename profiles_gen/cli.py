@@ -75,7 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--pdf-variant",
         choices=PDF_VARIANTS,
         default="pdf/ua-1",
-        help="pdf/ua-1 (tagged, accessible; default) or pdf/a-3b (archival)",
+        help="pdf/ua-1 (tagged, accessible; default), pdf/a-3b (archival) or print "
+        "(the printer's file: 3 mm bleed and crop marks)",
     )
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")

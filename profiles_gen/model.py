@@ -132,6 +132,8 @@ class Kpi:
     definition_sources: tuple[str, ...] = ()
     definition_confidence: str | None = None  # "ITU page" | "secondary list"
     direction_source: str | None = None  # the ITU page that states the direction
+    # The unit after a number in running text ("µg/m³"); "" for counts, ratios, indices.
+    short_unit: str = ""
 
     @property
     def sdgs(self) -> tuple[int, ...]:

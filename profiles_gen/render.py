@@ -279,10 +279,13 @@ class ShortcodeResolver:
         if name == "target":
             return format_value(fmt, kpi, item.target, point) if item.target is not True else ""
         value = format_value(fmt, kpi, item.value, point)
-        unit = kpi.unit_of(point)
-        if name == "kpi" and value and not unit.startswith("%") and kpi.direction != "yes_no":
-            shown_unit = fmt.pgettext(f"kpi-unit|{kpi.id}", unit)
-            value = f"{value}{NBSP}{shown_unit}"  # a unit never leaves its number
+        if name == "kpi" and value:
+            if point is not None and point.unit:  # a data point's own unit (a count)
+                unit = point.unit
+                if not unit.startswith("%"):
+                    value = f"{value}{NBSP}{fmt.pgettext(f'kpi-unit|{kpi.id}', unit)}"
+            elif fmt.kpi_short_unit(kpi):  # the KPI's short unit for running text
+                value = f"{value}{NBSP}{fmt.kpi_short_unit(kpi)}"  # a unit never leaves its number
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:
