@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from profiles_gen import __version__
-from profiles_gen.errors import ProfileError
+from profiles_gen.errors import ProfileError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -202,6 +202,12 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
     )
     check.add_argument("--lang", type=_csv_list(), help="only these languages")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every untranslated and fuzzy string (default: the first 20 and a count)",
+    )
     init = locales_sub.add_parser(
         "init", help="start the catalogue of a new language (with the sign-off lines)"
     )
@@ -217,6 +223,18 @@ def _city_dir(text: str) -> Path:
     from profiles_gen.load import resolve_city_dir
 
     return resolve_city_dir(text, project_root() / "cities")
+
+
+def _known_languages(langs) -> None:
+    """A language without a catalogue in locales/ is bad usage (exit status 2)."""
+    from profiles_gen.i18n import PSEUDO, available_languages
+
+    unknown = [lang for lang in langs or () if lang not in [*available_languages(), PSEUDO]]
+    if unknown:
+        raise UsageError(
+            f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
+            f"(available: {', '.join(available_languages())})"
+        )
 
 
 def cmd_build(args) -> int:
@@ -328,7 +346,7 @@ def cmd_score(args) -> int:
 
     city_dir = _city_dir(args.city)
     if is_volume(city_dir):
-        raise ProfileError(
+        raise UsageError(
             f"{args.city} is a volume: score one of its cities (e.g. {args.city}/CITY), "
             f"or compare them with profiles-gen compare {args.city}"
         )
@@ -345,6 +363,7 @@ def cmd_compare(args) -> int:
     from profiles_gen.publication import prepare
     from profiles_gen.score import score_city
 
+    _known_languages([args.lang] if args.lang else [])
     cities, window = [], args.year_window
     for text in args.city:
         prepared = prepare(_city_dir(text))
@@ -361,9 +380,9 @@ def cmd_compare(args) -> int:
     slugs = [c.slug for c in cities]
     twice = sorted({s for s in slugs if slugs.count(s) > 1})
     if twice:
-        raise ProfileError(f"{', '.join(twice)}: given more than once")
+        raise UsageError(f"{', '.join(twice)}: given more than once")
     if len(cities) < 2:
-        raise ProfileError("compare needs at least two cities (or a volume)")
+        raise UsageError("compare needs at least two cities (or a volume)")
     catalogue = load_catalogue()
     scores = [score_city(c, catalogue) for c in cities]
     comparison = compare_cities(cities, scores, window)
@@ -375,7 +394,14 @@ def cmd_compare(args) -> int:
 
 
 def comparison_text(comparison, catalogue, lang: str) -> str:
-    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI."""
+    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI.
+
+    A cell is the share of the target reached with the band's symbol after it in
+    brackets (``71 % (3)``), the symbols explained below the table; a row label too
+    long for its column is wrapped, never cut.
+    """
+    import textwrap
+
     from profiles_gen import vocabulary as vocab
     from profiles_gen.i18n import Formatter
     from profiles_gen.score import BAND_SYMBOLS
@@ -383,28 +409,36 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     fmt = Formatter(lang)
     names = [c.name.get(lang, c.name["en"]) for c in comparison.cities]
     width = max(12, *(len(n) for n in names))
+    bands: set[str] = set()
 
     def cell(r) -> str:
+        bands.add(r.band)
+        symbol = f"({BAND_SYMBOLS[r.band]})"
         if r.band == "insufficient_data":  # not set side by side: too few KPIs scored
-            return f"{BAND_SYMBOLS[r.band]} {r.scored}/{r.items}".rjust(width)
-        share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
-        return f"{BAND_SYMBOLS[r.band]} {share}".rjust(width)
+            return f"{fmt.number(r.scored)}/{fmt.number(r.items)} {symbol}".rjust(width)
+        if r.share is None:
+            return symbol.rjust(width)
+        return f"{fmt.percent(r.share, 0, fraction=True)} {symbol}".rjust(width)
 
     lines = [f"{'':40}" + "".join(n.rjust(width + 2) for n in names)]
+
+    def row(label: str, indent: str, rollups) -> None:
+        wrapped = textwrap.wrap(label, 38 - len(indent), break_on_hyphens=False) or [""]
+        lines.append(f"{indent + wrapped[0]:40}" + "".join("  " + cell(r) for r in rollups))
+        lines.extend(f"{indent}  {more}" for more in wrapped[1:])
+
     for dim in catalogue.dimensions:
-        label = fmt.group_name("dimension", dim)[:38]
-        rollups = comparison.rollups("dimension", dim.id)
-        lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+        row(fmt.group_name("dimension", dim), "", comparison.rollups("dimension", dim.id))
         for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
-            label = "  " + fmt.group_name("subdimension", sub)[:36]
             rollups = comparison.rollups("subdimension", sub.id)
-            lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+            row(fmt.group_name("subdimension", sub), "  ", rollups)
     pairs = zip(comparison.cities, comparison.scores, strict=True)
-    whole = [s.rollups["city"][c.slug] for c, s in pairs]
-    label = fmt.gettext("Whole city")[:38]
-    lines.append(f"{label:40}" + "".join("  " + cell(r) for r in whole))
+    row(fmt.gettext("Whole city"), "", [s.rollups["city"][c.slug] for c, s in pairs])
     lines.append("")
-    lines.append("? n/m: insufficient data, n of m KPIs and data points scored: not compared")
+    lines += [f"({BAND_SYMBOLS[b]}) {vocab.band_label(fmt, b)}" for b in BAND_SYMBOLS if b in bands]
+    if "insufficient_data" in bands:
+        # Translators: compare's terminal table: a cell "3/8 (?)" means 3 of 8 scored.
+        lines.append(fmt.gettext("n/m: n of m KPIs and data points scored, not compared"))
     differ = []
     for dim in catalogue.dimensions:
         for level, group in [("dimension", dim)] + [
@@ -413,19 +447,39 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
             rc = comparison.rollup_comparison(catalogue, level, group.id)
             if rc.comparable and not rc.same_kpis:
                 parts = [
-                    f"only {slug}: {', '.join(items)}" for slug, items in rc.only.items() if items
+                    # Translators: compare's terminal table: KPIs scored in one city only.
+                    fmt.gettext("only %(city)s: %(kpis)s")
+                    % {"city": slug, "kpis": ", ".join(items)}
+                    for slug, items in rc.only.items()
+                    if items
                 ]
                 differ.append(f"  {fmt.group_name(level, group)}: {'; '.join(parts)}")
     if differ:
-        lines.append(f"{len(differ)} roll-up(s) built on different KPIs:")
+        lines.append("")
+        # Translators: compare's terminal table, above the roll-ups whose KPIs differ.
+        heading = fmt.ngettext(
+            "%(count)s roll-up built on different KPIs:",
+            "%(count)s roll-ups built on different KPIs:",
+            len(differ),
+        )
+        lines.append(heading % {"count": fmt.number(len(differ))})
         lines += differ
     flagged = [r for r in comparison.rows if r.flags]
     lines.append("")
-    lines.append(f"{len(flagged)} KPI(s) or data point(s) not compared like with like:")
-    for row in flagged:
-        kpi = catalogue.by_id[row.kpi]
-        name = kpi.code + (f" {row.data_point}" if row.data_point else "")
-        reasons = "; ".join(vocab.flag_label(fmt, f, comparison.year_window) for f in row.flags)
+    # Translators: compare's terminal table, above the KPIs compared with a caveat
+    # (years, targets or definitions differ).
+    heading = fmt.ngettext(
+        "%(count)s KPI or data point not compared like with like:",
+        "%(count)s KPIs or data points not compared like with like:",
+        len(flagged),
+    )
+    lines.append(heading % {"count": fmt.number(len(flagged))})
+    for flagged_row in flagged:
+        kpi = catalogue.by_id[flagged_row.kpi]
+        point = flagged_row.data_point
+        name = kpi.code + (f" ({fmt.data_point_name(kpi, point)})" if point else "")
+        window = comparison.year_window
+        reasons = "; ".join(vocab.flag_label(fmt, f, window) for f in flagged_row.flags)
         lines.append(f"  {name}: {reasons}")
     return "\n".join(lines) + "\n"
 
@@ -495,7 +549,7 @@ def cmd_catalogue(args) -> int:
     langs = args.lang or available_languages()
     unknown = [lang for lang in langs if lang not in available_languages()]
     if unknown:
-        raise ProfileError(f"no catalogue for language(s) {', '.join(unknown)}")
+        raise UsageError(f"no catalogue for language(s) {', '.join(unknown)}")
     sys.stdout.write(dumps_json(catalogue_json(langs)))
     return EXIT_OK
 
@@ -507,19 +561,46 @@ def cmd_verify(args) -> int:
     city = prepare(_city_dir(args.city)).source
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
-        raise ProfileError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
+        raise UsageError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
     problems = check_numbers(out_dir, city.slug, list(city.languages))
-    checked = "figures of every edition"
     if args.manifest:
         problems += check_manifest(out_dir, city.dir)
-        checked += " and the manifest"
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{city.slug}: verified the {checked}")
+    print(f"{city.slug}: {verified_editions(out_dir, city.slug, list(city.languages))}")
+    if args.manifest:
+        print(f"{city.slug}: verified the manifest: inputs and outputs unchanged since the build")
     return EXIT_OK
+
+
+def verified_editions(out_dir: Path, slug: str, langs: list[str], base: str = "en") -> str:
+    """What ``verify`` compared: each edition's figures against the base language's."""
+    paths = {"PDF": lambda lang: f"{slug}-{lang}.pdf", "HTML": lambda lang: f"{lang}/index.html"}
+    built = {
+        kind: [g for g in langs if (out_dir / path(g)).is_file()] for kind, path in paths.items()
+    }
+    compared: dict[str, list[str]] = {}
+    for kind, found in built.items():
+        for lang in found:
+            if base in found and lang != base:
+                compared.setdefault(lang, []).append(kind)
+    if compared:
+        pairs = ", ".join(f"{lang} ({', '.join(kinds)})" for lang, kinds in compared.items())
+        return f"verified the figures of {pairs} against {base}"
+    editions = [f"{lang} {kind}" for kind, found in built.items() for lang in found]
+    present = {lang for found in built.values() for lang in found}
+    if not editions:
+        why = "no edition built"
+    elif base not in present:
+        why = f"no {base} edition to compare against"
+    elif present == {base}:
+        why = "no other language's edition to compare against"
+    else:
+        why = f"no other language's edition in the same format as the {base} one"
+    return f"nothing compared: {why} (built: {', '.join(editions) or 'none'})"
 
 
 def cmd_site(args) -> int:
@@ -552,6 +633,7 @@ def cmd_serve(args) -> int:
         print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
         return EXIT_USAGE
     out = args.out or project_root() / "build"
+    _known_languages(args.lang)
 
     def log(message: str) -> None:
         print(message, flush=True)
@@ -567,6 +649,7 @@ def cmd_export_xlsx(args) -> int:
     from profiles_gen.sheets import export_city
 
     city_dir = _city_dir(args.city)
+    _known_languages([args.lang] if args.lang else [])
     out = args.out or project_root() / "build" / city_dir.name / (
         f"{city_dir.name}-data-collection.xlsx"
     )
@@ -580,7 +663,7 @@ def cmd_import_xlsx(args) -> int:
 
     city_dir = _city_dir(args.city)
     if not args.file.is_file():
-        raise ProfileError(f"{args.file}: no such file")
+        raise UsageError(f"{args.file}: no such file")
     decimal_comma = True if args.decimal_comma else None  # else as the workbook declares
     count, warnings = import_city(args.file, city_dir, decimal_comma)
     print(f"wrote {_rel(city_dir / 'kpis.yaml')}: {count} KPI records")
@@ -661,9 +744,9 @@ def cmd_locales(args) -> int:
     failed = False
     for lang in langs:
         if lang not in available_languages():
-            raise ProfileError(f"no catalogue for language {lang!r} in locales/")
+            raise UsageError(f"no catalogue for language {lang!r} in locales/")
         cov = coverage(lang)
-        for line in report(cov):
+        for line in report(cov, verbose=args.verbose):
             print(line)
         for problem in cov.problems:
             print(problem.format(), file=sys.stderr)
@@ -871,7 +954,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
                 file=sys.stderr,
             )
-        return EXIT_INVALID
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

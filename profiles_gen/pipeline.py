@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from profiles_gen.errors import Issue, ProfileError
+from profiles_gen.errors import Issue, ProfileError, UsageError
 from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
 from profiles_gen.locales import edition_warnings
 from profiles_gen.manifest import MANIFEST, Manifest
@@ -69,7 +69,9 @@ class BuildResult:
 @dataclass
 class EditionPlan:
     lang: str
-    formats: tuple[str, ...]  # the formats to build: those not up to date
+    formats: tuple[
+        str, ...
+    ]  # the formats to build: those not up to date ("print": print.html only)
     outputs: dict[str, str]  # format -> output name in the manifest
     digests: dict[str, str]
     files: dict[str, Path]
@@ -144,7 +146,7 @@ def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBui
     langs = list(opts.langs) or list(pub.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
     if unknown:
-        raise ProfileError(
+        raise UsageError(
             f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
             f"(available: {', '.join(available_languages())})"
         )
@@ -178,18 +180,17 @@ def _plan_edition(pub: Prepared, lang: str, opts: BuildOptions, manifest: Manife
     }
     if opts.keep_print_html and "pdf" in opts.formats:  # an extra output, not another PDF
         outputs["print"], digests["print"] = f"{lang}/print.html", digests["pdf"]
-    formats = tuple(
-        f
-        for f in opts.formats
-        if opts.force
-        or not manifest.is_fresh(outputs[f], digests[f])
-        or (
-            f == "pdf"
-            and "print" in outputs
-            and not manifest.is_fresh(outputs["print"], digests["print"])
-        )
-    )
-    return EditionPlan(lang, formats, outputs, digests, files)
+    formats = [
+        f for f in opts.formats if opts.force or not manifest.is_fresh(outputs[f], digests[f])
+    ]
+    if (
+        "print" in outputs
+        and "pdf" not in formats
+        # a replaced HTML edition folder takes print.html with it
+        and ("html" in formats or not manifest.is_fresh(outputs["print"], digests["print"]))
+    ):
+        formats.append("print")  # print.html alone, beside an up-to-date PDF: no WeasyPrint
+    return EditionPlan(lang, tuple(formats), outputs, digests, files)
 
 
 def _run(build: PlannedBuild, plan: EditionPlan, opts: BuildOptions, out_root: Path):
@@ -234,9 +235,11 @@ def _collect(tasks, editions, report: Report | None) -> None:
         result.warnings += edition.warnings
         for fmt in plan.formats:
             build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
-        if "pdf" in plan.formats and "print" in plan.outputs:
+        if "pdf" in plan.formats and "print" in plan.outputs:  # ("print" alone: just above)
             build.manifest.record(plan.outputs["print"], plan.digests["print"], plan.files)
-        elif "html" in plan.formats:  # the edition's folder was replaced, print.html with it
+        elif (
+            "html" in plan.formats and "print" not in plan.formats
+        ):  # the edition's folder was replaced, print.html with it
             build.manifest.outputs.pop(f"{plan.lang}/print.html", None)
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         if report:

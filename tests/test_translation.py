@@ -110,6 +110,24 @@ def test_pseudo_locale_edition_has_no_hard_coded_english(pseudo_build) -> None:
     assert leaks(words_of(text), data_words | set(ROMAN)) == set()
 
 
+def test_locales_check_lists_the_first_strings_to_do_and_counts_the_rest(
+    tmp_path: Path, monkeypatch
+) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
+    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 0
+    status, out, err = run_cli(["locales", "check", "--lang", "fr"], tmp_path)
+    assert status == 0, err  # no city is issued in French
+    total = int(re.search(r"^fr: 0/(\d+) translated", out, re.M)[1])
+    listed = [line for line in out.splitlines() if line.startswith("  untranslated: ")]
+    assert len(listed) == 20 and total > 100
+    assert f"  … and {total - 20} more (--verbose lists them all)" in out.splitlines()
+    status, out, err = run_cli(["locales", "check", "--lang", "fr", "-v"], tmp_path)
+    listed = [line for line in out.splitlines() if line.startswith("  untranslated: ")]
+    assert status == 0 and len(listed) == total and "more (--verbose" not in out
+
+
 def _msgfmt_check(po: Path) -> None:
     """gettext's own check, as Poedit runs it on save and Weblate on import."""
     assert shutil.which("msgfmt"), "gettext is missing: tools/test-deps.sh installs it"
