@@ -3,7 +3,8 @@
 Names and units in the YAML are English and double as gettext msgids; every
 translation lives in ``locales/``. ``extract_catalogue`` is the Babel
 extractor that puts them into ``messages.pot``, each with a message context
-(``kpi-name|EC-ICT-ICT-1C``; ``kpi-def|…`` for definitions), so a translator
+(``kpi-name|EC-ICT-ICT-1C``; ``kpi-def|…`` for definitions, ``kpi-short-unit|…`` for the
+short unit printed after a number in running text), so a translator
 can render the same English word differently in different KPIs.
 """
 
@@ -26,6 +27,16 @@ _SPACES = re.compile(r"\s+")
 CTX_DIMENSION = "dimension"
 CTX_SUBDIMENSION = "subdimension"
 CTX_CATEGORY = "category"
+
+
+CTX_TARGET_SOURCE = "target-source"
+_URL_AT_END = re.compile(r"^(.*?)(:?\s+)(https?://\S+)$", re.S)
+
+
+def split_url(text: str) -> tuple[str, str]:
+    """A catalogue text and the URL it ends with (``""`` if none): only the words translate."""
+    match = _URL_AT_END.match(text)
+    return (match.group(1), match.group(2) + match.group(3)) if match else (text, "")
 
 
 def kpi_context(kind: str, kpi_id: str) -> str:
@@ -51,6 +62,7 @@ def _kpi(raw: dict) -> Kpi:
             p.get("direction", raw["direction"]),
             _decimal(p.get("target")),
             p.get("target_source"),
+            p.get("unit"),
         )
         for p in raw.get("data_points", [])
     )
@@ -75,6 +87,7 @@ def _kpi(raw: dict) -> Kpi:
         definition_sources=tuple(raw.get("definition_sources", ())),
         definition_confidence=raw.get("definition_confidence"),
         direction_source=raw.get("direction_source"),
+        short_unit=raw.get("short_unit", ""),
     )
 
 
@@ -135,10 +148,24 @@ def catalogue_messages(catalogue: Catalogue):
     for k in catalogue.kpis:
         yield kpi_context("name", k.id), k.name, f"Name of KPI {k.code}"
         yield kpi_context("unit", k.id), k.unit, f"Unit of KPI {k.code} ({k.name})"
+        if k.short_unit and k.short_unit != "%":
+            yield (
+                kpi_context("short-unit", k.id),
+                k.short_unit,
+                f"Short unit of KPI {k.code}, printed after a number in running text "
+                f"(tables give the full unit: {k.unit})",
+            )
         if k.definition:
             yield kpi_context("def", k.id), k.definition, f"Definition of KPI {k.code} ({k.name})"
         for dp in k.data_points:
             yield kpi_context("dp", k.id), dp.name, f"Data point of KPI {k.code} ({k.name})"
+            if dp.unit:
+                yield kpi_context("unit", k.id), dp.unit, f"Unit of data point {dp.id} of {k.code}"
+    sources = {k.target_source for k in catalogue.kpis if k.target_source}
+    sources |= {d.target_source for k in catalogue.kpis for d in k.data_points if d.target_source}
+    for text in sorted(sources):
+        words, _ = split_url(text)  # a URL is not translated
+        yield CTX_TARGET_SOURCE, words, "Source of a default target of the U4SSC KPIs"
 
 
 def extract_catalogue(fileobj, keywords, comment_tags, options):

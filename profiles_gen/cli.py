@@ -75,7 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--pdf-variant",
         choices=PDF_VARIANTS,
         default="pdf/ua-1",
-        help="pdf/ua-1 (tagged, accessible; default) or pdf/a-3b (archival)",
+        help="pdf/ua-1 (tagged, accessible; default), pdf/a-3b (archival) or print "
+        "(the printer's file: 3 mm bleed and crop marks)",
     )
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -160,9 +161,20 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="the workbook (default: build/CITY/CITY-data-collection.xlsx)",
     )
+    export.add_argument("--lang", default="en", help="language of the workbook (default: en)")
+    export.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="declare in the workbook that numbers typed as text use a decimal comma",
+    )
     imp = sub.add_parser("import-xlsx", help="read a data-collection workbook into kpis.yaml")
     imp.add_argument("file", metavar="FILE", type=Path)
     imp.add_argument("city", metavar="CITY")
+    imp.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="numbers typed as text use a decimal comma (default: as the workbook declares)",
+    )
 
     sub.add_parser("list", help="list the cities under cities/")
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
@@ -521,31 +533,27 @@ def cmd_serve(args) -> int:
 
 
 def cmd_export_xlsx(args) -> int:
-    from profiles_gen.publication import prepare_city
-    from profiles_gen.sheets import export_xlsx, records_of
+    from profiles_gen.sheets import export_city
 
-    city, catalogue, _ = prepare_city(_city_dir(args.city))
-    out = args.out or project_root() / "build" / city.slug / f"{city.slug}-data-collection.xlsx"
-    export_xlsx(records_of(city), catalogue, out)
+    city_dir = _city_dir(args.city)
+    out = args.out or project_root() / "build" / city_dir.name / (
+        f"{city_dir.name}-data-collection.xlsx"
+    )
+    export_city(city_dir, out, args.lang or "en", args.decimal_comma)
     print(f"wrote {_rel(out)}")
     return EXIT_OK
 
 
 def cmd_import_xlsx(args) -> int:
-    from profiles_gen.catalogue import load_catalogue
-    from profiles_gen.publication import prepare_city
-    from profiles_gen.publish import atomic_write
-    from profiles_gen.sheets import comment_header, dump_kpis, import_xlsx
+    from profiles_gen.sheets import import_city
 
     city_dir = _city_dir(args.city)
     if not args.file.is_file():
         raise ProfileError(f"{args.file}: no such file")
-    records = import_xlsx(args.file, load_catalogue())
-    target = city_dir / "kpis.yaml"
-    atomic_write(target, dump_kpis(records, comment_header(target)))
-    print(f"wrote {_rel(target)}: {len(records)} KPI records")
-    city, _, log = prepare_city(city_dir)  # what the imported data says, at once
-    for issue in log.warnings:
+    decimal_comma = True if args.decimal_comma else None  # else as the workbook declares
+    count, warnings = import_city(args.file, city_dir, decimal_comma)
+    print(f"wrote {_rel(city_dir / 'kpis.yaml')}: {count} KPI records")
+    for issue in warnings:
         print(issue.format(Path.cwd()), file=sys.stderr)
     return EXIT_OK
 
@@ -636,6 +644,12 @@ def cmd_locales(args) -> int:
                 file=sys.stderr,
             )
             failed = True
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.validate import data_text_report
+
+    cities = project_root() / "cities"
+    for line in data_text_report(cities, load_catalogue(), set(langs)):
+        print(f"warning: {_rel(Path(line.split(': ', 1)[0]))}: {line.split(': ', 1)[1]}")
     return EXIT_INVALID if failed else EXIT_OK
 
 

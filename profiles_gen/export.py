@@ -97,7 +97,9 @@ def _csv_value(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, Decimal):
         return str(_json_default(value))
-    return str(value)
+    from profiles_gen.sheets import escape_formula  # =, +, -, @ first: text, not a formula
+
+    return escape_formula(str(value)) if isinstance(value, str) else str(value)
 
 
 def volume_json(volume, scores, catalogue, comparison) -> dict:

@@ -300,6 +300,12 @@ class Formatter:
     def kpi_unit(self, kpi) -> str:
         return self.pgettext(kpi_context("unit", kpi.id), kpi.unit)
 
+    def kpi_short_unit(self, kpi) -> str:
+        """The unit after a number in running text ("24 µg/m³"); tables use ``kpi_unit``."""
+        if not kpi.short_unit or kpi.short_unit == "%":
+            return ""
+        return self.pgettext(kpi_context("short-unit", kpi.id), kpi.short_unit)
+
     def kpi_definition(self, kpi) -> str | None:
         return self.pgettext(kpi_context("def", kpi.id), kpi.definition) if kpi.definition else None
 

@@ -12,6 +12,90 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+# --- texts per language ----------------------------------------------------------
+
+
+class Text(str):
+    """A city's text given in one or several languages (``source``, ``reason``, …).
+
+    As a ``str`` it is the text in its own language (``lang``: the city's
+    ``lang``, English by default, or the only language given), so exports and
+    comparisons see one plain string; ``in_lang`` gives an edition its text.
+    """
+
+    texts: dict[str, str]
+    lang: str
+    plain: bool  # written as a plain string (no language given)
+
+    def __new__(cls, texts: dict[str, str], lang: str = "en", plain: bool = False) -> Text:
+        own = lang if lang in texts else next(iter(texts))
+        obj = super().__new__(cls, texts[own])
+        obj.texts = dict(texts)
+        obj.lang = own
+        obj.plain = plain
+        return obj
+
+    def __reduce__(self):  # keep the languages when sent to a worker process
+        return (Text, (self.texts, self.lang, self.plain))
+
+    def as_data(self) -> str | dict[str, str]:
+        """As written in a YAML file: the plain string, or the mapping of languages."""
+        return str(self) if self.plain else dict(self.texts)
+
+    def get(self, lang: str, default=None):
+        return self.texts.get(lang, default)
+
+    def in_lang(self, lang: str) -> tuple[str, str]:
+        """The text for an edition in ``lang`` and the language it is written in."""
+        if lang in self.texts:
+            return self.texts[lang], lang
+        return str(self), self.lang
+
+
+def text_in(text, lang: str) -> tuple[str, str | None]:
+    """``text`` for an edition in ``lang``: (the text, its language if not ``lang``, else None).
+
+    The view marks a text in another language with ``lang="…"`` so that a screen
+    reader switches voice and the PDF tags it.
+    """
+    if not text:
+        return "", None
+    if isinstance(text, Text):
+        shown, own = text.in_lang(lang)
+        return shown, (None if own == lang else own)
+    if isinstance(text, dict):
+        return text_in(Text(text, "en"), lang)
+    return str(text), None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A data text as an edition shows it, with the language it is written in."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def shown(fmt, text) -> Shown:
+    """``text`` in the edition of ``fmt``: a city's text in that language, else in its own
+    (marked); a catalogue text (a default target's source) through the catalogues."""
+    if isinstance(text, (Text, dict)):
+        value, other = text_in(text, fmt.lang)
+        return Shown(value, other or fmt.lang)
+    if text:
+        from profiles_gen.catalogue import split_url
+
+        words, url = split_url(str(text))
+        return Shown(fmt.pgettext("target-source", words) + url, fmt.lang)
+    return Shown("", fmt.lang)
+
+
 # --- the framework -------------------------------------------------------------
 
 
@@ -22,6 +106,7 @@ class DataPoint:
     direction: str | None  # higher | lower | yes_no | None (not scored)
     target: Decimal | None = None
     target_source: str | None = None
+    unit: str | None = None  # its own unit, where it differs from the KPI's (a count)
 
 
 @dataclass(frozen=True)
@@ -47,6 +132,8 @@ class Kpi:
     definition_sources: tuple[str, ...] = ()
     definition_confidence: str | None = None  # "ITU page" | "secondary list"
     direction_source: str | None = None  # the ITU page that states the direction
+    # The unit after a number in running text ("µg/m³"); "" for counts, ratios, indices.
+    short_unit: str = ""
 
     @property
     def sdgs(self) -> tuple[int, ...]:
@@ -54,6 +141,13 @@ class Kpi:
 
     def data_point(self, dp_id: str) -> DataPoint | None:
         return next((d for d in self.data_points if d.id == dp_id), None)
+
+    def unit_of(self, dp: DataPoint | None) -> str:
+        """The unit a value is given in: the data point's own, else the KPI's."""
+        return dp.unit if dp is not None and dp.unit else self.unit
+
+    def direction_of(self, dp: DataPoint | None) -> str | None:
+        return dp.direction if dp is not None else self.direction
 
 
 @dataclass(frozen=True)
@@ -92,6 +186,8 @@ class Measurement:
     note: str | None = None
     illustrative: bool = False
     definition: str | None = None  # where the value departs from the U4SSC definition
+    not_reported: bool = False  # a data point not reported alone (with its reason)
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +280,7 @@ class City:
     recommendations: tuple[Recommendation, ...]
     photo: Path | None = None
     earlier: tuple[Evaluation, ...] = ()  # earlier evaluations, oldest first
+    lang: str = "en"  # the language the city's plain data texts are written in
 
     @property
     def illustrative(self) -> bool:

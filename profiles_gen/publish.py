@@ -33,7 +33,10 @@ FONT_FACES = (
     ("Noto Sans", "italic", "bold", "NotoSans-BoldItalic.ttf"),
     ("DejaVu Sans", "normal", "normal", "DejaVuSans.ttf"),
 )
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
+# The printer's file (``--pdf-variant print``): every page with 3 mm of bleed (the covers'
+# blue runs into it) and crop marks. Colours stay RGB: no output intent, no CMYK profile.
+PRINT_CSS = "@page { bleed: 3mm; marks: crop; }"
 FAMILIES = tuple(dict.fromkeys(family for family, *_ in FONT_FACES))
 FONT_FILES = tuple(FONT_DIR / name for *_, name in FONT_FACES)
 
@@ -267,8 +270,67 @@ def page_labels_finisher(
         if back is not None and back > 0:
             nums += [back, pydyf.Dictionary({"P": pydyf.String(names[1])})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+        rotate_landscape_pages(pdf)
 
     return finish
+
+
+def _rotated(rect, height: float):
+    """A rectangle [x0 y0 x1 y1] of a landscape page of ``height``, turned a quarter
+    anticlockwise onto the portrait page."""
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    return [height - y1, x0, height - y0, x1]
+
+
+def rotate_landscape_pages(pdf) -> None:
+    """Set every landscape page in a portrait book: the page becomes portrait with its content
+    turned a quarter anticlockwise (as printed in a book), and ``/Rotate 90`` turns it back
+    so that it reads upright on screen. Boxes and link rectangles are turned with it."""
+    import pydyf
+
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        x0, y0, x1, y1 = (float(v) for v in page["MediaBox"])
+        width, height = x1 - x0, y1 - y0
+        if width <= height or "Rotate" in page:
+            continue
+        turn = pydyf.Stream([f"q 0 1 -1 0 {height:g} 0 cm".encode()])
+        back = pydyf.Stream([b"Q"])
+        pdf.add_object(turn)
+        pdf.add_object(back)
+        page["Contents"] = pydyf.Array([turn.reference, page["Contents"], back.reference])
+        for box in ("MediaBox", "TrimBox", "BleedBox"):
+            if box in page:
+                page[box] = pydyf.Array(_rotated(page[box], height))
+        for ref in page.get("Annots", ()):
+            annot = pdf.objects[int(bytes(ref).split()[0])]
+            if "Rect" in annot:
+                annot["Rect"] = pydyf.Array(_rotated(annot["Rect"], height))
+        page["Rotate"] = 90
+
+
+def tag_element_languages() -> None:
+    """Give a PDF structure element the ``/Lang`` of its HTML element's ``lang`` attribute
+    (a city's text shown in another language than the edition's), so that a screen reader
+    switches voice in the PDF as in the HTML. WeasyPrint tags only the document's language."""
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_lang(box, *args, **kwargs):  # a generator, as the one it wraps
+        import pydyf
+
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and box.element_tag != "html" else None
+        for structure in build(box, *args, **kwargs):
+            if lang and "Lang" not in structure:
+                structure["Lang"] = pydyf.String(lang)
+            yield structure
+
+    build_with_lang.tags_languages = True
+    tags._build_box_tree = build_with_lang
 
 
 def write_pdf(
@@ -288,9 +350,11 @@ def write_pdf(
     (PDF/A-3 "Data" relationship). A font outside the publication's families
     (a fallback found by fontconfig) fails the build before anything is written.
     """
-    from weasyprint import HTML, Attachment
+    from weasyprint import CSS, HTML, Attachment
 
     from profiles_gen.render import SECTION_IDS  # the body starts with the introduction
+
+    tag_element_languages()
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
@@ -298,9 +362,11 @@ def write_pdf(
     handler = _CollectWarnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
+    weasy_variant = None if variant == "print" else variant
+    extra = [CSS(string=PRINT_CSS)] if variant == "print" else []
     try:
         document = HTML(string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher).render(
-            pdf_variant=variant
+            pdf_variant=weasy_variant, stylesheets=extra
         )
         stamp = created or datetime(2000, 1, 1, tzinfo=UTC)  # never the clock
         files = [
@@ -315,7 +381,7 @@ def write_pdf(
             for name, (content, description) in (attachments or {}).items()
         ]
         data = document.write_pdf(
-            pdf_variant=variant,
+            pdf_variant=weasy_variant,
             pdf_identifier=True,
             custom_metadata=True,
             attachments=files,

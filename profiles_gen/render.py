@@ -13,6 +13,7 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +25,16 @@ from profiles_gen import narrative
 from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.i18n import NBSP, Formatter
-from profiles_gen.model import Catalogue, City, Score, ScoredItem, Volume
+from profiles_gen.model import (
+    Catalogue,
+    City,
+    Score,
+    ScoredItem,
+    Shown,
+    Volume,
+    shown,
+    text_in,
+)
 from profiles_gen.paths import TEMPLATES_DIR
 from profiles_gen.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, BANDS, NO_DATA, NO_TARGET, POINTS
@@ -75,7 +85,7 @@ class Row:
     kpi_type: str
     value: str
     target: str
-    target_source: str
+    target_source: Shown
     achievement: str
     achievement_raw: str
     band: str
@@ -83,35 +93,43 @@ class Row:
     symbol: str
     sdgs: str
     illustrative: bool
+    source: Shown | None = None  # the value's source, or why it is not reported
+    reason: Shown | None = None
 
 
-def format_value(fmt: Formatter, kpi, value) -> str:
+def format_value(fmt: Formatter, kpi, value, point=None) -> str:
+    """A value with the decimals it was written with (``97.00`` stays 97.00)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return fmt.yes_no(value)
-    if kpi.unit.startswith("%"):
+    if kpi.unit_of(point).startswith("%"):
         return fmt.percent(value, digits=_places(value))
-    return fmt.number(value)
+    return fmt.number(value, digits=_places(value))
 
 
 def _places(value) -> int:
-    return max(0, -value.normalize().as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
     kpi = catalogue.by_id[item.kpi]
+    point = kpi.data_point(item.data_point) if item.data_point else None
     target = item.target
+    unit = point.unit if point is not None and point.unit else None
     return Row(
         item=item,
         code=kpi.code,
         name=fmt.kpi_name(kpi),
         data_point=fmt.data_point_name(kpi, item.data_point),
-        unit=fmt.kpi_unit(kpi),
+        unit=fmt.pgettext(f"kpi-unit|{kpi.id}", unit) if unit else fmt.kpi_unit(kpi),
         kpi_type=vocab.kpi_type(fmt, kpi.type),
-        value=format_value(fmt, kpi, item.value),
-        target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target)),
-        target_source=item.target_source or "",
+        value=format_value(fmt, kpi, item.value, point),
+        target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target, point)),
+        target_source=shown(fmt, item.target_source),
+        source=shown(fmt, item.source or item.reason),
+        reason=shown(fmt, item.reason),
         achievement=(
             fmt.percent(item.achievement, 0, fraction=True) if item.achievement is not None else ""
         ),
@@ -126,6 +144,22 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         sdgs=", ".join(kpi.sdg_targets),
         illustrative=item.illustrative,
     )
+
+
+def not_reported_once(rows: list[Row]) -> list[Row]:
+    """Rows without data; a KPI whose data points all lack data for one reason is listed once."""
+    out: list[Row] = []
+    for row in rows:
+        if row.band != "no_data":
+            continue
+        if row.item.data_point:
+            siblings = [r for r in rows if r.item.kpi == row.item.kpi]
+            if all(r.band == "no_data" and r.reason == row.reason for r in siblings):
+                if siblings[0] is row:
+                    out.append(dataclasses.replace(row, data_point=""))
+                continue
+        out.append(row)
+    return out
 
 
 def format_change(fmt: Formatter, kpi, change) -> str:
@@ -234,6 +268,7 @@ class ShortcodeResolver:
         kpi_id, _ = resolve_kpi_id(self.catalogue, args[0])
         kpi = self.catalogue.by_id[kpi_id]
         dp = args[1] if len(args) > 1 else None
+        point = kpi.data_point(dp) if dp else None
         item = next(i for i in self.score.for_kpi(kpi_id) if i.data_point == dp)
         if name == "band":
             return vocab.band_short(fmt, item.band)
@@ -242,10 +277,15 @@ class ShortcodeResolver:
         if name == "achievement":
             return fmt.percent(item.achievement, 0, fraction=True) if item.achievement else "–"
         if name == "target":
-            return format_value(fmt, kpi, item.target) if item.target is not True else ""
-        value = format_value(fmt, kpi, item.value)
-        if name == "kpi" and value and not kpi.unit.startswith("%") and kpi.direction != "yes_no":
-            value = f"{value}{NBSP}{fmt.kpi_unit(kpi)}"  # a unit never leaves its number
+            return format_value(fmt, kpi, item.target, point) if item.target is not True else ""
+        value = format_value(fmt, kpi, item.value, point)
+        if name == "kpi" and value:
+            if point is not None and point.unit:  # a data point's own unit (a count)
+                unit = point.unit
+                if not unit.startswith("%"):
+                    value = f"{value}{NBSP}{fmt.pgettext(f'kpi-unit|{kpi.id}', unit)}"
+            elif fmt.kpi_short_unit(kpi):  # the KPI's short unit for running text
+                value = f"{value}{NBSP}{fmt.kpi_short_unit(kpi)}"  # a unit never leaves its number
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:
@@ -270,6 +310,7 @@ def _captions(
     progress: Progress | None = None,
     prefix: str = "",
     start: tuple[int, int] = (0, 0),
+    facts: bool = True,
 ):
     """Numbered figures and tables, in document order: id -> {n, id, title}.
 
@@ -283,10 +324,8 @@ def _captions(
         figures += [
             (f"progress-{d.id}", charts[f"progress-{d.id}"].title) for d in catalogue.dimensions
         ]
-    tables = [
-        ("facts", fmt.gettext("%(city)s: key facts") % {"city": name}),
-        ("summary", fmt.gettext("Results by dimension and sub-dimension")),
-    ]
+    tables = [("facts", fmt.gettext("%(city)s: key facts") % {"city": name})] if facts else []
+    tables.append(("summary", fmt.gettext("Results by dimension and sub-dimension")))
     tables += [(f"kpis-{d.id}", dimension_title(fmt, d)) for d in catalogue.dimensions]
     tables.append(("sdgs", sections_view(fmt)["sdgs"]["title"]))
     if progress is not None:
@@ -472,7 +511,8 @@ def build_view(
     country = city.country.get(lang, city.country["en"])
     pub = city.publication
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
-    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start)
+    facts = facts_view(fmt, city)
+    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start, bool(facts))
     return {
         **_publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
         "city": city,
@@ -489,10 +529,10 @@ def build_view(
         "rows": rows,
         "sdgs": sdgs_view(fmt, score),
         "recommendations": recommendations_view(fmt, catalogue, city, resolve),
-        "facts": facts_view(fmt, city),
+        "facts": facts,
         "city_rollup": score.rollups["city"][city.slug],
         "charts": charts,
-        "not_reported": [r for r in rows if r.band == "no_data"],
+        "not_reported": not_reported_once(rows),
         "no_target": [r for r in rows if r.band == "no_target"],
         "reported_count": fmt.number(resolve._count("reported")),
         "total_count": len(catalogue.kpis),
@@ -559,7 +599,7 @@ def facts_view(fmt: Formatter, city: City) -> list[dict]:
             "unit": vocab.key_fact_unit(fmt, f.id),
             "text": vocab.key_fact_text(fmt, f.id, f.value),
             "year": f.year,
-            "source": f.source or "",
+            "source": shown(fmt, f.source),
             "illustrative": f.illustrative,
         }
         for f in city.key_facts
@@ -607,7 +647,7 @@ def dimensions_view(
                 "subdimensions": subs,
                 "chapters": part("dimension", dim.id),
                 "gaps": [r for r in gaps if r.item.achievement < 1],
-                "missing": [r for r in dim_rows if r.band == "no_data"],
+                "missing": not_reported_once(dim_rows),
                 "chart": charts[f"bars-{dim.id}"],
             }
         )
@@ -626,15 +666,15 @@ def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resol
     """The city's recommendations in the page's language (English where not translated)."""
     lang = fmt.lang
 
-    def pick(texts):
-        return texts.get(lang) or texts.get("en", "") if texts else ""
+    def pick(texts):  # a text in the page's language, else in its own
+        return text_in(texts, lang)[0]
 
     recs = []
     for rec in city.recommendations:
         recs.append(
             {
                 "id": rec.id,
-                "lang": lang if rec.headline.get(lang) else "en",
+                "lang": text_in(rec.headline, lang)[1] or lang,
                 "theme": pick(rec.theme),
                 "headline": pick(rec.headline),
                 "diagnosis": Markup(narrative.render_markdown(pick(rec.diagnosis), resolve, 1)),

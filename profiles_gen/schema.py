@@ -14,16 +14,20 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from profiles_gen.errors import IssueLog
 from profiles_gen.load import LocDict, LocList
+from profiles_gen.model import Text
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_NUMBER_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+YES_NO_WORDS = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "y": "yes", "n": "no"}
 
 
 @dataclass(frozen=True)
 class Field:
-    type: str  # str number int year bool date langtext enum list record map value
+    type: str  # str number int year bool date langtext text enum list record map value
     description: str
     required: bool = False
     choices: tuple = ()
@@ -61,6 +65,7 @@ EXPECTED = {
     "bool": "yes or no (true/false)",
     "date": "a date (YYYY-MM-DD)",
     "langtext": "a mapping from language code to text",
+    "text": "text, or a mapping from language code to text",
     "list": "a list",
     "record": "a mapping",
     "map": "a mapping",
@@ -72,9 +77,12 @@ EXPECTED = {
 class Checker:
     """Checks values against fields, reporting to ``log`` relative to ``path``."""
 
-    def __init__(self, path, log: IssueLog) -> None:
+    def __init__(self, path, log: IssueLog, lang: str = "en", text: str | None = None) -> None:
         self.path = path
         self.log = log
+        self.lang = lang  # the language of a plain (single-language) text
+        # The document's text, to read numbers as written (default: read from ``path``).
+        self._lines: list[str] | None = None if text is None else text.splitlines()
 
     def error(self, where: tuple[int, int], name: str, message: str) -> None:
         self.log.error(self.path, where[0], where[1], name, message)
@@ -92,9 +100,15 @@ class Checker:
         return None
 
     def _check_str(self, value, spec, where, name):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+            # What the JSON Schema says too: 2021 or 0123 unquoted are numbers, not text.
+            self.error(
+                where, name, f"expected text, got the number {_type_name(value)} (put it in quotes)"
+            )
+            return None
+        if not isinstance(value, str):
             return self._wrong(value, spec, where, name)
-        text = str(value).strip()
+        text = value.strip()
         if not text:
             self.error(where, name, "must not be empty")
             return None
@@ -103,13 +117,30 @@ class Checker:
             return None
         return text
 
+    def _written(self, value: float, where: tuple[int, int]) -> Decimal:
+        """The number as written in the file (``97.00`` keeps its decimals), not the float."""
+        try:
+            if self._lines is None:
+                self._lines = Path(self.path).read_text(encoding="utf-8-sig").splitlines()
+            line = self._lines[where[0] - 1]
+        except (OSError, UnicodeDecodeError, IndexError, TypeError):
+            return Decimal(str(value))
+        match = _NUMBER_RE.match(line, where[1] - 1)
+        if match:
+            written = Decimal(match.group(0).replace("_", ""))
+            if float(written) == value:
+                return written
+        return Decimal(str(value))
+
     def _number(self, value, spec, where, name):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            if isinstance(value, str):
+                return self._number_text(value, spec, where, name)
             return self._wrong(value, spec, where, name)
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             self.error(where, name, f"expected a finite number, got {value}")
             return None
-        number = Decimal(str(value))
+        number = self._written(value, where) if isinstance(value, float) else Decimal(value)
         if spec.minimum is not None and number < Decimal(str(spec.minimum)):
             self.error(where, name, f"must be at least {spec.minimum}, got {value}")
             return None
@@ -120,6 +151,16 @@ class Checker:
 
     _check_number = _number
 
+    def _number_text(self, value: str, spec, where, name):
+        hint = ""
+        text = value.strip().lower()
+        if spec.type == "value" and text in YES_NO_WORDS:
+            hint = f" (write {YES_NO_WORDS[text]} without quotes for a yes/no KPI)"
+        elif _NUMBER_RE.fullmatch(text.rstrip("% ")):
+            hint = " (write the number without quotes" + (" or %)" if "%" in text else ")")
+        self.error(where, name, f"expected {EXPECTED[spec.type]}, got {value!r}{hint}")
+        return None
+
     def _check_int(self, value, spec, where, name):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -129,7 +170,11 @@ class Checker:
         return None if number is None else int(number)
 
     def _check_year(self, value, spec, where, name):
-        if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2200:
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not YEARS[0] <= value <= YEARS[1]
+        ):
             return self._wrong(value, spec, where, name)
         return value
 
@@ -173,6 +218,19 @@ class Checker:
             if checked is not None:
                 out[lang] = checked
         return out
+
+    def _check_text(self, value, spec, where, name):
+        """A plain text (in the city's language) or a mapping from language to text."""
+        if isinstance(value, LocDict):
+            texts = self._check_langtext(value, spec, where, name)
+            if texts is None:
+                return None
+            if not texts:
+                self.error(where, name, "must give the text in at least one language")
+                return None
+            return Text(texts, self.lang)
+        text = self._check_str(value, spec, where, name)
+        return None if text is None else Text({self.lang: text}, self.lang, plain=True)
 
     def _check_list(self, value, spec, where, name):
         if not isinstance(value, LocList):
@@ -236,20 +294,32 @@ class RecordValue(dict):
         return self.locs.get(key, self.loc)
 
 
+NOT_BLANK = r"\S"  # as the validator: text that is not only white space
+YEARS = (1900, 2200)
+
+
+def _langtext_schema() -> dict:
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": LANG_RE.pattern},
+        "additionalProperties": {"type": "string", "pattern": NOT_BLANK},
+    }
+
+
 def json_schema(spec: Field) -> dict:
     """The JSON Schema (draft 2020-12) of a field."""
     out: dict = {"description": spec.description} if spec.description else {}
     t = spec.type
     if t == "str":
-        out["type"] = "string"
-        if spec.pattern:
-            out["pattern"] = spec.pattern
+        out.update(type="string", pattern=spec.pattern or NOT_BLANK)
     elif t in ("number", "int", "year"):
         out["type"] = "integer" if t in ("int", "year") else "number"
         if spec.minimum is not None:
             out["minimum"] = spec.minimum
         if spec.maximum is not None:
             out["maximum"] = spec.maximum
+        if t == "year":
+            out.update(minimum=YEARS[0], maximum=YEARS[1])
     elif t == "bool":
         out["type"] = "boolean"
     elif t == "value":
@@ -259,11 +329,12 @@ def json_schema(spec: Field) -> dict:
     elif t == "enum":
         out["enum"] = list(spec.choices)
     elif t == "langtext":
-        out.update(
-            type="object",
-            propertyNames={"pattern": LANG_RE.pattern},
-            additionalProperties={"type": "string", "minLength": 1},
-        )
+        out.update(_langtext_schema())
+    elif t == "text":
+        out["anyOf"] = [
+            {"type": "string", "pattern": NOT_BLANK},
+            {**_langtext_schema(), "minProperties": 1},
+        ]
     elif t == "list":
         out.update(type="array", items=json_schema(spec.items))
     elif t == "map":
@@ -283,21 +354,32 @@ def json_schema(spec: Field) -> dict:
 # --- the files -------------------------------------------------------------------
 
 LANGTEXT = "langtext"
+TEXT = "text"  # plain text in the city's language, or {en: …, ru: …}
 MEASUREMENT_FIELDS = {
     "value": F("value", "The value: a number in the KPI's unit, or yes/no for yes/no KPIs"),
     "year": F("year", "Year the value refers to"),
-    "source": F("str", "Where the value comes from (publication, agency, dataset)"),
+    "source": F(TEXT, "Where the value comes from (publication, agency, dataset)"),
     "target": F("number", "City-specific target overriding the catalogue's default"),
-    "target_source": F("str", "Where the city-specific target comes from (required with target)"),
-    "note": F("str", "A note shown with the value"),
+    "target_source": F(TEXT, "Where the city-specific target comes from (required with target)"),
+    "note": F(TEXT, "A note shown with the value"),
     "definition": F(
-        "str",
+        TEXT,
         "How the value departs from the U4SSC definition (scope, method); values with "
         "different definitions are flagged, never compared",
     ),
     "illustrative": F("bool", "True when the value is not from an official source"),
 }
-MEASUREMENT = F("record", "A reported value", fields=MEASUREMENT_FIELDS)
+STATUS = F(
+    "enum",
+    "Set to not_reported when the city has no value",
+    choices=("reported", "not_reported"),
+)
+REASON = F(TEXT, "Why it is not reported")
+MEASUREMENT = F(
+    "record",
+    "A reported value of one data point (or status: not_reported with a reason)",
+    fields={**MEASUREMENT_FIELDS, "status": STATUS, "reason": REASON},
+)
 KPI_RECORD = F(
     "record",
     "The city's record of one KPI",
@@ -306,12 +388,8 @@ KPI_RECORD = F(
         "data_points": F(
             "map", "Values per data point, for KPIs such as air pollution", values=MEASUREMENT
         ),
-        "status": F(
-            "enum",
-            "Set to not_reported when the city has no value",
-            choices=("reported", "not_reported"),
-        ),
-        "reason": F("str", "Why the KPI is not reported"),
+        "status": STATUS,
+        "reason": REASON,
     },
 )
 KPIS_FILE = F(
@@ -333,7 +411,7 @@ KEY_FACT = F(
     fields={
         "value": F("number", "The value", required=True),
         "year": F("year", "Year the value refers to"),
-        "source": F("str", "Where the value comes from"),
+        "source": F(TEXT, "Where the value comes from"),
         "illustrative": F("bool", "True when the value is not from an official source"),
     },
 )
@@ -372,6 +450,11 @@ CITY_FILE = F(
             required=True,
             items=F("str", "ISO 639-1 code", pattern=LANG_RE.pattern),
         ),
+        "lang": F(
+            "str",
+            "Language of the data texts written without languages (source: …); default en",
+            pattern=LANG_RE.pattern,
+        ),
         "evaluation_year": F("year", "Year of the KPI evaluation", required=True),
         "data_status": F(
             "enum",
@@ -388,18 +471,18 @@ RECOMMENDATION = F(
     "One themed recommendation",
     fields={
         "id": F("str", "A short identifier", required=True, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
-        "theme": F(LANGTEXT, "Theme per language", required=True),
-        "headline": F(LANGTEXT, "Imperative headline per language", required=True),
+        "theme": F(TEXT, "Theme per language", required=True),
+        "headline": F(TEXT, "Imperative headline per language", required=True),
         "diagnosis": F(
-            LANGTEXT, "Diagnosis per language; may quote data with shortcodes", required=True
+            TEXT, "Diagnosis per language; may quote data with shortcodes", required=True
         ),
-        "measures": F("list", "Measures", required=True, items=F(LANGTEXT, "One measure")),
+        "measures": F("list", "Measures", required=True, items=F(TEXT, "One measure")),
         "kpis": F("list", "KPIs the recommendation addresses", items=F("str", "KPI id")),
         "sdgs": F("list", "SDGs it addresses", items=F("int", "SDG", minimum=1, maximum=17)),
         "priority": F("enum", "Priority", choices=("high", "medium", "low")),
         "timeframe": F("enum", "Timeframe", choices=("short", "medium", "long")),
-        "actors": F(LANGTEXT, "Responsible actors per language"),
-        "financing": F(LANGTEXT, "Financing note per language"),
+        "actors": F(TEXT, "Responsible actors per language"),
+        "financing": F(TEXT, "Financing note per language"),
     },
 )
 RECOMMENDATIONS_FILE = F(
@@ -456,6 +539,79 @@ FILES = {
 }
 
 
+def _value_schema(kpi, dp) -> dict:
+    """A value as ``validate`` checks it for this KPI or data point: yes/no, or a number
+    (not negative; at most 100 for a percentage)."""
+    unit = kpi.unit_of(dp)
+    if kpi.direction_of(dp) == "yes_no":
+        return {"description": f"yes or no ({unit})", "type": "boolean"}
+    out = {"description": f"A number in {unit}", "type": "number", "minimum": 0}
+    if unit.startswith("%"):
+        out["maximum"] = 100
+    return out
+
+
+def _record_schema(kpi, dp=None) -> dict:
+    """One KPI's (or data point's) record: the common fields and the value it takes."""
+    props: dict = {}
+    if dp is None and kpi.data_points:  # reported per data point
+        props["data_points"] = {
+            "description": "Values per data point",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {p.id: _record_schema(kpi, p) for p in kpi.data_points},
+        }
+    else:
+        props["value"] = _value_schema(kpi, dp)
+    out = {
+        "description": f"{kpi.code}: {kpi.name}" + (f" – {dp.name}" if dp else ""),
+        "$ref": "#/$defs/record",
+        "properties": props,
+        "unevaluatedProperties": False,
+    }
+    if dp is None and not kpi.data_points:  # a value, or status: not_reported
+        out["anyOf"] = [
+            {"required": ["value"]},
+            {"properties": {"status": {"const": "not_reported"}}, "required": ["status"]},
+        ]
+    return out
+
+
+def _common_record() -> dict:
+    """What every KPI and data point record shares, and the checks ``validate`` makes."""
+    fields = {k: v for k, v in MEASUREMENT.fields.items() if k != "value"}
+    return {
+        "type": "object",
+        "properties": {k: json_schema(v) for k, v in fields.items()},
+        "dependentRequired": {"target": ["target_source"]},
+        "if": {"properties": {"status": {"const": "not_reported"}}, "required": ["status"]},
+        "then": {"not": {"anyOf": [{"required": ["value"]}, {"required": ["data_points"]}]}},
+    }
+
+
+def kpis_schema() -> dict:
+    """``kpis.yaml`` with the catalogue: known KPI ids (or their official codes), and per KPI
+    the value it takes and its data points. Editors check what staff type against it."""
+    from profiles_gen.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    props = {
+        key: {"$ref": f"#/$defs/{kpi.id}"}
+        for kpi in catalogue.kpis
+        for key in dict.fromkeys((kpi.id, kpi.code, *kpi.code_aliases))
+    }
+    return {
+        "description": KPIS_FILE.description,
+        "type": ["object", "null"],  # an empty file: nothing reported yet
+        "additionalProperties": False,
+        "properties": props,
+        "$defs": {
+            "record": _common_record(),
+            **{k.id: _record_schema(k) for k in catalogue.kpis},
+        },
+    }
+
+
 def all_schemas() -> dict:
     base = "https://unece.org/profiles-gen/schemas/"
     return {
@@ -463,7 +619,7 @@ def all_schemas() -> dict:
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": base + name.replace(".yaml", ".schema.json"),
             "title": f"profiles-gen {name}",
-            **json_schema(spec),
+            **(kpis_schema() if name == "kpis.yaml" else json_schema(spec)),
         }
         for name, spec in FILES.items()
     }

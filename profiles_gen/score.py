@@ -148,7 +148,8 @@ def score_kpi(kpi: Kpi, city: City) -> list[ScoredItem]:
         points = kpi.data_points or (None,)
         return [score_item(kpi, p, None, reason) for p in points]
     if kpi.data_points:
-        return [score_item(kpi, p, record.data_points.get(p.id)) for p in kpi.data_points]
+        points = [(p, record.data_points.get(p.id)) for p in kpi.data_points]
+        return [score_item(kpi, p, m, m.reason if m else None) for p, m in points]
     return [score_item(kpi, None, record.measurement)]
 
 

@@ -7,8 +7,10 @@ fails once, listing them all (``ProfileError``), or returns a typed ``City``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import re
 from decimal import Decimal
 
 from profiles_gen import narrative
@@ -25,6 +27,7 @@ from profiles_gen.model import (
     Measurement,
     Publication,
     Recommendation,
+    Text,
     Volume,
 )
 from profiles_gen.sandbox import check_templates
@@ -43,7 +46,23 @@ from profiles_gen.schema import (
 def _measurement(
     rec: RecordValue, kpi, dp, chk: Checker, name: str, latest_year: tuple[int, int]
 ) -> Measurement:
-    direction = dp.direction if dp else kpi.direction
+    # A data point is checked by its own unit and direction (Open Data's number is a count).
+    direction = kpi.direction_of(dp)
+    unit = kpi.unit_of(dp)
+    if rec.get("status") == "not_reported":  # one data point not reported, alone
+        if "value" in rec:
+            chk.error(
+                rec.where("value"),
+                f"{name}.value",
+                "a data point with status not_reported must not have a value",
+            )
+        if "reason" not in rec:
+            chk.warning(rec.loc, f"{name}.reason", "say why the data point is not reported")
+        return Measurement(None, None, None, not_reported=True, reason=rec.get("reason"))
+    if "reason" in rec:
+        chk.warning(
+            rec.where("reason"), f"{name}.reason", "a reason is shown only with not_reported"
+        )
     value = rec.get("value")
     if value is not None:
         if direction == "yes_no" and not isinstance(value, bool):
@@ -57,13 +76,13 @@ def _measurement(
             chk.error(
                 rec.where("value"),
                 f"{name}.value",
-                f"expected a number in {kpi.unit!r}, got yes/no",
+                f"expected a number in {unit!r}, got yes/no",
             )
             value = None
         elif isinstance(value, Decimal) and value < 0:
             chk.error(rec.where("value"), f"{name}.value", f"must not be negative, got {value}")
             value = None
-        elif isinstance(value, Decimal) and kpi.unit.startswith("%") and value > 100:
+        elif isinstance(value, Decimal) and unit.startswith("%") and value > 100:
             chk.error(
                 rec.where("value"),
                 f"{name}.value",
@@ -71,13 +90,13 @@ def _measurement(
             )
             value = None
     if value is not None and not isinstance(value, bool):
-        problem = _implausible(kpi, value)
+        problem = _implausible(unit, value)
         if problem:
             chk.error(rec.where("value"), f"{name}.value", problem)
             value = None
     target = rec.get("target")
     if isinstance(target, Decimal) and direction in ("higher", "lower"):
-        problem = _target_problem(kpi, direction, target)
+        problem = _target_problem(kpi, direction, target, unit)
         if problem:
             chk.error(rec.where("target"), f"{name}.target", problem)
             target = None
@@ -119,11 +138,12 @@ def _measurement(
 LARGEST = Decimal("1e12")  # no KPI of the framework comes near: a typo, or a unit mixed up
 
 
-def _ceiling(kpi) -> Decimal:
-    """The largest plausible value of a KPI in its unit (percentages and ratios are bounded)."""
-    if kpi.unit.startswith("%"):
+def _ceiling(unit: str) -> Decimal:
+    """The largest plausible value in a KPI's (or data point's) unit (percentages and ratios
+    are bounded)."""
+    if unit.startswith("%"):
         return Decimal(100)
-    if "(0–1)" in kpi.unit:
+    if "(0–1)" in unit:
         return Decimal(1)
     return LARGEST
 
@@ -132,20 +152,20 @@ def _shown(number: Decimal) -> str:
     return f"{int(number):,}".replace(",", " ")
 
 
-def _implausible(kpi, value: Decimal) -> str | None:
-    if value > _ceiling(kpi):
-        unit = "a percentage" if kpi.unit.startswith("%") else f"a value in {kpi.unit!r}"
-        return f"{unit} must be at most {_shown(_ceiling(kpi))}, got {value}"
+def _implausible(unit: str, value: Decimal) -> str | None:
+    if value > _ceiling(unit):
+        what = "a percentage" if unit.startswith("%") else f"a value in {unit!r}"
+        return f"{what} must be at most {_shown(_ceiling(unit))}, got {value}"
     return None
 
 
-def _target_problem(kpi, direction: str, target: Decimal) -> str | None:
+def _target_problem(kpi, direction: str, target: Decimal, unit: str) -> str | None:
     if direction == "higher" and target <= 0:
         return f"{kpi.id} is higher-is-better: its target must be above 0, got {target}"
     if target < 0:
         return f"a target must not be negative, got {target}"
-    if target > _ceiling(kpi):
-        return f"a target must be at most {_shown(_ceiling(kpi))}, got {target}"
+    if target > _ceiling(unit):
+        return f"a target must be at most {_shown(_ceiling(unit))}, got {target}"
     return None
 
 
@@ -229,9 +249,17 @@ def validate_kpis(
     log: IssueLog,
     latest_year: tuple[int, int],
     warn_missing: bool = True,
+    lang: str = "en",
 ) -> dict[str, KpiRecord]:
-    chk = Checker(doc.path, log)
+    chk = Checker(doc.path, log, lang, getattr(doc, "text", None))
     if doc.failed:
+        _hint_unquoted_codes(doc, log)
+        return {}
+    if doc.data is None:  # an empty kpis.yaml: a city with nothing reported yet
+        if warn_missing:
+            chk.warning(
+                (1, 1), "", f"no KPI reported yet: all {len(catalogue.kpis)} are shown as no data"
+            )
         return {}
     checked = chk.check(
         doc.data, KPIS_FILE, doc.data.loc if hasattr(doc.data, "loc") else (1, 1), ""
@@ -266,8 +294,108 @@ def validate_kpis(
     return records
 
 
+_REPORT_CODE_RE = re.compile(
+    r"^\s*([A-Z]{2})\s*:\s*([A-Z]{1,3})\s*:\s*([A-Z]{1,3})\s*:\s*([0-9]+[A-Z]?)\s*:"
+)
+
+
+def _hint_unquoted_codes(doc: YamlDoc, log: IssueLog) -> None:
+    """A KPI code written as in the reports, unquoted (``SC: SH: SI: 1C:``), is a YAML
+    syntax error: say how to write it."""
+    try:
+        lines = doc.path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for n, issue in enumerate(log.issues):
+        if issue.path != str(doc.path) or "YAML syntax error" not in issue.message:
+            continue
+        line = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
+        match = _REPORT_CODE_RE.match(line)
+        if match:
+            code = ": ".join(match.groups())
+            log.issues[n] = dataclasses.replace(
+                issue,
+                message=f"{issue.message}; a KPI code written as in the reports must be "
+                f'quoted ("{code}":), or write {"-".join(match.groups())}',
+            )
+
+
+def _empty_kpis(raw: RawCity, log: IssueLog) -> None:
+    """An empty ``kpis.yaml`` is a city with nothing reported yet (a warning, not an error)."""
+    path = str(raw.kpis.path)
+    empty = [i for i in log.issues if i.path == path and i.message == "file is empty"]
+    if raw.kpis.failed and empty:
+        log.issues = [i for i in log.issues if i not in empty]
+        raw.kpis = YamlDoc(raw.kpis.path, None, failed=False)
+
+
+def missing_texts(city: City) -> list[tuple[str, str, int]]:
+    """Data texts without a version in one of the city's languages: (lang, file, count)."""
+    counts: dict[tuple[str, str], int] = {}
+
+    def add(text, path) -> None:
+        if isinstance(text, Text):
+            for lang in city.languages:
+                if lang not in text.texts:
+                    counts[lang, str(path)] = counts.get((lang, str(path)), 0) + 1
+
+    for record in city.records.values():
+        add(record.reason, city.dir / "kpis.yaml")
+        for m in (record.measurement, *record.data_points.values()):
+            if m is not None:
+                for key in ("source", "target_source", "note", "definition", "reason"):
+                    add(getattr(m, key), city.dir / "kpis.yaml")
+    for fact in city.key_facts:
+        add(fact.source, city.dir / "city.yaml")
+    for rec in city.recommendations:
+        texts = (rec.theme, rec.headline, rec.diagnosis, *rec.measures, rec.actors, rec.financing)
+        for text in texts:
+            add(text, city.dir / "recommendations.yaml")
+    return [(lang, path, n) for (lang, path), n in sorted(counts.items())]
+
+
+def _warn_missing_texts(city: City, log: IssueLog) -> None:
+    for lang, path, n in missing_texts(city):
+        log.warning(
+            path,
+            0,
+            0,
+            "",
+            f"{n} data text(s) have no {lang!r} version: the {lang!r} edition shows them "
+            f"in their own language (give them as {{{city.lang}: …, {lang}: …}})",
+        )
+
+
+def data_text_report(cities_dir, catalogue, langs=None) -> list[str]:
+    """``locales check``: per city file, how many data texts lack a language of the city."""
+    lines = []
+    folders = sorted(
+        {p.parent for p in (*cities_dir.glob("*/city.yaml"), *cities_dir.glob("*/*/city.yaml"))}
+    )
+    for folder in folders:
+        log = IssueLog()
+        try:
+            from profiles_gen.load import load_city
+
+            city = validate_city(load_city(folder, log), catalogue, log)
+        except ProfileError:
+            continue  # a broken city: validate says what is wrong
+        for lang, path, n in missing_texts(city):
+            if langs is None or lang in langs:
+                lines.append(
+                    f"{path}: {lang}: {n} data text(s) (sources, reasons, notes) not given "
+                    f"in {lang!r}: its edition shows them in {city.lang!r}"
+                )
+    return lines
+
+
 def validate_earlier(
-    raw: RawCity, catalogue: Catalogue, log: IssueLog, eval_year: int, today: dt.date
+    raw: RawCity,
+    catalogue: Catalogue,
+    log: IssueLog,
+    eval_year: int,
+    today: dt.date,
+    lang: str = "en",
 ) -> tuple[Evaluation, ...]:
     """Earlier evaluations, ``editions/<year>/kpis.yaml``: the same format as ``kpis.yaml``.
 
@@ -288,7 +416,9 @@ def validate_earlier(
                 f"an earlier edition must be older than the evaluation year {eval_year}",
             )
             continue
-        records = validate_kpis(doc, catalogue, log, (today.year, year), warn_missing=False)
+        records = validate_kpis(
+            doc, catalogue, log, (today.year, year), warn_missing=False, lang=lang
+        )
         out.append(Evaluation(year, records, doc.path))
     return tuple(out)
 
@@ -324,14 +454,18 @@ def validate_chapters(
     for lang, raws in raw.narrative.items():
         checked = (_chapter(r, log, catalogue, raw.dir, allow_remote, facts) for r in raws)
         chapters[lang] = tuple(c for c in checked if c)
+    fallback = next((lang for lang in ("en", *langs) if raw.narrative.get(lang)), None)
     for lang in langs:
         if not raw.narrative.get(lang):
-            log.error(
+            # An edition without its own narrative still builds, with the chapters of
+            # another language marked as such: a warning (an error under --strict).
+            shown = f"the {fallback!r} chapters are used" if fallback else "it has no chapters"
+            log.warning(
                 raw.city.path,
                 raw.city.data.where("languages")[0] if hasattr(raw.city.data, "where") else 1,
                 1,
                 "languages",
-                f"language {lang!r} is listed but narrative/{lang}/ has no chapters",
+                f"language {lang!r} is listed but narrative/{lang}/ has no chapters ({shown})",
             )
     return chapters
 
@@ -372,11 +506,12 @@ def validate_recommendations(
     langs: list[str],
     allow_remote: bool,
     facts: frozenset[str] | None = None,
+    lang: str = "en",
 ) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
     if doc is None or doc.failed:
         return ()
-    chk = Checker(doc.path, log)
+    chk = Checker(doc.path, log, lang)
     checked = chk.check(doc.data, RECOMMENDATIONS_FILE, getattr(doc.data, "loc", (1, 1)), "")
     if not checked or "recommendations" not in checked:
         return ()
@@ -390,22 +525,16 @@ def validate_recommendations(
                 chk.error(where, f"recommendations[{n}].kpis[{m}]", f"unknown KPI id {kpi!r}")
             else:
                 kpis.append(kpi_id)
-        for key in ("headline", "diagnosis"):
-            for lang in langs:
-                if key in rec and lang not in rec[key]:
-                    chk.error(
-                        rec.where(key), f"recommendations[{n}].{key}", f"missing the {lang!r} text"
-                    )
-        for text in rec.get("diagnosis", {}).values():
+        for text in getattr(rec.get("diagnosis"), "texts", {}).values():
             line = rec.where("diagnosis")[0]
             narrative.check_shortcodes(text, doc.path, line, catalogue, log, facts, raw.dir.name)
             narrative.check_resources(text, doc.path, line, raw.dir, log, allow_remote)
         out.append(
             Recommendation(
                 id=rec.get("id", f"r{n + 1}"),
-                theme=rec.get("theme", {}),
-                headline=rec.get("headline", {}),
-                diagnosis=rec.get("diagnosis", {}),
+                theme=rec.get("theme"),
+                headline=rec.get("headline"),
+                diagnosis=rec.get("diagnosis"),
                 measures=tuple(rec.get("measures", ())),
                 kpis=tuple(kpis),
                 sdgs=tuple(rec.get("sdgs", ())),
@@ -428,6 +557,10 @@ def validate_city(
     """Check every file of the city; raise ``ProfileError`` with all errors at once."""
     today = today or dt.date.today()
     chk = Checker(raw.city.path, log)
+    text_lang = "en"
+    if isinstance(raw.city.data, dict) and isinstance(raw.city.data.get("lang"), str):
+        text_lang = raw.city.data["lang"].strip() or "en"
+    chk.lang = text_lang
     city = {}
     if not raw.city.failed:
         city = chk.check(raw.city.data, CITY_FILE, getattr(raw.city.data, "loc", (1, 1)), "") or {}
@@ -451,12 +584,17 @@ def validate_city(
         chk.error(
             city.where("evaluation_year"), "evaluation_year", f"year {eval_year} is in the future"
         )
-    records = validate_kpis(raw.kpis, catalogue, log, latest_year=(today.year, eval_year))
-    earlier = validate_earlier(raw, catalogue, log, eval_year, today)
+    _empty_kpis(raw, log)
+    records = validate_kpis(
+        raw.kpis, catalogue, log, latest_year=(today.year, eval_year), lang=text_lang
+    )
+    earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang)
     # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
     facts = frozenset(f for f in city.get("key_facts", {}) if f in KEY_FACT_IDS) if city else None
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, facts)
-    recommendations = validate_recommendations(raw, catalogue, log, langs, allow_remote, facts)
+    recommendations = validate_recommendations(
+        raw, catalogue, log, langs, allow_remote, facts, text_lang
+    )
     check_templates(raw.dir, log)
     log.raise_if_errors()
     facts = tuple(
@@ -464,7 +602,7 @@ def validate_city(
         for k, v in city.get("key_facts", {}).items()
         if k in KEY_FACT_IDS
     )
-    return City(
+    result = City(
         slug=raw.slug,
         dir=raw.dir,
         name=city["name"],
@@ -479,7 +617,10 @@ def validate_city(
         recommendations=recommendations,
         photo=raw.photo,
         earlier=earlier,
+        lang=text_lang,
     )
+    _warn_missing_texts(result, log)
+    return result
 
 
 VOLUME_SHORTCODES = ("city", "country")  # the volume's name; data shortcodes name one city

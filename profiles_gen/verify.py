@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -68,11 +69,14 @@ def pdf_chapters(path: Path) -> list[Chapter]:
     pages = []
     for page in reader.pages:
         parts: list[str] = []
-        height = float(page.mediabox.height)
+        # A landscape page set in the portrait book (``/Rotate 90``) draws its content turned:
+        # its own height is the page's width.
+        turned = page.get("/Rotate", 0) in (90, 270)
+        height = float(page.mediabox.width if turned else page.mediabox.height)
         last_y: list[float] = [0.0]
 
         def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y):
-            scale = abs(cm[3]) or 1
+            scale = math.hypot(cm[2], cm[3]) or 1  # the length of the y axis, turned or not
             y = tm[5]
             if MARGIN_PX < y < height / scale - MARGIN_PX:
                 if y != last_y[0]:  # a new line: keep words of two lines apart

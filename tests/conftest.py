@@ -101,6 +101,21 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def pseudo_build(tmp_path_factory) -> tuple[Path, str]:
+    """The sample city's pseudo-locale (en-XA) editions, built once; (folder, stderr).
+
+    The generated pseudo-locale and its compiled catalogue go to the build's cache only:
+    ``locales/`` is left as it was.
+    """
+    out = tmp_path_factory.mktemp("pseudo-build")
+    catalogues = sorted((ROOT / "locales").rglob("*"))
+    status, _, stderr = run_cli(["build", "tbilisi", "--lang", "en-XA", "--out", str(out)], ROOT)
+    assert status == 0, stderr
+    assert sorted((ROOT / "locales").rglob("*")) == catalogues
+    return out / "tbilisi", stderr
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_logs(caplog):
     """Fail any test that logs an unexpected warning (WeasyPrint's assert_no_logs)."""

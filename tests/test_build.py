@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,8 @@ def test_pdf_structure(built: Path, lang: str) -> None:
     assert meta.author and meta.subject
     labels = reader.page_labels
     cover, back = ("Cover", "Back cover") if lang == "en" else ("Обложка", "Задняя обложка")
-    assert labels[0] == cover and labels[1] == "i" and labels[-1] == back
+    # Cover and inside cover, the title page a right-hand page (tests/test_print_layout.py)
+    assert labels[0] == labels[1] == cover and labels[2] == "i" and labels[-1] == back
     assert "1" in labels and labels.index("1") > labels.index("i")
 
 
@@ -184,6 +186,55 @@ def test_russian_edition_text(built: Path) -> None:
         "target reached",
     ):
         assert english not in text, english
+
+
+class CityText(HTMLParser):
+    """Text from the city's own files shown in the page's language (not marked otherwise)."""
+
+    VOID = ("meta", "link", "br", "img", "hr", "path", "rect", "use", "input", "col")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.page = ""
+        self.texts: list[str] = []
+        self.other: list[str] = []  # the city's text marked as another language
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        if tag == "html":
+            self.page = a.get("lang", "")
+        lang, city = self.stack[-1] if self.stack else (self.page, False)
+        self.stack.append((a.get("lang") or lang, city or a.get("data-origin") == "city"))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][1]:
+            lang = self.stack[-1][0]
+            (self.texts if lang in (self.page, "") else self.other).append(data)
+
+
+def test_the_russian_edition_has_no_english_data_cell(built: Path) -> None:
+    """Sources, target sources and reasons are given in Russian; what stays in Latin letters
+    is a proper name, a code or a URL (anything else would be marked lang="en")."""
+    from profiles_gen.catalogue import load_catalogue
+
+    parser = CityText()
+    parser.feed((built / "ru" / "index.html").read_text(encoding="utf-8"))
+    codes = {p for k in load_catalogue().kpis for p in re.split(r"[:\s]+", k.code) if p}
+    names = {"profiles", "gen", "U4SSC", "Tbilisi", "Georgia", "O3", "PM10", "PM2"}
+    words = set()
+    for text in parser.texts:
+        text = re.sub(r"https?://\S+", " ", text)
+        words |= set(re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", text))
+    assert len(parser.texts) > 300  # every source cell was seen
+    assert words - names - codes == set()
+    assert [t for t in parser.other if t.strip()] == []  # nothing falls back to English
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

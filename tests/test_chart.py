@@ -4,36 +4,55 @@ from __future__ import annotations
 
 from profiles_gen import chart
 
-ROWS = [
-    ("1C Household Internet Access", 0.93, "over_two_thirds", "93%"),
-    ("2C Fixed Broadband", None, "no_data", "no data"),
-]
+ROWS = (
+    (("1C Household Internet Access", ""), 0.93, "over_two_thirds", "93%"),
+    (("2C Fixed Broadband", ""), None, "no_data", "no data"),
+)
 TICKS = ("0%", "33%", "66%", "100%")
 
 
-def draw(title: str = "Target achievement"):
-    return chart.draw_bars("bars-T", ROWS, title, "Description", "Axis", "target", TICKS)
+def spec(title: str = "Target achievement") -> chart.Spec:
+    return chart.Spec(
+        "bars",
+        "bars-T",
+        title,
+        "Description",
+        (("KPI", "Result"), (("1C Household Internet Access", "93%"),)),
+        {"rows": ROWS, "axis_label": "Axis", "target_label": "target", "ticks": TICKS},
+    )
 
 
 def test_svg_keeps_text_as_text_with_a_title_and_description(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(chart, "CACHE_DIR", tmp_path)
-    svg = draw().svg
+    svg = chart.draw(spec()).svg
     assert "<text" in svg and "Household Internet Access" in svg
     assert '<title id="bars-T-title">Target achievement</title>' in svg
     assert 'role="img"' in svg and " style=" not in svg
     assert 'id="bars-T-' in svg  # ids prefixed: several charts can share a page
 
 
-def test_charts_are_cached_by_their_data_labels_and_style(tmp_path, monkeypatch) -> None:
+def test_charts_are_cached_with_their_data_by_their_spec_and_style(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(chart, "CACHE_DIR", tmp_path)
-    first = draw()
+    first = chart.draw(spec())
+    assert first.data == spec().data  # the data table comes with the chart, from the cache too
     entries = list(tmp_path.rglob("*.json"))
     assert len(entries) == 1
     calls = []
-    monkeypatch.setattr(chart._mpl().plt, "subplots", lambda *a, **k: calls.append(1))
-    again = draw()  # served from the cache: matplotlib is not called
+    monkeypatch.setitem(chart.FIGURES, "bars", lambda **k: calls.append(1))
+    again = chart.draw(spec())  # served from the cache: matplotlib is not called
     assert again == first and calls == []
     monkeypatch.undo()
     monkeypatch.setattr(chart, "CACHE_DIR", tmp_path)
-    other = draw("Another title")
+    other = chart.draw(spec("Another title"))
     assert other.svg != first.svg and len(list(tmp_path.rglob("*.json"))) == 2
+
+
+def test_a_label_is_wrapped_then_shrunk_to_fit_and_cut_only_as_a_last_resort() -> None:
+    words = "Industry, innovation and infrastructure"
+    text, size = chart.fit_text(words, lambda w, h: w <= 60, 7, 5)
+    assert size == 7 and text.count("\n") >= 1 and chart.measure(text, size)[0] <= 60
+    text, size = chart.fit_text("Индустриализация", lambda w, h: w <= 40, 7, 5, 2)
+    assert text.endswith("ция") and "-\n" in text and size == 5
+    assert chart.fit_text("x" * 40, lambda w, h: w <= 5, 7, 5, 1) is None
+    cut = chart.ellipsize("Urban development and spatial planning", 120, 7, " – Inclusive city")
+    assert cut.endswith("… – Inclusive city") and chart.measure(cut, 7)[0] <= 120

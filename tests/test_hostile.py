@@ -326,7 +326,8 @@ def test_a_city_name_with_tex_markup_is_drawn_as_plain_text(project: Path) -> No
     status, _, err = run_cli(["build", "mini", "--format", "html", "-j", "1"], project)
     assert status == 0, err
     svgs = [p.read_text(encoding="utf-8") for p in (project / "build/mini/en/charts").iterdir()]
-    assert any(r"$\macro$ 5$ and $x^2_y$" in svg for svg in svgs)
+    # The wheel may wrap a long name inside its centre: each line is drawn as typed.
+    assert any(r"$\macro$" in svg and "$x^2_y$" in svg for svg in svgs)
 
 
 # --- 5. the YAML loader --------------------------------------------------------------

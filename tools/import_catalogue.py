@@ -99,6 +99,62 @@ DATA_POINT_TARGETS = {
         "O3": (60, WHO_AQG),
     },
 }
+# Data points measured in another unit than their KPI (validated and printed in it).
+DATA_POINT_UNITS = {"EC-ICT-PS-1A": {"number": "number of published datasets"}}
+
+
+# The short unit of each unit, printed after a number in running text ("24 µg/m³"); the
+# long phrase stays in tables. "" for a count, a ratio or an index (no unit after it). Every
+# unit that is not a percentage must be listed: a new one fails the import.
+PER_100K = "per 100 000 inhabitants"
+SHORT_UNITS = {
+    "GJ per capita per year": "GJ per capita per year",
+    "Gini coefficient of income (0–1)": "",
+    "annual mean concentration, µg/m³, per pollutant": "µg/m³",
+    "area of public recreational facilities per 100 000 inhabitants": "m² " + PER_100K,
+    "average duration of an interruption, minutes (CAIDI)": "minutes",
+    "average number of interruptions per customer per year (SAIFI)": (
+        "interruptions per customer per year"
+    ),
+    "cultural institutions per 100 000 inhabitants": PER_100K,
+    "deaths per 100 000 inhabitants": PER_100K,
+    "e-kWh per m² per year": "e-kWh per m² per year",
+    "firefighters (FTE) per 100 000 inhabitants": PER_100K,
+    "hectares of green area per 100 000 inhabitants": "ha " + PER_100K,
+    "higher education degrees per 100 000 inhabitants": PER_100K,
+    "in-patient (public) hospital beds per 100 000 inhabitants": PER_100K,
+    "kWh per capita per year": "kWh per capita per year",
+    "km of bicycle paths and lanes per 100 000 inhabitants": "km " + PER_100K,
+    "km of public transport network per 100 000 inhabitants": "km " + PER_100K,
+    "litres per capita per day": "litres per capita per day",
+    "maternal deaths per 100 000 live births": "per 100 000 live births",
+    "minutes (average response time)": "minutes",
+    "new patents granted per 100 000 inhabitants per year": PER_100K + " per year",
+    "number of public Wi-Fi hotspots": "",
+    "number of public services delivered through electronic means": "",
+    "physicians per 100 000 inhabitants": PER_100K,
+    "police officers (FTE) per 100 000 inhabitants": PER_100K,
+    "ratio of average hourly earnings, female : male": "",
+    "ratio of peak-period to free-flow travel time": "",
+    "shared bicycles per 100 000 inhabitants": PER_100K,
+    "shared vehicles per 100 000 inhabitants": PER_100K,
+    "subscriptions per 100 000 inhabitants": PER_100K,
+    "tonnes CO2-equivalent per capita": "t CO2e per capita",
+    "traffic fatalities per 100 000 inhabitants": PER_100K,
+    "violent crimes per 100 000 inhabitants": PER_100K,
+    "years (average life expectancy)": "years",
+}
+
+
+def _short_unit(kpi: dict) -> str:
+    unit = kpi["unit"]
+    if unit.startswith("%"):
+        return "%"
+    if unit.startswith("yes/no"):
+        return ""
+    if unit not in SHORT_UNITS:
+        raise SystemExit(f"{kpi['id']}: no short unit for {unit!r} (add it to SHORT_UNITS)")
+    return SHORT_UNITS[unit]
 
 
 def _fix_unit(unit: str) -> str:
@@ -192,6 +248,7 @@ def convert(rows: list[dict[str, str]]) -> dict:
         if direction_note:
             kpi["direction_note"] = direction_note
         _add_definition(kpi, definitions.get(row["id"]), def_sources)
+        kpi["short_unit"] = _short_unit(kpi)
         points = [p for p in row["data_points"].split(";") if p]
         if points:
             dirs = DATA_POINT_DIRECTIONS.get(row["id"], {})
@@ -201,6 +258,8 @@ def convert(rows: list[dict[str, str]]) -> dict:
                 entry: dict = {"id": p, "name": DATA_POINT_NAMES.get(p, p)}
                 if p in dirs:
                     entry["direction"] = dirs[p]
+                if p in DATA_POINT_UNITS.get(row["id"], {}):
+                    entry["unit"] = DATA_POINT_UNITS[row["id"]][p]
                 if p in targets:
                     entry["target"], entry["target_source"] = targets[p]
                 kpi["data_points"].append(entry)

@@ -1,0 +1,191 @@
+"""Every chart of the sample city and the sample volume fits its text, in every language.
+
+Each chart is drawn as a matplotlib figure (no SVG, no PDF) and every text box is measured
+with the renderer: no two texts may overlap, and each must lie inside its area (the wheel
+segment, tile or chip it labels, else the figure, which is never wider than the text
+column of the PDF, so no chart is scaled down in print).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from profiles_gen import chart
+from profiles_gen.compare import compare_cities, progress
+from profiles_gen.i18n import Formatter, translations
+from profiles_gen.publication import prepare_city, prepare_volume
+from profiles_gen.score import score_city
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = ("en", "ru", "en-XA")
+TOLERANCE = 0.3  # pt: boxes may touch, not overlap
+
+
+@cache
+def _specs(lang: str) -> dict[str, chart.Spec]:
+    """Every chart spec of the sample city and of the sample volume (its parts and its own)."""
+    fmt = Formatter(lang, translations(lang))
+    specs = {}
+    city, catalogue, _ = prepare_city(ROOT / "cities" / "tbilisi")
+    score = score_city(city, catalogue)
+    for name, spec in chart.chart_specs(
+        city, catalogue, score, fmt, progress(city, catalogue, score)
+    ).items():
+        specs[f"tbilisi/{name}"] = spec
+    volume, catalogue, _ = prepare_volume(ROOT / "cities" / "norway")
+    scores = [score_city(member, catalogue) for member in volume.members]
+    for member, score in zip(volume.members, scores, strict=True):
+        changes = progress(member, catalogue, score)
+        for name, spec in chart.chart_specs(member, catalogue, score, fmt, changes).items():
+            specs[f"norway/{member.slug}/{name}"] = spec
+    comparison = compare_cities(list(volume.members), scores, volume.year_window)
+    specs["norway/cmp-dimensions"] = chart.comparison_spec(comparison, catalogue, fmt)
+    return specs
+
+
+def _box(text, renderer) -> np.ndarray:
+    """The four corners (display units) of ``text``'s layout box, rotated as drawn."""
+    if not text.get_rotation():
+        b = text.get_window_extent(renderer)
+        return np.array([(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)])
+    assert text.get_rotation_mode() == "anchor", text.get_text()
+    angle = text.get_rotation()
+    text.set_rotation(0)
+    b = text.get_window_extent(renderer)
+    text.set_rotation(angle)
+    ax, ay = text.get_transform().transform(text.get_position())
+    corners = np.array([(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)]) - (ax, ay)
+    a = math.radians(angle)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    return corners @ rot.T + (ax, ay)
+
+
+def _shrunk(corners: np.ndarray, by: float) -> np.ndarray:
+    centre = corners.mean(axis=0)
+    out = []
+    for p in corners:
+        d = p - centre
+        n = np.linalg.norm(d)
+        out.append(p - d / n * by if n > by else centre)
+    return np.array(out)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    """Separating axis test of two convex quadrilaterals."""
+    for poly in (a, b):
+        for i in range(4):
+            edge = poly[(i + 1) % 4] - poly[i]
+            axis = np.array((-edge[1], edge[0]))
+            if not np.any(axis):
+                continue
+            pa, pb = a @ axis, b @ axis
+            if pa.max() <= pb.min() or pb.max() <= pa.min():
+                return False
+    return True
+
+
+def _edge_points(corners: np.ndarray, n: int = 12) -> np.ndarray:
+    return np.array(
+        [
+            corners[i] + (corners[(i + 1) % 4] - corners[i]) * t
+            for i in range(4)
+            for t in np.linspace(0, 1, n, endpoint=False)
+        ]
+    )
+
+
+def problems(fig) -> list[str]:
+    """Every overlap of two texts and every text outside its area, in ``fig``."""
+    fig.set_dpi(chart.MEASURE_DPI)  # where the rounding of glyph widths is negligible
+    renderer = fig.canvas.get_renderer()
+    texts = [
+        t
+        for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent"))
+        if t.get_visible() and t.get_text().strip()
+    ]
+    boxes = [(t, _box(t, renderer)) for t in texts]
+    found = []
+    width, height = fig.bbox.width, fig.bbox.height
+    for t, corners in boxes:
+        area = getattr(t, chart.AREA, None)
+        inner = _shrunk(corners, TOLERANCE)
+        if area is None:
+            if (inner < -0.01).any() or (inner[:, 0] > width).any() or (inner[:, 1] > height).any():
+                found.append(f"{t.get_text()!r} outside the figure")
+        else:
+            path, transform = area.get_path(), area.get_transform()
+            if not path.contains_points(_edge_points(inner), transform=transform).all():
+                found.append(f"{t.get_text()!r} outside its area")
+    for n, (t1, c1) in enumerate(boxes):
+        for t2, c2 in boxes[n + 1 :]:
+            if _overlap(_shrunk(c1, TOLERANCE), _shrunk(c2, TOLERANCE)):
+                found.append(f"{t1.get_text()!r} overlaps {t2.get_text()!r}")
+    return found
+
+
+def test_an_overlap_and_a_label_outside_its_tile_are_found(tmp_path) -> None:
+    """The check itself: two texts at one place, and a tile name far too long to fit."""
+    fig, ax = chart._canvas(100)
+    chart._text(ax, 10, 10, "one")
+    chart._text(ax, 12, 11, "two")
+    tile = ax.add_patch(chart._mpl().Rectangle((50, 50), 20, 20))
+    chart._text(ax, 52, 60, "a name much wider than its tile", area=tile)
+    chart._text(ax, 20, 50, "radial", rotation=90, rotation_mode="anchor")
+    chart._text(ax, 20, 50, "across", rotation=90, rotation_mode="anchor", ha="center")
+    found = problems(fig)
+    assert "'one' overlaps 'two'" in found
+    assert "'a name much wider than its tile' outside its area" in found
+    assert "'radial' overlaps 'across'" in found and len(found) == 3
+    chart._mpl().plt.close(fig)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_fits_its_text(lang: str) -> None:
+    """Every chart of the sample city and volume: no text over another, none outside its area."""
+    failures = {}
+    specs = _specs(lang)
+    assert {"tbilisi/wheel", "tbilisi/sdg", "tbilisi/bars-EC", "norway/cmp-dimensions"} <= set(
+        specs
+    )
+    for name, spec in specs.items():
+        fig = chart.figure(spec)
+        fig.set_dpi(chart.MEASURE_DPI)
+        found = problems(fig)
+        chart._mpl().plt.close(fig)
+        if found:
+            failures[name] = found[:5]
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_wheel_labels_every_segment(lang: str) -> None:
+    """No dimension, sub-dimension or category of the wheel is left without its label."""
+    for name, spec in _specs(lang).items():
+        if not name.endswith("/wheel"):
+            continue
+        fig = chart.figure(spec)
+        # A label's lines are drawn one after the other; a word cut at a line's end joins.
+        shown = "\n".join(t.get_text() for t in fig.axes[0].texts).replace("-\n", "")
+        shown = shown.replace("\n", " ")
+        chart._mpl().plt.close(fig)
+        labels = [label for ring in spec.args["rings"] for label, _, _ in ring]
+        assert [x for x in labels if x not in shown] == [], name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chart_labels_print_at_seven_points_and_data_points_are_told_apart(lang: str) -> None:
+    """Bars label every row at 7 pt or more; the rows of a KPI's data points differ."""
+    spec = _specs(lang)["tbilisi/bars-EC"]
+    fig = chart.figure(spec)
+    labels = [t for t in fig.axes[0].texts if t.get_ha() == "right"]
+    assert len(labels) == len(spec.args["rows"])
+    assert min(t.get_fontsize() for t in labels) >= 7
+    texts = [t.get_text() for t in labels]
+    assert len(set(texts)) == len(texts), sorted(x for x in texts if texts.count(x) > 1)
+    chart._mpl().plt.close(fig)

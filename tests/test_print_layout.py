@@ -1,0 +1,146 @@
+"""The PDF editions laid out for double-sided print, read back page by page (slow).
+
+Every page of the English, Russian and pseudo-locale PDFs is read with pdfplumber: no glyph
+may be drawn over another. The title page ("i") and body page 1 fall on right-hand (odd)
+pages, the page count is even (the back cover is a left-hand page), and landscape pages are
+set in the portrait book with ``/Rotate``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow
+
+
+def _oblique(char: dict) -> bool:
+    """Set at an angle other than a quarter turn (labels in the wheel): pdfplumber's upright
+    box of such a glyph is larger than the glyph, so two of them are not compared here (the
+    chart test measures them exactly)."""
+    a, b, c, d, _, _ = char.get("matrix", (1, 0, 0, 1, 0, 0))
+    return not (abs(b) < 1e-6 and abs(c) < 1e-6) and not (abs(a) < 1e-6 and abs(d) < 1e-6)
+
+
+def overlapping_glyphs(chars: list[dict], share: float = 0.3) -> list[tuple[str, str]]:
+    """Pairs of glyphs whose boxes overlap by more than ``share`` of the smaller one each
+    way. Neighbours in a line touch, and a kerning pair ("r,") may overlap: a glyph is not
+    compared with the one drawn just before it on the same line."""
+    boxes = [
+        (c["x0"], c["top"], c["x1"], c["bottom"], c["text"], n, _oblique(c))
+        for n, c in enumerate(chars)
+        if c["text"].strip() and c["x1"] > c["x0"] and c["bottom"] > c["top"]
+    ]
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, (x0, top, x1, bottom, *_) in enumerate(boxes):
+        for gx in range(int(x0 // 20), int(x1 // 20) + 1):
+            for gy in range(int(top // 20), int(bottom // 20) + 1):
+                grid[gx, gy].append(n)
+    found = set()
+    for cell in grid.values():
+        for i, a in enumerate(cell):
+            for b in cell[i + 1 :]:
+                ax0, at, ax1, ab, _, an, a_oblique = boxes[a]
+                bx0, bt, bx1, bb, _, bn, b_oblique = boxes[b]
+                if (a_oblique and b_oblique) or (abs(an - bn) == 1 and abs(at - bt) < 0.5):
+                    continue
+                w = min(ax1, bx1) - max(ax0, bx0)
+                h = min(ab, bb) - max(at, bt)
+                if (
+                    w > share * min(ax1 - ax0, bx1 - bx0)
+                    and h > share * min(ab - at, bb - bt)
+                    and (a, b) not in found
+                ):
+                    found.add((a, b))
+    return [(boxes[a][4], boxes[b][4]) for a, b in sorted(found)]
+
+
+def test_the_overlap_check_finds_a_glyph_over_another() -> None:
+    def char(text, x0, top, size=10):
+        return {"text": text, "x0": x0, "x1": x0 + size * 0.6, "top": top, "bottom": top + size}
+
+    word = [char(c, 10 + 6 * n, 100) for n, c in enumerate("word")]  # touching, not over
+    assert overlapping_glyphs(word) == []
+    kerned = [char("r", 10, 100), char(",", 14, 100)]  # drawn one after the other
+    assert overlapping_glyphs(kerned) == []
+    assert overlapping_glyphs([kerned[1], char("x", 40, 100), kerned[0]]) == [(",", "r")]
+    assert overlapping_glyphs([*word, char("X", 13, 103)]) == [("w", "X"), ("o", "X")]
+    assert overlapping_glyphs([char("a", 10, 100), char("b", 10, 111)]) == []  # next line
+
+
+def _pdfs(sample_site, pseudo_build) -> dict[str, Path]:
+    return {
+        "en": sample_site.out / "tbilisi" / "tbilisi-en.pdf",
+        "ru": sample_site.out / "tbilisi" / "tbilisi-ru.pdf",
+        "en-XA": pseudo_build[0] / "tbilisi-en-XA.pdf",
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
+def test_no_glyph_is_drawn_over_another_on_any_page(sample_site, pseudo_build, lang) -> None:
+    pdf = _pdfs(sample_site, pseudo_build)[lang]
+    problems = {}
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) > 30
+        for number, page in enumerate(doc.pages, start=1):
+            found = overlapping_glyphs(page.chars)
+            if found:
+                problems[number] = found[:6]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
+def test_laid_out_for_double_sided_print(sample_site, pseudo_build, lang) -> None:
+    reader = PdfReader(_pdfs(sample_site, pseudo_build)[lang])
+    labels = reader.page_labels
+    pages = len(reader.pages)
+    assert pages % 2 == 0, pages  # the back cover is a left-hand page
+    assert labels.index("i") % 2 == 0  # physical page index + 1 is odd: a right-hand page
+    assert labels.index("1") % 2 == 0
+    assert labels.index("i") == 2  # cover, inside cover, then the title page
+    assert "©" in reader.pages[3].extract_text()  # the imprint on the back of the title page
+    landscape = [
+        n
+        for n, page in enumerate(reader.pages)
+        if page.get("/Rotate") == 90 and page.mediabox.width < page.mediabox.height
+    ]
+    assert landscape, "the annex pages are set in the portrait book, turned by /Rotate"
+    for n, page in enumerate(reader.pages):
+        assert page.mediabox.width < page.mediabox.height, n  # every page portrait
+    info = reader.metadata
+    if lang == "ru":
+        assert "Европейская экономическая комиссия" in info.author
+        assert "ЦУР 11" in info.get("/Keywords", "")
+    assert "viewport" not in str(info)
+
+
+def test_the_printers_file_has_bleed_and_crop_marks(project: Path) -> None:
+    from tests.conftest import run_cli
+
+    status, _, err = run_cli(
+        ["build", "mini", "--format", "pdf", "--lang", "en", "--pdf-variant", "print"], project
+    )
+    assert status == 0, err
+    reader = PdfReader(project / "build" / "mini" / "mini-en.pdf")
+    bleed = 3 / 25.4 * 72  # 3 mm in points
+    for n, page in enumerate(reader.pages):
+        media, trim = page.mediabox, page.trimbox
+        assert abs((media.width - trim.width) - 2 * bleed) < 0.5, n
+        assert abs((media.height - trim.height) - 2 * bleed) < 0.5, n
+        assert abs(float(trim.width) - 595.3) < 1 and abs(float(trim.height) - 841.9) < 1, n
+    assert _strokes(reader.pages[1]) >= 8  # the inside cover is blank but for the crop marks
+
+
+def _strokes(page) -> int:
+    """Straight strokes drawn on ``page``, in its content and the forms it draws."""
+    import re
+
+    content = page.get_contents().get_data()
+    forms = page["/Resources"].get("/XObject", {})
+    for name in re.findall(rb"/(\w+) Do", content):
+        content += forms["/" + name.decode()].get_object().get_data()
+    return content.count(b" l\n")
