@@ -9,7 +9,7 @@ Prints, on this machine:
 (d) an HTML-only rebuild, charts from the cache;
 (f) `profiles-gen serve`: save -> page updated, median of several edits;
 (e) N synthetic cities (BENCH_CITIES, default 20) with 1 and 2 workers: the
-    speed-up and the peak memory of the largest process.
+    speed-up and the peak memory per process (each worker's, the main process's).
 Every time is wall-clock, measured by this script around whole commands; the load
 average of the machine is printed at the start and the end (a shared machine's
 figures are only as good as its quiet).
@@ -243,12 +243,15 @@ def main() -> int:
     dirs = [str(p) for p in sorted(synth.iterdir())]
     times = {}
     for jobs in (1, 2):
-        times[jobs], rss = timed_peak(
-            [*PG, "build", *dirs, "--out", str(tmp / f"e{jobs}"), "-j", str(jobs), "-q"]
+        times[jobs], workers, charts, main_peak = timed_peak(
+            [*PG, "build", *dirs, "--out", str(tmp / f"e{jobs}"), "-j", str(jobs)]
         )
         print(
             f"(e) {cities} synthetic cities, EN+RU, PDF+HTML, {jobs} worker(s): "
-            f"{times[jobs]:.1f} s; peak memory of the largest process: {rss:.0f} MB "
+            f"{times[jobs]:.1f} s; peak memory per process: "
+            f"largest worker {max(workers):.0f} MB (median {statistics.median(workers):.0f} MB "
+            f"of {len(workers)} editions, one process each), the largest chart worker "
+            f"{max(charts):.0f} MB, the main process {main_peak:.0f} MB "
             f"(goal <= 300 MB per process)",
             flush=True,
         )
@@ -258,19 +261,27 @@ def main() -> int:
     return 0
 
 
-def timed_peak(cmd: list[str]) -> tuple[float, float]:
-    """Wall-clock time and the peak resident memory of the largest process of one command
-    (the command and each of its workers: the kernel's high-water mark per process)."""
+def timed_peak(cmd: list[str]) -> tuple[float, list[float], list[float], float]:
+    """Wall-clock time of one build, the peak resident memory of each worker that
+    rendered an edition and of each that drew an edition's charts (the kernel's
+    high-water mark, which each worker reads after its task and the build reports
+    beside the edition) and that of the main process (RUSAGE_CHILDREN of a wrapper that
+    runs only the build: its workers are forked and reaped by the fork server)."""
     code = (
-        "import resource, subprocess, sys, json\n"
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=sys.stdout)\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print('main', usage.ru_maxrss)\n"
     )
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", code, *cmd], env=ENV, check=True, capture_output=True, text=True
     )
-    return time.perf_counter() - started, int(done.stdout.split()[-1]) / 1024
+    wall = time.perf_counter() - started
+    workers = [float(mb) for mb in re.findall(r"peak memory (\d+) MB", done.stdout)]
+    charts = [float(mb) for mb in re.findall(r"\(charts (\d+) MB\)", done.stdout)]
+    main_kb = int(re.findall(r"^main (\d+)$", done.stdout, re.M)[-1])
+    return wall, workers or [0.0], charts or [0.0], main_kb / 1024
 
 
 if __name__ == "__main__":

@@ -27,8 +27,15 @@ NOTE = "Synthetic value for benchmarks"
 def _measurement(rng: random.Random, kpi, direction) -> dict:
     if direction == "yes_no":
         return {"value": rng.random() < 0.6, "year": 2022, "source": NOTE, "illustrative": True}
+    unit = getattr(kpi, "unit", None) or ""
+    # within what the validator accepts: percentages to 100, (0–1) ratios to 1
+    ceiling = 100 if unit.startswith("%") else 1 if "(0–1)" in unit else None
     value = round(rng.uniform(1, 100), 1)
     target = round(value * rng.uniform(0.6, 2.5), 1)
+    if ceiling == 1:
+        value, target = round(value / 100, 3), round(min(target, 100) / 100, 3)
+    elif ceiling is not None:
+        target = min(target, ceiling)
     return {
         "value": value,
         "year": 2022,
@@ -47,7 +54,10 @@ def kpis(rng: random.Random) -> dict:
         elif kpi.data_points:
             out[kpi.id] = {
                 "data_points": {
-                    d.id: _measurement(rng, kpi, d.direction or "higher") for d in kpi.data_points
+                    d.id: _measurement(
+                        rng, d if getattr(d, "unit", None) else kpi, d.direction or "higher"
+                    )
+                    for d in kpi.data_points
                 }
             }
         else:

@@ -36,7 +36,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from profiles_gen.paths import cache_dir
-from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT
+from profiles_gen.score import BAND_COLOURS, BAND_IDS, BAND_SYMBOLS, BAND_TEXT, INSUFFICIENT
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_FAMILY = "Noto Sans"
@@ -174,8 +174,22 @@ def figure(spec: Spec):
     return FIGURES[spec.kind](**spec.args)
 
 
+def _hatch_insufficient(fig) -> None:
+    """Roll-ups with too few KPIs scored: neutral hatching over their neutral fill (issue 16),
+    wherever a chart draws them (wheel segments, chips, tiles, legend)."""
+    from matplotlib.colors import to_hex
+
+    neutral = BAND_COLOURS[INSUFFICIENT].lower()
+    for ax in fig.axes:
+        for patch in ax.patches:
+            if to_hex(patch.get_facecolor()).lower() == neutral:
+                patch.set_hatch("//")
+                patch.set_edgecolor(GRID)
+
+
 def _svg(fig, chart_id: str) -> str:
     m = _mpl()
+    _hatch_insufficient(fig)
     buf = io.StringIO()
     fig.savefig(
         buf,
@@ -1087,7 +1101,12 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
             "rings": (tuple(dims), tuple(subs), tuple(cats)),
             "kpis": tuple(kpis),
             "centre": city.name.get(fmt.lang, city.name["en"]),
-            "legend": _legend_entries(fmt),
+            "legend": _legend_entries(fmt)
+            + (
+                ((INSUFFICIENT, vocab.band_short(fmt, INSUFFICIENT)),)
+                if any(band == INSUFFICIENT for _, band, _ in dims + subs + cats)
+                else ()
+            ),
         },
     )
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from profiles_gen import __version__
-from profiles_gen.errors import ProfileError
+from profiles_gen.errors import ProfileError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -176,6 +176,8 @@ def make_parser() -> argparse.ArgumentParser:
         help="numbers typed as text use a decimal comma (default: as the workbook declares)",
     )
 
+    add_targets_parser(sub)
+
     sub.add_parser("list", help="list the cities under cities/")
     schema = sub.add_parser("schema", help="print the JSON Schema of the city files")
     schema.add_argument("--out", type=Path, help="write one .schema.json file per city file")
@@ -200,6 +202,12 @@ def make_parser() -> argparse.ArgumentParser:
         "check", help="coverage of every catalogue; fails when a language of a city is incomplete"
     )
     check.add_argument("--lang", type=_csv_list(), help="only these languages")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every untranslated and fuzzy string (default: the first 20 and a count)",
+    )
     init = locales_sub.add_parser(
         "init", help="start the catalogue of a new language (with the sign-off lines)"
     )
@@ -215,6 +223,18 @@ def _city_dir(text: str) -> Path:
     from profiles_gen.load import resolve_city_dir
 
     return resolve_city_dir(text, project_root() / "cities")
+
+
+def _known_languages(langs) -> None:
+    """A language without a catalogue in locales/ is bad usage (exit status 2)."""
+    from profiles_gen.i18n import PSEUDO, available_languages
+
+    unknown = [lang for lang in langs or () if lang not in [*available_languages(), PSEUDO]]
+    if unknown:
+        raise UsageError(
+            f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
+            f"(available: {', '.join(available_languages())})"
+        )
 
 
 def cmd_build(args) -> int:
@@ -326,7 +346,7 @@ def cmd_score(args) -> int:
 
     city_dir = _city_dir(args.city)
     if is_volume(city_dir):
-        raise ProfileError(
+        raise UsageError(
             f"{args.city} is a volume: score one of its cities (e.g. {args.city}/CITY), "
             f"or compare them with profiles-gen compare {args.city}"
         )
@@ -343,6 +363,7 @@ def cmd_compare(args) -> int:
     from profiles_gen.publication import prepare
     from profiles_gen.score import score_city
 
+    _known_languages([args.lang] if args.lang else [])
     cities, window = [], args.year_window
     for text in args.city:
         prepared = prepare(_city_dir(text))
@@ -359,9 +380,9 @@ def cmd_compare(args) -> int:
     slugs = [c.slug for c in cities]
     twice = sorted({s for s in slugs if slugs.count(s) > 1})
     if twice:
-        raise ProfileError(f"{', '.join(twice)}: given more than once")
+        raise UsageError(f"{', '.join(twice)}: given more than once")
     if len(cities) < 2:
-        raise ProfileError("compare needs at least two cities (or a volume)")
+        raise UsageError("compare needs at least two cities (or a volume)")
     catalogue = load_catalogue()
     scores = [score_city(c, catalogue) for c in cities]
     comparison = compare_cities(cities, scores, window)
@@ -373,7 +394,14 @@ def cmd_compare(args) -> int:
 
 
 def comparison_text(comparison, catalogue, lang: str) -> str:
-    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI."""
+    """The comparison as a plain table for the terminal: roll-ups, then every flagged KPI.
+
+    A cell is the share of the target reached with the band's symbol after it in
+    brackets (``71 % (3)``), the symbols explained below the table; a row label too
+    long for its column is wrapped, never cut.
+    """
+    import textwrap
+
     from profiles_gen import vocabulary as vocab
     from profiles_gen.i18n import Formatter
     from profiles_gen.score import BAND_SYMBOLS
@@ -381,41 +409,98 @@ def comparison_text(comparison, catalogue, lang: str) -> str:
     fmt = Formatter(lang)
     names = [c.name.get(lang, c.name["en"]) for c in comparison.cities]
     width = max(12, *(len(n) for n in names))
+    bands: set[str] = set()
 
     def cell(r) -> str:
-        share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
-        return f"{BAND_SYMBOLS[r.band]} {share}".rjust(width)
+        bands.add(r.band)
+        symbol = f"({BAND_SYMBOLS[r.band]})"
+        if r.band == "insufficient_data":  # not set side by side: too few KPIs scored
+            return f"{fmt.number(r.scored)}/{fmt.number(r.items)} {symbol}".rjust(width)
+        if r.share is None:
+            return symbol.rjust(width)
+        return f"{fmt.percent(r.share, 0, fraction=True)} {symbol}".rjust(width)
 
     lines = [f"{'':40}" + "".join(n.rjust(width + 2) for n in names)]
+
+    def row(label: str, indent: str, rollups) -> None:
+        wrapped = textwrap.wrap(label, 38 - len(indent), break_on_hyphens=False) or [""]
+        lines.append(f"{indent + wrapped[0]:40}" + "".join("  " + cell(r) for r in rollups))
+        lines.extend(f"{indent}  {more}" for more in wrapped[1:])
+
     for dim in catalogue.dimensions:
-        label = fmt.group_name("dimension", dim)[:38]
-        rollups = comparison.rollups("dimension", dim.id)
-        lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+        row(fmt.group_name("dimension", dim), "", comparison.rollups("dimension", dim.id))
         for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
-            label = "  " + fmt.group_name("subdimension", sub)[:36]
             rollups = comparison.rollups("subdimension", sub.id)
-            lines.append(f"{label:40}" + "".join("  " + cell(r) for r in rollups))
+            row(fmt.group_name("subdimension", sub), "  ", rollups)
     pairs = zip(comparison.cities, comparison.scores, strict=True)
-    whole = [s.rollups["city"][c.slug] for c, s in pairs]
-    label = fmt.gettext("Whole city")[:38]
-    lines.append(f"{label:40}" + "".join("  " + cell(r) for r in whole))
+    row(fmt.gettext("Whole city"), "", [s.rollups["city"][c.slug] for c, s in pairs])
+    lines.append("")
+    lines += [f"({BAND_SYMBOLS[b]}) {vocab.band_label(fmt, b)}" for b in BAND_SYMBOLS if b in bands]
+    if "insufficient_data" in bands:
+        # Translators: compare's terminal table: a cell "3/8 (?)" means 3 of 8 scored.
+        lines.append(fmt.gettext("n/m: n of m KPIs and data points scored, not compared"))
+    differ = []
+    for dim in catalogue.dimensions:
+        for level, group in [("dimension", dim)] + [
+            ("subdimension", s) for s in catalogue.subdimensions if s.parent == dim.id
+        ]:
+            rc = comparison.rollup_comparison(catalogue, level, group.id)
+            if rc.comparable and not rc.same_kpis:
+                parts = [
+                    # Translators: compare's terminal table: KPIs scored in one city only.
+                    fmt.gettext("only %(city)s: %(kpis)s")
+                    % {"city": slug, "kpis": ", ".join(items)}
+                    for slug, items in rc.only.items()
+                    if items
+                ]
+                differ.append(f"  {fmt.group_name(level, group)}: {'; '.join(parts)}")
+    if differ:
+        lines.append("")
+        # Translators: compare's terminal table, above the roll-ups whose KPIs differ.
+        heading = fmt.ngettext(
+            "%(count)s roll-up built on different KPIs:",
+            "%(count)s roll-ups built on different KPIs:",
+            len(differ),
+        )
+        lines.append(heading % {"count": fmt.number(len(differ))})
+        lines += differ
     flagged = [r for r in comparison.rows if r.flags]
     lines.append("")
-    lines.append(f"{len(flagged)} KPI(s) or data point(s) not compared like with like:")
-    for row in flagged:
-        kpi = catalogue.by_id[row.kpi]
-        name = kpi.code + (f" {row.data_point}" if row.data_point else "")
-        reasons = "; ".join(vocab.flag_label(fmt, f, comparison.year_window) for f in row.flags)
+    # Translators: compare's terminal table, above the KPIs compared with a caveat
+    # (years, targets or definitions differ).
+    heading = fmt.ngettext(
+        "%(count)s KPI or data point not compared like with like:",
+        "%(count)s KPIs or data points not compared like with like:",
+        len(flagged),
+    )
+    lines.append(heading % {"count": fmt.number(len(flagged))})
+    for flagged_row in flagged:
+        kpi = catalogue.by_id[flagged_row.kpi]
+        point = flagged_row.data_point
+        name = kpi.code + (f" ({fmt.data_point_name(kpi, point)})" if point else "")
+        window = comparison.year_window
+        reasons = "; ".join(vocab.flag_label(fmt, f, window) for f in flagged_row.flags)
         lines.append(f"  {name}: {reasons}")
     return "\n".join(lines) + "\n"
 
 
 def catalogue_json(langs: list[str]) -> list[dict]:
     from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.errors import IssueLog
     from profiles_gen.i18n import Formatter
+    from profiles_gen.targets import load_targets
 
     catalogue = load_catalogue()
     fmts = {lang: Formatter(lang) for lang in langs}
+    # The default set's targets, where the catalogue's own fields used to be.
+    defaults = load_targets(("default",), None, catalogue, IssueLog())
+
+    def default(kpi_id: str, dp: str | None, field: str):
+        t = defaults.get(kpi_id, dp)
+        if t is None:
+            return None
+        return t.value if field == "target" else t.source_text("en")
+
     out = []
     for k in catalogue.kpis:
         out.append(
@@ -442,13 +527,13 @@ def catalogue_json(langs: list[str]) -> list[dict]:
                         "id": d.id,
                         "name": {lang: f.data_point_name(k, d.id) for lang, f in fmts.items()},
                         "direction": d.direction,
-                        "target": d.target,
-                        "target_source": d.target_source,
+                        "target": default(k.id, d.id, "target"),
+                        "target_source": default(k.id, d.id, "target_source"),
                     }
                     for d in k.data_points
                 ],
-                "target": k.target,
-                "target_source": k.target_source,
+                "target": default(k.id, None, "target"),
+                "target_source": default(k.id, None, "target_source"),
                 "confidence": k.confidence,
                 "direction_note": k.direction_note,
                 "direction_source": k.direction_source,
@@ -464,7 +549,7 @@ def cmd_catalogue(args) -> int:
     langs = args.lang or available_languages()
     unknown = [lang for lang in langs if lang not in available_languages()]
     if unknown:
-        raise ProfileError(f"no catalogue for language(s) {', '.join(unknown)}")
+        raise UsageError(f"no catalogue for language(s) {', '.join(unknown)}")
     sys.stdout.write(dumps_json(catalogue_json(langs)))
     return EXIT_OK
 
@@ -476,19 +561,46 @@ def cmd_verify(args) -> int:
     city = prepare(_city_dir(args.city)).source
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
-        raise ProfileError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
+        raise UsageError(f"{_rel(out_dir)}: nothing built yet for {city.slug}")
     problems = check_numbers(out_dir, city.slug, list(city.languages))
-    checked = "figures of every edition"
     if args.manifest:
         problems += check_manifest(out_dir, city.dir)
-        checked += " and the manifest"
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{city.slug}: verified the {checked}")
+    print(f"{city.slug}: {verified_editions(out_dir, city.slug, list(city.languages))}")
+    if args.manifest:
+        print(f"{city.slug}: verified the manifest: inputs and outputs unchanged since the build")
     return EXIT_OK
+
+
+def verified_editions(out_dir: Path, slug: str, langs: list[str], base: str = "en") -> str:
+    """What ``verify`` compared: each edition's figures against the base language's."""
+    paths = {"PDF": lambda lang: f"{slug}-{lang}.pdf", "HTML": lambda lang: f"{lang}/index.html"}
+    built = {
+        kind: [g for g in langs if (out_dir / path(g)).is_file()] for kind, path in paths.items()
+    }
+    compared: dict[str, list[str]] = {}
+    for kind, found in built.items():
+        for lang in found:
+            if base in found and lang != base:
+                compared.setdefault(lang, []).append(kind)
+    if compared:
+        pairs = ", ".join(f"{lang} ({', '.join(kinds)})" for lang, kinds in compared.items())
+        return f"verified the figures of {pairs} against {base}"
+    editions = [f"{lang} {kind}" for kind, found in built.items() for lang in found]
+    present = {lang for found in built.values() for lang in found}
+    if not editions:
+        why = "no edition built"
+    elif base not in present:
+        why = f"no {base} edition to compare against"
+    elif present == {base}:
+        why = "no other language's edition to compare against"
+    else:
+        why = f"no other language's edition in the same format as the {base} one"
+    return f"nothing compared: {why} (built: {', '.join(editions) or 'none'})"
 
 
 def cmd_site(args) -> int:
@@ -519,6 +631,7 @@ def cmd_serve(args) -> int:
         print("profiles-gen serve: error: --port must be 0 to 65535", file=sys.stderr)
         return EXIT_USAGE
     out = args.out or project_root() / "build"
+    _known_languages(args.lang)
 
     def log(message: str) -> None:
         print(message, flush=True)
@@ -534,6 +647,7 @@ def cmd_export_xlsx(args) -> int:
     from profiles_gen.sheets import export_city
 
     city_dir = _city_dir(args.city)
+    _known_languages([args.lang] if args.lang else [])
     out = args.out or project_root() / "build" / city_dir.name / (
         f"{city_dir.name}-data-collection.xlsx"
     )
@@ -547,7 +661,7 @@ def cmd_import_xlsx(args) -> int:
 
     city_dir = _city_dir(args.city)
     if not args.file.is_file():
-        raise ProfileError(f"{args.file}: no such file")
+        raise UsageError(f"{args.file}: no such file")
     decimal_comma = True if args.decimal_comma else None  # else as the workbook declares
     count, warnings = import_city(args.file, city_dir, decimal_comma)
     print(f"wrote {_rel(city_dir / 'kpis.yaml')}: {count} KPI records")
@@ -628,9 +742,9 @@ def cmd_locales(args) -> int:
     failed = False
     for lang in langs:
         if lang not in available_languages():
-            raise ProfileError(f"no catalogue for language {lang!r} in locales/")
+            raise UsageError(f"no catalogue for language {lang!r} in locales/")
         cov = coverage(lang)
-        for line in report(cov):
+        for line in report(cov, verbose=args.verbose):
             print(line)
         for problem in cov.problems:
             print(problem.format(), file=sys.stderr)
@@ -651,6 +765,152 @@ def cmd_locales(args) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+# --- profiles-gen targets: target sets (issue 16) -----------------------------------------
+
+
+def add_targets_parser(sub) -> None:
+    targets = sub.add_parser("targets", help="target sets: their coverage and sources; import")
+    targets_sub = targets.add_subparsers(dest="targets_command", required=True)
+    tl = targets_sub.add_parser(
+        "list", help="each set's coverage, the source of every target and the KPIs without one"
+    )
+    tl.add_argument("--set", dest="set_name", help="only this set (default: every set found)")
+    tl.add_argument("--city", help="also the sets of this city or volume folder")
+    tl.add_argument("--json", action="store_true", help="print JSON")
+    ti = targets_sub.add_parser(
+        "import", help="read a workbook (code, data_point, target, source, kind) into a set"
+    )
+    ti.add_argument("file", metavar="FILE", type=Path)
+    ti.add_argument("--set", dest="set_name", required=True, help="the set's name")
+    ti.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the set file (default: targets/NAME.yaml of the project)",
+    )
+
+
+def cmd_targets(args) -> int:
+    import re
+
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.targets import SET_NAME_RE, available_sets, load_set, search_dirs
+
+    catalogue = load_catalogue()
+    if args.targets_command == "import":
+        return _targets_import(args, catalogue)
+    city_dir = _city_dir(args.city) if args.city else None
+    found = available_sets(search_dirs(city_dir))
+    if args.set_name:
+        if not re.match(SET_NAME_RE, args.set_name) or args.set_name not in found:
+            raise ProfileError(
+                f"no target set {args.set_name!r} (sets: {', '.join(found) or 'none'})"
+            )
+        found = {args.set_name: found[args.set_name]}
+    log = IssueLog()
+    sets = [s for s in (load_set(path, catalogue, log) for path in found.values()) if s]
+    log.raise_if_errors()
+    if args.json:
+        from profiles_gen.export import dumps_json
+
+        sys.stdout.write(dumps_json([_set_json(s, catalogue) for s in sets]))
+    else:
+        sys.stdout.write("".join(_set_text(s, catalogue) for s in sets))
+    return EXIT_OK
+
+
+def _set_json(s, catalogue) -> dict:
+    from profiles_gen.targets import coverage
+
+    return {
+        "set": s.name,
+        "path": str(s.path),
+        "title": s.title,
+        "coverage": coverage(s, catalogue),
+        "targets": [
+            {
+                "kpi": t.kpi,
+                "code": catalogue.by_id[t.kpi].code,
+                "data_point": t.data_point,
+                "target": t.value,
+                "kind": t.kind,
+                "source": {"title": t.title, "url": t.url},
+                "note": t.note,
+                "text": t.text,
+            }
+            for t in s.targets.values()
+        ],
+        "without": [
+            {"kpi": k, "data_point": dp, "reason": reason} for (k, dp), reason in s.without.items()
+        ],
+    }
+
+
+def _set_text(s, catalogue) -> str:
+    from profiles_gen.targets import coverage
+
+    cov = coverage(s, catalogue)
+    lines = [
+        f"{s.name}: {s.title_in('en')} ({_rel(s.path)})",
+        f"  {cov['kpis_with_target']} of {cov['kpis']} KPIs have a target "
+        f"({cov['items_with_target']} of {cov['items']} KPIs and data points)",
+        "",
+        "  Targets:",
+    ]
+    for t in s.targets.values():
+        kpi = catalogue.by_id[t.kpi]
+        name = kpi.code + (f" {t.data_point}" if t.data_point else "")
+        value = "yes" if t.value is True else t.value
+        lines.append(f"    {name:24} {kpi.name[:40]:40} {str(value):>6}  [{t.kind}]")
+        lines.append(f"      source: {t.title}" + (f" <{t.url}>" if t.url else ""))
+    without = {k: r for k, r in s.without.items()}
+    missing = [k for k in cov["kpis_without"]]
+    lines += ["", f"  Without a target ({len(missing)} KPIs, and data points):"]
+    listed = set()
+    for (kpi_id, dp), reason in without.items():
+        kpi = catalogue.by_id[kpi_id]
+        name = kpi.code + (f" {dp}" if dp else "")
+        lines.append(f"    {name:24} {kpi.name[:40]:40} {reason}")
+        listed.add(kpi_id)
+    for kpi_id in missing:
+        if kpi_id not in listed:
+            kpi = catalogue.by_id[kpi_id]
+            lines.append(f"    {kpi.code:24} {kpi.name[:40]:40} (no reason given in the set)")
+    return "\n".join(lines) + "\n\n"
+
+
+def _targets_import(args, catalogue) -> int:
+    import re
+
+    import yaml
+
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.publish import atomic_write
+    from profiles_gen.targets import PROJECT_TARGETS, SET_NAME_RE, import_workbook, load_set
+
+    if not re.match(SET_NAME_RE, args.set_name):
+        raise ProfileError(
+            f"{args.set_name!r}: a set name is lower-case letters, digits, '-' or '_'"
+        )
+    if not args.file.is_file():
+        raise ProfileError(f"{args.file}: no such file")
+    data = import_workbook(args.file, catalogue, args.set_name)
+    out = args.out or PROJECT_TARGETS / f"{args.set_name}.yaml"
+    header = (
+        f"# Target set {args.set_name}, imported by profiles-gen targets import from "
+        f"{args.file.name}.\n"
+    )
+    text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    atomic_write(out, text)
+    log = IssueLog()  # what the written set says, read back like any set
+    load_set(out, catalogue, log)
+    for issue in log.issues:
+        print(issue.format(Path.cwd()), file=sys.stderr)
+    print(f"wrote {_rel(out)}: {len(data['targets'])} targets")
+    return EXIT_OK
+
+
 COMMANDS = {
     "build": cmd_build,
     "validate": cmd_validate,
@@ -665,6 +925,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
     "import-xlsx": cmd_import_xlsx,
+    "targets": cmd_targets,
 }
 
 
@@ -691,7 +952,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
                 file=sys.stderr,
             )
-        return EXIT_INVALID
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -12,7 +12,12 @@ against the same yardstick. Each comparison carries flags saying what differs:
   ``year_window`` years apart;
 - ``same_year``: between editions, the value refers to the same year as
   before, so it is no new measurement;
-- ``new`` / ``no_longer_reported``: a value exists in only one edition.
+- ``new`` / ``no_longer_reported``: a value exists in only one edition;
+- ``unverified``: a value is marked ``verified: false`` (compared, but flagged).
+
+Roll-ups are set side by side only when each is sufficient (enough of its KPIs
+scored, see ``score.rollup``); a pair built on different KPIs is flagged with
+the KPIs scored in one city and not the other (``rollup_comparison``).
 
 A flagged comparison is shown with its flags and no band movement is claimed
 for it; only unflagged rows count as like with like.
@@ -37,6 +42,7 @@ FLAG_IDS = (
     "targets_differ",
     "definitions_differ",
     "years_apart",
+    "unverified",
 )
 
 
@@ -101,6 +107,8 @@ def change_flags(previous: ScoredItem, current: ScoredItem) -> tuple[str, ...]:
             flags.append("definition_changed")
         if previous.year is not None and previous.year == current.year:
             flags.append("same_year")
+    if previous.verified is False or current.verified is False:
+        flags.append("unverified")
     return tuple(flags)
 
 
@@ -189,7 +197,7 @@ class Row:
 
     @property
     def comparable(self) -> bool:
-        return not self.flags
+        return not any(f in NOT_COMPARABLE or f == "years_apart" for f in self.flags)
 
 
 @dataclass(frozen=True)
@@ -201,6 +209,64 @@ class Comparison:
 
     def rollups(self, level: str, key: str) -> tuple[Rollup, ...]:
         return tuple(s.rollups[level][key] for s in self.scores)
+
+    def rollup_comparison(self, catalogue: Catalogue, level: str, key: str) -> RollupComparison:
+        return rollup_comparison(self, catalogue, level, key)
+
+
+@dataclass(frozen=True)
+class RollupComparison:
+    """One roll-up across cities: set side by side only when every city's is sufficient."""
+
+    sufficient: tuple[bool, ...]  # per city
+    only: dict[str, tuple[str, ...]]  # city slug -> items scored there and not in every city
+
+    @property
+    def comparable(self) -> bool:
+        return all(self.sufficient)
+
+    @property
+    def same_kpis(self) -> bool:
+        return not any(self.only.values())
+
+
+def _in_group(catalogue: Catalogue, level: str, key: str, kpi_id: str) -> bool:
+    kpi = catalogue.by_id[kpi_id]
+    if level == "city":
+        return True
+    if level == "sdg":
+        return int(key) in kpi.sdgs
+    return {"category": kpi.category, "subdimension": kpi.subdimension}.get(
+        level, kpi.dimension
+    ) == key
+
+
+def item_label(kpi_code: str, data_point: str | None) -> str:
+    return kpi_code + (f" {data_point}" if data_point else "")
+
+
+def rollup_comparison(c: Comparison, catalogue: Catalogue, level: str, key: str):
+    """Whether a roll-up compares across the cities, and the KPIs it rests on in each."""
+    from profiles_gen.score import INSUFFICIENT
+
+    scored = []
+    for s in c.scores:
+        scored.append(
+            {
+                (i.kpi, i.data_point)
+                for i in s.items
+                if i.points is not None and _in_group(catalogue, level, key, i.kpi)
+            }
+        )
+    common = set.intersection(*scored) if scored else set()
+    only = {
+        city.slug: tuple(
+            item_label(catalogue.by_id[k].code, dp) for k, dp in sorted(own - common, key=str)
+        )
+        for city, own in zip(c.cities, scored, strict=True)
+    }
+    sufficient = tuple(s.rollups[level][key].band != INSUFFICIENT for s in c.scores)
+    return RollupComparison(sufficient, only)
 
 
 def row_flags(items: list[ScoredItem], year_window: int) -> tuple[str, ...]:
@@ -217,6 +283,8 @@ def row_flags(items: list[ScoredItem], year_window: int) -> tuple[str, ...]:
     years = [i.year for i in reported if i.year is not None]
     if years and max(years) - min(years) > year_window:
         flags.append("years_apart")
+    if any(i.verified is False for i in reported):
+        flags.append("unverified")
     return tuple(flags)
 
 
@@ -236,6 +304,15 @@ def compare_cities(
 def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
     slugs = [city.slug for city in c.cities]
     levels = ("category", "subdimension", "dimension", "sdg")
+
+    def side_by_side(level: str, key: str) -> dict:
+        rc = rollup_comparison(c, catalogue, level, key)
+        return {
+            "comparable": rc.comparable,
+            "same_kpis": rc.same_kpis,
+            "only_in": {slug: list(items) for slug, items in rc.only.items() if items},
+        }
+
     return {
         "cities": slugs,
         "year_window": c.year_window,
@@ -256,6 +333,8 @@ def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
                         "points": i.points,
                         "definition": i.definition,
                         "illustrative": i.illustrative,
+                        "verified": i.verified,
+                        "target_set": i.target_set,
                     }
                     for slug, i in zip(slugs, row.items, strict=True)
                 },
@@ -277,5 +356,34 @@ def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
                 city.slug: rollup_json(s.rollups["city"][city.slug])
                 for city, s in zip(c.cities, c.scores, strict=True)
             },
+        },
+        "rollup_comparison": {
+            **{
+                level: {key: side_by_side(level, key) for key in c.scores[0].rollups[level]}
+                for level in levels
+            },
+            "city": _whole_city(c, catalogue),
+        },
+    }
+
+
+def _whole_city(c: Comparison, catalogue: Catalogue) -> dict:
+    """The whole-city roll-ups side by side (each city's is keyed by its own slug)."""
+    from profiles_gen.score import INSUFFICIENT
+
+    scored = [{(i.kpi, i.data_point) for i in s.items if i.points is not None} for s in c.scores]
+    common = set.intersection(*scored) if scored else set()
+    return {
+        "comparable": all(
+            s.rollups["city"][city.slug].band != INSUFFICIENT
+            for city, s in zip(c.cities, c.scores, strict=True)
+        ),
+        "same_kpis": all(own == common for own in scored),
+        "only_in": {
+            city.slug: [
+                item_label(catalogue.by_id[k].code, dp) for k, dp in sorted(own - common, key=str)
+            ]
+            for city, own in zip(c.cities, scored, strict=True)
+            if own - common
         },
     }

@@ -4,8 +4,8 @@ Log-level policy: a problem in a user's file is an ``Issue`` (``error`` or
 ``warning``) carrying the file, line and column it comes from. Validation
 collects every issue of a run and raises one ``ProfileError`` holding them
 all; the CLI prints each as ``path:line:col: severity: field: message`` (the
-GCC form editors make clickable) and exits 1. Only ``ProfileError`` is
-printed cleanly: any other exception is a bug in profiles-gen and keeps its
+GCC form editors make clickable) and exits 1 (2 for a ``UsageError``). Only
+``ProfileError`` is printed cleanly: any other exception is a bug in profiles-gen and keeps its
 traceback. Warnings become failures under ``--strict``.
 """
 
@@ -47,11 +47,16 @@ class ProfileError(Exception):
         super().__init__("\n".join(i.format() for i in self.issues))
 
     def __reduce__(self):  # keep the issues when raised in a worker process
-        return (ProfileError, (self.issues,))
+        return (type(self), (self.issues,))
 
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
+
+
+class UsageError(ProfileError):
+    """Bad usage rather than invalid data (exit status 2): a city or a file that does not
+    exist, a language without a catalogue, too few cities to compare."""
 
 
 class IssueLog:

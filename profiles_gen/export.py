@@ -46,6 +46,13 @@ def score_json(score, catalogue, progress=None) -> dict:
                 "illustrative": i.illustrative,
                 "reason": i.reason,
                 "definition": i.definition,
+                "target_set": i.target_set,
+                "target_kind": i.target_kind,
+                "target_url": i.target_url,
+                "quality": i.quality,
+                "verified": i.verified,
+                "origin": i.origin,
+                "unscored": i.unscored,
             }
         )
     rollups = {
@@ -80,6 +87,13 @@ CSV_FIELDS = (
     "illustrative",
     "reason",
     "definition",
+    "target_set",
+    "target_kind",
+    "target_url",
+    "quality",
+    "verified",
+    "origin",
+    "unscored",
 )
 
 

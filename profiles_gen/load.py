@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
-from profiles_gen.errors import Issue, IssueLog, ProfileError
+from profiles_gen.errors import Issue, IssueLog, ProfileError, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -551,17 +551,17 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
     """A slug under ``cities_dir`` or a path to a city folder."""
     candidate = Path(city)
     if city.strip() != city or not city:
-        raise ProfileError(f"{city!r}: a city is a plain name such as 'tbilisi' or a folder path")
+        raise UsageError(f"{city!r}: a city is a plain name such as 'tbilisi' or a folder path")
     if "/" in city or "\\" in city or city.startswith("."):  # a path, not a slug
         for folder in (candidate, cities_dir / city):  # a path, or volume/member under cities/
             if _holds_city(folder):
                 return folder.resolve()
-        raise ProfileError(
+        raise UsageError(
             f"{city!r}: not a city name (lower-case letters, digits, '-' or '_'), "
             "nor a folder holding city.yaml or volume.yaml"
         )
     if not SLUG_RE.match(city):
-        raise ProfileError(
+        raise UsageError(
             f"{city!r}: not a city name (use lower-case letters, digits, '-' or '_', "
             "or the path of a folder holding city.yaml)"
         )
@@ -572,9 +572,7 @@ def resolve_city_dir(city: str, cities_dir: Path) -> Path:
             if cities_dir.is_dir()
             else ""
         )
-        raise ProfileError(
-            f"{path}: no such city folder" + (f" (cities: {known})" if known else "")
-        )
+        raise UsageError(f"{path}: no such city folder" + (f" (cities: {known})" if known else ""))
     return path.resolve()
 
 

@@ -188,7 +188,12 @@ def sign_off(lang: str, folder: Path | None = None) -> SignOff:
     )
 
 
-def report(cov: Coverage, verbose: bool = True) -> list[str]:
+SHOWN = 20  # untranslated and fuzzy strings listed without --verbose
+
+
+def report(cov: Coverage, verbose: bool = False, shown: int = SHOWN) -> list[str]:
+    """The coverage line, the sign-off, then the strings still to do: all of them when
+    ``verbose``, else the first ``shown`` and how many more there are."""
     lines = [
         f"{cov.lang}: {cov.done}/{cov.total} translated ({cov.percent:.1f} %), "
         f"{len(cov.untranslated)} untranslated, {len(cov.fuzzy)} fuzzy, "
@@ -201,10 +206,15 @@ def report(cov: Coverage, verbose: bool = True) -> list[str]:
         else "not reviewed: its editions are marked as drafts"
     )
     lines.append(f"  translated by {signed.translator or '(not recorded)'}; {review}")
-    if verbose:
-        for kind, items in (("untranslated", cov.untranslated), ("fuzzy", cov.fuzzy)):
-            lines += [f"  {kind}: {item}" for item in items]
-    return lines
+    todo = [
+        f"  {kind}: {item}"
+        for kind, items in (("untranslated", cov.untranslated), ("fuzzy", cov.fuzzy))
+        for item in items
+    ]
+    if verbose or len(todo) <= shown:
+        return lines + todo
+    more = len(todo) - shown
+    return lines + todo[:shown] + [f"  … and {more} more (--verbose lists them all)"]
 
 
 # --- keeping the catalogues valid for gettext's own tools -------------------------------

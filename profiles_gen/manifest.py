@@ -57,12 +57,18 @@ def _tree(root: Path, prefix: str, pattern: str = "**/*") -> dict[str, Path]:
 
 def common_inputs() -> dict[str, Path]:
     """What every output depends on: the package's code, data and fonts (its templates and
-    catalogues, when installed, count with the editions that use them)."""
-    return {
+    catalogues, when installed, count with the editions that use them), the target sets."""
+    from profiles_gen.targets import ENV_VAR, PROJECT_TARGETS
+
+    files = {
         name: path
         for name, path in _tree(PACKAGE_DIR, "package", "**/*").items()
-        if not name.startswith(("package/templates/", "package/locales/"))
+        if not name.startswith(("package/templates/", "package/locales/", "package/target_sets/"))
     }
+    files.update(_tree(PROJECT_TARGETS, "targets", "*.yaml"))
+    for n, text in enumerate(t for t in os.environ.get(ENV_VAR, "").split(os.pathsep) if t):
+        files.update(_tree(Path(text), f"targets-{n}", "*.yaml"))
+    return files
 
 
 def data_inputs(city_dir: Path) -> dict[str, Path]:
@@ -70,6 +76,9 @@ def data_inputs(city_dir: Path) -> dict[str, Path]:
         f"city/{n}": city_dir / n for n in ("city.yaml", "kpis.yaml") if (city_dir / n).is_file()
     }
     files.update(_tree(city_dir / "editions", "city/editions", "*/kpis.yaml"))
+    files.update(_tree(city_dir / "targets", "city/targets", "*.yaml"))
+    if (city_dir.parent / "volume.yaml").is_file():
+        files.update(_tree(city_dir.parent / "targets", "volume/targets", "*.yaml"))
     return {**files, **common_inputs()}
 
 

@@ -173,6 +173,36 @@ class Catalogue:
 
 # --- a city ----------------------------------------------------------------------
 
+# The six data-quality choices of ITU's data-collection workbook (column T).
+QUALITY_LEVELS = (
+    "accurate_measurements",
+    "survey_extrapolation",
+    "higher_level_extrapolation",
+    "assumption_estimate",
+    "personal_estimate",
+    "unknown_methodology",
+)
+
+
+# Where a target comes from (``kind`` in a target set; ``target_kind`` in kpis.yaml).
+TARGET_KINDS = (
+    "sdg",
+    "international",
+    "un_agency",
+    "statistics",
+    "leading_city",
+    "national",
+    "city",
+)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How a publication scores: ``scoring:`` in ``city.yaml`` / ``volume.yaml``."""
+
+    min_coverage: Decimal = Decimal("0.5")  # a roll-up below it is insufficient_data
+    require_verified: bool = False  # unverified values are left unscored
+
 
 @dataclass(frozen=True)
 class Measurement:
@@ -186,6 +216,12 @@ class Measurement:
     note: str | None = None
     illustrative: bool = False
     definition: str | None = None  # where the value departs from the U4SSC definition
+    # ITU data-collection workbook fields (Verification Manual, ch. 10): data quality (one of
+    # QUALITY_LEVELS), the verifier's yes/no, the origin of the data.
+    quality: str | None = None
+    verified: bool | None = None
+    origin: str | None = None
+    target_kind: str | None = None  # kind of the city's own target (default: city)
     not_reported: bool = False  # a data point not reported alone (with its reason)
     reason: str | None = None
 
@@ -280,6 +316,8 @@ class City:
     recommendations: tuple[Recommendation, ...]
     photo: Path | None = None
     earlier: tuple[Evaluation, ...] = ()  # earlier evaluations, oldest first
+    targets: tuple[str, ...] = ("default",)  # target sets, later ones win
+    scoring: Scoring = Scoring()
     lang: str = "en"  # the language the city's plain data texts are written in
 
     @property
@@ -302,6 +340,8 @@ class Volume:
     members: tuple[City, ...]
     year_window: int = 2
     photo: Path | None = None
+    targets: tuple[str, ...] = ("default",)
+    scoring: Scoring = Scoring()
 
     @property
     def illustrative(self) -> bool:
@@ -332,6 +372,14 @@ class ScoredItem:
     reason: str | None = None
     note: str | None = None
     definition: str | None = None
+    target_set: str | None = None  # the set the target comes from ("city": kpis.yaml)
+    target_kind: str | None = None  # sdg, international, un_agency, … (targets.KINDS)
+    target_url: str | None = None
+    target_text: dict | None = None  # the source line per language
+    quality: str | None = None
+    verified: bool | None = None
+    origin: str | None = None
+    unscored: str | None = None  # why a value with a target is not scored ("unverified")
 
 
 @dataclass(frozen=True)
@@ -344,6 +392,9 @@ class Rollup:
     scored: int
     no_target: int
     no_data: int
+    items: int = 0  # KPIs and data points of the group
+    coverage: Decimal | None = None  # scored / items
+    share_band: str | None = None  # the band of the share, whatever the coverage
 
 
 @dataclass(frozen=True)

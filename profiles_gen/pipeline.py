@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from profiles_gen.errors import Issue, ProfileError
+from profiles_gen.errors import Issue, ProfileError, UsageError
 from profiles_gen.i18n import PSEUDO, Formatter, available_languages, translations
 from profiles_gen.locales import edition_warnings
 from profiles_gen.manifest import MANIFEST, Manifest
@@ -29,7 +29,13 @@ from profiles_gen.publish import (
 )
 from profiles_gen.render import make_environment
 from profiles_gen.site import update_site
-from profiles_gen.workers import build_session, output_lock, record_published, worker_pool
+from profiles_gen.workers import (
+    build_session,
+    output_lock,
+    peak_memory_mb,
+    record_published,
+    worker_pool,
+)
 
 FORMATS = ("pdf", "html")
 Report = Callable[[str], None]  # told one line per edition built or up to date
@@ -53,6 +59,8 @@ class EditionResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    peak_mb: float = 0.0  # the peak resident memory of the process that rendered it
+    charts_peak_mb: float = 0.0  # and of the one that drew its charts, if another one
 
 
 @dataclass
@@ -67,7 +75,9 @@ class BuildResult:
 @dataclass
 class EditionPlan:
     lang: str
-    formats: tuple[str, ...]  # the formats to build: those not up to date
+    formats: tuple[
+        str, ...
+    ]  # the formats to build: those not up to date ("print": print.html only)
     outputs: dict[str, str]  # format -> output name in the manifest
     digests: dict[str, str]
     files: dict[str, Path]
@@ -95,9 +105,13 @@ def build_cities(
 
     Each publication is validated and scored first (all errors before any output),
     its exports written and its editions planned against its manifest; then the
-    editions that are not up to date run in ``opts.jobs`` processes, each of which
-    imports WeasyPrint and matplotlib once. Each publication's output folder is locked
-    for the whole build; an interrupt stops the workers and publishes nothing more.
+    editions that are not up to date run in ``opts.jobs`` worker processes at a time,
+    a fresh one per edition forked from a server that imported WeasyPrint once and
+    nothing heavier (HTML only with one job renders in this process). The charts are
+    drawn first, into the chart cache, by workers of their own, so that the workers
+    that lay out PDFs never import matplotlib. Each publication's output folder is
+    locked for the whole build; an interrupt stops the workers and publishes nothing
+    more.
     """
     with build_session():  # the build locks taken by plan_build, released at the end
         return _build_cities(city_dirs, out_root, opts, report)
@@ -118,13 +132,22 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
             report(f"{build.pub.slug} [{plan.lang}] queued: {', '.join(plan.formats)}")
     jobs = max(1, min(opts.jobs, len(tasks)))
     try:
-        if jobs == 1:
+        pdfs = any("pdf" in plan.formats for _, plan in tasks)
+        if not pdfs and (jobs == 1 or len(tasks) == 1):  # HTML only: no process to start
             editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
             _collect(tasks, editions, report)
         else:
             with worker_pool(jobs) as pool:  # workers die with this process
+                # The charts first, into the chart cache, each edition's in a process of
+                # its own: the editions then lay out their PDFs without matplotlib.
+                drawn = [pool.submit(_draw, build, plan, out_root) for build, plan in tasks]
+                charts = [future.result() for future in drawn]
                 futures = [pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks]
-                _collect(tasks, (f.result() for f in futures), report)
+                editions = (
+                    replace(f.result(), charts_peak_mb=peak)
+                    for f, peak in zip(futures, charts, strict=True)
+                )
+                _collect(tasks, editions, report)
     except BaseException:
         record_published(builds, tasks)  # the manifest says exactly what was published
         raise
@@ -141,7 +164,7 @@ def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBui
     langs = list(opts.langs) or list(pub.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
     if unknown:
-        raise ProfileError(
+        raise UsageError(
             f"no catalogue for language(s) {', '.join(unknown)} in locales/ "
             f"(available: {', '.join(available_languages())})"
         )
@@ -175,25 +198,33 @@ def _plan_edition(pub: Prepared, lang: str, opts: BuildOptions, manifest: Manife
     }
     if opts.keep_print_html and "pdf" in opts.formats:  # an extra output, not another PDF
         outputs["print"], digests["print"] = f"{lang}/print.html", digests["pdf"]
-    formats = tuple(
-        f
-        for f in opts.formats
-        if opts.force
-        or not manifest.is_fresh(outputs[f], digests[f])
-        or (
-            f == "pdf"
-            and "print" in outputs
-            and not manifest.is_fresh(outputs["print"], digests["print"])
-        )
-    )
-    return EditionPlan(lang, formats, outputs, digests, files)
+    formats = [
+        f for f in opts.formats if opts.force or not manifest.is_fresh(outputs[f], digests[f])
+    ]
+    if (
+        "print" in outputs
+        and "pdf" not in formats
+        # a replaced HTML edition folder takes print.html with it
+        and ("html" in formats or not manifest.is_fresh(outputs["print"], digests["print"]))
+    ):
+        formats.append("print")  # print.html alone, beside an up-to-date PDF: no WeasyPrint
+    return EditionPlan(lang, tuple(formats), outputs, digests, files)
+
+
+def _draw(build: PlannedBuild, plan: EditionPlan, out_root: Path) -> float:
+    """One edition's charts, in a worker process: drawn into the chart cache; returns
+    the process's peak memory."""
+    use_cache(out_root / ".cache")
+    build.pub.draw(Formatter(plan.lang, translations(plan.lang)))
+    return peak_memory_mb()
 
 
 def _run(build: PlannedBuild, plan: EditionPlan, opts: BuildOptions, out_root: Path):
     """One edition, in a worker process (whose caches go under the build's too)."""
     use_cache(out_root / ".cache")
     edition_opts = replace(opts, formats=plan.formats)
-    return build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports)
+    edition = build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports)
+    return replace(edition, peak_mb=peak_memory_mb())
 
 
 def build_edition(
@@ -230,10 +261,16 @@ def _collect(tasks, editions, report: Report | None) -> None:
         result.warnings += edition.warnings
         for fmt in plan.formats:
             build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
-        if "pdf" in plan.formats and "print" in plan.outputs:
+        if "pdf" in plan.formats and "print" in plan.outputs:  # ("print" alone: just above)
             build.manifest.record(plan.outputs["print"], plan.digests["print"], plan.files)
-        elif "html" in plan.formats:  # the edition's folder was replaced, print.html with it
+        elif (
+            "html" in plan.formats and "print" not in plan.formats
+        ):  # the edition's folder was replaced, print.html with it
             build.manifest.outputs.pop(f"{plan.lang}/print.html", None)
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
         if report:
-            report(f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s")
+            report(
+                f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s, "
+                f"peak memory {edition.peak_mb:.0f} MB"
+                + (f" (charts {edition.charts_peak_mb:.0f} MB)" if edition.charts_peak_mb else "")
+            )

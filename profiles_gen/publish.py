@@ -544,7 +544,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         css = stylesheet("screen", lambda name: f"fonts/{name}")
         write_html(edition, html, css, charts, city)
         outputs.append(edition / "index.html")
-    if "pdf" in opts.formats:
+    if "pdf" in opts.formats or "print" in opts.formats:
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
         photo = city.photo.as_uri() if city.photo else None
         html = render(
@@ -553,6 +553,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         pdf = out_dir / f"{city.slug}-{lang}.pdf"
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
+    if "pdf" in opts.formats:
         roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)

@@ -37,7 +37,16 @@ from profiles_gen.model import (
 )
 from profiles_gen.paths import TEMPLATES_DIR
 from profiles_gen.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
-from profiles_gen.score import BAND_IDS, BAND_SYMBOLS, BANDS, NO_DATA, NO_TARGET, POINTS
+from profiles_gen.score import (
+    BAND_IDS,
+    BAND_SYMBOLS,
+    BANDS,
+    INSUFFICIENT,
+    NO_DATA,
+    NO_TARGET,
+    POINTS,
+    UNVERIFIED,
+)
 from profiles_gen.site import legible_width
 
 if TYPE_CHECKING:
@@ -95,6 +104,10 @@ class Row:
     symbol: str
     sdgs: str
     illustrative: bool
+    target_kind: str = ""  # where the target comes from, in the page's language
+    target_set: str = ""  # the set's name ("city": the city's own)
+    quality: str = ""  # compact data-quality mark (A–F, legend under Annex I)
+    verified: str = ""  # ✓ verified, ✗ not verified, "" not said
     source: Shown | None = None  # the value's source, or why it is not reported
     reason: Shown | None = None
 
@@ -129,7 +142,7 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         kpi_type=vocab.kpi_type(fmt, kpi.type),
         value=format_value(fmt, kpi, item.value, point),
         target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target, point)),
-        target_source=shown(fmt, item.target_source),
+        target_source=shown(fmt, item.target_text or item.target_source),
         source=shown(fmt, item.source or item.reason),
         reason=shown(fmt, item.reason),
         achievement=(
@@ -145,6 +158,10 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         symbol=BAND_SYMBOLS[item.band],
         sdgs=", ".join(kpi.sdg_targets),
         illustrative=item.illustrative,
+        target_kind=vocab.target_kind(fmt, item.target_kind),
+        target_set=item.target_set or "",
+        quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
+        verified={True: "✓", False: "✗"}.get(item.verified, ""),
     )
 
 
@@ -261,6 +278,8 @@ class ShortcodeResolver:
             return narrative.count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
+            if r.band == INSUFFICIENT:  # never a share: too little of the group is scored
+                return f"{vocab.band_short(fmt, r.band)} ({vocab.coverage_text(fmt, r)})"
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
             return (
                 f"{vocab.band_short(fmt, r.band)} ({share})"
@@ -411,6 +430,8 @@ def bands_view(fmt: Formatter) -> list[dict]:
         ranges[band], high = text, floor
     ranges[NO_TARGET] = fmt.gettext("no target defined")
     ranges[NO_DATA] = fmt.gettext("value not reported")
+    ranges[UNVERIFIED] = fmt.gettext("value not verified, where verification is required")
+    ranges[INSUFFICIENT] = fmt.gettext("groups only: too few of their indicators scored")
     return [
         {
             "id": b,
@@ -419,8 +440,10 @@ def bands_view(fmt: Formatter) -> list[dict]:
             "symbol": BAND_SYMBOLS[b],
             "range": ranges[b],
             "points": POINTS.get(b, "–"),
+            # The legend lists the unverified band only where verification is required.
+            "legend": b != UNVERIFIED,
         }
-        for b in BAND_IDS
+        for b in (*BAND_IDS, UNVERIFIED, INSUFFICIENT)
     ]
 
 
@@ -461,6 +484,8 @@ def _publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool)
         "abbreviations": vocab.abbreviations(fmt),
         "bands": bands_view(fmt),
         "band_short": lambda b: vocab.band_short(fmt, b),
+        "coverage_text": lambda r: vocab.coverage_text(fmt, r),
+        "quality_legend": quality_legend(fmt),
         # The review date as the edition's language writes dates.
         "translation": replace(
             signed,
@@ -534,6 +559,7 @@ def build_view(
         "facts": facts,
         "city_rollup": score.rollups["city"][city.slug],
         "charts": charts,
+        **targets_view(fmt, [city], [score]),
         "not_reported": not_reported_once(rows),
         "no_target": [r for r in rows if r.band == "no_target"],
         "reported_count": fmt.number(resolve._count("reported")),
@@ -695,6 +721,66 @@ def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resol
     return recs
 
 
+def targets_view(fmt: Formatter, cities, scores) -> dict:
+    """The methodology's account of the targets: the sets used, the coverage threshold, and
+    every source as a reference (each set's, then the cities' own targets)."""
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.targets import targets_for
+
+    catalogue = load_catalogue()
+    sets, refs, seen = [], [], set()
+    for city in cities:
+        merged = targets_for(city, catalogue)
+        for s in merged.sets:
+            if s.name not in {x["name"] for x in sets}:
+                sets.append(
+                    {
+                        "name": s.name,
+                        "title": s.title_in(fmt.lang),
+                        "title_lang": "" if fmt.lang in s.title else "en",
+                        "count": len(s.targets),
+                    }
+                )
+        for target in merged.sources():
+            key = target.url or target.title
+            if key not in seen:
+                seen.add(key)
+                refs.append(
+                    {
+                        "text": target.source_text(fmt.lang),
+                        "text_lang": "" if fmt.lang in target.text else "en",
+                        "title": target.title,
+                        "url": target.url or "",
+                        "kind": vocab.target_kind(fmt, target.kind),
+                        "set": target.set,
+                    }
+                )
+    own = []
+    for score in scores:
+        for item in score.items:
+            text = shown(fmt, item.target_source)
+            if item.target_set == "city" and text not in own:
+                own.append(text)
+    scoring = cities[0].scoring if cities else None
+    used = sum(1 for s in scores for i in s.items if i.points is not None)
+    provenance = sum(1 for s in scores for i in s.items if i.points is not None and i.target_set)
+    return {
+        "target_sets": sets,
+        "target_references": refs,
+        "own_targets": own,
+        "min_coverage": scoring.min_coverage if scoring else None,
+        "require_verified": bool(scoring and scoring.require_verified),
+        "scored_with_provenance": (provenance, used),
+    }
+
+
+def quality_legend(fmt: Formatter) -> list[tuple[str, str]]:
+    """The marks of Annex I's quality column, with their meaning."""
+    return [
+        (mark, vocab.quality_label(fmt, quality)) for quality, mark in vocab.QUALITY_MARKS.items()
+    ]
+
+
 def autonym(code: str) -> str:
     """A language's name in that language ("English", "русский")."""
     from profiles_gen.i18n import babel_locale
@@ -731,14 +817,27 @@ def comparison_view(
     def rollups(level: str, key: str) -> list:
         return list(comparison.rollups(level, key))
 
+    def differs(level: str, key: str) -> list[dict]:
+        """The KPIs scored in one city and not in every other (roll-ups compared only)."""
+        rc = comparison.rollup_comparison(catalogue, level, key)
+        if not rc.comparable or rc.same_kpis:
+            return []
+        return [
+            {"city": name, "kpis": ", ".join(items)}
+            for name, items in zip(cities, rc.only.values(), strict=True)
+            if items
+        ]
+
     dims = [
         {
             "name": fmt.group_name("dimension", d),
             "rollups": rollups("dimension", d.id),
+            "differs": differs("dimension", d.id),
             "subdimensions": [
                 {
                     "name": fmt.group_name("subdimension", s),
                     "rollups": rollups("subdimension", s.id),
+                    "differs": differs("subdimension", s.id),
                 }
                 for s in catalogue.subdimensions
                 if s.parent == d.id
@@ -848,6 +947,7 @@ def build_volume_view(
         "tab": cmp_tab,
         "all_fig": fig,
         "all_tab": tab,
+        **targets_view(fmt, list(volume.members), list(comparison.scores)),
         "total_count": len(catalogue.kpis),
         "sections": _sections(
             {

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from profiles_gen.errors import IssueLog
 from profiles_gen.load import LocDict, LocList
-from profiles_gen.model import Text
+from profiles_gen.model import QUALITY_LEVELS, TARGET_KINDS, Text
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _NUMBER_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
@@ -368,6 +368,17 @@ MEASUREMENT_FIELDS = {
         "different definitions are flagged, never compared",
     ),
     "illustrative": F("bool", "True when the value is not from an official source"),
+    "target_kind": F(
+        "enum", "Where the city's own target comes from (default: city)", choices=TARGET_KINDS
+    ),
+    "quality": F(
+        "enum",
+        "Data quality, as in ITU's data-collection workbook: accurate measurements, survey or "
+        "higher-level extrapolation, an estimate on assumptions, a personal estimate, unknown",
+        choices=QUALITY_LEVELS,
+    ),
+    "verified": F("bool", "The verifier's yes/no: the value was verified"),
+    "origin": F("str", "Origin of the data (the workbook's drop-down choice)"),
 }
 STATUS = F(
     "enum",
@@ -438,6 +449,26 @@ PUBLICATION = F(
         "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
     },
 )
+TARGET_SETS = F(
+    "list",
+    "Target sets, later ones win (default: [default]); a city's own target in kpis.yaml wins "
+    "over all",
+    items=F("str", "A set name: targets/NAME.yaml", pattern=r"^[a-z0-9][a-z0-9_-]*$"),
+)
+SCORING = F(
+    "record",
+    "How results are scored",
+    fields={
+        "min_coverage": F(
+            "number",
+            "A roll-up with a smaller share of its KPIs and data points scored is shown as "
+            "insufficient data (default 0.5)",
+            minimum=0,
+            maximum=1,
+        ),
+        "require_verified": F("bool", "Leave values the verifier has not confirmed unscored"),
+    },
+)
 CITY_FILE = F(
     "record",
     "A city's identity, languages and publication metadata",
@@ -464,6 +495,8 @@ CITY_FILE = F(
         ),
         "publication": PUBLICATION,
         "key_facts": F("map", "Key facts: " + ", ".join(KEY_FACT_IDS), values=KEY_FACT),
+        "targets": TARGET_SETS,
+        "scoring": SCORING,
     },
 )
 RECOMMENDATION = F(
@@ -528,6 +561,8 @@ VOLUME_FILE = F(
             maximum=20,
         ),
         "publication": PUBLICATION,
+        "targets": TARGET_SETS,
+        "scoring": SCORING,
     },
 )
 

@@ -19,7 +19,9 @@ from profiles_gen.model import (
     Rollup,
     Score,
     ScoredItem,
+    Scoring,
 )
+from profiles_gen.targets import CITY_SET, EMPTY, Targets
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -35,6 +37,12 @@ BANDS: tuple[tuple[str, Decimal, int], ...] = (
 NO_TARGET = "no_target"
 NO_DATA = "no_data"
 BAND_IDS = tuple(b[0] for b in BANDS) + (NO_TARGET, NO_DATA)
+# A value left unscored because it is not verified (scoring: {require_verified: true}).
+UNVERIFIED = "unverified"
+# A roll-up whose coverage (scored items / items) is below the publication's threshold.
+INSUFFICIENT = "insufficient_data"
+ROLLUP_BAND_IDS = BAND_IDS + (INSUFFICIENT,)
+DEFAULT_SCORING = Scoring()
 POINTS = {band: points for band, _, points in BANDS}
 MAX_POINTS = max(POINTS.values())
 
@@ -46,6 +54,8 @@ BAND_COLOURS = {
     "one_third_or_less": "#D7191C",
     "no_target": "#BDBDBD",
     "no_data": "#FFFFFF",
+    "unverified": "#E0E0E0",
+    "insufficient_data": "#F2F2F2",  # drawn with neutral hatching, never a band colour
 }
 # Text colour on each band colour with a contrast ratio of at least 4.5:1.
 BAND_TEXT = {
@@ -55,6 +65,8 @@ BAND_TEXT = {
     "one_third_or_less": "#FFFFFF",
     "no_target": "#1B1B1B",
     "no_data": "#1B1B1B",
+    "unverified": "#1B1B1B",
+    "insufficient_data": "#1B1B1B",
 }
 # A symbol per band so that no reading depends on colour alone.
 BAND_SYMBOLS = {
@@ -64,6 +76,8 @@ BAND_SYMBOLS = {
     "one_third_or_less": "1",
     "no_target": "–",
     "no_data": "×",
+    "unverified": "!",
+    "insufficient_data": "?",
 }
 
 
@@ -91,24 +105,44 @@ def achievement(value: Decimal | bool, target: Decimal | bool, direction: str) -
 
 
 def score_item(
-    kpi: Kpi, point: DataPoint | None, m: Measurement | None, reason: str | None = None
+    kpi: Kpi,
+    point: DataPoint | None,
+    m: Measurement | None,
+    reason: str | None = None,
+    targets: Targets = EMPTY,
+    scoring: Scoring = DEFAULT_SCORING,
 ) -> ScoredItem:
+    """One KPI or data point scored against its target, with the target's provenance.
+
+    The target is the city's own (``target`` in kpis.yaml) if it gives one, else the one of
+    the publication's target sets (later sets win). A target of 0 (lower is better): a value
+    of 0 reaches it, any value above 0 achieves 0 % (band one third or less).
+    """
     direction = point.direction if point else kpi.direction
-    default_target = point.target if point and point.target is not None else kpi.target
-    default_source = (
-        point.target_source if point and point.target is not None else kpi.target_source
-    )
-    target, source = default_target, default_source
+    found = targets.get(kpi.id, point.id if point else None)
+    target = source = target_set = kind = url = text = None
+    if found is not None:
+        target, source, target_set = found.value, found.source_text("en"), found.set
+        kind, url, text = found.kind, found.url, found.text
+    elif point is not None and point.target is not None or point is None and kpi.target is not None:
+        # A target carried by the KPI itself (a catalogue built in code, as in tests).
+        target = point.target if point is not None else kpi.target
+        source = point.target_source if point is not None else kpi.target_source
+    elif direction == "yes_no":
+        target = True  # the U4SSC rule: yes is 100 % (a set names the source)
     if m is not None and m.target is not None:
-        target, source = m.target, m.target_source
-    if direction == "yes_no":
-        target, source = True, None
+        target, source, target_set = m.target, m.target_source, CITY_SET
+        kind, url, text = m.target_kind or CITY_SET, None, None
     base = dict(
         kpi=kpi.id,
         data_point=point.id if point else None,
         target=target,
         target_source=source,
         reason=reason,
+        target_set=target_set,
+        target_kind=kind,
+        target_url=url,
+        target_text=text,
     )
     if m is None or m.value is None:
         return ScoredItem(
@@ -121,52 +155,93 @@ def score_item(
             points=None,
             **base,
         )
-    found = dict(
+    found_value = dict(
         value=m.value,
         year=m.year,
         source=m.source,
         illustrative=m.illustrative,
         note=m.note,
         definition=m.definition,
+        quality=m.quality,
+        verified=m.verified,
+        origin=m.origin,
     )
     if direction is None or target is None:
         return ScoredItem(
-            achievement_raw=None, achievement=None, band=NO_TARGET, points=None, **found, **base
+            achievement_raw=None,
+            achievement=None,
+            band=NO_TARGET,
+            points=None,
+            **found_value,
+            **base,
+        )
+    if scoring.require_verified and m.verified is not True:
+        return ScoredItem(
+            achievement_raw=None,
+            achievement=None,
+            band=UNVERIFIED,
+            points=None,
+            unscored="unverified",
+            **found_value,
+            **base,
         )
     raw = achievement(m.value, target, direction)
     capped = min(raw, ONE)
     band = band_for(capped)
     return ScoredItem(
-        achievement_raw=raw, achievement=capped, band=band, points=POINTS[band], **found, **base
+        achievement_raw=raw,
+        achievement=capped,
+        band=band,
+        points=POINTS[band],
+        **found_value,
+        **base,
     )
 
 
-def score_kpi(kpi: Kpi, city: City) -> list[ScoredItem]:
+def score_kpi(
+    kpi: Kpi, city: City, targets: Targets = EMPTY, scoring: Scoring = DEFAULT_SCORING
+) -> list[ScoredItem]:
     record = city.records.get(kpi.id)
     reason = record.reason if record else None
     if record is None or record.not_reported:
         points = kpi.data_points or (None,)
-        return [score_item(kpi, p, None, reason) for p in points]
+        return [score_item(kpi, p, None, reason, targets, scoring) for p in points]
     if kpi.data_points:
         points = [(p, record.data_points.get(p.id)) for p in kpi.data_points]
-        return [score_item(kpi, p, m, m.reason if m else None) for p, m in points]
-    return [score_item(kpi, None, record.measurement)]
+        return [score_item(kpi, p, m, m.reason if m else None, targets, scoring) for p, m in points]
+    return [score_item(kpi, None, record.measurement, None, targets, scoring)]
 
 
-def rollup(key: str, items: list[ScoredItem]) -> Rollup:
+def sufficient(scored: int, items: int, min_coverage: Decimal) -> bool:
+    """Whether ``scored`` of ``items`` reaches the coverage threshold (exactly, in decimal)."""
+    return Decimal(scored) >= min_coverage * Decimal(items)
+
+
+def rollup(
+    key: str, items: list[ScoredItem], min_coverage: Decimal = DEFAULT_SCORING.min_coverage
+) -> Rollup:
+    """Points over the scored items; the band is insufficient_data below ``min_coverage``."""
     scored = [i for i in items if i.points is not None]
     points = sum(i.points for i in scored)
     max_points = MAX_POINTS * len(scored)
     share = Decimal(points) / Decimal(max_points) if max_points else None
+    share_band = band_for(share) if share is not None else NO_DATA
+    coverage = Decimal(len(scored)) / Decimal(len(items)) if items else None
+    band = share_band
+    if items and not sufficient(len(scored), len(items), min_coverage):
+        band = INSUFFICIENT
     return Rollup(
         key=key,
         points=points,
         max_points=max_points,
         share=share,
-        band=band_for(share) if share is not None else NO_DATA,
+        band=band,
         scored=len(scored),
         no_target=sum(1 for i in items if i.band == NO_TARGET),
         no_data=sum(1 for i in items if i.band == NO_DATA),
+        items=len(items),
+        coverage=coverage,
+        share_band=share_band,
     )
 
 
@@ -180,11 +255,23 @@ def rollup_json(r: Rollup) -> dict:
         "scored": r.scored,
         "no_target": r.no_target,
         "no_data": r.no_data,
+        "items": r.items,
+        "coverage": r.coverage,
+        "sufficient": r.band != INSUFFICIENT,
     }
 
 
-def score_city(city: City, catalogue: Catalogue) -> Score:
-    items = [item for kpi in catalogue.kpis for item in score_kpi(kpi, city)]
+def score_city(city: City, catalogue: Catalogue, targets: Targets | None = None) -> Score:
+    """Every KPI and data point of ``city`` scored, and every roll-up.
+
+    ``targets``: the merged target sets; by default those the city names (``city.targets``).
+    """
+    if targets is None:
+        from profiles_gen.targets import targets_for
+
+        targets = targets_for(city, catalogue)
+    scoring = getattr(city, "scoring", DEFAULT_SCORING)
+    items = [item for kpi in catalogue.kpis for item in score_kpi(kpi, city, targets, scoring)]
     groups: dict[str, dict[str, list[ScoredItem]]] = defaultdict(lambda: defaultdict(list))
     for item in items:
         kpi = catalogue.by_id[item.kpi]
@@ -202,7 +289,7 @@ def score_city(city: City, catalogue: Catalogue) -> Score:
         "city": [city.slug],
     }
     rollups = {
-        level: {key: rollup(key, groups[level].get(key, [])) for key in keys}
+        level: {key: rollup(key, groups[level].get(key, []), scoring.min_coverage) for key in keys}
         for level, keys in order.items()
     }
     return Score(items=tuple(items), rollups=rollups)

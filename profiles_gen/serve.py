@@ -22,6 +22,7 @@ import html
 import http.server
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -36,7 +37,10 @@ from profiles_gen.errors import ProfileError
 
 EVENTS = "/__serve/events"
 MARK = "<!-- profiles-gen serve -->"
-IGNORED_SUFFIXES = (".mo", ".pyc", ".tmp", ".swp", ".swx", "~")
+IGNORED_SUFFIXES = (".mo", ".pyc", ".tmp", ".swp", ".swo", ".swx", ".bak", ".orig", ".rej", "~")
+# Editors' temporaries and backups, never a source: sed -i's sedXXXXXX, vim's write
+# test 4913 (and its swap files, hidden), Emacs's #autosave# (its .#locks are hidden).
+EDITOR_TEMPORARY = re.compile(r"sed[A-Za-z0-9]{6}|4913|#.*#|.*\.kate-swp")
 
 
 @dataclass
@@ -143,6 +147,8 @@ class Preview:
     def relevant(self, path: str) -> bool:
         p = Path(path)
         if p.name.startswith(".") or p.name.endswith(IGNORED_SUFFIXES):
+            return False  # hidden (.*.swp, .#locks) or a backup, temporary, compiled file
+        if EDITOR_TEMPORARY.fullmatch(p.name):
             return False
         if "__pycache__" in p.parts:
             return False

@@ -167,26 +167,26 @@ def _cell_value(value, lang: str, own_lang: str):
 
 def export_rows(records: dict, catalogue, lang: str = "en", own_lang: str = "en") -> list[list]:
     """The rows of the workbook for ``records`` (the raw ``kpis.yaml`` mapping)."""
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.targets import load_targets
+
     names = [c.name for c in columns()]
     keys = measure_keys()
+    defaults = load_targets(("default",), None, catalogue, IssueLog())  # the default set
     rows = []
     for kpi in catalogue.kpis:
         record = records.get(kpi.id, {})
         points = kpi.data_points or (None,)
         for point in points:
-            target = point.target if point and point.target is not None else kpi.target
+            default = defaults.get(kpi.id, point.id if point else None)
+            target = default.value if default is not None else None
             base = {
                 "code": kpi.code,
                 "data_point": point.id if point else "",
                 "name": kpi.name,
                 "unit": kpi.unit_of(point),
                 "default_target": target if kpi.direction_of(point) != "yes_no" else None,
-                "default_target_source": (
-                    (point.target_source if point and point.target is not None else None)
-                    or kpi.target_source
-                )
-                if target is not None
-                else None,
+                "default_target_source": default.source_text(lang) if default else None,
                 "u4ssc_definition": kpi.definition or "",
             }
             m = record.get("data_points", {}).get(point.id, {}) if point else record

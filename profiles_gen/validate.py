@@ -27,6 +27,7 @@ from profiles_gen.model import (
     Measurement,
     Publication,
     Recommendation,
+    Scoring,
     Text,
     Volume,
 )
@@ -132,6 +133,10 @@ def _measurement(
         note=rec.get("note"),
         illustrative=rec.get("illustrative", False),
         definition=rec.get("definition"),
+        quality=rec.get("quality"),
+        verified=rec.get("verified"),
+        origin=rec.get("origin"),
+        target_kind=rec.get("target_kind"),
     )
 
 
@@ -588,6 +593,7 @@ def validate_city(
     records = validate_kpis(
         raw.kpis, catalogue, log, latest_year=(today.year, eval_year), lang=text_lang
     )
+    target_sets, scoring = _targets_and_scoring(raw, city, catalogue, log, langs)
     earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang)
     # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
     facts = frozenset(f for f in city.get("key_facts", {}) if f in KEY_FACT_IDS) if city else None
@@ -617,10 +623,29 @@ def validate_city(
         recommendations=recommendations,
         photo=raw.photo,
         earlier=earlier,
+        targets=target_sets,
+        scoring=scoring,
         lang=text_lang,
     )
     _warn_missing_texts(result, log)
     return result
+
+
+def _targets_and_scoring(raw: RawCity, data, catalogue: Catalogue, log: IssueLog, langs):
+    """The target sets a city or volume names (checked, with the languages they must speak)
+    and its scoring settings."""
+    from profiles_gen.targets import DEFAULT_SETS, load_targets
+
+    names = tuple(data.get("targets", DEFAULT_SETS)) if data else DEFAULT_SETS
+    where = data.where("targets") if hasattr(data, "where") else (1, 1)
+    load_targets(names, raw.dir, catalogue, log, (raw.city.path, *where), langs)
+    settings = (data or {}).get("scoring", {})
+    defaults = Scoring()
+    scoring = Scoring(
+        min_coverage=settings.get("min_coverage", defaults.min_coverage),
+        require_verified=settings.get("require_verified", defaults.require_verified),
+    )
+    return names, scoring
 
 
 VOLUME_SHORTCODES = ("city", "country")  # the volume's name; data shortcodes name one city
@@ -677,6 +702,8 @@ def validate_volume(
                     f"(its languages: {', '.join(city.languages)})",
                 )
         members.append(city)
+    vol_sets, vol_scoring = _targets_and_scoring(raw, data, catalogue, log, langs)
+    members = [_with_volume_settings(m, data, vol_sets, vol_scoring) for m in members]
     if "members" in data and len(data["members"]) < 2:
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
@@ -707,4 +734,23 @@ def validate_volume(
         chapters=chapters,
         members=tuple(members),
         year_window=data.get("year_window", 2),
+        targets=vol_sets,
+        scoring=vol_scoring,
     )
+
+
+def _with_volume_settings(city: City, volume: dict, sets, scoring) -> City:
+    """A member city takes the volume's target sets and scoring unless its city.yaml sets its
+    own: the cities of one volume are scored alike."""
+    import dataclasses
+
+    from profiles_gen.load import load_yaml_file
+
+    own = load_yaml_file(city.dir / "city.yaml", IssueLog())
+    data = own.data if own is not None and hasattr(own.data, "get") else {}
+    changes = {}
+    if "targets" in volume and "targets" not in data:
+        changes["targets"] = sets
+    if "scoring" in volume and "scoring" not in data:
+        changes["scoring"] = scoring
+    return dataclasses.replace(city, **changes) if changes else city

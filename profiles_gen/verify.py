@@ -249,12 +249,20 @@ def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
     manifest = Manifest.load(out_dir)
     if not manifest.outputs:
         return [f"{out_dir / 'manifest.json'}: no manifest (build the city first)"]
+    import os
+
+    from profiles_gen.targets import ENV_VAR, PROJECT_TARGETS
+
     roots = {
         "city": city_dir,
         "package": PACKAGE_DIR,
         "templates": TEMPLATES_DIR,
         "locales": locales_dir(),
+        "targets": PROJECT_TARGETS,
+        "volume": city_dir.parent,
     }
+    extra = [t for t in os.environ.get(ENV_VAR, "").split(os.pathsep) if t]
+    roots.update({f"targets-{n}": Path(text) for n, text in enumerate(extra)})
     problems = []
     for name, digest in sorted(manifest.inputs.items()):
         prefix, _, rest = name.partition("/")

@@ -20,6 +20,10 @@ def band_label(fmt, band: str) -> str:
         "one_third_or_less": fmt.pgettext("band", "target reached by one third or less"),
         "no_target": fmt.pgettext("band", "no target found"),
         "no_data": fmt.pgettext("band", "data not available"),
+        "unverified": fmt.pgettext("band", "not scored: value not verified"),
+        "insufficient_data": fmt.pgettext(
+            "band", "insufficient data: too few indicators scored for a result"
+        ),
     }[band]
 
 
@@ -32,7 +36,59 @@ def band_short(fmt, band: str) -> str:
         "one_third_or_less": fmt.pgettext("band-short", "one third or less"),
         "no_target": fmt.pgettext("band-short", "no target"),
         "no_data": fmt.pgettext("band-short", "no data"),
+        "unverified": fmt.pgettext("band-short", "not verified"),
+        "insufficient_data": fmt.pgettext("band-short", "insufficient data"),
     }[band]
+
+
+def coverage_text(fmt, rollup) -> str:
+    """How many of a roll-up's indicators and data points are scored: "3 of 8 scored"."""
+    return fmt.gettext("%(scored)s of %(items)s scored") % {
+        "scored": fmt.number(rollup.scored),
+        "items": fmt.number(rollup.items),
+    }
+
+
+def target_kind(fmt, kind: str | None) -> str:
+    """Where a target comes from (the kinds of a target set)."""
+    if kind is None:
+        return ""
+    return {
+        "sdg": fmt.pgettext("target-kind", "SDG target met in full"),
+        "international": fmt.pgettext("target-kind", "international target"),
+        "un_agency": fmt.pgettext("target-kind", "UN agency goal"),
+        "statistics": fmt.pgettext("target-kind", "UN and international statistics"),
+        "leading_city": fmt.pgettext("target-kind", "leading city performance"),
+        "national": fmt.pgettext("target-kind", "national target"),
+        "city": fmt.pgettext("target-kind", "city target"),
+    }[kind]
+
+
+def quality_label(fmt, quality: str) -> str:
+    """The data-quality choices of ITU's data-collection workbook."""
+    return {
+        "accurate_measurements": fmt.pgettext("quality", "based on accurate measurements"),
+        "survey_extrapolation": fmt.pgettext(
+            "quality", "extrapolated from a survey of inhabitants"
+        ),
+        "higher_level_extrapolation": fmt.pgettext(
+            "quality", "extrapolated from higher-level data"
+        ),
+        "assumption_estimate": fmt.pgettext("quality", "estimation based on assumptions"),
+        "personal_estimate": fmt.pgettext("quality", "personal estimation"),
+        "unknown_methodology": fmt.pgettext("quality", "unknown methodology, not traceable"),
+    }[quality]
+
+
+# Compact marks of the data-quality levels in Annex I (a legend follows the table).
+QUALITY_MARKS = {
+    "accurate_measurements": "A",
+    "survey_extrapolation": "B",
+    "higher_level_extrapolation": "C",
+    "assumption_estimate": "D",
+    "personal_estimate": "E",
+    "unknown_methodology": "F",
+}
 
 
 def sdg_name(fmt, goal: int) -> str:
@@ -174,6 +230,7 @@ def flag_label(fmt, flag: str, window: int = 0) -> str:
         "no_longer_reported": fmt.pgettext("flag", "no longer reported"),
         "targets_differ": fmt.pgettext("flag", "targets differ"),
         "definitions_differ": fmt.pgettext("flag", "definitions differ"),
+        "unverified": fmt.pgettext("flag", "a value is not verified"),
     }[flag]
 
 

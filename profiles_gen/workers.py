@@ -1,5 +1,10 @@
 """Worker processes and build locks: a build that is stopped stops everywhere.
 
+- **A fresh process per edition.** The pool forks each worker from a fork server
+  that has already imported WeasyPrint and matplotlib (``profiles_gen.preload``) and
+  ends it after one task (``max_tasks_per_child``), so each process holds one
+  edition's layout at most and starts in milliseconds; nothing the main process
+  loaded for the other cities is copied into it.
 - **Workers die with the build.** Each worker asks Linux to kill it when its
   parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``), and a watcher thread
   ends it as soon as its parent is gone on any system, so even a SIGKILL of
@@ -46,8 +51,19 @@ class Interrupted(KeyboardInterrupt):
     """Raised in a worker that would publish after the build was stopped."""
 
 
-def _die_with_parent() -> None:
-    """Set in each worker: end when the process that started it ends."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # pragma: no cover - someone else's process now
+        return True
+    return True
+
+
+def _die_with_parent(main: int) -> None:
+    """Set in each worker: end when the process that started it (the fork server,
+    which ends with the main process) or the main process itself ends."""
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
@@ -57,7 +73,7 @@ def _die_with_parent() -> None:
             pass
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent and _alive(main):
             time.sleep(0.2)
         os._exit(1)
 
@@ -65,8 +81,8 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(main: int, lock, closed) -> None:
-    _die_with_parent()
-    if os.getppid() != main and multiprocessing.get_start_method() == "fork":
+    _die_with_parent(main)
+    if not _alive(main):
         os._exit(1)  # the main process died before prctl took effect
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process stops the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -90,7 +106,7 @@ class WorkerPool(ProcessPoolExecutor):
     """A process pool whose workers die with it and publish nothing once it is stopped."""
 
     def __init__(self, jobs: int) -> None:
-        ctx = multiprocessing.get_context()
+        ctx = _context()
         self._lock = ctx.Lock()
         self._closed = ctx.Event()
         super().__init__(
@@ -98,6 +114,7 @@ class WorkerPool(ProcessPoolExecutor):
             mp_context=ctx,
             initializer=_init_worker,
             initargs=(os.getpid(), self._lock, self._closed),
+            max_tasks_per_child=1,  # one edition per process: the peak is one layout's
         )
 
     def stop(self) -> None:
@@ -122,8 +139,25 @@ class WorkerPool(ProcessPoolExecutor):
         return super().__exit__(exc_type, exc, tb)
 
 
+def _context():
+    """The fork server with the heavy imports preloaded (spawn where there is none)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["profiles_gen.preload"])
+    return ctx
+
+
 def worker_pool(jobs: int) -> WorkerPool:
     return WorkerPool(jobs)
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory so far (the kernel's high-water mark), in MB."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 # --- the manifest after a stop -----------------------------------------------------------
@@ -137,10 +171,14 @@ def record_published(builds, tasks) -> None:
     this build (the lock keeps any other out), from exactly the inputs its plan digested.
     """
     from profiles_gen.manifest import MANIFEST, sha256_file
-    from profiles_gen.publish import atomic_write, uninterrupted
+    from profiles_gen.publish import atomic_write, clean_stale_temporaries, uninterrupted
 
     with uninterrupted():
         for build in builds:
+            # A worker killed by ``WorkerPool.stop`` may leave its staging folder or the
+            # folder its edition replaced (never in the middle of the swap: the gate's
+            # lock) behind; the workers are gone now and the build lock is still held.
+            clean_stale_temporaries(build.out_dir)
             for other, plan in tasks:
                 if other is not build:
                     continue

@@ -19,15 +19,40 @@ def test_bad_usage_exits_2(project: Path) -> None:
 @pytest.mark.parametrize("slug", ["../etc", "/etc", "two words", "Mini!", ""])
 def test_city_that_is_not_a_plain_name_is_refused(project: Path, slug: str) -> None:
     status, _, err = run_cli(["validate", slug], project)
-    assert status == 1
+    assert status == 2  # bad usage, not invalid data
     assert "not a city name" in err or "a city is a plain name" in err
     assert "Traceback" not in err
 
 
 def test_missing_city_folder(project: Path) -> None:
     status, _, err = run_cli(["validate", "atlantis"], project)
-    assert status == 1
+    assert status == 2
     assert "no such city folder" in err and "cities: mini" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "atlantis", "--format", "html"],
+        ["compare", "atlantis", "mini"],
+        ["verify", "atlantis"],
+        ["score", "atlantis"],
+        ["export-xlsx", "atlantis"],
+        ["build", "mini", "--lang", "fr", "--format", "html"],
+        ["compare", "mini", "mini", "--lang", "fr"],
+        ["export-xlsx", "mini", "--lang", "fr"],
+        ["serve", "mini", "--lang", "en,fr", "--port", "0"],
+        ["catalogue", "--lang", "fr"],
+        ["locales", "check", "--lang", "fr"],
+        ["compare", "mini"],
+        ["verify", "mini", "--out", "nowhere"],
+    ],
+)
+def test_a_city_or_language_that_does_not_exist_is_bad_usage(project: Path, argv) -> None:
+    status, out, err = run_cli(argv, project)
+    assert status == 2, err
+    assert "error: " in err and "Traceback" not in err
+    assert not (project / "build" / "mini").exists()  # refused before anything was written
 
 
 def test_city_given_as_a_path(project: Path) -> None:
@@ -166,3 +191,17 @@ def test_locales_check_passes_for_russian(project: Path) -> None:
     status, out, err = run_cli(["locales", "check"], project)
     assert status == 0, err
     assert out.startswith("ru: ") and "(100.0 %)" in out
+
+
+def test_verify_says_which_editions_it_compared(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    build = ["build", "mini", "--format", "html", "-j", "1", "-q", "--out", str(out)]
+    assert run_cli([*build, "--lang", "ru"], project)[0] == 0
+    status, text, err = run_cli(["verify", "mini", "--out", str(out)], project)
+    assert status == 0, err
+    assert text == "mini: nothing compared: no en edition to compare against (built: ru HTML)\n"
+    assert run_cli([*build, "--lang", "en"], project)[0] == 0
+    status, text, err = run_cli(["verify", "mini", "--out", str(out)], project)
+    assert status == 0, err
+    assert text == "mini: verified the figures of ru (HTML) against en\n"
+    assert not (project / "build" / "mini").exists()  # --out was read, not build/

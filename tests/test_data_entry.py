@@ -142,11 +142,14 @@ def test_texts_missing_in_a_language_are_reported(project: Path) -> None:
 
 def test_default_target_sources_are_translated() -> None:
     catalogue = load_catalogue()
+    from profiles_gen.errors import IssueLog
     from profiles_gen.model import shown
+    from profiles_gen.targets import load_targets
 
-    source = catalogue.by_id["EN-EN-AQ-1C"].data_point("PM2.5").target_source
-    assert shown(Formatter("ru"), source).text.startswith("Глобальные рекомендации ВОЗ")
-    assert shown(Formatter("ru"), source).lang == "ru"
+    # Default targets live in the default target set, with their source line per language.
+    target = load_targets(("default",), None, catalogue, IssueLog()).get("EN-EN-AQ-1C", "PM2.5")
+    assert shown(Formatter("ru"), target.text).text.startswith("Рекомендации ВОЗ")
+    assert shown(Formatter("ru"), target.text).lang == "ru"
 
 
 def test_a_text_in_another_language_is_tagged_with_it_in_the_pdf() -> None:

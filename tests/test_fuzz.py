@@ -373,12 +373,10 @@ def write(doc: dict, city_dir: Path) -> None:
             WRITTEN[name] = data
 
 
-def placeholder(chart_id: str, *args) -> chart.Chart:
-    repr(args)  # what the cache key would hash
-    return chart.Chart(chart_id, "title", "description", "<svg></svg>")
-
-
-DRAWERS = ("draw_wheel", "draw_bars", "draw_band_counts", "draw_sdg_tiles", "draw_progress")
+def placeholder(spec: chart.Spec) -> chart.Chart:
+    """The chart of ``spec`` without matplotlib: the spec is built and hashed as by ``draw``."""
+    repr(spec)  # what the cache key would hash
+    return chart.Chart(spec.id, spec.title, spec.description, "<svg></svg>", spec.data)
 
 
 ENVIRONMENTS: dict = {}  # per language: Jinja compiles the templates once, as per edition
@@ -394,15 +392,13 @@ def build_html(city, rng: random.Random, draw: bool) -> str:
         ENVIRONMENTS[lang] = fmt, make_environment(city.dir, fmt)
     fmt, env = ENVIRONMENTS[lang]
     changes = progress(city, CATALOGUE, score)
-    real = {name: getattr(chart, name) for name in DRAWERS}
+    real = chart.draw
     if not draw:
-        for name in DRAWERS:
-            setattr(chart, name, placeholder)
+        chart.draw = placeholder
     try:
         charts = chart.draw_charts(city, CATALOGUE, score, fmt, changes)
     finally:
-        for name, function in real.items():
-            setattr(chart, name, function)
+        chart.draw = real
     view = build_view(city, CATALOGUE, score, fmt, charts, changes)
     assets = {"stylesheets": [], "inline_css": "", "photo": None, "scripts": []}
     return render_edition(env, "profile.html", view, "screen", assets)

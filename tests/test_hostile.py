@@ -523,6 +523,22 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _workers(pid: int) -> set[int]:
+    """The worker processes of the build ``pid``: forked by its fork server (a child of
+    ``pid`` started from ``multiprocessing.forkserver``), or its own children otherwise."""
+    found = set()
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"multiprocessing.forkserver" in cmdline:
+            found |= _children(child)
+        elif b"multiprocessing.resource_tracker" not in cmdline:
+            found.add(child)
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -560,8 +576,8 @@ def test_workers_die_with_the_main_process_even_under_sigkill(project: Path) -> 
     import signal
 
     proc = _build_process(project, "-j", "2", "--format", "pdf")
-    _wait_for(lambda: len(_children(proc.pid)) == 2, "two workers", proc)
-    workers = _children(proc.pid)
+    _wait_for(lambda: len(_workers(proc.pid)) == 2, "two workers", proc)
+    workers = _workers(proc.pid) | _children(proc.pid)  # and the fork server
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     _wait_for(lambda: not any(_alive(w) for w in workers), "the workers end")
@@ -579,7 +595,7 @@ def test_sigterm_stops_the_workers_and_the_manifest_records_exactly_what_was_pub
     out = project / "build" / "mini"
     proc = _build_process(project, "-j", "2")
     _wait_for(lambda: (out / "en" / "index.html").is_file(), "an HTML edition", proc)
-    workers = _children(proc.pid)
+    workers = _workers(proc.pid) | _children(proc.pid)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate()
     assert proc.returncode == 130, err

@@ -68,15 +68,46 @@ def test_keep_print_html_does_not_rebuild_an_up_to_date_pdf(project: Path) -> No
     manifest.record(plan.outputs["pdf"], plan.digests["pdf"], plan.files)
 
     assert _plan_edition(city, "en", plain, manifest).formats == ()
-    # Asked for print.html that is not there: the PDF is rendered again to write it ...
+    # Asked for print.html that is not there: it alone is rendered, WeasyPrint is not run ...
     with_print = _plan_edition(city, "en", keep, manifest)
-    assert with_print.formats == ("pdf",) and with_print.digests["pdf"] == plan.digests["pdf"]
+    assert with_print.formats == ("print",) and with_print.digests["pdf"] == plan.digests["pdf"]
     (out / "en").mkdir()
     (out / "en" / "print.html").write_text("<html></html>")
     manifest.record(with_print.outputs["print"], with_print.digests["print"], plan.files)
     # ... and once it is, neither the option nor its absence rebuilds anything.
     assert _plan_edition(city, "en", keep, manifest).formats == ()
     assert _plan_edition(city, "en", plain, manifest).formats == ()
+    # An HTML edition rebuilt replaces the folder print.html is in: it is written again.
+    both = BuildOptions(formats=("html", "pdf"), keep_print_html=True)
+    assert _plan_edition(city, "en", both, manifest).formats == ("html", "print")
+
+
+def test_keep_print_html_writes_print_html_beside_an_up_to_date_pdf(
+    project: Path, monkeypatch
+) -> None:
+    from profiles_gen import publish
+
+    out = project / "build" / "mini"
+    out.mkdir(parents=True)
+    pdfs: list[Path] = []
+
+    def fake_pdf(html, path, *args, **kwargs):  # WeasyPrint stands aside: only the calls count
+        pdfs.append(path)
+        path.write_bytes(b"%PDF- " + html.encode()[:20])
+        return []
+
+    monkeypatch.setattr(publish, "write_pdf", fake_pdf)
+    build = ["build", "mini", "--format", "pdf", "--lang", "en", "-j", "1"]
+    assert run_cli(build, project)[0] == 0 and len(pdfs) == 1
+    pdf_bytes = (out / "mini-en.pdf").read_bytes()
+    status, text, err = run_cli([*build, "--keep-print-html"], project)
+    assert status == 0, err
+    assert len(pdfs) == 1  # the up-to-date PDF was not rendered again
+    assert (out / "mini-en.pdf").read_bytes() == pdf_bytes
+    printed = (out / "en" / "print.html").read_text(encoding="utf-8")
+    assert "<html" in printed and "@font-face" in printed
+    status, text, err = run_cli([*build, "--keep-print-html"], project)
+    assert status == 0 and len(pdfs) == 1 and "up to date" in text + err
 
 
 @pytest.fixture

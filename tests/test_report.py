@@ -71,5 +71,7 @@ def test_the_build_command_reports_through_it(project: Path) -> None:
     lines = plain(out)
     assert lines.index("mini [en] rendering html") < lines.index("mini [ru] rendering html")
     assert any(line.startswith("mini [en] built in ") for line in lines)
+    peaks = [re.search(r" built in [\d.]+ s, peak memory (\d+) MB", line) for line in lines]
+    assert [int(m.group(1)) > 20 for m in peaks if m] == [True, True], lines  # en, ru
     status, out, _ = run_cli(["build", "mini", "--format", "html", "-q", "--force"], project)
     assert status == 0 and out == ""

@@ -159,8 +159,13 @@ def test_rollup_worked_examples() -> None:
 
 
 def test_rollup_without_scored_items_is_no_data() -> None:
-    r = rollup("c", [_item(None)])
+    r = rollup("c", [_item(None)], min_coverage=D(0))
     assert (r.share, r.band, r.max_points) == (None, "no_data", 0)
+
+
+def test_rollup_without_scored_items_is_insufficient_under_a_threshold() -> None:
+    r = rollup("c", [_item(None)])
+    assert (r.share, r.band, r.items, r.coverage) == (None, "insufficient_data", 1, D(0))
 
 
 def _city(records: dict) -> City:
@@ -195,6 +200,7 @@ def test_score_city_rolls_up_every_level_and_counts_coverage() -> None:
     assert score.rollups["dimension"]["EC"].share == D("0.875")
     assert score.rollups["sdg"]["6"].points == 4
     assert score.rollups["sdg"]["17"].points == 3
-    assert score.rollups["sdg"]["1"].band == "no_data"
+    assert score.rollups["sdg"]["1"].band == "insufficient_data"  # 0 of its items scored
+    assert score.rollups["sdg"]["1"].share_band == "no_data"
     assert score.rollups["category"]["EC-I-WS"].scored == 1
     assert set(score.rollups) == {"category", "subdimension", "dimension", "sdg", "city"}

@@ -180,3 +180,56 @@ def test_a_taken_port_is_a_usage_error_before_anything_is_built(project: Path) -
     assert status == 2, (out, err)
     assert err.startswith("profiles-gen serve: error: ") and "Traceback" not in err
     assert not (project / "build").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("kpis.yaml", True),
+        ("sedAbC123", False),  # sed -i
+        ("sedan.md", True),
+        ("4913", False),  # vim's write test
+        (".kpis.yaml.swp", False),
+        ("kpis.yaml~", False),
+        ("#kpis.yaml#", False),  # Emacs auto-save
+        (".#kpis.yaml", False),  # Emacs lock
+        ("kpis.yaml.bak", False),
+        ("messages.po", True),
+    ],
+)
+def test_editor_temporaries_are_not_sources(tmp_path: Path, name: str, source: bool) -> None:
+    from profiles_gen.serve import Preview
+
+    preview = Preview(tmp_path / "cities" / "mini", tmp_path / "build", ["en"])
+    assert preview.relevant(str(tmp_path / "cities" / "mini" / name)) is source
+
+
+def test_a_sed_in_place_edit_rebuilds_naming_only_the_file(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from profiles_gen.serve import Preview
+
+    city = tmp_path / "mini"
+    city.mkdir()
+    (city / "kpis.yaml").write_text("{}\n")
+    logged: list[str] = []
+    built = threading.Event()
+    preview = Preview(city, tmp_path / "build", ["en"], log=logged.append)
+    preview.build = lambda: built.set() or True  # the watcher alone is under test
+    preview.watched = lambda: [city]
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    try:
+        assert preview.watching.wait(60)
+        for junk in ("4913", ".kpis.yaml.swp", "kpis.yaml~"):
+            (city / junk).write_text("x")
+        (city / "4913").unlink()  # vim removes its write test at once
+        (city / "sedAbC123").write_text("EC-ICT-ICT-1C: {value: 1}\n")
+        os.replace(city / "sedAbC123", city / "kpis.yaml")  # how sed -i saves
+        assert built.wait(60)
+    finally:
+        preview.stop.set()
+        watcher.join(10)
+    changed = [line for line in logged if line.startswith("changed: ")]
+    assert changed and set(changed) == {f"changed: {os.path.relpath(city / 'kpis.yaml')}"}

@@ -56,7 +56,7 @@ class VisibleText(HTMLParser):
             self.words += words_of(data)
 
 
-URL = re.compile(r"\b[\w.-]+\.(?:org|int|com)\b\S*")
+URL = re.compile(r"\b[\w.-]+\.(?:org|int|com|eu|ch|gov|lk|fr|nl|de|net)\b\S*")
 
 
 def words_of(text: str) -> list[str]:
@@ -99,9 +99,8 @@ def test_pseudo_locale_edition_has_no_hard_coded_english(pseudo_build) -> None:
     for path in (ROOT / "cities" / "tbilisi").rglob("*"):
         if path.suffix in (".yaml", ".md"):
             data_words |= _words_of_data(path.read_text(encoding="utf-8"))
-    for kpi in load_catalogue().kpis:  # sources of the catalogue's default targets
-        for source in [kpi.target_source] + [d.target_source for d in kpi.data_points]:
-            data_words |= _words_of_data(source or "")
+    for path in (ROOT / "targets").glob("*.yaml"):  # the target sets' source lines and titles
+        data_words |= _words_of_data(path.read_text(encoding="utf-8"))
     text = "\n".join(
         p.extract_text() for p in PdfReader(tmp_path / "tbilisi" / "tbilisi-en-XA.pdf").pages
     )
@@ -109,6 +108,24 @@ def test_pseudo_locale_edition_has_no_hard_coded_english(pseudo_build) -> None:
     text = re.sub(r"\b[ivxl]+\b", " ", text)  # roman page numbers
     assert "[Çöñţéñţš " in text
     assert leaks(words_of(text), data_words | set(ROMAN)) == set()
+
+
+def test_locales_check_lists_the_first_strings_to_do_and_counts_the_rest(
+    tmp_path: Path, monkeypatch
+) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
+    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 0
+    status, out, err = run_cli(["locales", "check", "--lang", "fr"], tmp_path)
+    assert status == 0, err  # no city is issued in French
+    total = int(re.search(r"^fr: 0/(\d+) translated", out, re.M)[1])
+    listed = [line for line in out.splitlines() if line.startswith("  untranslated: ")]
+    assert len(listed) == 20 and total > 100
+    assert f"  … and {total - 20} more (--verbose lists them all)" in out.splitlines()
+    status, out, err = run_cli(["locales", "check", "--lang", "fr", "-v"], tmp_path)
+    listed = [line for line in out.splitlines() if line.startswith("  untranslated: ")]
+    assert status == 0 and len(listed) == total and "more (--verbose" not in out
 
 
 def _msgfmt_check(po: Path) -> None:

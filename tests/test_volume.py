@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -117,10 +118,31 @@ def test_compare_cities_given_one_by_one_and_the_table(volume: Path) -> None:
     assert lines[0].split() == ["Miniville", "Miniville"]
     assert lines[1].startswith("Economy")
     assert "  EC: I: WS: 3C: targets differ" in lines
+    assert "1 KPI or data point not compared like with like:" in lines
+    # a roll-up on too few KPIs shows how many were scored, and is not compared
+    assert re.search(r"\d+/\d+ \(\?\)$", lines[1])
+    for slug in ("one", "two"):  # every roll-up sufficient: a share, then its band apart
+        city = volume / "cities" / "testland" / slug / "city.yaml"
+        city.write_text(city.read_text(encoding="utf-8") + "scoring:\n  min_coverage: 0\n")
+    status, out, err = run_cli(["compare", "testland/one", "testland/two"], volume)
+    assert status == 0, err
+    assert re.search(r"\d+% \([1-4]\)$", out.splitlines()[1])
+
+    status, out, err = run_cli(["compare", "testland/one", "testland/two", "--lang", "ru"], volume)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert "Сравнение с оговорками у 1 показателя или составляющей:" in lines
+    assert "  EC: I: WS: 3C: целевые значения различаются" in lines
+    assert not [line for line in lines if "(s)" in line or "KPI" in line]
+    # "Образование, здравоохранение и культура" is wrapped, not cut
+    label = [i for i, line in enumerate(lines) if line.startswith("  Образование")][0]
+    assert lines[label + 1].strip() == "культура"
+    assert lines[label].endswith(")")  # the cells on the label's first line
+
     status, _, err = run_cli(["compare", "testland/one"], volume)
-    assert status == 1 and "at least two cities" in err
+    assert status == 2 and "at least two cities" in err
     status, _, err = run_cli(["compare", "testland/one", "testland/one"], volume)
-    assert status == 1 and "given more than once" in err
+    assert status == 2 and "given more than once" in err
 
 
 def test_comparison_of_the_library() -> None:
@@ -191,3 +213,23 @@ def test_the_sample_volume_builds_in_both_languages(sample_site) -> None:
         assert reader.trailer["/Root"]["/Lang"] == lang
     status, out_text, err = run_cli(["verify", "norway", "--out", str(out)], ROOT)
     assert status == 0, err
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "Сравнение с оговорками у 1 показателя или составляющей:"),
+        (3, "Сравнение с оговорками у 3 показателей или составляющих:"),
+        (21, "Сравнение с оговорками у 21 показателя или составляющей:"),
+        (15, "Сравнение с оговорками у 15 показателей или составляющих:"),
+    ],
+)
+def test_the_comparison_footer_takes_russian_plural_forms(count: int, expected: str) -> None:
+    from profiles_gen.i18n import Formatter
+
+    text = Formatter("ru").ngettext(
+        "%(count)s KPI or data point not compared like with like:",
+        "%(count)s KPIs or data points not compared like with like:",
+        count,
+    )
+    assert text % {"count": count} == expected

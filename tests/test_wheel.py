@@ -60,7 +60,7 @@ def test_wheel_installed_in_a_fresh_venv_builds_a_city_from_a_plain_folder(
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
-    for name in ("profiles_gen", "templates", "locales"):
+    for name in ("profiles_gen", "templates", "locales", "targets"):
         shutil.copytree(ROOT / name, src / name, ignore=ignore)
     dist = tmp_path / "dist"
     subprocess.run(

@@ -3,8 +3,8 @@
 Run once when the reference changes: ``python tools/import_catalogue.py``.
 The YAML it writes is the project's source of truth for the framework; the
 few facts this script adds to the TSV (per-data-point directions, default
-targets from public benchmarks) are listed below with their sources, so the
-provenance of every field stays readable.
+targets are not among them: they live in target sets, ``targets/*.yaml``) are
+listed below with their sources, so the provenance of every field stays readable.
 """
 
 from __future__ import annotations
@@ -78,27 +78,8 @@ DATA_POINT_NAMES = {
 # Typographic fixes of units as printed (the TSV is plain ASCII).
 UNIT_FIXES = {"ug/m3": "µg/m³", "per m2 ": "per m² ", "(0-1)": "(0–1)", "(0-3)": "(0–3)"}
 
-SDG_FULL = "SDG target {t} met in full (universal access by 2030), our reading of the target text"
-WHO_AQG = (
-    "WHO global air quality guidelines (2021), annual mean guideline level (O3: peak-season mean)"
-)
-# Default targets with a public source. Everything else has no default:
-# cities carry their own targets with their sources.
-DEFAULT_TARGETS = {
-    "EC-I-WS-1C": (100, SDG_FULL.format(t="6.1")),
-    "EC-I-WS-2C": (100, SDG_FULL.format(t="6.1")),
-    "EC-I-WS-5C": (100, SDG_FULL.format(t="6.2")),
-    "EC-I-ES-3C": (100, SDG_FULL.format(t="7.1")),
-    "SC-EH-H-5A": (100, SDG_FULL.format(t="3.8")),
-}
-DATA_POINT_TARGETS = {
-    "EN-EN-AQ-1C": {
-        "PM2.5": (5, WHO_AQG),
-        "PM10": (15, WHO_AQG),
-        "NO2": (10, WHO_AQG),
-        "O3": (60, WHO_AQG),
-    },
-}
+# Targets are data in target sets (targets/default.yaml and others), each with its
+# source, kind and note; the catalogue holds the framework only.
 # Data points measured in another unit than their KPI (validated and printed in it).
 DATA_POINT_UNITS = {"EC-ICT-PS-1A": {"number": "number of published datasets"}}
 
@@ -252,7 +233,6 @@ def convert(rows: list[dict[str, str]]) -> dict:
         points = [p for p in row["data_points"].split(";") if p]
         if points:
             dirs = DATA_POINT_DIRECTIONS.get(row["id"], {})
-            targets = DATA_POINT_TARGETS.get(row["id"], {})
             kpi["data_points"] = []
             for p in points:
                 entry: dict = {"id": p, "name": DATA_POINT_NAMES.get(p, p)}
@@ -260,15 +240,8 @@ def convert(rows: list[dict[str, str]]) -> dict:
                     entry["direction"] = dirs[p]
                 if p in DATA_POINT_UNITS.get(row["id"], {}):
                     entry["unit"] = DATA_POINT_UNITS[row["id"]][p]
-                if p in targets:
-                    entry["target"], entry["target_source"] = targets[p]
                 kpi["data_points"].append(entry)
         kpi["sdg_targets"] = [t for t in row["sdg_targets"].split(";") if t]
-        if row["target"]:
-            kpi["target"] = float(row["target"]) if "." in row["target"] else int(row["target"])
-            kpi["target_source"] = row["target_source"]
-        elif row["id"] in DEFAULT_TARGETS:
-            kpi["target"], kpi["target_source"] = DEFAULT_TARGETS[row["id"]]
         kpi["confidence"] = row["confidence"]
         if row["code_aliases"]:
             kpi["code_aliases"] = [a.split(" (")[0].strip() for a in row["code_aliases"].split(";")]
