@@ -604,23 +604,21 @@ def verified_editions(out_dir: Path, slug: str, langs: list[str], base: str = "e
 
 
 def cmd_site(args) -> int:
-    from profiles_gen.pipeline import BuildOptions, build_cities
-    from profiles_gen.publish import assemble_site
+    from profiles_gen.pipeline import BuildOptions
+    from profiles_gen.report import Reporter
+    from profiles_gen.site import build_site
 
     out = args.out or project_root() / "build"
-    from profiles_gen.report import Reporter
-
     cities = publications(project_root() / "cities")
     problem = out_problem(out, cities)
     if problem:
         print(f"profiles-gen site: error: --out {args.out}: {problem}", file=sys.stderr)
         return EXIT_USAGE
     with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
-        results = build_cities(cities, out, BuildOptions(jobs=max(1, args.jobs)), reporter)
+        results, site = build_site(out, cities, BuildOptions(jobs=max(1, args.jobs)), reporter)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-    site = assemble_site(out, [r.city.slug for r in results])
     if not args.quiet:
         print(f"wrote {_rel(site)}/index.html")
     return EXIT_OK

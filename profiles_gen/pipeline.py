@@ -26,11 +26,9 @@ from profiles_gen.publish import (
     atomic_write,
     clean_stale_temporaries,
     publish_edition,
-    read_edition_infos,
-    stylesheet,
-    write_edition_info,
-    write_home,
 )
+from profiles_gen.render import make_environment
+from profiles_gen.site import update_site
 from profiles_gen.workers import (
     build_session,
     output_lock,
@@ -155,8 +153,7 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
         raise
     for build in builds:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
-        write_edition_info(build.out_dir, _edition_info(build.pub.source))
-    write_site_home(out_root)
+    update_site(out_root, [build.result for build in builds])
     return [build.result for build in builds]
 
 
@@ -244,7 +241,6 @@ def build_edition(
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
     charts, view = pub.draw(fmt)
-    from profiles_gen.render import make_environment  # Jinja: only when rendering
 
     env = make_environment(pub.dir, fmt)
 
@@ -278,66 +274,3 @@ def _collect(tasks, editions, report: Report | None) -> None:
                 f"peak memory {edition.peak_mb:.0f} MB"
                 + (f" (charts {edition.charts_peak_mb:.0f} MB)" if edition.charts_peak_mb else "")
             )
-
-
-# --- the site (moving to site.py) ------------------------------------------------
-
-
-def _edition_info(city: City | Volume) -> dict:
-    volume = isinstance(city, Volume)
-    default = "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile"
-    titles = {
-        lang: city.publication.title.get(lang) or translations(lang).gettext(default)
-        for lang in city.languages
-    }
-    name = city.name
-    if volume:  # the home page lists a volume by its cities
-        name = {
-            lang: Formatter(lang).join_list([m.name.get(lang, m.name["en"]) for m in city.members])
-            for lang in city.languages
-        }
-    return {
-        "slug": city.slug,
-        "name": name,
-        "country": city.country,
-        "languages": list(city.languages),
-        "title": titles,
-        "illustrative": city.illustrative,
-    }
-
-
-def write_site_home(out_root: Path) -> list[Path]:
-    """Home pages listing every city built under ``out_root``, one per language."""
-    from profiles_gen.manifest import home_digest, home_is_fresh, record_home
-
-    infos = read_edition_infos(out_root)
-    langs = sorted(
-        {lang for i in infos for lang in i["languages"]} | {"en"},
-        key=lambda code: (code != "en", code),
-    )
-    digest = home_digest(out_root, infos)
-    names = ["index.html" if lang == "en" else f"index.{lang}.html" for lang in langs]
-    if home_is_fresh(out_root, digest, [*names, "assets/profile.css"]):
-        return []  # nothing it is made of changed: not rendered again
-    from profiles_gen.render import autonym, render_home
-
-    pages = {}
-    for lang in langs:
-        fmt = Formatter(lang, translations(lang))
-        entries = [
-            {
-                "slug": i["slug"],
-                "name": i["name"].get(lang, i["name"]["en"]),
-                "country": i["country"].get(lang, i["country"]["en"]),
-                "title": i["title"],
-                "illustrative": i["illustrative"],
-                "editions": [{"lang": code, "name": autonym(code)} for code in i["languages"]],
-            }
-            for i in infos
-        ]
-        pages["index.html" if lang == "en" else f"index.{lang}.html"] = render_home(
-            fmt, entries, langs
-        )
-    written = write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
-    record_home(out_root, digest)
-    return written

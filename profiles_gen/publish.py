@@ -441,7 +441,7 @@ def assemble_site(out_root: Path, slugs: list[str]) -> Path:
     final = out_root / "site"
     with staged_dir(final) as stage:
         shutil.copytree(out_root / "assets", stage / "assets")
-        for page in sorted(out_root.glob("index*.html")):
+        for page in sorted([*out_root.glob("index*.html"), *out_root.glob("compare*.html")]):
             shutil.copyfile(page, stage / page.name)
         for slug in slugs:
             shutil.copytree(

@@ -47,6 +47,7 @@ from profiles_gen.score import (
     POINTS,
     UNVERIFIED,
 )
+from profiles_gen.site import legible_width
 
 if TYPE_CHECKING:
     from profiles_gen.chart import Chart
@@ -79,6 +80,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.filters.update(
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
+    env.globals["legible_width"] = legible_width
     return env
 
 
@@ -785,22 +787,6 @@ def autonym(code: str) -> str:
 
     locale = babel_locale(code)
     return locale.languages.get(code.split("-")[0], code)
-
-
-def render_home(fmt: Formatter, entries: list[dict], langs: list[str]) -> str:
-    """The home page of the site, in ``fmt``'s language: every city and edition."""
-    env = make_environment(None, fmt)
-    pages = {code: ("index.html" if code == "en" else f"index.{code}.html") for code in langs}
-    return env.get_template("home.html").render(
-        lang=fmt.lang,
-        entries=entries,
-        media="screen",
-        languages=[
-            {"lang": c, "name": autonym(c), "href": pages[c], "current": c == fmt.lang}
-            for c in langs
-        ],
-        assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
-    )
 
 
 def render_edition(env: Environment, template: str, view: dict, media: str, assets: dict) -> str:

@@ -142,11 +142,11 @@ def test_verify_reads_again_only_editions_that_changed(project: Path, counted_re
 def test_an_unchanged_rebuild_does_not_render_the_home_pages_again(
     project: Path, monkeypatch
 ) -> None:
-    from profiles_gen import render
+    from profiles_gen import site
 
     rendered = []
-    real = render.render_home
-    monkeypatch.setattr(render, "render_home", lambda *a: rendered.append(a[0].lang) or real(*a))
+    real = site.render_home
+    monkeypatch.setattr(site, "render_home", lambda *a: rendered.append(a[0].lang) or real(*a))
     build = ["build", "mini", "--format", "html", "-j", "1"]
     assert run_cli(build, project)[0] == 0
     assert rendered == ["en", "ru"]
