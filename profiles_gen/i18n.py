@@ -241,11 +241,13 @@ def message_problems(message, nplurals: int, forms: int | None = None) -> list[t
 
 def translations(lang: str, folder: Path | None = None) -> NullTranslations:
     """The gettext translations of ``lang``; English (the msgids) needs none."""
-    return _translations(lang, folder or locales_dir())
+    # Keyed by the cache folder too: each build compiles (and for the pseudo-locale,
+    # generates) its catalogues in its own cache, even when one process runs several builds.
+    return _translations(lang, folder or locales_dir(), cache_dir())
 
 
 @lru_cache(maxsize=16)
-def _translations(lang: str, folder: Path) -> NullTranslations:
+def _translations(lang: str, folder: Path, cache: Path) -> NullTranslations:
     if lang == "en":
         return NullTranslations()
     mo = compile_catalogue(lang, folder)

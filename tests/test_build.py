@@ -227,7 +227,7 @@ def test_the_russian_edition_has_no_english_data_cell(built: Path) -> None:
     parser = CityText()
     parser.feed((built / "ru" / "index.html").read_text(encoding="utf-8"))
     codes = {p for k in load_catalogue().kpis for p in re.split(r"[:\s]+", k.code) if p}
-    names = {"profiles", "gen", "U4SSC", "Tbilisi", "Georgia", "O3", "PM10", "PM2"}
+    names = {"profiles", "gen", "U4SSC", "Tbilisi", "Georgia", "O3", "PM10", "PM2", "NO2", "SO2"}
     words = set()
     for text in parser.texts:
         text = re.sub(r"https?://\S+", " ", text)
