@@ -441,3 +441,37 @@ def test_a_fraction_for_a_percentage_without_a_percent_format_is_kept_with_a_war
     assert yaml.safe_load(_kpis(project))["EC-ICT-ICT-1C"]["value"] == 0.97  # as typed
     cell = where[("EC: ICT: ICT: 1C", None, "value")]
     assert f"KPIs!{cell}: warning: value: 0.97 per cent: if the cell meant 97 %" in err
+
+
+def test_quality_verified_and_origin_travel_through_the_workbook(
+    tmp_path: Path, project: Path
+) -> None:
+    book = _export(project, tmp_path)
+    sheet = load_workbook(book)["KPIs"]
+    header = [c.value for c in sheet[1]]
+    lists = {  # the drop-downs of the data-collection workbook
+        header[sheet[str(dv.sqref).split(":")[0]].column - 1]: dv.formula1
+        for dv in sheet.data_validations.dataValidation
+        if ":" in str(dv.sqref)
+    }
+    assert "accurate_measurements" in lists["quality"] and lists["verified"] == '"yes,no"'
+    where = _fill(
+        book,
+        [
+            ("EC: ICT: ICT: 1C", None, "quality", "survey_extrapolation", None),
+            ("EC: ICT: ICT: 1C", None, "verified", "no", None),
+            ("EC: ICT: ICT: 1C", None, "origin", "National statistics office", None),
+            ("EC: ICT: ICT: 2C", None, "quality", "a good guess", None),
+        ],
+    )
+    status, errors, err = _import(project, book)
+    assert status == 1 and len(errors) == 1  # the unknown quality, at its cell
+    assert f"KPIs!{where[('EC: ICT: ICT: 2C', None, 'quality')]}: error: quality" in errors[0]
+    before = _kpis(project)
+    assert "survey_extrapolation" not in before  # nothing written
+    _fill(book, [("EC: ICT: ICT: 2C", None, "quality", None, None)])
+    status, errors, err = _import(project, book)
+    assert status == 0, err
+    record = yaml.safe_load(_kpis(project))["EC-ICT-ICT-1C"]
+    assert record["quality"] == "survey_extrapolation" and record["verified"] is False
+    assert record["origin"] == "National statistics office"
