@@ -633,26 +633,32 @@ def _place_outside(label, size, a0, a1, cx, cy):
     return None
 
 
+def _kpi_segment(ax, bands, cx, cy, r0, r1, a0, a1, edge: str, linewidth: float) -> None:
+    """One KPI's segment of the outer ring: its data points' bands stacked across it."""
+    m = _mpl()
+    step = (r1 - r0) / len(bands)
+    for n, band in enumerate(bands):
+        ax.add_patch(
+            m.Wedge(
+                (cx, cy),
+                r0 + step * (n + 1),
+                a0,
+                a1,
+                width=step,
+                facecolor=BAND_COLOURS[band],
+                edgecolor=edge,
+                linewidth=linewidth,
+            )
+        )
+
+
 def _kpi_ring(ax, kpis, cx, cy, r0, r1) -> None:
     """One segment per KPI; a KPI's data points are stacked across the ring inside it."""
     m = _mpl()
     sweep = 360.0 / len(kpis)
     start = 90.0
     for bands in kpis:
-        step = (r1 - r0) / len(bands)
-        for n, band in enumerate(bands):
-            ax.add_patch(
-                m.Wedge(
-                    (cx, cy),
-                    r0 + step * (n + 1),
-                    start - sweep,
-                    start,
-                    width=step,
-                    facecolor=BAND_COLOURS[band],
-                    edgecolor="white",
-                    linewidth=0.25,
-                )
-            )
+        _kpi_segment(ax, bands, cx, cy, r0, r1, start - sweep, start, "white", 0.25)
         segment = m.Wedge(
             (cx, cy),
             r1,
@@ -715,20 +721,7 @@ def cover_figure(rings: tuple, kpis: tuple, edge: str):
     sweep, start = 360.0 / len(kpis), 90.0
     r0 = 0.84 * radius
     for bands in kpis:
-        step = (radius - r0) / len(bands)
-        for n, band in enumerate(bands):
-            ax.add_patch(
-                m.Wedge(
-                    (cx, cy),
-                    r0 + step * (n + 1),
-                    start - sweep,
-                    start,
-                    width=step,
-                    facecolor=BAND_COLOURS[band],
-                    edgecolor=edge,
-                    linewidth=1.0,
-                )
-            )
+        _kpi_segment(ax, bands, cx, cy, r0, radius, start - sweep, start, edge, 1.0)
         start -= sweep
     return fig
 

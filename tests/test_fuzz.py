@@ -38,6 +38,7 @@ from profiles_gen.export import city_exports
 from profiles_gen.i18n import Formatter, translations
 from profiles_gen.publication import prepare_city
 from profiles_gen.render import build_view, make_environment, render_edition
+from profiles_gen.schema import KEY_FACT_IDS
 from profiles_gen.score import score_city
 from tests.conftest import MINI
 
@@ -48,15 +49,7 @@ SEED = int(os.environ.get("FUZZ_SEED", "22"))
 CATALOGUE = load_catalogue()
 KPI_IDS = [k.id for k in CATALOGUE.kpis]
 WITH_POINTS = [k for k in CATALOGUE.kpis if k.data_points]
-FACTS = [
-    "population",
-    "area",
-    "population_density",
-    "gdp_per_capita",
-    "elevation",
-    "households",
-    "annual_mean_temperature",
-]
+FACTS = list(KEY_FACT_IDS)
 
 PLAUSIBLE = [0, 1e-9, 0.5, 1, 33, 57.0, 66.0001, 95, 99.999999, 100, 1e6, 1e12, 0.333333333333]
 NUMBERS = PLAUSIBLE + [-1, -0.0, 100.0001, 1e13, 10**30, 12345678901234567890]
