@@ -21,7 +21,11 @@ sys.path.insert(0, str(ROOT))
 from profiles_gen.catalogue import load_catalogue  # noqa: E402
 
 SAMPLE = ROOT / "cities" / "tbilisi"
-NOTE = "Synthetic value for benchmarks"
+# Data texts in both languages, as a real city gives them (a text in one language only is
+# shown in that language in the other edition, with a warning).
+NOTE = {"en": "Synthetic value for benchmarks", "ru": "Синтетическое значение для тестов"}
+TARGET_NOTE = {"en": "Synthetic target for benchmarks", "ru": "Синтетическое целевое значение"}
+GAP = {"en": "Synthetic gap", "ru": "Синтетический пробел"}
 
 
 def _measurement(rng: random.Random, kpi, direction) -> dict:
@@ -42,7 +46,7 @@ def _measurement(rng: random.Random, kpi, direction) -> dict:
         "source": NOTE,
         "illustrative": True,
         "target": target,
-        "target_source": "Synthetic target for benchmarks",
+        "target_source": TARGET_NOTE,
     }
 
 
@@ -50,7 +54,7 @@ def kpis(rng: random.Random) -> dict:
     out = {}
     for kpi in load_catalogue().kpis:
         if rng.random() < 0.08:
-            out[kpi.id] = {"status": "not_reported", "reason": "Synthetic gap"}
+            out[kpi.id] = {"status": "not_reported", "reason": GAP}
         elif kpi.data_points:
             out[kpi.id] = {
                 "data_points": {
