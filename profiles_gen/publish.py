@@ -379,11 +379,13 @@ def publication_html(string: str, **kwargs):
     """``weasyprint.HTML`` of ``string``, with the scoped user-agent sheet where it applies."""
     from weasyprint import CSS, HTML
     from weasyprint import html as ua
+    from weasyprint.css.counters import CounterStyle
 
     if not scoped_ua_applies(string):
         return HTML(string=string, **kwargs)
-    if "sheet" not in _UA:
-        _UA["sheet"] = CSS(string=scoped_ua_text(ua.UA), counter_style=ua.UA_COUNTER_STYLE)
+    if "sheet" not in _UA:  # its @counter-style rules are WeasyPrint's, already known to
+        # ua.UA_COUNTER_STYLE, which lays out every document: parsed into a set of their own
+        _UA["sheet"] = CSS(string=scoped_ua_text(ua.UA), counter_style=CounterStyle())
 
     class PublicationHTML(HTML):
         def _ua_stylesheets(self, forms=False):

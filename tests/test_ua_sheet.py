@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import io
+import logging
 
 import pytest
 from pypdf import PdfReader
@@ -101,3 +102,15 @@ def test_narrative_css_that_makes_a_footnote_gets_weasyprints_own_sheet(css, bod
     assert type(made) is HTML  # WeasyPrint's own sheet: its footnote calls are styled
     pdf = made.write_pdf()
     assert pdf == HTML(string=html).write_pdf()
+
+
+def test_the_scoped_sheet_is_made_and_used_without_a_warning(caplog, monkeypatch) -> None:
+    """WeasyPrint refuses to redefine ``disc`` and ``decimal`` in a counter-style set that
+    has them: parsed into WeasyPrint's own set, the sheet would warn twice (a --strict
+    build would fail)."""
+    import profiles_gen.publish as publish
+
+    monkeypatch.setattr(publish, "_UA", {})
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        publication_html(string=document(5)).write_pdf()
+    assert [r.getMessage() for r in caplog.records] == []
