@@ -13,7 +13,7 @@ import pytest
 from profiles_gen import manifest as manifest_mod
 from profiles_gen import verify
 from profiles_gen.manifest import HashCache, Manifest, sha256_file
-from profiles_gen.pipeline import BuildOptions, _plan_edition
+from profiles_gen.plan import BuildOptions, plan_edition
 from profiles_gen.publication import prepare
 from tests.conftest import run_cli
 
@@ -62,24 +62,24 @@ def test_keep_print_html_does_not_rebuild_an_up_to_date_pdf(project: Path) -> No
     plain = BuildOptions(formats=("pdf",))
     keep = BuildOptions(formats=("pdf",), keep_print_html=True)
     manifest = Manifest(out)
-    plan = _plan_edition(city, "en", plain, manifest)
+    plan = plan_edition(city, "en", plain, manifest)
     assert plan.formats == ("pdf",)  # nothing built yet
     (out / "mini-en.pdf").write_bytes(b"%PDF- stands in for the built one")
     manifest.record(plan.outputs["pdf"], plan.digests["pdf"], plan.files)
 
-    assert _plan_edition(city, "en", plain, manifest).formats == ()
+    assert plan_edition(city, "en", plain, manifest).formats == ()
     # Asked for print.html that is not there: it alone is rendered, WeasyPrint is not run ...
-    with_print = _plan_edition(city, "en", keep, manifest)
+    with_print = plan_edition(city, "en", keep, manifest)
     assert with_print.formats == ("print",) and with_print.digests["pdf"] == plan.digests["pdf"]
     (out / "en").mkdir()
     (out / "en" / "print.html").write_text("<html></html>")
     manifest.record(with_print.outputs["print"], with_print.digests["print"], plan.files)
     # ... and once it is, neither the option nor its absence rebuilds anything.
-    assert _plan_edition(city, "en", keep, manifest).formats == ()
-    assert _plan_edition(city, "en", plain, manifest).formats == ()
+    assert plan_edition(city, "en", keep, manifest).formats == ()
+    assert plan_edition(city, "en", plain, manifest).formats == ()
     # An HTML edition rebuilt replaces the folder print.html is in: it is written again.
     both = BuildOptions(formats=("html", "pdf"), keep_print_html=True)
-    assert _plan_edition(city, "en", both, manifest).formats == ("html", "print")
+    assert plan_edition(city, "en", both, manifest).formats == ("html", "print")
 
 
 @pytest.mark.slow
