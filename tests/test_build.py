@@ -191,7 +191,7 @@ def test_russian_edition_text(built: Path) -> None:
 class CityText(HTMLParser):
     """Text from the city's own files shown in the page's language (not marked otherwise)."""
 
-    VOID = ("meta", "link", "br", "img", "hr", "path", "rect", "use", "input", "col")
+    VOID = ("meta", "link", "br", "wbr", "img", "hr", "path", "rect", "use", "input", "col")
 
     def __init__(self) -> None:
         super().__init__()
@@ -225,7 +225,10 @@ def test_the_russian_edition_has_no_english_data_cell(built: Path) -> None:
     from profiles_gen.catalogue import load_catalogue
 
     parser = CityText()
-    parser.feed((built / "ru" / "index.html").read_text(encoding="utf-8"))
+    html = (built / "ru" / "index.html").read_text(encoding="utf-8")
+    # A URL is set in pieces (<wbr>, nowrap spans: render.breakable_urls): one text again.
+    url = r'<span class="url">((?:[^<]|<wbr>|<span>[^<]*</span>)*)</span>'
+    parser.feed(re.sub(url, lambda m: re.sub("<[^>]+>", "", m.group(1)), html))
     codes = {p for k in load_catalogue().kpis for p in re.split(r"[:\s]+", k.code) if p}
     names = {"profiles", "gen", "U4SSC", "Tbilisi", "Georgia", "O3", "PM10", "PM2", "NO2", "SO2"}
     words = set()

@@ -35,7 +35,7 @@ class VisibleText(HTMLParser):
         self.page_lang = ""
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("meta", "link", "br", "img", "hr", "path", "rect", "use"):
+        if tag in ("meta", "link", "br", "wbr", "img", "hr", "path", "rect", "use"):
             return
         lang = dict(attrs).get("lang")
         if tag == "html":
@@ -48,7 +48,10 @@ class VisibleText(HTMLParser):
         self.stack.append(skip)
 
     def handle_endtag(self, tag):
-        if tag not in ("meta", "link", "br", "img", "hr", "path", "rect", "use") and self.stack:
+        if (
+            tag not in ("meta", "link", "br", "wbr", "img", "hr", "path", "rect", "use")
+            and self.stack
+        ):
             self.stack.pop()
 
     def handle_data(self, data):
