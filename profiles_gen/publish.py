@@ -286,9 +286,11 @@ def _rotated(rect, height: float):
 def rotate_landscape_pages(pdf) -> None:
     """Set every landscape page in a portrait book: the page becomes portrait with its content
     turned a quarter anticlockwise (as printed in a book), and ``/Rotate 90`` turns it back
-    so that it reads upright on screen. Boxes and link rectangles are turned with it."""
+    so that it reads upright on screen. Boxes, link rectangles and every destination on the
+    page (bookmarks, named destinations, links' own) are turned with it."""
     import pydyf
 
+    turned = {}
     for number in pdf.pages["Kids"][::3]:
         page = pdf.objects[number]
         x0, y0, x1, y1 = (float(v) for v in page["MediaBox"])
@@ -308,6 +310,54 @@ def rotate_landscape_pages(pdf) -> None:
             if "Rect" in annot:
                 annot["Rect"] = pydyf.Array(_rotated(annot["Rect"], height))
         page["Rotate"] = 90
+        turned[page.reference] = height
+    if turned:
+        for dest in _destinations(pdf):
+            if bytes(dest[0]) in turned:
+                dest[1:] = _turned_destination(list(dest[1:]), turned[bytes(dest[0])])
+
+
+def _destinations(pdf):
+    """Every explicit destination array of ``pdf``: of its bookmarks and links (``/Dest``,
+    a GoTo action's ``/D``) and of its named destinations."""
+    for obj in pdf.objects:
+        if isinstance(obj, dict):
+            for holder in (obj, obj.get("A")):
+                if isinstance(holder, dict):
+                    dest = holder.get("Dest", holder.get("D"))
+                    if isinstance(dest, list) and len(dest) > 1:
+                        yield dest
+    names = pdf.catalog.get("Names", {}).get("Dests", {}).get("Names", [])
+    for dest in names[1::2]:
+        if isinstance(dest, list) and len(dest) > 1:
+            yield dest
+
+
+def _turned_destination(view: list, height: float) -> list:
+    """A destination's view (``/XYZ left top zoom``, ``/FitR``, ``/FitH top``…) on a landscape
+    page of ``height``, turned a quarter anticlockwise with the page: (x, y) → (height - y, x).
+    A coordinate left unspecified (null) stays so; the page's horizontal becomes its vertical,
+    so ``/FitH`` becomes ``/FitV`` and the other way round."""
+
+    def num(v):
+        return None if v is None or str(v) == "null" else float(v)
+
+    def out(v):
+        return "null" if v is None else v
+
+    kind, args = str(view[0]), [num(v) for v in view[1:]]
+    if kind == "/XYZ" and len(args) >= 2:
+        left, top = args[0], args[1]
+        return ["/XYZ", out(None if top is None else height - top), out(left), *view[3:]]
+    if kind == "/FitR" and len(args) == 4:
+        return ["/FitR", *_rotated(args, height)]
+    swapped = {"/FitH": "/FitV", "/FitBH": "/FitBV", "/FitV": "/FitH", "/FitBV": "/FitBH"}
+    if kind in swapped and args:
+        value = args[0]
+        if kind in ("/FitH", "/FitBH") and value is not None:
+            value = height - value
+        return [swapped[kind], out(value)]
+    return list(view)
 
 
 def tag_element_languages() -> None:

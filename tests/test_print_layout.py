@@ -8,6 +8,7 @@ set in the portrait book with ``/Rotate``.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -144,3 +145,53 @@ def _strokes(page) -> int:
     for name in re.findall(rb"/(\w+) Do", content):
         content += forms["/" + name.decode()].get_object().get_data()
     return content.count(b" l\n")
+
+
+def _destinations(reader: PdfReader):
+    """(bookmark title or None, page index, destination) of every bookmark and every named
+    destination."""
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item)
+            else:
+                yield item.title, reader.get_destination_page_number(item), item
+
+    yield from walk(reader.outline)
+    for dest in reader.named_destinations.values():
+        yield None, reader.get_destination_page_number(dest), dest
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "en-XA"])
+def test_destinations_on_turned_pages_point_at_their_headings(
+    sample_site, pseudo_build, lang
+) -> None:
+    """A bookmark or named destination on a landscape page set in the portrait book (/Rotate
+    90) is turned with the page: inside its MediaBox, at the top left of its element."""
+    pdf = _pdfs(sample_site, pseudo_build)[lang]
+    reader = PdfReader(pdf)
+    turned = {n for n, page in enumerate(reader.pages) if page.get("/Rotate") == 90}
+    checked, bookmarks = 0, 0
+    with pdfplumber.open(pdf) as doc:
+        for title, n, dest in _destinations(reader):
+            if n not in turned:
+                continue
+            box = reader.pages[n].mediabox
+            label = title or dest.title
+            assert dest.typ == "/XYZ", (label, dest.typ)
+            left, top = float(dest.left), float(dest.top)
+            assert box.left <= left <= box.right and box.bottom <= top <= box.top, label
+            # Upright on screen (/Rotate 90), the page's x runs down and its y to the right;
+            # pdfplumber gives the characters of a turned page as it is seen.
+            x, y = top, left
+            page = doc.pages[n]
+            near = [c for c in page.chars if x - 1 <= c["x0"] <= x + 15 and y - 1 <= c["top"]]
+            assert any(c["top"] <= y + 30 for c in near), (label, x, y)
+            if title:  # a bookmark: at the top left of its heading
+                found = page.search(re.escape(title[:25]))
+                assert found, title
+                assert abs(found[0]["x0"] - x) < 2 and 0 <= found[0]["top"] - y < 20, title
+                bookmarks += 1
+            checked += 1
+    assert checked >= 6 and bookmarks >= 3  # the three annexes' headings, their tables
