@@ -777,6 +777,9 @@ def add_targets_parser(sub) -> None:
     tl.add_argument("--set", dest="set_name", help="only this set (default: every set found)")
     tl.add_argument("--city", help="also the sets of this city or volume folder")
     tl.add_argument("--json", action="store_true", help="print JSON")
+    tl.add_argument(
+        "--lang", default="en", help="language of the listing and its texts (default: en)"
+    )
     ti = targets_sub.add_parser(
         "import", help="read a workbook (code, data_point, target, source, kind) into a set"
     )
@@ -800,6 +803,7 @@ def cmd_targets(args) -> int:
     catalogue = load_catalogue()
     if args.targets_command == "import":
         return _targets_import(args, catalogue)
+    _known_languages([args.lang])
     city_dir = _city_dir(args.city) if args.city else None
     found = available_sets(search_dirs(city_dir))
     if args.set_name:
@@ -814,13 +818,24 @@ def cmd_targets(args) -> int:
     if args.json:
         from profiles_gen.export import dumps_json
 
-        sys.stdout.write(dumps_json([_set_json(s, catalogue) for s in sets]))
+        sys.stdout.write(dumps_json([_set_json(s, catalogue, args.lang) for s in sets]))
     else:
-        sys.stdout.write("".join(_set_text(s, catalogue) for s in sets))
+        from profiles_gen.i18n import Formatter
+
+        fmt = Formatter(args.lang)
+        sys.stdout.write("".join(_set_text(s, catalogue, fmt) for s in sets))
     return EXIT_OK
 
 
-def _set_json(s, catalogue) -> dict:
+def _in_lang(text, lang: str) -> tuple[str, str]:
+    """A set's text (a note, a reason) in ``lang`` if the set gives it, else in its own
+    language; and that language."""
+    texts = getattr(text, "texts", None) or {"en": str(text or "")}
+    own = lang if lang in texts else ("en" if "en" in texts else next(iter(texts)))
+    return texts[own], own
+
+
+def _set_json(s, catalogue, lang: str = "en") -> dict:
     from profiles_gen.targets import coverage
 
     return {
@@ -836,47 +851,80 @@ def _set_json(s, catalogue) -> dict:
                 "target": t.value,
                 "kind": t.kind,
                 "source": {"title": t.title, "url": t.url},
-                "note": t.note,
+                "note": _in_lang(t.note, lang)[0],
                 "text": t.text,
             }
             for t in s.targets.values()
         ],
         "without": [
-            {"kpi": k, "data_point": dp, "reason": reason} for (k, dp), reason in s.without.items()
+            {"kpi": k, "data_point": dp, "reason": _in_lang(reason, lang)[0]}
+            for (k, dp), reason in s.without.items()
         ],
     }
 
 
-def _set_text(s, catalogue) -> str:
+def _set_text(s, catalogue, fmt) -> str:
+    """A set for the terminal, in ``fmt``'s language: its coverage, each target with its
+    source line, source and note, then the KPIs without a target and why."""
+    from profiles_gen import vocabulary as vocab
     from profiles_gen.targets import coverage
 
     cov = coverage(s, catalogue)
-    lines = [
-        f"{s.name}: {s.title_in('en')} ({_rel(s.path)})",
-        f"  {cov['kpis_with_target']} of {cov['kpis']} KPIs have a target "
-        f"({cov['items_with_target']} of {cov['items']} KPIs and data points)",
-        "",
-        "  Targets:",
-    ]
+    lang = fmt.lang
+
+    def marked(text) -> str:  # a text the set gives in another language says which
+        shown, own = _in_lang(text, lang)
+        return shown if own == lang else f"({own}) {shown}"
+
+    # Translators: targets list: "25 of 91 KPIs have a target (34 of 112 KPIs and data
+    # points)"; the counts are formatted numbers.
+    covered = fmt.ngettext(
+        "%(n)s of %(kpis)s KPIs has a target (%(m)s of %(items)s KPIs and data points)",
+        "%(n)s of %(kpis)s KPIs have a target (%(m)s of %(items)s KPIs and data points)",
+        cov["kpis_with_target"],
+    ) % {
+        "n": fmt.number(cov["kpis_with_target"]),
+        "kpis": fmt.number(cov["kpis"]),
+        "m": fmt.number(cov["items_with_target"]),
+        "items": fmt.number(cov["items"]),
+    }
+    # Translators: targets list: the heading of the set's targets.
+    heading = fmt.gettext("Targets:")
+    lines = [f"{s.name}: {s.title_in(lang)} ({_rel(s.path)})", f"  {covered}", "", f"  {heading}"]
     for t in s.targets.values():
         kpi = catalogue.by_id[t.kpi]
         name = kpi.code + (f" {t.data_point}" if t.data_point else "")
-        value = "yes" if t.value is True else t.value
-        lines.append(f"    {name:24} {kpi.name[:40]:40} {str(value):>6}  [{t.kind}]")
-        lines.append(f"      source: {t.title}" + (f" <{t.url}>" if t.url else ""))
-    without = {k: r for k, r in s.without.items()}
-    missing = [k for k in cov["kpis_without"]]
-    lines += ["", f"  Without a target ({len(missing)} KPIs, and data points):"]
+        value = fmt.yes_no(True) if t.value is True else fmt.number(t.value)
+        kind = vocab.target_kind(fmt, t.kind)
+        lines.append(f"    {name:24} {fmt.kpi_name(kpi)[:40]:40} {value:>6}  [{kind}]")
+        lines.append(f"      {t.source_text(lang)}")
+        # Translators: targets list: the document that sets a target, and its address.
+        source = fmt.gettext("source: %(title)s") % {"title": t.title}
+        lines.append(f"      {source}" + (f" <{t.url}>" if t.url else ""))
+        if t.note:
+            # Translators: targets list: how the target follows from its source.
+            note = fmt.gettext("note: %(note)s") % {"note": marked(t.note)}
+            lines.append(f"      {note}")
+    missing = list(cov["kpis_without"])
+    # Translators: targets list: the heading of the KPIs (and data points) without a target.
+    heading = fmt.ngettext(
+        "Without a target (%(count)s KPI, and data points):",
+        "Without a target (%(count)s KPIs, and data points):",
+        len(missing),
+    ) % {"count": fmt.number(len(missing))}
+    lines += ["", f"  {heading}"]
     listed = set()
-    for (kpi_id, dp), reason in without.items():
+    for (kpi_id, dp), reason in s.without.items():
         kpi = catalogue.by_id[kpi_id]
         name = kpi.code + (f" {dp}" if dp else "")
-        lines.append(f"    {name:24} {kpi.name[:40]:40} {reason}")
+        lines.append(f"    {name:24} {fmt.kpi_name(kpi)[:40]:40} {marked(reason)}")
         listed.add(kpi_id)
     for kpi_id in missing:
         if kpi_id not in listed:
             kpi = catalogue.by_id[kpi_id]
-            lines.append(f"    {kpi.code:24} {kpi.name[:40]:40} (no reason given in the set)")
+            # Translators: targets list: a KPI without a target whose set says not why.
+            none = fmt.gettext("(no reason given in the set)")
+            lines.append(f"    {kpi.code:24} {fmt.kpi_name(kpi)[:40]:40} {none}")
     return "\n".join(lines) + "\n\n"
 
 

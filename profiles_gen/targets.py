@@ -26,7 +26,7 @@ from pathlib import Path
 from profiles_gen.catalogue import resolve_kpi_id
 from profiles_gen.errors import IssueLog, ProfileError
 from profiles_gen.load import load_yaml_file
-from profiles_gen.model import TARGET_KINDS, Catalogue
+from profiles_gen.model import TARGET_KINDS, Catalogue, Text
 from profiles_gen.paths import CHECKOUT
 from profiles_gen.schema import LANG_RE, Checker, F
 
@@ -65,7 +65,9 @@ ENTRY = F(
         ),
         "kind": F("enum", "Where the number comes from", required=True, choices=KINDS),
         "source": SOURCE,
-        "note": F("str", "How the number follows from the source", required=True),
+        "note": F(
+            "text", "How the number follows from the source (text, or per language)", required=True
+        ),
         "text": F("langtext", "The source line readers see, per language", required=True),
     },
 )
@@ -75,7 +77,7 @@ WITHOUT = F(
     fields={
         "kpi": F("str", "KPI id or official code", required=True),
         "data_point": F("str", "Data point id"),
-        "reason": F("str", "Why no target is set", required=True),
+        "reason": F("text", "Why no target is set (text, or per language)", required=True),
     },
 )
 TARGETS_FILE = F(
@@ -100,7 +102,7 @@ class Target:
     title: str  # the source document's own title
     url: str | None
     text: dict[str, str]  # the reader-facing source line per language
-    note: str | None = None
+    note: Text | None = None  # English unless given per language; str() is the English
     line: int = 0
 
     def source_text(self, lang: str) -> str:
@@ -113,7 +115,7 @@ class TargetSet:
     path: Path
     title: dict[str, str]
     targets: dict[tuple[str, str | None], Target]
-    without: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    without: dict[tuple[str, str | None], Text] = field(default_factory=dict)  # the reasons
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.name
@@ -209,7 +211,7 @@ def load_set(path: Path, catalogue: Catalogue, log: IssueLog, langs=()) -> Targe
         return None
     name = path.stem
     targets: dict[tuple[str, str | None], Target] = {}
-    without: dict[tuple[str, str | None], str] = {}
+    without: dict[tuple[str, str | None], Text] = {}
     raw_entries = doc.data.get("targets") if hasattr(doc.data, "get") else None
     for n, rec in enumerate(data.get("targets", [])):
         where = f"targets[{n}]"
@@ -272,7 +274,7 @@ def load_set(path: Path, catalogue: Catalogue, log: IssueLog, langs=()) -> Targe
         if key in targets or (dp_id is None and any(k[0] == kpi.id for k in targets)):
             chk.error(rec.loc, where, f"{kpi.id} has a target in this set and is listed without")
             continue
-        without[key] = rec.get("reason", "")
+        without[key] = rec.get("reason") or Text({"en": ""})
     return TargetSet(name, path, dict(data.get("title", {})), targets, without)
 
 

@@ -77,6 +77,40 @@ def test_targets_list_shows_coverage_sources_and_reasons() -> None:
     assert all(t["source"]["url"] for t in data["targets"])
 
 
+def test_targets_list_speaks_the_readers_language() -> None:
+    """--lang ru: labels through the catalogue, KPI names, kinds, the set's title, source
+    lines and reasons in Russian; a note the set gives in English only says so."""
+    status, out, err = run_cli(["targets", "list", "--set", "default", "--lang", "ru"], ROOT)
+    assert status == 0, err
+    s = _default()
+    with_target = len({k for k, _ in s.targets})
+    assert f"Целевое значение есть у {with_target} из 91 КПЭ" in out
+    assert "Целевые значения:" in out and "Без целевого значения (" in out
+    assert out.count("      источник: ") == len(s.targets)
+    assert s.title["ru"] in out and "Доступ домохозяйств к интернету" in out
+    assert "[цель учреждения ООН]" in out and "[UN agency goal]" not in out
+    for t in s.targets.values():
+        assert t.text["ru"] in out
+    for reason in s.without.values():
+        assert reason.texts["ru"] in out and str(reason) not in out
+    assert out.count("примечание: (en) ") == sum(
+        1 for t in s.targets.values() if "ru" not in t.note.texts
+    )
+    # Every line but the document titles, their addresses and the English notes is Russian.
+    english = [
+        line
+        for line in out.splitlines()
+        if re.search(r"\b(the|of|and|target|source|without|reason)\b", line)
+        and not line.lstrip().startswith(("источник: ", "примечание: (en) "))
+    ]
+    assert english == []
+    status, out, _ = run_cli(["targets", "list", "--lang", "ru", "--json"], ROOT)
+    data = json.loads(out)[0]
+    assert {w["reason"] for w in data["without"]} == {r.texts["ru"] for r in s.without.values()}
+    status, _, err = run_cli(["targets", "list", "--lang", "xx"], ROOT)
+    assert status == 2 and "no catalogue for language(s) xx" in err
+
+
 # --- set files: validation ------------------------------------------------------------------
 
 
