@@ -135,3 +135,100 @@ def test_both_verdicts_on_hand_made_records(tmp_path: Path, text: str, valid: bo
     assert "Traceback" not in err
     assert (status == 0) == valid, err
     assert schema_verdict(kpis) is valid
+
+
+# --- target sets (targets/<set>.yaml) -------------------------------------------------
+
+TARGET_SET_SCHEMA = SCHEMAS / "target-set.schema.json"
+ENTRY = "{kpi: EC-ICT-ICT-1C, target: 60, kind: un_agency, note: n, text: {en: t}, source: {title: s, url: 'https://x.org'}}"  # noqa: E501
+
+
+def _set_verdicts(tmp_path: Path, text: str) -> tuple[bool, bool]:
+    """(validate's verdict, the schema's verdict) on a set file: True when valid."""
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.errors import IssueLog
+    from profiles_gen.targets import load_set
+
+    path = tmp_path / "sample.yaml"
+    path.write_text(text, encoding="utf-8")
+    log = IssueLog()
+    load_set(path, load_catalogue(), log)
+    schema = json.loads(TARGET_SET_SCHEMA.read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(plain(yaml.safe_load(text))))
+    return not [i for i in log.issues if i.severity == "error"], not errors
+
+
+def test_the_default_target_set_is_valid_under_its_schema(tmp_path: Path) -> None:
+    text = (ROOT / "targets" / "default.yaml").read_text(encoding="utf-8")
+    assert _set_verdicts(tmp_path, text) == (True, True)
+
+
+def _entry(**changes) -> str:
+    entry = yaml.safe_load(ENTRY)
+    for key, value in changes.items():
+        if value is None:
+            entry.pop(key)
+        else:
+            entry[key] = value
+    return json.dumps(entry)
+
+
+@pytest.mark.parametrize(
+    ("targets", "without", "valid"),
+    [
+        ([_entry()], [], True),
+        ([_entry(kpi="EC: ICT: ICT: 1C")], [], True),  # the official code
+        ([_entry(kpi="EC-XX-1")], [], False),
+        ([_entry(target=0)], [], False),  # 0 on a higher-is-better KPI
+        ([_entry(target=-1, kpi="EC-I-WS-3C")], [], False),
+        ([_entry(target=0, kpi="EC-I-WS-3C")], [], True),  # lower is better: 0 is a target
+        ([_entry(target=120)], [], False),  # a percentage
+        ([_entry(target=True)], [], False),
+        ([_entry(kpi="SC-SH-SA-3A", target=True)], [], True),  # yes/no
+        ([_entry(kpi="SC-SH-SA-3A", target=1)], [], False),
+        ([_entry(direction="lower")], [], False),  # not the catalogue's
+        ([_entry(direction="higher")], [], True),
+        ([_entry(kind="weird")], [], False),
+        ([_entry(source=None)], [], False),  # no source, no target
+        ([_entry(source={"title": "s", "url": "ftp://x"})], [], False),
+        ([_entry(text={"ru": "т"})], [], False),  # no English source line
+        ([_entry(text="t")], [], False),
+        ([_entry(note={"en": "n", "ru": "п"})], [], True),
+        ([_entry(note={})], [], False),
+        ([_entry(note=None)], [], False),
+        ([_entry(kpi="EN-EN-AQ-1C")], [], False),  # scored per data point: name one
+        ([_entry(kpi="EN-EN-AQ-1C", data_point="PM2.5", target=5)], [], True),
+        ([_entry(kpi="EN-EN-AQ-1C", data_point="PM1", target=5)], [], False),
+        ([_entry(data_point="3G")], [], False),  # EC-ICT-ICT-1C has no data points
+        ([_entry(kpi="EN-EN-WA-1C", data_point="incinerated", target=5)], [], False),
+        ([_entry(extra=1)], [], False),
+        ([], ["{kpi: EC-ICT-ICT-3C, reason: r}"], True),
+        ([], ["{kpi: EC-ICT-ICT-3C, reason: {en: r, ru: п}}"], True),
+        ([], ["{kpi: EN-EN-AQ-1C}"], False),  # no reason
+        ([], ["{kpi: EN-EN-AQ-1C, reason: r}"], True),  # a whole KPI may be left without
+        ([], ["{kpi: EN-EN-AQ-1C, data_point: SO2, reason: r}"], True),
+        ([], ["{kpi: EN-EN-AQ-1C, data_point: XX, reason: r}"], False),
+        ([], ["{kpi: EC-XX-1, reason: r}"], False),
+    ],
+)
+def test_target_set_schema_and_validate_agree(tmp_path: Path, targets, without, valid) -> None:
+    text = "title: {en: Sample}\ntargets:\n" + "".join(f"  - {t}\n" for t in targets)
+    if not targets:
+        text = text.replace("targets:\n", "targets: []\n")
+    if without:
+        text += "without:\n" + "".join(f"  - {w}\n" for w in without)
+    assert _set_verdicts(tmp_path, text) == (valid, valid)
+
+
+# What the schema of one set file cannot see: a KPI given twice, or with a target and also
+# listed without one (the schema checks each entry on its own).
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"title: {{en: S}}\ntargets:\n  - {ENTRY}\n  - {ENTRY}\n",
+        f"title: {{en: S}}\ntargets:\n  - {ENTRY}\n"
+        "without:\n  - {kpi: EC-ICT-ICT-1C, reason: r}\n",
+    ],
+)
+def test_target_set_checks_beyond_the_schema(tmp_path: Path, text: str) -> None:
+    assert _set_verdicts(tmp_path, text) == (False, True)
