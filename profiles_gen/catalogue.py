@@ -5,7 +5,10 @@ translation lives in ``locales/``. ``extract_catalogue`` is the Babel
 extractor that puts them into ``messages.pot``, each with a message context
 (``kpi-name|EC-ICT-ICT-1C``; ``kpi-def|…`` for definitions, ``kpi-short-unit|…`` for the
 short unit printed after a number in running text), so a translator
-can render the same English word differently in different KPIs.
+can render the same English word differently in different KPIs. A short unit that is a
+countable noun is a plural entry (``year``/``years``), with one more entry,
+``kpi-short-unit-fraction|…``, for a number with decimals in a language whose grammar has a
+form for fractions only (Russian «72,5 года»; see ``Formatter.counted``).
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ def _kpi(raw: dict) -> Kpi:
             _decimal(p.get("target")),
             p.get("target_source"),
             p.get("unit"),
+            p.get("short_unit", ""),
+            p.get("short_unit_singular", ""),
         )
         for p in raw.get("data_points", [])
     )
@@ -88,6 +93,7 @@ def _kpi(raw: dict) -> Kpi:
         definition_confidence=raw.get("definition_confidence"),
         direction_source=raw.get("direction_source"),
         short_unit=raw.get("short_unit", ""),
+        short_unit_singular=raw.get("short_unit_singular", ""),
     )
 
 
@@ -138,7 +144,8 @@ def resolve_kpi_id(catalogue: Catalogue, text: str) -> tuple[str | None, bool]:
 
 
 def catalogue_messages(catalogue: Catalogue):
-    """Yield (context, msgid, comment) for every translatable catalogue string."""
+    """Yield (context, msgid, comment) for every translatable catalogue string; the msgid
+    of a plural entry is the pair (singular, plural)."""
     for g in catalogue.dimensions:
         yield CTX_DIMENSION, g.name, "Dimension of the U4SSC KPI framework"
     for g in catalogue.subdimensions:
@@ -148,19 +155,26 @@ def catalogue_messages(catalogue: Catalogue):
     for k in catalogue.kpis:
         yield kpi_context("name", k.id), k.name, f"Name of KPI {k.code}"
         yield kpi_context("unit", k.id), k.unit, f"Unit of KPI {k.code} ({k.name})"
-        if k.short_unit and k.short_unit != "%":
+        if k.short_unit and k.short_unit != "%" and not k.short_unit_singular:
             yield (
                 kpi_context("short-unit", k.id),
                 k.short_unit,
                 f"Short unit of KPI {k.code}, printed after a number in running text "
                 f"(tables give the full unit: {k.unit})",
             )
+        elif k.short_unit_singular:
+            singular, plural = k.short_unit_singular, k.short_unit
+            yield from _counted_unit(k.id, singular, plural, f"KPI {k.code}", k.unit)
         if k.definition:
             yield kpi_context("def", k.id), k.definition, f"Definition of KPI {k.code} ({k.name})"
         for dp in k.data_points:
             yield kpi_context("dp", k.id), dp.name, f"Data point of KPI {k.code} ({k.name})"
             if dp.unit:
                 yield kpi_context("unit", k.id), dp.unit, f"Unit of data point {dp.id} of {k.code}"
+            if dp.short_unit_singular:
+                what = f"data point {dp.id} of {k.code}"
+                singular, plural = dp.short_unit_singular, dp.short_unit
+                yield from _counted_unit(k.id, singular, plural, what, dp.unit or k.unit)
     sources = {k.target_source for k in catalogue.kpis if k.target_source}
     sources |= {d.target_source for k in catalogue.kpis for d in k.data_points if d.target_source}
     for text in sorted(sources):
@@ -168,8 +182,30 @@ def catalogue_messages(catalogue: Catalogue):
         yield CTX_TARGET_SOURCE, words, "Source of a default target of the U4SSC KPIs"
 
 
+def _counted_unit(kpi_id: str, singular: str, plural: str, what: str, unit: str):
+    """The two entries of a short unit that is a countable noun (see Formatter.counted)."""
+    yield (
+        kpi_context("short-unit", kpi_id),
+        (singular, plural),
+        f"Short unit of {what}, printed after a whole number in running text in the form "
+        f"the number needs: 1 {singular}, 5 {plural} (tables give the full unit: {unit}). An "
+        "abbreviation that never changes (Russian «мин», «л») is written in every form.",
+    )
+    yield (
+        kpi_context("short-unit-fraction", kpi_id),
+        plural,
+        f"Short unit of {what} after a number with decimals (2.5 {plural}). Used only by a "
+        "language in which fractions alone take a form of their own: Russian takes the "
+        "genitive singular, as after 2 («72,5 года», «1,5 раза»); other languages take "
+        "the form of the plural entry.",
+    )
+
+
 def extract_catalogue(fileobj, keywords, comment_tags, options):
     """Babel extraction method for the catalogue YAML (see babel.cfg)."""
     catalogue = load_catalogue(Path(fileobj.name).resolve())
     for n, (context, msgid, comment) in enumerate(catalogue_messages(catalogue), start=1):
-        yield n, "pgettext", (context, msgid), [comment]
+        if isinstance(msgid, tuple):
+            yield n, "npgettext", (context, *msgid), [comment]
+        else:
+            yield n, "pgettext", (context, msgid), [comment]

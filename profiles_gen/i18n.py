@@ -24,7 +24,7 @@ import math
 import os
 import re
 import tempfile
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -302,11 +302,49 @@ class Formatter:
     def kpi_unit(self, kpi) -> str:
         return self.pgettext(kpi_context("unit", kpi.id), kpi.unit)
 
-    def kpi_short_unit(self, kpi) -> str:
-        """The unit after a number in running text ("24 µg/m³"); tables use ``kpi_unit``."""
+    def kpi_short_unit(self, kpi, value, point=None, digits: int | None = None) -> str:
+        """The unit after ``value`` in running text ("24 µg/m³", "72.5 years"): a data
+        point's own unit where it has one, else the KPI's short unit; "" after a percentage
+        (its sign is part of the number). A unit that is a countable noun takes the form
+        the number needs, the number as shown: ``value`` with ``digits`` decimals (see
+        ``counted``). Tables use ``kpi_unit``."""
+        if point is not None and point.unit:
+            if point.short_unit_singular:
+                return self.counted(
+                    kpi.id, point.short_unit_singular, point.short_unit, value, digits
+                )
+            if point.unit.startswith("%"):
+                return ""
+            return self.pgettext(kpi_context("unit", kpi.id), point.unit)
         if not kpi.short_unit or kpi.short_unit == "%":
             return ""
+        if kpi.short_unit_singular:
+            return self.counted(kpi.id, kpi.short_unit_singular, kpi.short_unit, value, digits)
         return self.pgettext(kpi_context("short-unit", kpi.id), kpi.short_unit)
+
+    def counted(
+        self, kpi_id: str, singular: str, plural: str, value, digits: int | None = None
+    ) -> str:
+        """A KPI's short unit that is a countable noun, in the form the number before it
+        needs: ``1 year``, ``72.5 years``; «1 год», «2 года», «5 лет», «72,5 года».
+
+        The form follows the number as ``number(value, digits)`` shows it (``1.0`` is not
+        ``1``). A whole number takes its form from the catalogue's plural entry
+        (``kpi-short-unit|ID``; gettext's rule, which has only whole numbers). A number with
+        decimals takes the CLDR plural category of the language: where a whole number has
+        that category too (English 1.5 and 2 are both "other"), the plural entry's form for
+        that number; where only fractions have it (Russian "other": «1,5 года», never
+        «1,5 лет»), the entry ``kpi-short-unit-fraction|ID``. A fraction is never given to
+        ngettext.
+        """
+        number = abs(_as_shown(value, digits))
+        context = kpi_context("short-unit", kpi_id)
+        if number.as_tuple().exponent >= 0:  # a whole number, shown without decimals
+            return self.npgettext(context, singular, plural, int(number))
+        whole = _whole_number_of(str(self.locale), self.locale.plural_form(number))
+        if whole is not None:
+            return self.npgettext(context, singular, plural, whole)
+        return self.pgettext(kpi_context("short-unit-fraction", kpi_id), plural)
 
     def kpi_definition(self, kpi) -> str | None:
         return self.pgettext(kpi_context("def", kpi.id), kpi.definition) if kpi.definition else None
@@ -384,6 +422,28 @@ class Formatter:
 
     def yes_no(self, value: bool) -> str:
         return self.pgettext("answer", "yes") if value else self.pgettext("answer", "no")
+
+
+def _as_shown(value, digits: int | None) -> Decimal:
+    """``value`` with the decimals ``Formatter.number(value, digits)`` shows: ``digits``
+    of them, else its own (trailing zeros dropped, at most six)."""
+    number = Decimal(str(value))
+    if digits is not None:
+        return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    number = number.normalize()
+    if number.as_tuple().exponent < -6:  # the pattern shows six decimals at most
+        number = number.quantize(Decimal("1e-6"), rounding=ROUND_HALF_EVEN).normalize()
+    if number.as_tuple().exponent > 0:  # 1E+1 is shown as 10
+        number = number.quantize(Decimal(1))
+    return number
+
+
+@lru_cache(maxsize=64)
+def _whole_number_of(locale: str, category: str) -> int | None:
+    """The smallest whole number in CLDR plural ``category`` of ``locale``, or None when
+    only numbers with decimals have it (Russian "other")."""
+    rules = Locale.parse(locale)
+    return next((n for n in range(1000) if rules.plural_form(n) == category), None)
 
 
 # --- the pseudo-locale ------------------------------------------------------------------

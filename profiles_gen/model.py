@@ -107,6 +107,9 @@ class DataPoint:
     target: Decimal | None = None
     target_source: str | None = None
     unit: str | None = None  # its own unit, where it differs from the KPI's (a count)
+    # Its unit in running text, where it has its own (see Kpi.short_unit).
+    short_unit: str = ""
+    short_unit_singular: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,9 @@ class Kpi:
     direction_source: str | None = None  # the ITU page that states the direction
     # The unit after a number in running text ("µg/m³"); "" for counts, ratios, indices.
     short_unit: str = ""
+    # A short unit that is a countable noun: its English singular ("year"), the msgid of a
+    # plural entry whose msgid_plural is short_unit; "" for one a number does not change.
+    short_unit_singular: str = ""
 
     @property
     def sdgs(self) -> tuple[int, ...]:

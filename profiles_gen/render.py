@@ -302,13 +302,12 @@ class ShortcodeResolver:
         if name == "target":
             return format_value(fmt, kpi, item.target, point) if item.target is not True else ""
         value = format_value(fmt, kpi, item.value, point)
-        if name == "kpi" and value:
-            if point is not None and point.unit:  # a data point's own unit (a count)
-                unit = point.unit
-                if not unit.startswith("%"):
-                    value = f"{value}{NBSP}{fmt.pgettext(f'kpi-unit|{kpi.id}', unit)}"
-            elif fmt.kpi_short_unit(kpi):  # the KPI's short unit for running text
-                value = f"{value}{NBSP}{fmt.kpi_short_unit(kpi)}"  # a unit never leaves its number
+        if name == "kpi" and value and not isinstance(item.value, bool):
+            # The data point's own unit or the KPI's short unit, in the form the number as
+            # shown needs ("1 year", «72,5 года»); a unit never leaves its number.
+            unit = fmt.kpi_short_unit(kpi, item.value, point, digits=_places(item.value))
+            if unit:
+                value = f"{value}{NBSP}{unit}"
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:

@@ -29,6 +29,19 @@ def test_numbers(lang: str, value: D, expected: str) -> None:
     assert Formatter(lang).number(value) == expected
 
 
+@pytest.mark.parametrize("digits", [None, 0, 1, 2])
+@pytest.mark.parametrize(
+    "value", ["72.5", "1.0", "21.00", "1E+1", "0.1234567", "1234.55", "-3.25", "0", "0.05"]
+)
+def test_a_unit_takes_its_form_from_the_number_as_shown(value: str, digits) -> None:
+    """The number a countable unit agrees with is the number the reader sees, with its
+    rounding and its decimals (Formatter.counted): 1.0 is not 1, 0.05 shown as 0.1 is."""
+    from profiles_gen.i18n import _as_shown
+
+    shown = Formatter("en").number(D(value), digits).replace(",", "")
+    assert format(_as_shown(D(value), digits), "f") == shown
+
+
 def test_percent_and_date() -> None:
     assert Formatter("en").percent(93) == "93%"
     assert Formatter("ru").percent(93) == f"93{NBSP}%"

@@ -325,6 +325,160 @@ def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> N
     assert count_text(Formatter("en"), "not_reported", 40, total=91) == "40 of the 91 KPIs"
 
 
+# A unit after a number. Every short unit that is a countable noun, and its forms:
+# (English singular, plural), Russian (one, few, many), Russian after a number with decimals.
+COUNTED_UNITS = {
+    ("SC-EH-H-1C", None): (("year", "years"), ("год", "года", "лет"), "года"),
+    ("EC-I-ES-1C", None): (
+        ("interruption per customer per year", "interruptions per customer per year"),
+        ("раз на потребителя в год", "раза на потребителя в год", "раз на потребителя в год"),
+        "раза на потребителя в год",
+    ),
+    ("EC-I-ES-2C", None): (("minute", "minutes"), ("мин",) * 3, "мин"),
+    ("SC-SH-SA-5A", None): (("minute", "minutes"), ("мин",) * 3, "мин"),
+    ("EN-EN-WS-2C", None): (
+        ("litre per capita per day", "litres per capita per day"),
+        ("л на душу населения в сутки",) * 3,
+        "л на душу населения в сутки",
+    ),
+    ("EC-ICT-PS-1A", "number"): (
+        ("published dataset", "published datasets"),
+        (
+            "опубликованный набор данных",
+            "опубликованных набора данных",
+            "опубликованных наборов данных",
+        ),
+        "опубликованного набора данных",
+    ),
+}
+# Each number as English and Russian write it, and the form its unit takes: the index of
+# the English and of the Russian form ("fraction": the Russian form after decimals).
+# 0 takes the English plural and the Russian "many" form; 1.0 is not 1.
+UNIT_NUMBERS = {
+    "1": ("1", "1", 0, 0),
+    "2": ("2", "2", 1, 1),
+    "5": ("5", "5", 1, 2),
+    "11": ("11", "11", 1, 2),
+    "21": ("21", "21", 1, 0),
+    "22": ("22", "22", 1, 1),
+    "25": ("25", "25", 1, 2),
+    "111": ("111", "111", 1, 2),
+    "1.5": ("1.5", "1,5", 1, "fraction"),
+    "72.5": ("72.5", "72,5", 1, "fraction"),
+    "1.0": ("1.0", "1,0", 1, "fraction"),
+    "0": ("0", "0", 1, 2),
+    "12345": ("12,345", "12\u00a0345", 1, 2),
+}
+
+
+def _value_with_unit(fmt, kpi, value: D, point) -> str:
+    """What the {{kpi …}} shortcode prints: the number as render formats it, then the unit."""
+    from profiles_gen.render import _places, format_value
+
+    unit = fmt.kpi_short_unit(kpi, value, point, digits=_places(value))
+    return f"{format_value(fmt, kpi, value, point)}\u00a0{unit}"
+
+
+def test_a_countable_unit_agrees_with_its_number_in_english_and_russian() -> None:
+    from profiles_gen.i18n import Formatter, compile_catalogue, translations
+
+    compile_catalogue("ru")
+    en, ru = Formatter("en"), Formatter("ru", translations("ru"))
+    catalogue = load_catalogue()
+    counted = {
+        (k.id, p.id if p else None)
+        for k in catalogue.kpis
+        for p in (None, *k.data_points)
+        if (p or k).short_unit_singular
+    }
+    assert counted == set(COUNTED_UNITS), "a countable unit without a test, or one lost"
+    for (kpi_id, dp), (english, russian, fraction) in COUNTED_UNITS.items():
+        kpi = catalogue.by_id[kpi_id]
+        point = kpi.data_point(dp) if dp else None
+        for value, (en_number, ru_number, en_form, ru_form) in UNIT_NUMBERS.items():
+            unit = english[en_form]
+            assert _value_with_unit(en, kpi, D(value), point) == f"{en_number}\u00a0{unit}"
+            unit = fraction if ru_form == "fraction" else russian[ru_form]
+            assert _value_with_unit(ru, kpi, D(value), point) == f"{ru_number}\u00a0{unit}"
+    # A number's own decimals decide: 97.00 stays 97.00 and takes the plural (not "97").
+    kpi = catalogue.by_id["SC-EH-H-1C"]
+    assert _value_with_unit(ru, kpi, D("21.00"), None) == "21,00\u00a0года"
+    assert _value_with_unit(en, kpi, D("1.00"), None) == "1.00\u00a0years"
+
+    # The other units are abbreviations or rates that a number does not change.
+    for kpi in catalogue.kpis:
+        if kpi.short_unit_singular or not kpi.short_unit or kpi.short_unit == "%":
+            continue
+        for fmt in (en, ru):
+            units = {fmt.kpi_short_unit(kpi, D(v)) for v in ("1", "2", "5", "1.5")}
+            assert len(units) == 1 and "" not in units, (kpi.id, units)
+    assert ru.kpi_short_unit(catalogue.by_id["EN-EN-AQ-1C"], D("1")) == "мкг/м³"
+    assert ru.kpi_short_unit(catalogue.by_id["EC-ICT-ICT-1C"], D("1")) == ""  # 93 %
+
+
+def test_a_number_with_decimals_takes_the_plural_form_of_its_cldr_category() -> None:
+    """Where a whole number shares the CLDR category of a number with decimals, the plural
+    entry gives the form; the fraction entry serves only a fraction-only category (Russian
+    "other"). French: 0,5 an and 1,5 an (category "one", as 1), 2,5 ans ("other")."""
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    from profiles_gen.i18n import Formatter
+
+    catalog = Catalog(locale="fr")  # CLDR's rule: one (0, 1), many (1 000 000), other
+    assert catalog.num_plurals == 3
+    forms = ("an", "d’ans", "ans")
+    catalog.add(("year", "years"), forms, context="kpi-short-unit|SC-EH-H-1C")
+    catalog.add("years", "FRACTION", context="kpi-short-unit-fraction|SC-EH-H-1C")
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    fr = Formatter("fr", Translations(buffer))
+    kpi = load_catalogue().by_id["SC-EH-H-1C"]
+    forms = {v: fr.kpi_short_unit(kpi, D(v)) for v in ("0", "1", "2", "0.5", "1.5", "2.5")}
+    assert forms == {"0": "an", "1": "an", "2": "ans", "0.5": "an", "1.5": "an", "2.5": "ans"}
+
+
+def test_the_russian_edition_prints_a_unit_in_the_form_its_number_needs(project: Path) -> None:
+    """Through a real build: the {{kpi …}} shortcode in a city's narrative, HTML only."""
+    import html as html_module
+
+    kpis = project / "cities" / "mini" / "kpis.yaml"
+    kpis.write_text(
+        kpis.read_text(encoding="utf-8")
+        + "SC-EH-H-1C: {value: 72.5, year: 2021, source: Test statistics office}\n"
+        + "EC-I-ES-1C: {value: 2, year: 2021, source: Test utility}\n"
+        + "SC-SH-SA-5A: {value: 21, year: 2021, source: Test fire service}\n",
+        encoding="utf-8",
+    )
+    sentences = {
+        "en": "Life expectancy is {{kpi SC-EH-H-1C}}; power fails {{kpi EC-I-ES-1C}}; "
+        "help comes in {{kpi SC-SH-SA-5A}}.",
+        "ru": "Продолжительность жизни – {{kpi SC-EH-H-1C}}, перебоев – {{kpi EC-I-ES-1C}}, "
+        "помощь приходит за {{kpi SC-SH-SA-5A}}.",
+    }
+    for lang, sentence in sentences.items():
+        page = project / "cities" / "mini" / "narrative" / lang / "10-overview.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n" + sentence + "\n", "utf-8")
+    status, _, err = run_cli(["build", "mini", "--format", "html"], project)
+    assert status == 0, err
+
+    def text(lang: str) -> str:
+        page = project / "build" / "mini" / lang / "index.html"
+        return html_module.unescape(page.read_text(encoding="utf-8"))
+
+    ru = text("ru")
+    assert "Продолжительность жизни – 72,5\u00a0года, перебоев – 2\u00a0раза на" in ru
+    assert "2\u00a0раза на потребителя в год, помощь приходит за 21\u00a0мин." in ru
+    assert "72,5\u00a0лет" not in ru and "2\u00a0раз " not in ru
+    en = text("en")
+    assert "Life expectancy is 72.5\u00a0years; power fails 2\u00a0interruptions per" in en
+    assert "help comes in 21\u00a0minutes." in en
+
+
 def test_the_pseudo_locale_lengthens_every_string_and_has_three_plural_forms(
     tmp_path: Path,
 ) -> None:

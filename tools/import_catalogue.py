@@ -127,6 +127,24 @@ SHORT_UNITS = {
 }
 
 
+# Short units that are countable nouns take the form their number needs ("1 year",
+# "72.5 years"; Russian «1 год», «2 года», «5 лет», «72,5 года»): their English singular,
+# the msgid of a plural entry whose msgid_plural is the short unit. The others are
+# abbreviations (µg/m³, km, kWh) or a rate ("per 100 000 inhabitants") that a number
+# does not change.
+SHORT_UNIT_SINGULARS = {
+    "interruptions per customer per year": "interruption per customer per year",
+    "litres per capita per day": "litre per capita per day",
+    "minutes": "minute",
+    "years": "year",
+}
+# A data point's own unit in running text, where it has one: (singular, plural). Tables
+# keep the long unit ("number of published datasets").
+DATA_POINT_SHORT_UNITS = {
+    "EC-ICT-PS-1A": {"number": ("published dataset", "published datasets")},
+}
+
+
 def _short_unit(kpi: dict) -> str:
     unit = kpi["unit"]
     if unit.startswith("%"):
@@ -230,6 +248,8 @@ def convert(rows: list[dict[str, str]]) -> dict:
             kpi["direction_note"] = direction_note
         _add_definition(kpi, definitions.get(row["id"]), def_sources)
         kpi["short_unit"] = _short_unit(kpi)
+        if kpi["short_unit"] in SHORT_UNIT_SINGULARS:
+            kpi["short_unit_singular"] = SHORT_UNIT_SINGULARS[kpi["short_unit"]]
         points = [p for p in row["data_points"].split(";") if p]
         if points:
             dirs = DATA_POINT_DIRECTIONS.get(row["id"], {})
@@ -240,6 +260,9 @@ def convert(rows: list[dict[str, str]]) -> dict:
                     entry["direction"] = dirs[p]
                 if p in DATA_POINT_UNITS.get(row["id"], {}):
                     entry["unit"] = DATA_POINT_UNITS[row["id"]][p]
+                if p in DATA_POINT_SHORT_UNITS.get(row["id"], {}):
+                    singular, plural = DATA_POINT_SHORT_UNITS[row["id"]][p]
+                    entry["short_unit"], entry["short_unit_singular"] = plural, singular
                 kpi["data_points"].append(entry)
         kpi["sdg_targets"] = [t for t in row["sdg_targets"].split(";") if t]
         kpi["confidence"] = row["confidence"]
