@@ -232,3 +232,55 @@ def test_every_url_in_the_html_is_a_link_set_to_break_at_its_points(url_city, la
             assert text_of(inner) == url
             assert pieces(inner, "screen")[0] == "https://" and len(pieces(inner, "screen")) > 5
             held_together(inner, "screen")
+
+
+# Where Chromium wraps each URL of the HTML edition on a phone: the characters of a link
+# with their line (the top of each character's box), read with a Range per character.
+LINK_LINES = """() => Array.from(document.querySelectorAll('a[href]'))
+  .filter(a => /^(https?:|www\\.)/.test(a.textContent) && a.getClientRects().length)
+  .map(a => {
+    const chars = [], w = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = w.nextNode())) {
+      for (let i = 0; i < n.nodeValue.length; i++) {
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + 1);
+        const box = Array.from(r.getClientRects()).find(b => b.width > 0);
+        chars.push([n.nodeValue[i], box ? Math.round(box.top) : null]);
+      }
+    }
+    return [a.getAttribute('href'), chars];
+  })"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_chromium_wraps_urls_only_at_their_points(url_city: Path, lang: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_site import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        page.goto((url_city / lang / "index.html").as_uri(), wait_until="load")
+        links = page.evaluate(LINK_LINES)
+        browser.close()
+    wrapped, seen = 0, set()
+    for href, chars in links:
+        text = "".join(c for c, _ in chars)
+        assert text == (href.removeprefix("https://") if text.startswith("www.") else href)
+        seen.add(href)
+        lines, top = [""], None
+        for char, char_top in chars:
+            if top is not None and char_top is not None and char_top > top + 2:
+                lines.append("")
+            lines[-1] += char
+            top = char_top if char_top is not None else top
+        wrapped += len(lines) > 1
+        for line, after in zip(lines, lines[1:], strict=False):
+            assert not line.endswith("-"), (href, lines)
+            assert line.endswith("/") or after[:1] in BEFORE, (href, lines)
+    assert set(LONG.values()) <= seen
+    assert wrapped >= 3  # at 375 px the long ones do wrap
