@@ -145,11 +145,12 @@ def test_score_json_contract(project: Path) -> None:
     assert (city["points"], city["max_points"], city["scored"]) == (20, 28, 7)
 
 
-def test_schema_is_json_schema_for_the_four_files(project: Path) -> None:
+def test_schema_is_json_schema_for_the_city_files_and_target_sets(project: Path) -> None:
     status, out, _ = run_cli(["schema"], project)
     schemas = json.loads(out)
-    files = {"city.yaml", "kpis.yaml", "recommendations.yaml", "volume.yaml"}
+    files = {"city.yaml", "kpis.yaml", "recommendations.yaml", "volume.yaml", "target-set.yaml"}
     assert status == 0 and set(schemas) == files
+    assert schemas["target-set.yaml"]["required"] == ["title", "targets"]
     assert schemas["volume.yaml"]["required"] == ["name", "languages", "data_status", "members"]
     city = schemas["city.yaml"]
     assert city["type"] == "object" and "data_status" in city["required"]
