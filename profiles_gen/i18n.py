@@ -53,6 +53,16 @@ PSEUDO = "en-XA"
 # Strings of the KPI catalogue are never formatted with %: "% of households" is a unit.
 CATALOGUE_SOURCE = "profiles_gen/data/"
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
+
+
+def with_unit(number: str, unit: str) -> str:
+    """``number`` and its ``unit`` in running text, never parted: a no-break space between
+    them, and no line break inside the unit either ("24 µg/m³" would break after its slash;
+    a word joiner after each slash keeps it whole, invisibly)."""
+    return f"{number}{NBSP}{unit.replace('/', '/' + WORD_JOINER)}"
+
+
 # Russian editorial style leaves four-digit numbers ungrouped (4321, but 35 394).
 MIN_GROUPING = {"ru": 5}
 

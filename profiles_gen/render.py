@@ -26,7 +26,7 @@ from markupsafe import Markup
 from profiles_gen import narrative
 from profiles_gen import vocabulary as vocab
 from profiles_gen.catalogue import resolve_kpi_id
-from profiles_gen.i18n import NBSP, Formatter
+from profiles_gen.i18n import NBSP, Formatter, with_unit
 from profiles_gen.model import (
     Catalogue,
     City,
@@ -107,7 +107,8 @@ class Row:
     sdgs: str
     illustrative: bool
     target_kind: str = ""  # where the target comes from, in the page's language
-    target_set: str = ""  # the set's name ("city": the city's own)
+    target_set: str = ""  # the set, as a reader sees it (vocabulary.target_set)
+    target_set_code: bool = False  # the set's name is a code, not words of the edition
     quality: str = ""  # compact data-quality mark (A–F, legend under Annex I)
     verified: str = ""  # ✓ verified, ✗ not verified, "" not said
     source: Shown | None = None  # the value's source, or why it is not reported
@@ -161,7 +162,8 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         sdgs=", ".join(kpi.sdg_targets),
         illustrative=item.illustrative,
         target_kind=vocab.target_kind(fmt, item.target_kind),
-        target_set=item.target_set or "",
+        target_set=vocab.target_set(fmt, item.target_set)[0],
+        target_set_code=vocab.target_set(fmt, item.target_set)[1],
         quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
         verified={True: "✓", False: "✗"}.get(item.verified, ""),
     )
@@ -307,7 +309,7 @@ class ShortcodeResolver:
             # shown needs ("1 year", «72,5 года»); a unit never leaves its number.
             unit = fmt.kpi_short_unit(kpi, item.value, point, digits=_places(item.value))
             if unit:
-                value = f"{value}{NBSP}{unit}"
+                value = with_unit(value, unit)
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:
@@ -729,7 +731,7 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
     from profiles_gen.targets import targets_for
 
     catalogue = load_catalogue()
-    sets, refs, seen = [], [], set()
+    sets, refs, seen = [], [], {}
     for city in cities:
         merged = targets_for(city, catalogue)
         for s in merged.sets:
@@ -737,25 +739,35 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
                 sets.append(
                     {
                         "name": s.name,
+                        "code": vocab.target_set(fmt, s.name)[1],
                         "title": s.title_in(fmt.lang),
                         "title_lang": "" if fmt.lang in s.title else "en",
                         "count": len(s.targets),
                     }
                 )
-        for target in merged.sources():
-            key = target.url or target.title
-            if key not in seen:
-                seen.add(key)
-                refs.append(
-                    {
-                        "text": target.source_text(fmt.lang),
-                        "text_lang": "" if fmt.lang in target.text else "en",
+        # A source is a reference when a target it gives is the one an item of the edition
+        # has (a target a city overrides is not cited); a page giving several targets is
+        # one reference that names each of them.
+        used = {
+            (i.target_set, i.target_url) for score in scores for i in score.items if i.target_set
+        }
+        for s in merged.sets:
+            for target in s.targets.values():
+                if (target.set, target.url) not in used:
+                    continue
+                key = target.url or target.title
+                if key not in seen:
+                    seen[key] = {
+                        "texts": [],
                         "title": target.title,
                         "url": target.url or "",
                         "kind": vocab.target_kind(fmt, target.kind),
                         "set": target.set,
                     }
-                )
+                    refs.append(seen[key])
+                text = target.source_text(fmt.lang)
+                if text not in [t for t, _ in seen[key]["texts"]]:
+                    seen[key]["texts"].append((text, "" if fmt.lang in target.text else "en"))
     own = []
     for score in scores:
         for item in score.items:

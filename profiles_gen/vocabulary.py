@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from profiles_gen.i18n import with_unit
+
 NBSP = "\u00a0"
 
 
@@ -54,7 +56,7 @@ def target_kind(fmt, kind: str | None) -> str:
     if kind is None:
         return ""
     return {
-        "sdg": fmt.pgettext("target-kind", "SDG target met in full"),
+        "sdg": fmt.pgettext("target-kind", "SDG target (full attainment)"),
         "international": fmt.pgettext("target-kind", "international target"),
         "un_agency": fmt.pgettext("target-kind", "UN agency goal"),
         "statistics": fmt.pgettext("target-kind", "UN and international statistics"),
@@ -62,6 +64,19 @@ def target_kind(fmt, kind: str | None) -> str:
         "national": fmt.pgettext("target-kind", "national target"),
         "city": fmt.pgettext("target-kind", "city target"),
     }[kind]
+
+
+def target_set(fmt, name: str | None) -> tuple[str, bool]:
+    """How a reader sees a target set's name: the project's own sets ("default", and
+    "city" for a city's own targets) in the edition's language; another set by its name,
+    a code (the one ``targets: [...]`` in city.yaml gives). (label, is_code)."""
+    if not name:
+        return "", False
+    own = {
+        "default": fmt.pgettext("target-set", "default set"),
+        "city": fmt.pgettext("target-set", "city"),
+    }
+    return (own[name], False) if name in own else (name, True)
 
 
 def quality_label(fmt, quality: str) -> str:
@@ -147,7 +162,7 @@ def key_fact_text(fmt, fact: str, value) -> str:
     (``1 202 731 inhabitants``, «1 202 731 житель»); number and unit never part."""
     number = fmt.number(value)
     if fact not in _COUNTED_FACTS:
-        return f"{number}{NBSP}{key_fact_unit(fmt, fact)}"
+        return with_unit(number, key_fact_unit(fmt, fact))
     amount = Decimal(str(value))
     if amount != amount.to_integral_value():
         # Translators: a fraction takes one form in every language (Russian: «2,5 жителя»).

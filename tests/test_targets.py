@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import replace
 from decimal import Decimal as D
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -114,7 +115,7 @@ def test_targets_list_speaks_the_readers_language() -> None:
     assert status == 0, err
     s = _default()
     with_target = len({k for k, _ in s.targets})
-    assert f"Целевое значение есть у {with_target} из 91 КПЭ" in out
+    assert f"Целевое значение есть у {with_target} из 91 KPI" in out
     assert "Целевые значения:" in out and "Без целевого значения (" in out
     assert out.count("      источник: ") == len(s.targets)
     assert s.title["ru"] in out and "Доступ домохозяйств к интернету" in out
@@ -530,15 +531,68 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     # Charts: the wheel hatches insufficient roll-ups (an SVG pattern) and its legend says so.
     wheel = (tmp_path / "karmoy" / "en" / "charts" / "wheel.svg").read_text(encoding="utf-8")
     assert "<pattern" in wheel and "insufficient data" in wheel
-    # Methodology: the sets and every source as a reference, in both languages.
-    s = _default()
+    # Methodology: the sets, and as references the sources of the targets this city's items
+    # take (one per page, naming each target it gives), in both languages.
+    status, out, err = run_cli(["score", str(KARMOY)], ROOT)
+    items = [i for i in json.loads(out)["items"] if i["target_set"] == "default"]
+    pages = {i["target_url"] for i in items}
+    assert 0 < len(pages) <= len({t.url for t in _default().targets.values()})
     for html in (en, ru):
         refs = html[html.index('id="target-references"') :]
         refs = refs[: refs.index("</ol>")]
-        assert refs.count("<li>") == len({t.url for t in s.targets.values()})
+        assert refs.count("<li>") == len(pages)
+        assert all(f'href="{escape(url)}"' in refs for url in pages)
         assert 'href="https://www.airclim.org/who-air-quality-guidelines"' in refs
         assert "https://www.airclim.org/who-air-quality-guidelines" in re.sub("<[^>]+>", "", refs)
     assert "Рекомендации ВОЗ по качеству воздуха (2021)" in ru
-    # Annex I: set, kind and source of each scored item; quality legend.
-    assert "UN agency goal" in en and 'lang="zxx" translate="no">default<' in en
-    assert "цель учреждения ООН" in ru and "на основе точных измерений" in ru
+    # Annex I: set, kind and source of each scored item.
+    assert "UN agency goal · default set" in en and "цель учреждения ООН · набор по умолчанию" in ru
+    assert 'translate="no">default<' not in en + ru  # the project's own set, in words
+    # Karmøy's report states no quality grade: no empty quality column, no legend for one.
+    assert "quality-legend" not in en + ru and "на основе точных измерений" not in ru
+
+
+def test_the_quality_column_shows_only_where_a_city_states_quality(project: Path) -> None:
+    """Annex I's quality column and its legend appear when a value states its quality or
+    verification, and not at all when none does (an empty column explained by a legend)."""
+
+    def annex(root: Path) -> str:
+        status, _, err = run_cli(["build", "mini", "--format", "html", "--lang", "en"], root)
+        assert status == 0, err
+        html = (root / "build" / "mini" / "en" / "index.html").read_text(encoding="utf-8")
+        return html[html.index('id="annex-kpis"') : html.index('id="annex-missing"')]
+
+    plain = annex(project)
+    assert 'class="quality"' not in plain and "quality-legend" not in plain
+    kpis = project / "cities" / "mini" / "kpis.yaml"
+    kpis.write_text(
+        kpis.read_text(encoding="utf-8").replace(
+            "source: Test survey,", "source: Test survey, quality: accurate_measurements,"
+        ),
+        encoding="utf-8",
+    )
+    stated = annex(project)
+    assert stated.count('<td class="quality"') == plain.count('<tr class="band-row-')
+    assert "quality-legend" in stated and ">Quality</th>" in stated
+
+
+@pytest.mark.slow
+def test_the_references_are_the_sources_of_the_targets_the_edition_shows(sample_site) -> None:
+    """A source whose targets the city overrides with its own is not cited; every page a
+    shown target comes from is, once, naming each of its targets the edition uses."""
+    out = sample_site.out / "tbilisi"
+    items = json.loads((out / "tbilisi-kpis.json").read_text(encoding="utf-8"))["items"]
+    shown = [i for i in items if i["target_set"] == "default"]
+    pages = {i["target_url"] for i in shown}
+    in_set = {t.url for t in _default().targets.values()}
+    assert pages and pages < in_set  # the sample overrides some default targets
+    html = (out / "en" / "index.html").read_text(encoding="utf-8")
+    refs = html[html.index('id="target-references"') :]
+    refs = refs[: refs.index("</ol>")]
+    cited = {unescape(u) for u in re.findall(r'<a href="([^"]+)"', refs)}
+    assert cited == pages
+    for url in pages:  # each page's item names every target of it the edition shows
+        item = unescape(next(r for r in refs.split("<li") if f'href="{escape(url)}"' in r))
+        texts = {t.source_text("en") for t in _default().targets.values() if t.url == url}
+        used = {i["target_source"] for i in shown if i["target_url"] == url}
+        assert used <= texts and all(text in item for text in used)
