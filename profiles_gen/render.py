@@ -162,7 +162,12 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         sdgs=", ".join(kpi.sdg_targets),
         illustrative=item.illustrative,
         target_kind=vocab.target_kind(fmt, item.target_kind),
-        target_set=vocab.target_set(fmt, item.target_set)[0],
+        # a city's own target of the kind "city target" names no set ("city target · city")
+        target_set=(
+            ""
+            if item.target_set == item.target_kind == "city"
+            else vocab.target_set(fmt, item.target_set)[0]
+        ),
         target_set_code=vocab.target_set(fmt, item.target_set)[1],
         quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
         verified={True: "✓", False: "✗"}.get(item.verified, ""),

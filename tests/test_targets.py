@@ -564,6 +564,8 @@ def test_the_quality_column_shows_only_where_a_city_states_quality(project: Path
 
     plain = annex(project)
     assert 'class="quality"' not in plain and "quality-legend" not in plain
+    # mini's own targets: their kind says whose they are, once ("city target", not "· city")
+    assert "city target</span>" in plain and "city target · " not in plain
     kpis = project / "cities" / "mini" / "kpis.yaml"
     kpis.write_text(
         kpis.read_text(encoding="utf-8").replace(
