@@ -28,7 +28,6 @@ from profiles_gen.plan import (
 )
 from profiles_gen.publication import Prepared
 from profiles_gen.publish import atomic_write, publish_edition
-from profiles_gen.render import make_environment
 from profiles_gen.site import update_site
 from profiles_gen.workers import build_session, peak_memory_mb, record_published, worker_pool
 
@@ -122,6 +121,8 @@ def build_edition(
 
     ``exports``: the open-data exports to attach to the PDF, if already made.
     """
+    from profiles_gen.render import make_environment  # Jinja: only when an edition is built
+
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
     charts, view = pub.draw(fmt)

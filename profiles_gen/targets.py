@@ -357,7 +357,10 @@ def targets_for(city, catalogue: Catalogue) -> Targets:
     """The merged targets of a validated city (its sets were checked on validation)."""
     names = getattr(city, "targets", DEFAULT_SETS)
     log = IssueLog()
-    merged = load_targets(names, getattr(city, "dir", None), catalogue, log)
+    # With the city's languages, as ``validate`` read them: the same entry of the cache, so
+    # that a build parses each set file once.
+    langs = tuple(getattr(city, "languages", ()) or ())
+    merged = load_targets(names, getattr(city, "dir", None), catalogue, log, langs=langs)
     if any(i.severity == "error" for i in log.issues):
         raise ProfileError(log.issues)
     return merged
