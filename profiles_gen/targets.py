@@ -131,14 +131,6 @@ class Targets:
     def get(self, kpi: str, data_point: str | None) -> Target | None:
         return self.table.get((kpi, data_point))
 
-    def sources(self) -> list[Target]:
-        """One target per source page, in the order of the sets and their entries."""
-        seen: dict[str, Target] = {}
-        for s in self.sets:
-            for t in s.targets.values():
-                seen.setdefault(t.url or t.title, t)
-        return list(seen.values())
-
 
 EMPTY = Targets((), {})
 
