@@ -106,6 +106,8 @@ class Row:
     symbol: str
     sdgs: str
     illustrative: bool
+    value_in_text: str = ""  # the value with its unit, for running text (value_in_text)
+    target_in_text: str = ""  # the target likewise
     target_kind: str = ""  # where the target comes from, in the page's language
     target_set: str = ""  # the set, as a reader sees it (vocabulary.target_set)
     target_set_code: bool = False  # the set's name is a code, not words of the edition
@@ -124,6 +126,17 @@ def format_value(fmt: Formatter, kpi, value, point=None) -> str:
     if kpi.unit_of(point).startswith("%"):
         return fmt.percent(value, digits=_places(value))
     return fmt.number(value, digits=_places(value))
+
+
+def value_in_text(fmt: Formatter, kpi, value, point=None) -> str:
+    """``format_value`` followed by the unit running text needs: the data point's own unit
+    or the KPI's short unit, in the form the number as shown needs ("1 year", «72,5 года»);
+    a unit never leaves its number. Percentages carry their sign, yes/no no unit."""
+    text = format_value(fmt, kpi, value, point)
+    if not text or isinstance(value, bool):
+        return text
+    unit = fmt.kpi_short_unit(kpi, value, point, digits=_places(value))
+    return with_unit(text, unit) if unit else text
 
 
 def _places(value) -> int:
@@ -145,6 +158,10 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         kpi_type=vocab.kpi_type(fmt, kpi.type),
         value=format_value(fmt, kpi, item.value, point),
         target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target, point)),
+        value_in_text=value_in_text(fmt, kpi, item.value, point),
+        target_in_text=(
+            fmt.yes_no(True) if target is True else value_in_text(fmt, kpi, target, point)
+        ),
         target_source=shown(fmt, item.target_text or item.target_source),
         source=shown(fmt, item.source or item.reason),
         reason=shown(fmt, item.reason),
@@ -308,13 +325,10 @@ class ShortcodeResolver:
             return fmt.percent(item.achievement, 0, fraction=True) if item.achievement else "–"
         if name == "target":
             return format_value(fmt, kpi, item.target, point) if item.target is not True else ""
-        value = format_value(fmt, kpi, item.value, point)
-        if name == "kpi" and value and not isinstance(item.value, bool):
-            # The data point's own unit or the KPI's short unit, in the form the number as
-            # shown needs ("1 year", «72,5 года»); a unit never leaves its number.
-            unit = fmt.kpi_short_unit(kpi, item.value, point, digits=_places(item.value))
-            if unit:
-                value = with_unit(value, unit)
+        if name == "kpi":
+            value = value_in_text(fmt, kpi, item.value, point)
+        else:
+            value = format_value(fmt, kpi, item.value, point)
         return value or vocab.band_short(fmt, "no_data")
 
     def _count(self, what: str) -> int:

@@ -352,3 +352,29 @@ def test_the_definitions_annex_gives_every_kpi_its_catalogue_definition(
         for kpi in english:
             if kpi["definition"]:
                 assert kpi["definition"]["en"][:40] not in text, kpi["id"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_gaps_lists_give_values_and_targets_with_their_units(built: Path, lang: str) -> None:
+    """'Green Areas: 126 ha per 100 000 inhabitants (target 900 ha per …)', not '126 (target
+    900)': each listed KPI with a short unit shows it after the value and after the target."""
+    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.i18n import Formatter, translations
+
+    fmt = Formatter(lang, translations(lang))
+    catalogue = load_catalogue()
+    html = (built / lang / "index.html").read_text(encoding="utf-8").replace("\u2060", "")
+    items = [
+        re.sub("<[^>]+>", "", li)
+        for ul in re.findall(r'<ul class="gaps">(.*?)</ul>', html, re.S)
+        for li in re.findall(r"<li>(.*?)</li>", ul, re.S)
+    ]
+    with_units = 0
+    for text in items:
+        kpi = next(k for k in catalogue.kpis if text.startswith(k.code + " "))
+        if kpi.data_points or not kpi.short_unit or kpi.short_unit == "%":
+            continue
+        unit = fmt.pgettext(f"kpi-short-unit|{kpi.id}", kpi.short_unit)
+        assert text.count("\u00a0" + unit) == 2, text
+        with_units += 1
+    assert with_units >= 2  # the sample lists such KPIs (green areas, traffic fatalities)
