@@ -149,6 +149,7 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
     point = kpi.data_point(item.data_point) if item.data_point else None
     target = item.target
     unit = point.unit if point is not None and point.unit else None
+    set_label, set_code = vocab.target_set(fmt, item.target_set)
     return Row(
         item=item,
         code=kpi.code,
@@ -180,12 +181,8 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         illustrative=item.illustrative,
         target_kind=vocab.target_kind(fmt, item.target_kind),
         # a city's own target of the kind "city target" names no set ("city target · city")
-        target_set=(
-            ""
-            if item.target_set == item.target_kind == "city"
-            else vocab.target_set(fmt, item.target_set)[0]
-        ),
-        target_set_code=vocab.target_set(fmt, item.target_set)[1],
+        target_set="" if item.target_set == item.target_kind == "city" else set_label,
+        target_set_code=set_code,
         quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
         verified={True: "✓", False: "✗"}.get(item.verified, ""),
     )
@@ -751,6 +748,10 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
 
     catalogue = load_catalogue()
     sets, refs, seen = [], [], {}
+    # A source is a reference when a target it gives is the one an item of the edition has
+    # (a target a city overrides is not cited); a page giving several targets is one
+    # reference that names each of them.
+    used = {(i.target_set, i.target_url) for score in scores for i in score.items if i.target_set}
     for city in cities:
         merged = targets_for(city, catalogue)
         for s in merged.sets:
@@ -764,12 +765,6 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
                         "count": len(s.targets),
                     }
                 )
-        # A source is a reference when a target it gives is the one an item of the edition
-        # has (a target a city overrides is not cited); a page giving several targets is
-        # one reference that names each of them.
-        used = {
-            (i.target_set, i.target_url) for score in scores for i in score.items if i.target_set
-        }
         for s in merged.sets:
             for target in s.targets.values():
                 if (target.set, target.url) not in used:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from profiles_gen.i18n import with_unit
-
-NBSP = "\u00a0"
+from profiles_gen.i18n import NBSP, with_unit
 
 
 def band_label(fmt, band: str) -> str:
