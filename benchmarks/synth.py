@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from profiles_gen.catalogue import load_catalogue  # noqa: E402
+from profiles_gen.data.catalogue import load_catalogue  # noqa: E402
 
 SAMPLE = ROOT / "cities" / "tbilisi"
 # Data texts in both languages, as a real city gives them (a text in one language only is

@@ -1,5 +1,5 @@
 import sys
 
-from profiles_gen.cli import main
+from profiles_gen.cli.main import main
 
 sys.exit(main())

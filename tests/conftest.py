@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.cli import main
-from profiles_gen.model import ScoredItem
+from profiles_gen.cli.main import main
+from profiles_gen.data.model import ScoredItem
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "data" / "mini"

@@ -222,7 +222,7 @@ class CityText(HTMLParser):
 def test_the_russian_edition_has_no_english_data_cell(built: Path) -> None:
     """Sources, target sources and reasons are given in Russian; what stays in Latin letters
     is a proper name, a code or a URL (anything else would be marked lang="en")."""
-    from profiles_gen.catalogue import load_catalogue
+    from profiles_gen.data.catalogue import load_catalogue
 
     parser = CityText()
     html = (built / "ru" / "index.html").read_text(encoding="utf-8")
@@ -358,8 +358,9 @@ def test_the_definitions_annex_gives_every_kpi_its_catalogue_definition(
 def test_the_gaps_lists_give_values_and_targets_with_their_units(built: Path, lang: str) -> None:
     """'Green Areas: 126 ha per 100 000 inhabitants (target 900 ha per …)', not '126 (target
     900)': each listed KPI with a short unit shows it after the value and after the target."""
-    from profiles_gen.catalogue import load_catalogue
-    from profiles_gen.i18n import Formatter, translations
+    from profiles_gen.data.catalogue import load_catalogue
+    from profiles_gen.i18n.formatter import Formatter
+    from profiles_gen.i18n.messages import translations
 
     fmt = Formatter(lang, translations(lang))
     catalogue = load_catalogue()

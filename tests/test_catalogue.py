@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.catalogue import load_catalogue, normalise_code, resolve_kpi_id
+from profiles_gen.data.catalogue import load_catalogue, normalise_code, resolve_kpi_id
 
 CAT = load_catalogue()
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "u4ssc-kpis.tsv"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from profiles_gen import chart
+from profiles_gen.charts import draw as drawing
+from profiles_gen.charts import figures
+from profiles_gen.charts import text as fitting
 
 ROWS = (
     (("1C Household Internet Access", ""), 0.93, "over_two_thirds", "93%"),
@@ -11,8 +13,8 @@ ROWS = (
 TICKS = ("0%", "33%", "66%", "100%")
 
 
-def spec(title: str = "Target achievement") -> chart.Spec:
-    return chart.Spec(
+def spec(title: str = "Target achievement") -> drawing.Spec:
+    return drawing.Spec(
         "bars",
         "bars-T",
         title,
@@ -23,8 +25,8 @@ def spec(title: str = "Target achievement") -> chart.Spec:
 
 
 def test_svg_keeps_text_as_text_with_a_title_and_description(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(chart, "CACHE_DIR", tmp_path)
-    svg = chart.draw(spec()).svg
+    monkeypatch.setattr(drawing, "CACHE_DIR", tmp_path)
+    svg = drawing.draw(spec()).svg
     assert "<text" in svg and "Household Internet Access" in svg
     assert '<title id="bars-T-title">Target achievement</title>' in svg
     assert 'role="img"' in svg and " style=" not in svg
@@ -32,27 +34,27 @@ def test_svg_keeps_text_as_text_with_a_title_and_description(tmp_path, monkeypat
 
 
 def test_charts_are_cached_with_their_data_by_their_spec_and_style(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(chart, "CACHE_DIR", tmp_path)
-    first = chart.draw(spec())
+    monkeypatch.setattr(drawing, "CACHE_DIR", tmp_path)
+    first = drawing.draw(spec())
     assert first.data == spec().data  # the data table comes with the chart, from the cache too
     entries = list(tmp_path.rglob("*.json"))
     assert len(entries) == 1
     calls = []
-    monkeypatch.setitem(chart.FIGURES, "bars", lambda **k: calls.append(1))
-    again = chart.draw(spec())  # served from the cache: matplotlib is not called
+    monkeypatch.setitem(figures.FIGURES, "bars", lambda **k: calls.append(1))
+    again = drawing.draw(spec())  # served from the cache: matplotlib is not called
     assert again == first and calls == []
     monkeypatch.undo()
-    monkeypatch.setattr(chart, "CACHE_DIR", tmp_path)
-    other = chart.draw(spec("Another title"))
+    monkeypatch.setattr(drawing, "CACHE_DIR", tmp_path)
+    other = drawing.draw(spec("Another title"))
     assert other.svg != first.svg and len(list(tmp_path.rglob("*.json"))) == 2
 
 
 def test_a_label_is_wrapped_then_shrunk_to_fit_and_cut_only_as_a_last_resort() -> None:
     words = "Industry, innovation and infrastructure"
-    text, size = chart.fit_text(words, lambda w, h: w <= 60, 7, 5)
-    assert size == 7 and text.count("\n") >= 1 and chart.measure(text, size)[0] <= 60
-    text, size = chart.fit_text("Индустриализация", lambda w, h: w <= 40, 7, 5, 2)
+    text, size = fitting.fit_text(words, lambda w, h: w <= 60, 7, 5)
+    assert size == 7 and text.count("\n") >= 1 and fitting.measure(text, size)[0] <= 60
+    text, size = fitting.fit_text("Индустриализация", lambda w, h: w <= 40, 7, 5, 2)
     assert text.endswith("ция") and "-\n" in text and size == 5
-    assert chart.fit_text("x" * 40, lambda w, h: w <= 5, 7, 5, 1) is None
-    cut = chart.ellipsize("Urban development and spatial planning", 120, 7, " – Inclusive city")
-    assert cut.endswith("… – Inclusive city") and chart.measure(cut, 7)[0] <= 120
+    assert fitting.fit_text("x" * 40, lambda w, h: w <= 5, 7, 5, 1) is None
+    cut = fitting.ellipsize("Urban development and spatial planning", 120, 7, " – Inclusive city")
+    assert cut.endswith("… – Inclusive city") and fitting.measure(cut, 7)[0] <= 120

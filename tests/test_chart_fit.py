@@ -15,11 +15,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from profiles_gen import chart
-from profiles_gen.compare import compare_cities, progress
-from profiles_gen.i18n import Formatter, translations
-from profiles_gen.publication import prepare_city, prepare_volume
-from profiles_gen.score import score_city
+from profiles_gen.build.publication import prepare_city, prepare_volume
+from profiles_gen.charts import canvas, style
+from profiles_gen.charts import draw as drawing
+from profiles_gen.charts import specs as spec_builders
+from profiles_gen.charts import text as fitting
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.messages import translations
+from profiles_gen.scoring.compare import compare_cities, progress
+from profiles_gen.scoring.score import score_city
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("en", "ru", "en-XA")
@@ -27,13 +31,13 @@ TOLERANCE = 0.3  # pt: boxes may touch, not overlap
 
 
 @cache
-def _specs(lang: str) -> dict[str, chart.Spec]:
+def _specs(lang: str) -> dict[str, drawing.Spec]:
     """Every chart spec of the sample city and of the sample volume (its parts and its own)."""
     fmt = Formatter(lang, translations(lang))
     specs = {}
     city, catalogue, _ = prepare_city(ROOT / "cities" / "tbilisi")
     score = score_city(city, catalogue)
-    for name, spec in chart.chart_specs(
+    for name, spec in spec_builders.chart_specs(
         city, catalogue, score, fmt, progress(city, catalogue, score)
     ).items():
         specs[f"tbilisi/{name}"] = spec
@@ -41,10 +45,10 @@ def _specs(lang: str) -> dict[str, chart.Spec]:
     scores = [score_city(member, catalogue) for member in volume.members]
     for member, score in zip(volume.members, scores, strict=True):
         changes = progress(member, catalogue, score)
-        for name, spec in chart.chart_specs(member, catalogue, score, fmt, changes).items():
+        for name, spec in spec_builders.chart_specs(member, catalogue, score, fmt, changes).items():
             specs[f"norway/{member.slug}/{name}"] = spec
     comparison = compare_cities(list(volume.members), scores, volume.year_window)
-    specs["norway/cmp-dimensions"] = chart.comparison_spec(comparison, catalogue, fmt)
+    specs["norway/cmp-dimensions"] = spec_builders.comparison_spec(comparison, catalogue, fmt)
     return specs
 
 
@@ -101,7 +105,7 @@ def _edge_points(corners: np.ndarray, n: int = 12) -> np.ndarray:
 
 def problems(fig) -> list[str]:
     """Every overlap of two texts and every text outside its area, in ``fig``."""
-    fig.set_dpi(chart.MEASURE_DPI)  # where the rounding of glyph widths is negligible
+    fig.set_dpi(fitting.MEASURE_DPI)  # where the rounding of glyph widths is negligible
     renderer = fig.canvas.get_renderer()
     texts = [
         t
@@ -112,7 +116,7 @@ def problems(fig) -> list[str]:
     found = []
     width, height = fig.bbox.width, fig.bbox.height
     for t, corners in boxes:
-        area = getattr(t, chart.AREA, None)
+        area = getattr(t, style.AREA, None)
         inner = _shrunk(corners, TOLERANCE)
         if area is None:
             if (inner < -0.01).any() or (inner[:, 0] > width).any() or (inner[:, 1] > height).any():
@@ -130,18 +134,18 @@ def problems(fig) -> list[str]:
 
 def test_an_overlap_and_a_label_outside_its_tile_are_found(tmp_path) -> None:
     """The check itself: two texts at one place, and a tile name far too long to fit."""
-    fig, ax = chart._canvas(100)
-    chart._text(ax, 10, 10, "one")
-    chart._text(ax, 12, 11, "two")
-    tile = ax.add_patch(chart._mpl().Rectangle((50, 50), 20, 20))
-    chart._text(ax, 52, 60, "a name much wider than its tile", area=tile)
-    chart._text(ax, 20, 50, "radial", rotation=90, rotation_mode="anchor")
-    chart._text(ax, 20, 50, "across", rotation=90, rotation_mode="anchor", ha="center")
+    fig, ax = canvas.new_canvas(100)
+    fitting.place_text(ax, 10, 10, "one")
+    fitting.place_text(ax, 12, 11, "two")
+    tile = ax.add_patch(style.mpl().Rectangle((50, 50), 20, 20))
+    fitting.place_text(ax, 52, 60, "a name much wider than its tile", area=tile)
+    fitting.place_text(ax, 20, 50, "radial", rotation=90, rotation_mode="anchor")
+    fitting.place_text(ax, 20, 50, "across", rotation=90, rotation_mode="anchor", ha="center")
     found = problems(fig)
     assert "'one' overlaps 'two'" in found
     assert "'a name much wider than its tile' outside its area" in found
     assert "'radial' overlaps 'across'" in found and len(found) == 3
-    chart._mpl().plt.close(fig)
+    style.mpl().plt.close(fig)
 
 
 @pytest.mark.slow
@@ -154,10 +158,10 @@ def test_every_chart_fits_its_text(lang: str) -> None:
         specs
     )
     for name, spec in specs.items():
-        fig = chart.figure(spec)
-        fig.set_dpi(chart.MEASURE_DPI)
+        fig = drawing.figure(spec)
+        fig.set_dpi(fitting.MEASURE_DPI)
         found = problems(fig)
-        chart._mpl().plt.close(fig)
+        style.mpl().plt.close(fig)
         if found:
             failures[name] = found[:5]
     assert not failures, failures
@@ -169,11 +173,11 @@ def test_the_wheel_labels_every_segment(lang: str) -> None:
     for name, spec in _specs(lang).items():
         if not name.endswith("/wheel"):
             continue
-        fig = chart.figure(spec)
+        fig = drawing.figure(spec)
         # A label's lines are drawn one after the other; a word cut at a line's end joins.
         shown = "\n".join(t.get_text() for t in fig.axes[0].texts).replace("-\n", "")
         shown = shown.replace("\n", " ")
-        chart._mpl().plt.close(fig)
+        style.mpl().plt.close(fig)
         labels = [label for ring in spec.args["rings"] for label, _, _ in ring]
         assert [x for x in labels if x not in shown] == [], name
 
@@ -182,10 +186,10 @@ def test_the_wheel_labels_every_segment(lang: str) -> None:
 def test_chart_labels_print_at_seven_points_and_data_points_are_told_apart(lang: str) -> None:
     """Bars label every row at 7 pt or more; the rows of a KPI's data points differ."""
     spec = _specs(lang)["tbilisi/bars-EC"]
-    fig = chart.figure(spec)
+    fig = drawing.figure(spec)
     labels = [t for t in fig.axes[0].texts if t.get_ha() == "right"]
     assert len(labels) == len(spec.args["rows"])
     assert min(t.get_fontsize() for t in labels) >= 7
     texts = [t.get_text() for t in labels]
     assert len(set(texts)) == len(texts), sorted(x for x in texts if texts.count(x) > 1)
-    chart._mpl().plt.close(fig)
+    style.mpl().plt.close(fig)

@@ -8,11 +8,11 @@ import re
 import shutil
 from pathlib import Path
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.i18n import Formatter
-from profiles_gen.model import Text, text_in
-from profiles_gen.publication import prepare_city
-from profiles_gen.render import format_value
+from profiles_gen.build.publication import prepare_city
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.data.model import Text, text_in
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.render.rows import format_value
 from tests.conftest import chdir, run_cli
 
 KPIS = """\
@@ -142,9 +142,9 @@ def test_texts_missing_in_a_language_are_reported(project: Path) -> None:
 
 def test_default_target_sources_are_translated() -> None:
     catalogue = load_catalogue()
-    from profiles_gen.errors import IssueLog
-    from profiles_gen.model import shown
-    from profiles_gen.targets import load_targets
+    from profiles_gen.core.errors import IssueLog
+    from profiles_gen.data.model import shown
+    from profiles_gen.data.targets import load_targets
 
     # Default targets live in the default target set, with their source line per language.
     target = load_targets(("default",), None, catalogue, IssueLog()).get("EN-EN-AQ-1C", "PM2.5")
@@ -158,7 +158,7 @@ def test_a_text_in_another_language_is_tagged_with_it_in_the_pdf() -> None:
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from profiles_gen.publish import tag_element_languages
+    from profiles_gen.publish.weasy import tag_element_languages
 
     tag_element_languages()
     html = (

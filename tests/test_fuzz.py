@@ -30,16 +30,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from profiles_gen import chart
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.compare import progress
-from profiles_gen.errors import ProfileError
-from profiles_gen.export import city_exports
-from profiles_gen.i18n import Formatter, translations
-from profiles_gen.publication import prepare_city
-from profiles_gen.render import build_view, make_environment, render_edition
-from profiles_gen.schema import KEY_FACT_IDS
-from profiles_gen.score import score_city
+from profiles_gen.build.publication import prepare_city
+from profiles_gen.charts import draw as drawing
+from profiles_gen.charts import specs
+from profiles_gen.core.errors import ProfileError
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.data.schema import KEY_FACT_IDS
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.messages import translations
+from profiles_gen.publish.export import city_exports
+from profiles_gen.render.city import build_view
+from profiles_gen.render.environment import make_environment, render_edition
+from profiles_gen.scoring.compare import progress
+from profiles_gen.scoring.score import score_city
 from tests.conftest import MINI
 
 pytestmark = pytest.mark.slow
@@ -366,10 +369,10 @@ def write(doc: dict, city_dir: Path) -> None:
             WRITTEN[name] = data
 
 
-def placeholder(spec: chart.Spec) -> chart.Chart:
+def placeholder(spec: drawing.Spec) -> drawing.Chart:
     """The chart of ``spec`` without matplotlib: the spec is built and hashed as by ``draw``."""
     repr(spec)  # what the cache key would hash
-    return chart.Chart(spec.id, spec.title, spec.description, "<svg></svg>", spec.data)
+    return drawing.Chart(spec.id, spec.title, spec.description, "<svg></svg>", spec.data)
 
 
 ENVIRONMENTS: dict = {}  # per language: Jinja compiles the templates once, as per edition
@@ -385,20 +388,20 @@ def build_html(city, rng: random.Random, draw: bool) -> str:
         ENVIRONMENTS[lang] = fmt, make_environment(city.dir, fmt)
     fmt, env = ENVIRONMENTS[lang]
     changes = progress(city, CATALOGUE, score)
-    real = chart.draw
+    real = drawing.draw
     if not draw:
-        chart.draw = placeholder
+        drawing.draw = placeholder
     try:
-        charts = chart.draw_charts(city, CATALOGUE, score, fmt, changes)
+        charts = specs.draw_charts(city, CATALOGUE, score, fmt, changes)
     finally:
-        chart.draw = real
+        drawing.draw = real
     view = build_view(city, CATALOGUE, score, fmt, charts, changes)
     assets = {"stylesheets": [], "inline_css": "", "photo": None, "scripts": []}
     return render_edition(env, "profile.html", view, "screen", assets)
 
 
 def test_whatever_validate_accepts_score_and_build_handle(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(chart, "CACHE_DIR", tmp_path / "chart-cache")
+    monkeypatch.setattr(drawing, "CACHE_DIR", tmp_path / "chart-cache")
     shm = Path("/dev/shm")  # memory, where there is one: thousands of small writes
     scratch = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
     city_dir = scratch / "cities" / "mini"

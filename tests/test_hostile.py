@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.errors import IssueLog, ProfileError
-from profiles_gen.load import parse_yaml
+from profiles_gen.core.errors import IssueLog, ProfileError
+from profiles_gen.data.load import parse_yaml
 from tests.conftest import run_cli
 
 SECRET = "not-for-the-edition-7f3a"
@@ -419,7 +419,7 @@ def test_a_value_read_as_text_is_reported_where_a_number_is_expected(project: Pa
 def test_out_onto_a_file_a_special_file_or_the_source_tree_is_a_usage_error(
     project: Path, kind: str
 ) -> None:
-    from profiles_gen.render import TEMPLATES_DIR
+    from profiles_gen.core.paths import TEMPLATES_DIR
 
     target = {
         "file": project / "afile",
@@ -444,7 +444,7 @@ def test_out_onto_a_file_a_special_file_or_the_source_tree_is_a_usage_error(
 
 
 def test_an_output_path_taken_by_a_link_or_a_fifo_is_not_replaced(project: Path) -> None:
-    from profiles_gen.publish import atomic_write
+    from profiles_gen.core.files import atomic_write
 
     out = project / "build" / "mini"
     out.mkdir(parents=True)
@@ -590,7 +590,7 @@ def test_sigterm_stops_the_workers_and_the_manifest_records_exactly_what_was_pub
 ) -> None:
     import signal
 
-    from profiles_gen.manifest import sha256_file
+    from profiles_gen.build.manifest import sha256_file
 
     out = project / "build" / "mini"
     proc = _build_process(project, "-j", "2")
@@ -617,7 +617,7 @@ def test_sigterm_stops_the_workers_and_the_manifest_records_exactly_what_was_pub
 def test_a_second_build_of_a_city_waits_for_the_first_and_says_who_holds_the_lock(
     project: Path,
 ) -> None:
-    from profiles_gen.workers import build_session, output_lock
+    from profiles_gen.build.workers import build_session, output_lock
 
     out = project / "build" / "mini"
     staging = out / ".en.running-build.tmp"  # the first build's work in progress

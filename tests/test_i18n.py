@@ -8,9 +8,10 @@ from decimal import Decimal as D
 import pytest
 from babel.messages.pofile import read_po
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.i18n import NBSP, Formatter, compile_catalogue, po_path, translations
-from profiles_gen.locales import SignOff, coverage, report, sign_off
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.i18n.formatter import NBSP, Formatter
+from profiles_gen.i18n.locales import SignOff, coverage, report, sign_off
+from profiles_gen.i18n.messages import compile_catalogue, po_path, translations
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_numbers(lang: str, value: D, expected: str) -> None:
 def test_a_unit_takes_its_form_from_the_number_as_shown(value: str, digits) -> None:
     """The number a countable unit agrees with is the number the reader sees, with its
     rounding and its decimals (Formatter.counted): 1.0 is not 1, 0.05 shown as 0.1 is."""
-    from profiles_gen.i18n import _as_shown
+    from profiles_gen.i18n.formatter import _as_shown
 
     shown = Formatter("en").number(D(value), digits).replace(",", "")
     assert format(_as_shown(D(value), digits), "f") == shown
@@ -164,7 +165,7 @@ def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
 def test_per_cent_signs_are_checked_by_whether_the_program_formats_the_string() -> None:
     from babel.messages.catalog import Message
 
-    from profiles_gen.i18n import message_problems
+    from profiles_gen.i18n.messages import message_problems
 
     unit = [("profiles_gen/data/u4ssc-kpis.yaml", 9)]
     # A unit of the KPI catalogue is printed as it is: '%' is right, '%%' would show twice.

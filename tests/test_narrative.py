@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.errors import IssueLog
-from profiles_gen.narrative import check_resources, check_shortcodes, render_markdown
+from profiles_gen.core.errors import IssueLog
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.data.narrative import check_resources, check_shortcodes
+from profiles_gen.render.markdown import render_markdown
 
 
 def resolve(name: str, args: list[str]) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen import manifest as manifest_mod
-from profiles_gen import verify
-from profiles_gen.manifest import HashCache, Manifest, sha256_file
-from profiles_gen.plan import BuildOptions, plan_edition
-from profiles_gen.publication import prepare
+from profiles_gen.build import manifest as manifest_mod
+from profiles_gen.build.manifest import HashCache, Manifest, sha256_file
+from profiles_gen.build.plan import BuildOptions, plan_edition
+from profiles_gen.build.publication import prepare
+from profiles_gen.tools import verify
 from tests.conftest import run_cli
 
 OLD = 1_600_000_000_000_000_000  # a modification time well in the past (2020), in ns
@@ -134,11 +134,11 @@ def test_verify_reads_again_only_editions_that_changed(project: Path, counted_re
 def test_an_unchanged_rebuild_does_not_render_the_home_pages_again(
     project: Path, monkeypatch
 ) -> None:
-    from profiles_gen import site
+    from profiles_gen.publish import home
 
     rendered = []
-    real = site.render_home
-    monkeypatch.setattr(site, "render_home", lambda *a: rendered.append(a[0].lang) or real(*a))
+    real = home.render_home
+    monkeypatch.setattr(home, "render_home", lambda *a: rendered.append(a[0].lang) or real(*a))
     build = ["build", "mini", "--format", "html", "-j", "1"]
     assert run_cli(build, project)[0] == 0
     assert rendered == ["en", "ru"]

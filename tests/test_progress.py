@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.compare import change_flags, progress
-from profiles_gen.model import ScoredItem
-from profiles_gen.publication import prepare_city
-from profiles_gen.score import score_city
+from profiles_gen.build.publication import prepare_city
+from profiles_gen.data.model import ScoredItem
+from profiles_gen.scoring.compare import change_flags, progress
+from profiles_gen.scoring.score import score_city
 from tests.conftest import run_cli, scored_item
 
 EARLIER = """\

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.errors import ProfileError
-from profiles_gen.narrative import render_markdown
-from profiles_gen.publication import prepare_city
+from profiles_gen.build.publication import prepare_city
+from profiles_gen.core.errors import ProfileError
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.render.markdown import render_markdown
 from tests.conftest import MINI
 
 pytestmark = pytest.mark.slow  # real builds, or thousands of generated inputs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from profiles_gen.report import Reporter
+from profiles_gen.cli.report import Reporter
 from tests.conftest import run_cli
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.publish import FONT_DIR, fonts_css, write_pdf
+from profiles_gen.core.paths import FONT_DIR
+from profiles_gen.publish.pdf import write_pdf
+from profiles_gen.publish.styles import fonts_css
 from tests.conftest import ROOT, run_cli
 
 
@@ -139,7 +141,7 @@ def test_building_one_city_leaves_another_city_alone(project: Path) -> None:
 def test_an_interrupt_during_a_folder_swap_waits_for_the_swap_to_finish(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from profiles_gen import publish
+    from profiles_gen.core import files
 
     final = tmp_path / "en"
     final.mkdir()
@@ -147,13 +149,13 @@ def test_an_interrupt_during_a_folder_swap_waits_for_the_swap_to_finish(
     real_replace = os.replace
 
     def replace_after_a_signal(src, dst):
-        publish.interrupt(signal.SIGTERM, None)  # arrives in the middle of the swap
+        files.interrupt(signal.SIGTERM, None)  # arrives in the middle of the swap
         real_replace(src, dst)
 
-    monkeypatch.setattr(publish.os, "replace", replace_after_a_signal)
-    with pytest.raises(KeyboardInterrupt), publish.staged_dir(final) as stage:
+    monkeypatch.setattr(files.os, "replace", replace_after_a_signal)
+    with pytest.raises(KeyboardInterrupt), files.staged_dir(final) as stage:
         (stage / "index.html").write_text("new")
     assert (final / "index.html").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["en"]  # no .tmp, no .old
     with pytest.raises(KeyboardInterrupt):  # outside a swap it unwinds at once
-        publish.interrupt(signal.SIGTERM, None)
+        files.interrupt(signal.SIGTERM, None)

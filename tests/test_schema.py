@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import yaml
 
-from profiles_gen.schema import all_schemas
+from profiles_gen.data.jsonschema import all_schemas
 from tests.conftest import MINI, ROOT, run_cli
 from tests.test_invalid_inputs import CASES, apply_case, parse_case
 
@@ -145,9 +145,9 @@ ENTRY = "{kpi: EC-ICT-ICT-1C, target: 60, kind: un_agency, note: n, text: {en: t
 
 def _set_verdicts(tmp_path: Path, text: str) -> tuple[bool, bool]:
     """(validate's verdict, the schema's verdict) on a set file: True when valid."""
-    from profiles_gen.catalogue import load_catalogue
-    from profiles_gen.errors import IssueLog
-    from profiles_gen.targets import load_set
+    from profiles_gen.core.errors import IssueLog
+    from profiles_gen.data.catalogue import load_catalogue
+    from profiles_gen.data.targets import load_set
 
     path = tmp_path / "sample.yaml"
     path.write_text(text, encoding="utf-8")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.model import City, DataPoint, Kpi, KpiRecord, Measurement, ScoredItem
-from profiles_gen.score import achievement, band_for, rollup, score_city, score_item
-from profiles_gen.validate import _publication
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.data.model import City, DataPoint, Kpi, KpiRecord, Measurement, ScoredItem
+from profiles_gen.data.validate import _publication
+from profiles_gen.scoring.score import achievement, band_for, rollup, score_city, score_item
 
 CAT = load_catalogue()
 

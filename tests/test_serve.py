@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.serve import MARK, State, inject, snippet
+from profiles_gen.tools.serve import MARK, State, inject, snippet
 from tests.conftest import ROOT
 
 GUARD = 1800  # seconds: a hang guard for a broken server (a loaded machine is slow), not a limit
@@ -198,7 +198,7 @@ def test_a_taken_port_is_a_usage_error_before_anything_is_built(project: Path) -
     ],
 )
 def test_editor_temporaries_are_not_sources(tmp_path: Path, name: str, source: bool) -> None:
-    from profiles_gen.serve import Preview
+    from profiles_gen.tools.serve import Preview
 
     preview = Preview(tmp_path / "cities" / "mini", tmp_path / "build", ["en"])
     assert preview.relevant(str(tmp_path / "cities" / "mini" / name)) is source
@@ -208,7 +208,7 @@ def test_a_sed_in_place_edit_rebuilds_naming_only_the_file(tmp_path: Path) -> No
     import os
     import threading
 
-    from profiles_gen.serve import Preview
+    from profiles_gen.tools.serve import Preview
 
     city = tmp_path / "mini"
     city.mkdir()

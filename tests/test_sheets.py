@@ -13,9 +13,9 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from profiles_gen.publication import prepare_city
-from profiles_gen.score import score_city
-from profiles_gen.sheets import escape_formula, unescape_formula
+from profiles_gen.build.publication import prepare_city
+from profiles_gen.publish.export import escape_formula, unescape_formula
+from profiles_gen.scoring.score import score_city
 from tests.conftest import ROOT, chdir, run_cli
 
 
@@ -418,7 +418,7 @@ def test_escape_formula_for_csv(text: str, escaped: str) -> None:
 
 
 def test_the_csv_export_escapes_formula_text(project: Path) -> None:
-    from profiles_gen.export import score_csv
+    from profiles_gen.publish.export import score_csv
 
     kpis = project / "cities" / "mini" / "kpis.yaml"
     kpis.write_text(kpis.read_text().replace("source: Test survey", "source: '@cmd'"))

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.site import legible_width, write_site_home
+from profiles_gen.charts.draw import legible_width
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.publish.home import write_site_home
 from tests.conftest import ROOT
 
 slow = pytest.mark.slow

@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.compare import compare_cities, comparison_json
-from profiles_gen.errors import IssueLog
-from profiles_gen.model import KpiRecord, Measurement, Scoring
-from profiles_gen.score import rollup, score_city, score_item
-from profiles_gen.targets import load_set, load_targets
+from profiles_gen.core.errors import IssueLog
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.data.model import KpiRecord, Measurement, Scoring
+from profiles_gen.data.targets import load_set, load_targets
+from profiles_gen.scoring.compare import compare_cities, comparison_json
+from profiles_gen.scoring.score import rollup, score_city, score_item
 from tests.conftest import ROOT, run_cli, scored_item
 
 CAT = load_catalogue()

@@ -14,9 +14,9 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from profiles_gen.catalogue import load_catalogue
-from profiles_gen.i18n import ensure_pseudo
-from profiles_gen.render import ROMAN
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.i18n.messages import ensure_pseudo
+from profiles_gen.render.outline import ROMAN
 from tests.conftest import ROOT, run_cli
 
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -273,10 +273,11 @@ TRANS_BLOCK = re.compile(
 
 
 def test_every_counted_phrase_of_the_russian_edition_takes_the_right_form() -> None:
-    from profiles_gen.i18n import Formatter, compile_catalogue, translations
-    from profiles_gen.narrative import count_text
-    from profiles_gen.render import make_environment
-    from profiles_gen.vocabulary import flag_label, key_fact_text
+    from profiles_gen.i18n.formatter import Formatter
+    from profiles_gen.i18n.messages import compile_catalogue, translations
+    from profiles_gen.i18n.vocabulary import flag_label, key_fact_text
+    from profiles_gen.render.environment import make_environment
+    from profiles_gen.render.markdown import count_text
 
     compile_catalogue("ru")
     fmt = Formatter("ru", translations("ru"))
@@ -373,14 +374,15 @@ UNIT_NUMBERS = {
 
 def _value_with_unit(fmt, kpi, value: D, point) -> str:
     """What the {{kpi …}} shortcode prints: the number as render formats it, then the unit."""
-    from profiles_gen.render import _places, format_value
+    from profiles_gen.render.rows import _places, format_value
 
     unit = fmt.kpi_short_unit(kpi, value, point, digits=_places(value))
     return f"{format_value(fmt, kpi, value, point)}\u00a0{unit}"
 
 
 def test_a_countable_unit_agrees_with_its_number_in_english_and_russian() -> None:
-    from profiles_gen.i18n import Formatter, compile_catalogue, translations
+    from profiles_gen.i18n.formatter import Formatter
+    from profiles_gen.i18n.messages import compile_catalogue, translations
 
     compile_catalogue("ru")
     en, ru = Formatter("en"), Formatter("ru", translations("ru"))
@@ -426,7 +428,7 @@ def test_a_number_with_decimals_takes_the_plural_form_of_its_cldr_category() -> 
     from babel.messages.mofile import write_mo
     from babel.support import Translations
 
-    from profiles_gen.i18n import Formatter
+    from profiles_gen.i18n.formatter import Formatter
 
     catalog = Catalog(locale="fr")  # CLDR's rule: one (0, 1), many (1 000 000), other
     assert catalog.num_plurals == 3

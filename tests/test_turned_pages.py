@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from profiles_gen.publish import _turned_destination
+from profiles_gen.publish.turned import _turned_destination
 
 HEIGHT = 595.0  # an A4 landscape page's height: the turned page's width
 

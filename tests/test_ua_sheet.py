@@ -17,7 +17,7 @@ from weasyprint import HTML
 from weasyprint import html as weasy_html
 from weasyprint.css import ComputedStyle
 
-from profiles_gen.publish import UA_SCOPES, publication_html, scoped_ua_text
+from profiles_gen.publish.weasy import UA_SCOPES, publication_html, scoped_ua_text
 
 FONTS = "body { font-family: 'DejaVu Sans'; font-size: 10pt; }"
 FOOTNOTES = (
@@ -108,9 +108,9 @@ def test_the_scoped_sheet_is_made_and_used_without_a_warning(caplog, monkeypatch
     """WeasyPrint refuses to redefine ``disc`` and ``decimal`` in a counter-style set that
     has them: parsed into WeasyPrint's own set, the sheet would warn twice (a --strict
     build would fail)."""
-    import profiles_gen.publish as publish
+    from profiles_gen.publish import weasy
 
-    monkeypatch.setattr(publish, "_UA", {})
+    monkeypatch.setattr(weasy, "_UA", {})
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         publication_html(string=document(5)).write_pdf()
     assert [r.getMessage() for r in caplog.records] == []

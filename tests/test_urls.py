@@ -18,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from profiles_gen.render import breakable_urls
+from profiles_gen.render.urls import breakable_urls
 from tests.conftest import MINI, run_cli
 
 BEFORE = "?#&._-"  # a line may start with one of these, or follow a "/"

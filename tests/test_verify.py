@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from profiles_gen.verify import canonical, numbers
+from profiles_gen.tools.verify import canonical, numbers
 from tests.conftest import copy_project, run_cli
 
 pytestmark = pytest.mark.slow

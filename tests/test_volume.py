@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen.compare import compare_cities, row_flags
-from profiles_gen.publication import prepare_volume
-from profiles_gen.score import score_city
+from profiles_gen.build.publication import prepare_volume
+from profiles_gen.scoring.compare import compare_cities, row_flags
+from profiles_gen.scoring.score import score_city
 from tests.conftest import MINI, ROOT, run_cli, scored_item
 
 VOLUME = """\
@@ -147,8 +147,8 @@ def test_compare_cities_given_one_by_one_and_the_table(volume: Path) -> None:
 
 def test_comparison_of_the_library() -> None:
     """compare_cities keeps the cities' order and scores every KPI of each."""
-    from profiles_gen.catalogue import load_catalogue
-    from profiles_gen.publication import prepare_city
+    from profiles_gen.build.publication import prepare_city
+    from profiles_gen.data.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     city, _, _ = prepare_city(ROOT / "cities" / "tbilisi")
@@ -225,7 +225,7 @@ def test_the_sample_volume_builds_in_both_languages(sample_site) -> None:
     ],
 )
 def test_the_comparison_footer_takes_russian_plural_forms(count: int, expected: str) -> None:
-    from profiles_gen.i18n import Formatter
+    from profiles_gen.i18n.formatter import Formatter
 
     text = Formatter("ru").ngettext(
         "%(count)s KPI or data point not compared like with like:",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from profiles_gen import paths
+from profiles_gen.core import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from profiles_gen.workers import WorkerPool, peak_memory_mb
+from profiles_gen.build.workers import WorkerPool, peak_memory_mb
 
 
 def test_each_task_runs_in_a_fresh_worker_forked_by_the_server() -> None:

@@ -1,0 +1,163 @@
+"""The orchestrator: load → validate → score → chart → render → publish, in call order.
+
+``build_cities`` plans before it builds: every publication is prepared (loaded
+and validated, all errors before any output) and scored, its open-data exports
+written and each edition compared with ``manifest.json``; then the editions
+whose inputs changed run in a pool of worker processes (``build_edition``:
+charts and view, then the HTML and the PDF). What a city or a volume needs is
+asked of its object (``publication.py``); this module never asks which it is.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from profiles_gen.build.manifest import MANIFEST
+from profiles_gen.build.plan import (
+    BuildOptions,
+    BuildResult,
+    EditionPlan,
+    EditionResult,
+    PlannedBuild,
+    Report,
+    plan_build,
+)
+from profiles_gen.build.publication import Prepared
+from profiles_gen.build.workers import build_session, peak_memory_mb, record_published, worker_pool
+from profiles_gen.core.files import atomic_write
+from profiles_gen.core.paths import use_cache
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.messages import translations
+from profiles_gen.publish.edition import publish_edition
+from profiles_gen.publish.home import update_site
+
+
+def build_cities(
+    city_dirs: list[Path],
+    out_root: Path,
+    opts: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, never mutated
+    report: Report | None = None,
+) -> list[BuildResult]:
+    """Build cities and volumes; every edition to build, of every one, goes to one pool.
+
+    Each publication is validated and scored first (all errors before any output),
+    its exports written and its editions planned against its manifest; then the
+    editions that are not up to date run in ``opts.jobs`` worker processes at a time,
+    a fresh one per edition forked from a server that imported WeasyPrint once and
+    nothing heavier (HTML only with one job renders in this process). The charts are
+    drawn first, into the chart cache, by workers of their own, so that the workers
+    that lay out PDFs never import matplotlib. Each publication's output folder is
+    locked for the whole build; an interrupt stops the workers and publishes nothing
+    more.
+    """
+    with build_session():  # the build locks taken by plan_build, released at the end
+        return _build_cities(city_dirs, out_root, opts, report)
+
+
+def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
+    use_cache(out_root / ".cache")
+    builds = [plan_build(city_dir, out_root, opts) for city_dir in city_dirs]
+    tasks = []
+    for build in builds:
+        for lang, plan in build.plans.items():
+            if plan.formats:
+                tasks.append((build, plan))
+            elif report:
+                report(f"{build.pub.slug} [{lang}] up to date")
+    if report:  # what will render, in the order the workers take it
+        for build, plan in tasks:
+            report(f"{build.pub.slug} [{plan.lang}] queued: {', '.join(plan.formats)}")
+    jobs = max(1, min(opts.jobs, len(tasks)))
+    try:
+        pdfs = any("pdf" in plan.formats for _, plan in tasks)
+        if not pdfs and (jobs == 1 or len(tasks) == 1):  # HTML only: no process to start
+            editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
+            _collect(tasks, editions, report)
+        else:
+            with worker_pool(jobs) as pool:  # workers die with this process
+                # The charts first, into the chart cache, each edition's in a process of
+                # its own: the editions then lay out their PDFs without matplotlib.
+                drawn = [pool.submit(_draw, build, plan, out_root) for build, plan in tasks]
+                charts = [future.result() for future in drawn]
+                futures = [pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks]
+                editions = (
+                    replace(f.result(), charts_peak_mb=peak)
+                    for f, peak in zip(futures, charts, strict=True)
+                )
+                _collect(tasks, editions, report)
+    except BaseException:
+        record_published(builds, tasks)  # the manifest says exactly what was published
+        raise
+    for build in builds:
+        atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
+    update_site(out_root, [build.result for build in builds])
+    return [build.result for build in builds]
+
+
+def _draw(build: PlannedBuild, plan: EditionPlan, out_root: Path) -> float:
+    """One edition's charts, in a worker process: drawn into the chart cache; returns
+    the process's peak memory."""
+    use_cache(out_root / ".cache")
+    build.pub.draw(Formatter(plan.lang, translations(plan.lang)))
+    return peak_memory_mb()
+
+
+def _run(build: PlannedBuild, plan: EditionPlan, opts: BuildOptions, out_root: Path):
+    """One edition, in a worker process (whose caches go under the build's too)."""
+    use_cache(out_root / ".cache")
+    edition_opts = replace(opts, formats=plan.formats)
+    edition = build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports)
+    return replace(edition, peak_mb=peak_memory_mb())
+
+
+def build_edition(
+    pub: Prepared,
+    lang: str,
+    out_dir: Path,
+    opts: BuildOptions,
+    exports: dict[str, tuple[str, str]] | None = None,
+) -> EditionResult:
+    """One language: charts and the shared view once, then the HTML and the PDF from them.
+
+    ``exports``: the open-data exports to attach to the PDF, if already made.
+    """
+    from profiles_gen.render.environment import make_environment
+
+    started = time.perf_counter()
+    fmt = Formatter(lang, translations(lang))
+    charts, view = pub.draw(fmt)
+
+    env = make_environment(pub.dir, fmt)
+
+    def render(media: str, assets: dict) -> str:
+        return pub.render(env, view, media, assets)
+
+    exports = exports if exports is not None else pub.exports()
+    outputs, warnings = publish_edition(pub.source, fmt, out_dir, opts, render, charts, exports)
+    return EditionResult(lang, outputs, warnings, time.perf_counter() - started)
+
+
+def _collect(tasks, editions, report: Report | None) -> None:
+    """Record each finished edition in its result and its manifest (saved at once)."""
+    for (build, plan), edition in zip(tasks, editions, strict=True):
+        result = build.result
+        result.editions.append(edition)
+        result.outputs += edition.outputs
+        result.warnings += edition.warnings
+        for fmt in plan.formats:
+            build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
+        if "pdf" in plan.formats and "print" in plan.outputs:  # ("print" alone: just above)
+            build.manifest.record(plan.outputs["print"], plan.digests["print"], plan.files)
+        elif (
+            "html" in plan.formats and "print" not in plan.formats
+        ):  # the edition's folder was replaced, print.html with it
+            build.manifest.outputs.pop(f"{plan.lang}/print.html", None)
+        atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
+        if report:
+            report(
+                f"{result.city.slug} [{edition.lang}] built in {edition.seconds:.1f} s, "
+                f"peak memory {edition.peak_mb:.0f} MB"
+                + (f" (charts {edition.charts_peak_mb:.0f} MB)" if edition.charts_peak_mb else "")
+            )

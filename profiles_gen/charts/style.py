@@ -1,0 +1,107 @@
+"""What every figure shares: fonts, colours and measures (in points), matplotlib set up."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from types import SimpleNamespace
+
+from profiles_gen.core.paths import FONT_DIR
+
+FONT_FAMILY = "Noto Sans"
+
+
+INK = "#1B1B1B"
+
+
+COVER_BLUE = "#0B3D66"  # the covers' blue (templates/css/print.css)
+
+
+GRID = "#767676"
+
+
+SDG_COLOURS = (
+    "#E5243B",
+    "#DDA63A",
+    "#4C9F38",
+    "#C5192D",
+    "#FF3A21",
+    "#26BDE2",
+    "#FCC30B",
+    "#A21942",
+    "#FD6925",
+    "#DD1367",
+    "#FD9D24",
+    "#BF8B2E",
+    "#3F7E44",
+    "#0A97D9",
+    "#56C02B",
+    "#00689D",
+    "#19486A",
+)
+
+
+# The width of every chart, in points: 160 mm, within the PDF's text column (170 mm), so a
+# chart is never scaled down in print and its type prints at the size it is set.
+WIDTH = 453.6
+
+
+LABEL = 7.0  # the size of row labels, values and legends (pt): never smaller
+
+
+FLOOR = 5.5  # the smallest size a label inside the wheel or a tile may shrink to (pt)
+
+
+PAD = 1.2  # the clearance between a label and the edge of its area (pt)
+
+
+# Attribute set on every text artist: the patch it must stay inside (None: the figure).
+AREA = "profiles_gen_area"
+
+
+@lru_cache(maxsize=1)
+def mpl() -> SimpleNamespace:
+    """matplotlib, imported and set up on first use (a build served from the cache never is)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    from matplotlib.patches import Circle, Polygon, Rectangle, Wedge
+    from matplotlib.text import Text
+
+    for font in sorted(FONT_DIR.glob("*.ttf")):
+        font_manager.fontManager.addfont(str(font))
+    matplotlib.rcParams.update(
+        {
+            "font.family": [FONT_FAMILY, "DejaVu Sans"],
+            "font.size": LABEL,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "profiles-gen",
+            "svg.id": None,
+            "text.color": INK,
+            "path.simplify": False,
+            # Metrics as a PDF or a browser sets the SVG's text: unhinted.
+            "text.hinting": "no_hinting",
+            "text.usetex": False,  # text from a city folder is text: no TeX, no
+            "text.parse_math": False,  # mathtext, so "$" is a dollar sign
+        }
+    )
+    return SimpleNamespace(
+        plt=plt, Rectangle=Rectangle, Wedge=Wedge, Circle=Circle, Polygon=Polygon, Text=Text
+    )
+
+
+@lru_cache(maxsize=1)
+def style_key() -> str:
+    """What a chart's look depends on besides its arguments: the code of the charts,
+    matplotlib, fonts."""
+    h = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(module.read_bytes())
+    h.update(version("matplotlib").encode())
+    for font in sorted(FONT_DIR.glob("*.ttf")):
+        h.update(font.name.encode())
+    return h.hexdigest()

@@ -1,0 +1,82 @@
+"""The ``profiles-gen`` command: exit codes and messages.
+
+Exit status: 0 success, 1 invalid data (every problem printed as
+``path:line:col: error: …``), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+from profiles_gen.cli.commands import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    cmd_build,
+    cmd_catalogue,
+    cmd_compare,
+    cmd_export_xlsx,
+    cmd_import_xlsx,
+    cmd_list,
+    cmd_locales,
+    cmd_schema,
+    cmd_score,
+    cmd_serve,
+    cmd_site,
+    cmd_validate,
+    cmd_verify,
+)
+from profiles_gen.cli.parser import make_parser
+from profiles_gen.cli.targets import cmd_targets
+from profiles_gen.core.errors import ProfileError, UsageError
+
+COMMANDS = {
+    "build": cmd_build,
+    "validate": cmd_validate,
+    "score": cmd_score,
+    "compare": cmd_compare,
+    "catalogue": cmd_catalogue,
+    "list": cmd_list,
+    "schema": cmd_schema,
+    "locales": cmd_locales,
+    "verify": cmd_verify,
+    "site": cmd_site,
+    "serve": cmd_serve,
+    "export-xlsx": cmd_export_xlsx,
+    "import-xlsx": cmd_import_xlsx,
+    "targets": cmd_targets,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # a real process, not a call from tests
+        from profiles_gen.core.files import interrupt
+
+        signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGINT, interrupt)
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except ProfileError as exc:
+        root = Path.cwd()
+        errors = exc.errors
+        for issue in exc.issues:
+            print(issue.format(root) if issue.path else f"error: {issue.message}", file=sys.stderr)
+        if len(exc.issues) > 1 or errors:
+            print(
+                f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
+                file=sys.stderr,
+            )
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        sys.stderr.close()
+        return EXIT_OK

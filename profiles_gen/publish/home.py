@@ -1,0 +1,203 @@
+"""The home pages of the built site and the card each built city leaves for them."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from profiles_gen.build.manifest import home_digest, home_is_fresh, record_home
+from profiles_gen.core.files import atomic_write, make_dirs, write_if_changed
+from profiles_gen.core.paths import FONT_DIR
+from profiles_gen.data.model import City, Volume
+from profiles_gen.i18n import vocabulary as vocab
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.messages import translations
+from profiles_gen.publish.styles import FONT_FACES, stylesheet
+from profiles_gen.scoring.score import BAND_IDS, BAND_SYMBOLS
+
+
+def write_edition_info(out_dir: Path, info: dict) -> Path:
+    """What the home page needs to know of a built city (names, languages, titles)."""
+    path = out_dir / "edition.json"
+    write_if_changed(path, json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def read_edition_infos(out_root: Path) -> list[dict]:
+    infos = []
+    for path in sorted(out_root.glob("*/edition.json")):
+        try:
+            infos.append(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError:
+            continue  # a broken file is rewritten by the next build of that city
+    return infos
+
+
+def write_home(out_root: Path, pages: dict[str, str], css: str) -> list[Path]:
+    """The site's home pages (one per language) with their shared assets."""
+    written = []
+    make_dirs(out_root / "assets" / "fonts")
+    for *_, name in FONT_FACES:
+        target = out_root / "assets" / "fonts" / name
+        if not target.is_file() or target.is_symlink():
+            atomic_write(target, (FONT_DIR / name).read_bytes())
+    write_if_changed(out_root / "assets" / "profile.css", css)
+    for name, html in pages.items():
+        if write_if_changed(out_root / name, html):
+            written.append(out_root / name)
+    return written
+
+
+def update_site(out_root: Path, results: list) -> list[Path]:
+    """Record each built city's ``edition.json``, then rewrite the site's home pages."""
+    for result in results:
+        write_edition_info(out_root / result.city.slug, edition_info(result.city, result.score))
+    return write_site_home(out_root)
+
+
+def _result(score, slug: str) -> dict:
+    """A city's overall result: its roll-up's band and share (``None`` when nothing is scored)."""
+    rollup = score.rollups["city"][slug]
+    share = None if rollup.share is None else str(rollup.share)
+    return {"band": rollup.band, "share": share}
+
+
+def edition_info(city: City | Volume, score=None) -> dict:
+    """What the home page shows of a built city or volume (its card)."""
+    volume = isinstance(city, Volume)
+    default = "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile"
+    titles = {
+        lang: city.publication.title.get(lang) or translations(lang).gettext(default)
+        for lang in city.languages
+    }
+    name = city.name
+    if volume:  # the home page lists a volume by its cities
+        name = {
+            lang: Formatter(lang).join_list([m.name.get(lang, m.name["en"]) for m in city.members])
+            for lang in city.languages
+        }
+    info = {
+        "slug": city.slug,
+        "name": name,
+        "country": city.country,
+        "languages": list(city.languages),
+        "title": titles,
+        "illustrative": city.illustrative,
+        "year": city.evaluation_year,
+        "thumbnail": "charts/cmp-dimensions.svg" if volume else "charts/wheel.svg",
+    }
+    if score is not None and volume:
+        info["members"] = [
+            {"slug": m.slug, "name": m.name, "result": _result(s, m.slug)}
+            for m, s in zip(city.members, score, strict=True)
+        ]
+    elif score is not None:
+        info["result"] = _result(score, city.slug)
+    return info
+
+
+def write_site_home(out_root: Path) -> list[Path]:
+    """Home pages listing every city built under ``out_root``, one per language."""
+    from profiles_gen.render.environment import autonym
+
+    infos = read_edition_infos(out_root)
+    langs = sorted(
+        {lang for i in infos for lang in i["languages"]} | {"en"},
+        key=lambda code: (code != "en", code),
+    )
+    compare = (out_root / compare_page("en")).is_file()
+    pdfs = sorted(p.name for i in infos for p in (out_root / i["slug"]).glob("*.pdf"))
+    # What the pages are made of (manifest.home_digest): the cards, and whether the comparison
+    # page and each PDF exist (they are linked only then).
+    digest = home_digest(out_root, [*infos, {"compare": compare, "pdfs": pdfs}])
+    if home_is_fresh(out_root, digest, [*map(home_page, langs), "assets/profile.css"]):
+        return []  # nothing it is made of changed: not rendered again
+    pages = {}
+    for lang in langs:
+        fmt = Formatter(lang, translations(lang))
+        entries = [_card(out_root, i, lang, fmt, autonym) for i in infos]
+        pages[home_page(lang)] = render_home(fmt, entries, langs, compare)
+    written = write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+    record_home(out_root, digest)
+    return written
+
+
+def _card(out_root: Path, info: dict, lang: str, fmt: Formatter, autonym) -> dict:
+    slug = info["slug"]
+    shown = lang if lang in info["languages"] else info["languages"][0]
+    thumbnail = f"{slug}/{shown}/{info.get('thumbnail', 'charts/wheel.svg')}"
+
+    def result(r: dict | None) -> dict | None:
+        if r is None:
+            return None
+        # "insufficient_data": too little scored for an overall result (as the roll-ups say).
+        known = r["band"] in BAND_SYMBOLS and r["share"] is not None
+        known = known and r["band"] != "insufficient_data"
+        return {
+            "band": r["band"] if known else None,
+            "short": vocab.band_short(fmt, r["band"]) if known else None,
+            "share": fmt.percent(Decimal(r["share"]), 0, fraction=True) if known else None,
+        }
+
+    return {
+        "slug": slug,
+        "name": info["name"].get(lang, info["name"]["en"]),
+        "country": info["country"].get(lang, info["country"]["en"]),
+        "title": info["title"],
+        "illustrative": info["illustrative"],
+        "year": info.get("year"),
+        "thumbnail": thumbnail if (out_root / thumbnail).is_file() else None,
+        "result": result(info.get("result")),
+        "members": [
+            {"name": m["name"].get(lang, m["name"]["en"]), "result": result(m["result"])}
+            for m in info.get("members", [])
+        ],
+        "languages": fmt.join_list([autonym(code) for code in info["languages"]]),
+        "editions": [
+            {
+                "lang": code,
+                "name": autonym(code),
+                "html": f"{slug}/{code}/index.html",
+                "pdf": f"{slug}/{slug}-{code}.pdf"
+                if (out_root / slug / f"{slug}-{code}.pdf").is_file()
+                else None,
+            }
+            for code in info["languages"]
+        ],
+        "csv": f"{slug}/{slug}-kpis.csv",
+        "json": f"{slug}/{slug}-kpis.json",
+    }
+
+
+def home_page(lang: str) -> str:
+    return "index.html" if lang == "en" else f"index.{lang}.html"
+
+
+def compare_page(lang: str) -> str:
+    return "compare.html" if lang == "en" else f"compare.{lang}.html"
+
+
+def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: bool) -> str:
+    """The home page of the site, in ``fmt``'s language: a card per city and volume."""
+    from profiles_gen.render.environment import autonym, make_environment
+
+    env = make_environment(None, fmt)
+    return env.get_template("home.html").render(
+        lang=fmt.lang,
+        entries=entries,
+        media="screen",
+        compare=compare_page(fmt.lang) if compare else None,
+        bands=band_entries(fmt),
+        languages=[
+            {"lang": c, "name": autonym(c), "href": home_page(c), "current": c == fmt.lang}
+            for c in langs
+        ],
+        assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
+    )
+
+
+def band_entries(fmt: Formatter) -> list[dict]:
+    return [
+        {"id": b, "short": vocab.band_short(fmt, b), "symbol": BAND_SYMBOLS[b]} for b in BAND_IDS
+    ]

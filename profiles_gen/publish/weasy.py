@@ -1,0 +1,99 @@
+"""Everything that reaches into WeasyPrint's internals, in one place.
+
+Each patch names the internal it relies on; ``tests/test_weasy.py`` fails when one
+changes. The public API is used everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from profiles_gen.publish.styles import CSS_DIR
+
+
+def tag_element_languages() -> None:
+    """Give a PDF structure element the ``/Lang`` of its HTML element's ``lang`` attribute
+    (a city's text shown in another language than the edition's), so that a screen reader
+    switches voice in the PDF as in the HTML. WeasyPrint tags only the document's language."""
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_lang(box, *args, **kwargs):  # a generator, as the one it wraps
+        import pydyf
+
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and box.element_tag != "html" else None
+        for structure in build(box, *args, **kwargs):
+            if lang and "Lang" not in structure:
+                structure["Lang"] = pydyf.String(lang)
+            yield structure
+
+    build_with_lang.tags_languages = True
+    tags._build_box_tree = build_with_lang
+
+
+# WeasyPrint's user-agent sheet has six rules on a bare pseudo-element (``::marker``,
+# ``::footnote-call``, ``::footnote-marker`` and the three ``::note-*``): each one gives
+# every element of the document a pseudo-element style that WeasyPrint computes and keeps
+# for the whole layout. In an edition of some 10 000 elements that is over 60 000 styles,
+# about 70 MB of the peak. Only list items and summaries carry a marker, and in this
+# publication only ``.footnote`` floats as a footnote and nothing is a note, so the rules
+# are scoped to those elements: the same PDF with a third less memory. Where narrative
+# brings CSS of its own that makes a footnote or a note (raw HTML may), the edition is
+# laid out with WeasyPrint's own sheet, as it would be without this.
+UA_SCOPES = {
+    "::marker {": ":is(li, summary)::marker {",
+    "::footnote-call {": ".footnote::footnote-call {",
+    "::footnote-marker {": ".footnote::footnote-marker {",
+    "::note-call {": ".footnote::note-call {",
+    "::note-marker {": ".footnote::note-marker {",
+    "::note-callback {": ".footnote::note-callback {",
+}
+
+
+_OUT_OF_FLOW = re.compile(r"float\s*:\s*footnote|position\s*:\s*note\s*\(", re.I)
+
+
+_UA: dict = {}
+
+
+def scoped_ua_text(ua: str) -> str:
+    """WeasyPrint's user-agent CSS with the universal pseudo-element rules scoped."""
+    lines = ua.splitlines(keepends=True)
+    for bare, scoped in UA_SCOPES.items():
+        hits = [i for i, line in enumerate(lines) if line.startswith(bare)]
+        if len(hits) != 1:  # another WeasyPrint: its stock sheet, never a half-scoped one
+            return ua
+        lines[hits[0]] = scoped + lines[hits[0]][len(bare) :]
+    return "".join(lines)
+
+
+def scoped_ua_applies(html: str) -> bool:
+    """True unless ``html`` makes a footnote or a note beyond the publication's own CSS."""
+    own = sum(
+        len(_OUT_OF_FLOW.findall((CSS_DIR / f"{name}.css").read_text("utf-8")))
+        for name in ("common", "print")
+    )
+    return len(_OUT_OF_FLOW.findall(html)) <= own
+
+
+def publication_html(string: str, **kwargs):
+    """``weasyprint.HTML`` of ``string``, with the scoped user-agent sheet where it applies."""
+    from weasyprint import CSS, HTML
+    from weasyprint import html as ua
+    from weasyprint.css.counters import CounterStyle
+
+    if not scoped_ua_applies(string):
+        return HTML(string=string, **kwargs)
+    if "sheet" not in _UA:  # its @counter-style rules are WeasyPrint's, already known to
+        # ua.UA_COUNTER_STYLE, which lays out every document: parsed into a set of their own
+        _UA["sheet"] = CSS(string=scoped_ua_text(ua.UA), counter_style=CounterStyle())
+
+    class PublicationHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [_UA["sheet"], ua.UA_FORM_STYLESHEET] if forms else [_UA["sheet"]]
+
+    return PublicationHTML(string=string, **kwargs)

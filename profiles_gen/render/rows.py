@@ -1,0 +1,154 @@
+"""A scored KPI or data point as the tables show it."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from profiles_gen.data.model import (
+    Catalogue,
+    ScoredItem,
+    Shown,
+    shown,
+)
+from profiles_gen.i18n import vocabulary as vocab
+from profiles_gen.i18n.formatter import NBSP, Formatter, with_unit
+from profiles_gen.scoring.score import (
+    BAND_SYMBOLS,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a KPI table."""
+
+    item: ScoredItem
+    code: str
+    name: str
+    data_point: str
+    unit: str
+    kpi_type: str
+    value: str
+    target: str
+    target_source: Shown
+    achievement: str
+    achievement_raw: str
+    band: str
+    band_label: str
+    symbol: str
+    sdgs: str
+    illustrative: bool
+    value_in_text: str = ""  # the value with its unit, for running text (value_in_text)
+    target_in_text: str = ""  # the target likewise
+    target_kind: str = ""  # where the target comes from, in the page's language
+    target_set: str = ""  # the set, as a reader sees it (vocabulary.target_set)
+    target_set_code: bool = False  # the set's name is a code, not words of the edition
+    quality: str = ""  # compact data-quality mark (A–F, legend under Annex I)
+    verified: str = ""  # ✓ verified, ✗ not verified, "" not said
+    source: Shown | None = None  # the value's source, or why it is not reported
+    reason: Shown | None = None
+
+
+def format_value(fmt: Formatter, kpi, value, point=None) -> str:
+    """A value with the decimals it was written with (``97.00`` stays 97.00)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return fmt.yes_no(value)
+    if kpi.unit_of(point).startswith("%"):
+        return fmt.percent(value, digits=_places(value))
+    return fmt.number(value, digits=_places(value))
+
+
+def value_in_text(fmt: Formatter, kpi, value, point=None) -> str:
+    """``format_value`` followed by the unit running text needs: the data point's own unit
+    or the KPI's short unit, in the form the number as shown needs ("1 year", «72,5 года»);
+    a unit never leaves its number. Percentages carry their sign, yes/no no unit."""
+    text = format_value(fmt, kpi, value, point)
+    if not text or isinstance(value, bool):
+        return text
+    unit = fmt.kpi_short_unit(kpi, value, point, digits=_places(value))
+    return with_unit(text, unit) if unit else text
+
+
+def _places(value) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
+    kpi = catalogue.by_id[item.kpi]
+    point = kpi.data_point(item.data_point) if item.data_point else None
+    target = item.target
+    unit = point.unit if point is not None and point.unit else None
+    set_label, set_code = vocab.target_set(fmt, item.target_set)
+    return Row(
+        item=item,
+        code=kpi.code,
+        name=fmt.kpi_name(kpi),
+        data_point=fmt.data_point_name(kpi, item.data_point),
+        unit=fmt.pgettext(f"kpi-unit|{kpi.id}", unit) if unit else fmt.kpi_unit(kpi),
+        kpi_type=vocab.kpi_type(fmt, kpi.type),
+        value=format_value(fmt, kpi, item.value, point),
+        target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target, point)),
+        value_in_text=value_in_text(fmt, kpi, item.value, point),
+        target_in_text=(
+            fmt.yes_no(True) if target is True else value_in_text(fmt, kpi, target, point)
+        ),
+        target_source=shown(fmt, item.target_text or item.target_source),
+        source=shown(fmt, item.source or item.reason),
+        reason=shown(fmt, item.reason),
+        achievement=(
+            fmt.percent(item.achievement, 0, fraction=True) if item.achievement is not None else ""
+        ),
+        achievement_raw=(
+            fmt.percent(item.achievement_raw, 1, fraction=True)
+            if item.achievement_raw is not None
+            else ""
+        ),
+        band=item.band,
+        band_label=vocab.band_short(fmt, item.band),
+        symbol=BAND_SYMBOLS[item.band],
+        sdgs=", ".join(kpi.sdg_targets),
+        illustrative=item.illustrative,
+        target_kind=vocab.target_kind(fmt, item.target_kind),
+        # a city's own target of the kind "city target" names no set ("city target · city")
+        target_set="" if item.target_set == item.target_kind == "city" else set_label,
+        target_set_code=set_code,
+        quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
+        verified={True: "✓", False: "✗"}.get(item.verified, ""),
+    )
+
+
+def not_reported_once(rows: list[Row]) -> list[Row]:
+    """Rows without data; a KPI whose data points all lack data for one reason is listed once."""
+    out: list[Row] = []
+    for row in rows:
+        if row.band != "no_data":
+            continue
+        if row.item.data_point:
+            siblings = [r for r in rows if r.item.kpi == row.item.kpi]
+            if all(r.band == "no_data" and r.reason == row.reason for r in siblings):
+                if siblings[0] is row:
+                    out.append(dataclasses.replace(row, data_point=""))
+                continue
+        out.append(row)
+    return out
+
+
+def format_change(fmt: Formatter, kpi, change) -> str:
+    """A change in a KPI's value, in its unit (printed beside the name): ``+5.2 pp``, ``−120``."""
+    if change is None:
+        return ""
+    if kpi.unit.startswith("%"):
+        # Translators: abbreviation of "percentage points", after a change such as +5.2.
+        pp = fmt.pgettext("unit", "pp")
+        return f"{fmt.signed(change)}{NBSP}{pp}"
+    return fmt.signed(change)
+
+
+def rollup_change(fmt: Formatter, before, after) -> str:
+    if before.share is None or after.share is None:
+        return ""
+    points = (after.share - before.share) * 100
+    return f"{fmt.signed(points, 0)}{NBSP}{fmt.pgettext('unit', 'pp')}"

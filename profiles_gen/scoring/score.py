@@ -1,0 +1,295 @@
+"""Stage 3, score: U4SSC target achievement, bands and roll-ups.
+
+Pure arithmetic in ``Decimal`` so that band boundaries hold exactly (57.0 of a
+target of 60 is exactly 95 %, which is *not* above 95 %). No I/O, no
+formatting. The rules are those of ``shared/reference/scoring.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from profiles_gen.data.model import (
+    Catalogue,
+    City,
+    DataPoint,
+    Kpi,
+    Measurement,
+    Rollup,
+    Score,
+    ScoredItem,
+    Scoring,
+)
+from profiles_gen.data.targets import CITY_SET, EMPTY, Targets
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+# The band table: the one place that holds the cut-offs. A share strictly
+# above ``floor`` earns the band; the upper bound of each range is inclusive.
+BANDS: tuple[tuple[str, Decimal, int], ...] = (
+    ("reached", Decimal("0.95"), 4),
+    ("over_two_thirds", Decimal("0.66"), 3),
+    ("one_to_two_thirds", Decimal("0.33"), 2),
+    ("one_third_or_less", Decimal("-1"), 1),
+)
+NO_TARGET = "no_target"
+NO_DATA = "no_data"
+BAND_IDS = tuple(b[0] for b in BANDS) + (NO_TARGET, NO_DATA)
+# A value left unscored because it is not verified (scoring: {require_verified: true}).
+UNVERIFIED = "unverified"
+# A roll-up whose coverage (scored items / items) is below the publication's threshold.
+INSUFFICIENT = "insufficient_data"
+ROLLUP_BAND_IDS = BAND_IDS + (INSUFFICIENT,)
+DEFAULT_SCORING = Scoring()
+POINTS = {band: points for band, _, points in BANDS}
+MAX_POINTS = max(POINTS.values())
+
+# Band colours (scoring.md), in one place for charts and CSS alike.
+BAND_COLOURS = {
+    "reached": "#1A9641",
+    "over_two_thirds": "#A6D96A",
+    "one_to_two_thirds": "#FDAE61",
+    "one_third_or_less": "#D7191C",
+    "no_target": "#BDBDBD",
+    "no_data": "#FFFFFF",
+    "unverified": "#E0E0E0",
+    "insufficient_data": "#F2F2F2",  # drawn with neutral hatching, never a band colour
+}
+# Text colour on each band colour with a contrast ratio of at least 4.5:1.
+BAND_TEXT = {
+    "reached": "#000000",
+    "over_two_thirds": "#1B1B1B",
+    "one_to_two_thirds": "#1B1B1B",
+    "one_third_or_less": "#FFFFFF",
+    "no_target": "#1B1B1B",
+    "no_data": "#1B1B1B",
+    "unverified": "#1B1B1B",
+    "insufficient_data": "#1B1B1B",
+}
+# A symbol per band so that no reading depends on colour alone.
+BAND_SYMBOLS = {
+    "reached": "4",
+    "over_two_thirds": "3",
+    "one_to_two_thirds": "2",
+    "one_third_or_less": "1",
+    "no_target": "–",
+    "no_data": "×",
+    "unverified": "!",
+    "insufficient_data": "?",
+}
+
+
+def band_for(share: Decimal) -> str:
+    """The band of an achievement (capped or not) or of a roll-up share."""
+    for band, floor, _ in BANDS:
+        if share > floor:
+            return band
+    raise AssertionError("unreachable: the last floor is below every share")
+
+
+def achievement(value: Decimal | bool, target: Decimal | bool, direction: str) -> Decimal:
+    """The uncapped achievement ratio of a value against its target."""
+    if direction == "yes_no":
+        return ONE if value is True else ZERO
+    if direction == "higher":
+        if target == ZERO:
+            return ONE
+        return Decimal(value) / Decimal(target)
+    if direction == "lower":
+        if value == ZERO:
+            return ONE  # a value of 0 meets any lower-is-better target (design decision)
+        return Decimal(target) / Decimal(value)
+    raise ValueError(f"unknown direction {direction!r}")
+
+
+def score_item(
+    kpi: Kpi,
+    point: DataPoint | None,
+    m: Measurement | None,
+    reason: str | None = None,
+    targets: Targets = EMPTY,
+    scoring: Scoring = DEFAULT_SCORING,
+) -> ScoredItem:
+    """One KPI or data point scored against its target, with the target's provenance.
+
+    The target is the city's own (``target`` in kpis.yaml) if it gives one, else the one of
+    the publication's target sets (later sets win). A target of 0 (lower is better): a value
+    of 0 reaches it, any value above 0 achieves 0 % (band one third or less).
+    """
+    direction = point.direction if point else kpi.direction
+    found = targets.get(kpi.id, point.id if point else None)
+    target = source = target_set = kind = url = text = None
+    if found is not None:
+        target, source, target_set = found.value, found.source_text("en"), found.set
+        kind, url, text = found.kind, found.url, found.text
+    elif point is not None and point.target is not None or point is None and kpi.target is not None:
+        # A target carried by the KPI itself (a catalogue built in code, as in tests).
+        target = point.target if point is not None else kpi.target
+        source = point.target_source if point is not None else kpi.target_source
+    elif direction == "yes_no":
+        target = True  # the U4SSC rule: yes is 100 % (a set names the source)
+    if m is not None and m.target is not None:
+        target, source, target_set = m.target, m.target_source, CITY_SET
+        kind, url, text = m.target_kind or CITY_SET, None, None
+    base = dict(
+        kpi=kpi.id,
+        data_point=point.id if point else None,
+        target=target,
+        target_source=source,
+        reason=reason,
+        target_set=target_set,
+        target_kind=kind,
+        target_url=url,
+        target_text=text,
+    )
+    if m is None or m.value is None:
+        return ScoredItem(
+            value=None,
+            year=None,
+            source=None,
+            achievement_raw=None,
+            achievement=None,
+            band=NO_DATA,
+            points=None,
+            **base,
+        )
+    found_value = dict(
+        value=m.value,
+        year=m.year,
+        source=m.source,
+        illustrative=m.illustrative,
+        note=m.note,
+        definition=m.definition,
+        quality=m.quality,
+        verified=m.verified,
+        origin=m.origin,
+    )
+    if direction is None or target is None:
+        return ScoredItem(
+            achievement_raw=None,
+            achievement=None,
+            band=NO_TARGET,
+            points=None,
+            **found_value,
+            **base,
+        )
+    if scoring.require_verified and m.verified is not True:
+        return ScoredItem(
+            achievement_raw=None,
+            achievement=None,
+            band=UNVERIFIED,
+            points=None,
+            unscored="unverified",
+            **found_value,
+            **base,
+        )
+    raw = achievement(m.value, target, direction)
+    capped = min(raw, ONE)
+    band = band_for(capped)
+    return ScoredItem(
+        achievement_raw=raw,
+        achievement=capped,
+        band=band,
+        points=POINTS[band],
+        **found_value,
+        **base,
+    )
+
+
+def score_kpi(
+    kpi: Kpi, city: City, targets: Targets = EMPTY, scoring: Scoring = DEFAULT_SCORING
+) -> list[ScoredItem]:
+    record = city.records.get(kpi.id)
+    reason = record.reason if record else None
+    if record is None or record.not_reported:
+        points = kpi.data_points or (None,)
+        return [score_item(kpi, p, None, reason, targets, scoring) for p in points]
+    if kpi.data_points:
+        points = [(p, record.data_points.get(p.id)) for p in kpi.data_points]
+        return [score_item(kpi, p, m, m.reason if m else None, targets, scoring) for p, m in points]
+    return [score_item(kpi, None, record.measurement, None, targets, scoring)]
+
+
+def sufficient(scored: int, items: int, min_coverage: Decimal) -> bool:
+    """Whether ``scored`` of ``items`` reaches the coverage threshold (exactly, in decimal)."""
+    return Decimal(scored) >= min_coverage * Decimal(items)
+
+
+def rollup(
+    key: str, items: list[ScoredItem], min_coverage: Decimal = DEFAULT_SCORING.min_coverage
+) -> Rollup:
+    """Points over the scored items; the band is insufficient_data below ``min_coverage``."""
+    scored = [i for i in items if i.points is not None]
+    points = sum(i.points for i in scored)
+    max_points = MAX_POINTS * len(scored)
+    share = Decimal(points) / Decimal(max_points) if max_points else None
+    share_band = band_for(share) if share is not None else NO_DATA
+    coverage = Decimal(len(scored)) / Decimal(len(items)) if items else None
+    band = share_band
+    if items and not sufficient(len(scored), len(items), min_coverage):
+        band = INSUFFICIENT
+    return Rollup(
+        key=key,
+        points=points,
+        max_points=max_points,
+        share=share,
+        band=band,
+        scored=len(scored),
+        no_target=sum(1 for i in items if i.band == NO_TARGET),
+        no_data=sum(1 for i in items if i.band == NO_DATA),
+        items=len(items),
+        coverage=coverage,
+        share_band=share_band,
+    )
+
+
+def rollup_json(r: Rollup) -> dict:
+    """A roll-up as the JSON exports give it."""
+    return {
+        "points": r.points,
+        "max_points": r.max_points,
+        "share": r.share,
+        "band": r.band,
+        "scored": r.scored,
+        "no_target": r.no_target,
+        "no_data": r.no_data,
+        "items": r.items,
+        "coverage": r.coverage,
+        "sufficient": r.band != INSUFFICIENT,
+    }
+
+
+def score_city(city: City, catalogue: Catalogue, targets: Targets | None = None) -> Score:
+    """Every KPI and data point of ``city`` scored, and every roll-up.
+
+    ``targets``: the merged target sets; by default those the city names (``city.targets``).
+    """
+    if targets is None:
+        from profiles_gen.data.targets import targets_for
+
+        targets = targets_for(city, catalogue)
+    scoring = getattr(city, "scoring", DEFAULT_SCORING)
+    items = [item for kpi in catalogue.kpis for item in score_kpi(kpi, city, targets, scoring)]
+    groups: dict[str, dict[str, list[ScoredItem]]] = defaultdict(lambda: defaultdict(list))
+    for item in items:
+        kpi = catalogue.by_id[item.kpi]
+        groups["category"][kpi.category].append(item)
+        groups["subdimension"][kpi.subdimension].append(item)
+        groups["dimension"][kpi.dimension].append(item)
+        for sdg in kpi.sdgs:
+            groups["sdg"][str(sdg)].append(item)
+        groups["city"][city.slug].append(item)
+    order = {
+        "category": [c.id for c in catalogue.categories],
+        "subdimension": [s.id for s in catalogue.subdimensions],
+        "dimension": [d.id for d in catalogue.dimensions],
+        "sdg": [str(n) for n in range(1, 18)],
+        "city": [city.slug],
+    }
+    rollups = {
+        level: {key: rollup(key, groups[level].get(key, []), scoring.min_coverage) for key in keys}
+        for level, keys in order.items()
+    }
+    return Score(items=tuple(items), rollups=rollups)

@@ -1,0 +1,159 @@
+"""The static site: every city built, the comparison page, ``build/site/`` assembled."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from profiles_gen.core.files import atomic_write, staged_dir
+from profiles_gen.data.model import City, Volume
+from profiles_gen.i18n import vocabulary as vocab
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.messages import translations
+from profiles_gen.publish.home import (
+    band_entries,
+    compare_page,
+    home_page,
+    write_site_home,
+)
+
+
+def assemble_site(out_root: Path, slugs: list[str]) -> Path:
+    """``build/site/``: the home pages and every city's editions and downloads, self-contained."""
+    final = out_root / "site"
+    with staged_dir(final) as stage:
+        shutil.copytree(out_root / "assets", stage / "assets")
+        for page in sorted([*out_root.glob("index*.html"), *out_root.glob("compare*.html")]):
+            shutil.copyfile(page, stage / page.name)
+        for slug in slugs:
+            shutil.copytree(
+                out_root / slug, stage / slug, ignore=shutil.ignore_patterns(".*", "print.html")
+            )
+    return final
+
+
+def site_cities(results: list) -> tuple[list[City], list]:
+    """Every city built, once: standalone cities and the members of volumes, with their scores."""
+    cities, scores, seen = [], [], set()
+    for result in results:
+        if isinstance(result.city, Volume):
+            pairs = zip(result.city.members, result.score, strict=True)
+        else:
+            pairs = [(result.city, result.score)]
+        for city, score in pairs:
+            if city.slug not in seen:
+                seen.add(city.slug)
+                cities.append(city)
+                scores.append(score)
+    return cities, scores
+
+
+def write_comparison(out_root: Path, results: list) -> list[Path]:
+    """``compare.html`` (and ``compare.<lang>.html``): every KPI of every city side by side."""
+    from profiles_gen.data.catalogue import load_catalogue
+    from profiles_gen.scoring.compare import YEAR_WINDOW, compare_cities
+
+    cities, scores = site_cities(results)
+    if not cities:
+        return []
+    catalogue = load_catalogue()
+    comparison = compare_cities(cities, scores, YEAR_WINDOW)
+    langs = sorted(
+        {lang for c in cities for lang in c.languages} | {"en"},
+        key=lambda code: (code != "en", code),
+    )
+    written = []
+    for lang in langs:
+        fmt = Formatter(lang, translations(lang))
+        html = render_comparison(fmt, catalogue, comparison, langs)
+        path = out_root / compare_page(lang)
+        atomic_write(path, html)
+        written.append(path)
+    return written
+
+
+def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
+    from profiles_gen.render.rows import make_row
+
+    lang = fmt.lang
+    window = comparison.year_window
+    rows = []
+    goals = set()
+    for row in comparison.rows:
+        kpi = catalogue.by_id[row.kpi]
+        sdgs = sorted({int(t.split(".")[0]) for t in kpi.sdg_targets})
+        goals.update(sdgs)
+        cells = [make_row(fmt, catalogue, item) for item in row.items]
+        rows.append(
+            {
+                "code": kpi.code,
+                "name": cells[0].name,
+                "data_point": cells[0].data_point,
+                "unit": cells[0].unit,
+                "dimension": kpi.dimension,
+                "subdimension": kpi.subdimension,
+                "sdgs": " ".join(str(g) for g in sdgs),
+                "comparable": row.comparable,
+                "reported": sum(1 for item in row.items if item.value is not None),
+                "flags": [vocab.flag_label(fmt, f, window) for f in row.flags],
+                "cells": [
+                    {
+                        "row": cell,
+                        "sort": "" if item.achievement is None else str(item.achievement),
+                    }
+                    for cell, item in zip(cells, row.items, strict=True)
+                ],
+            }
+        )
+    return {
+        "cities": [c.name.get(lang, c.name["en"]) for c in comparison.cities],
+        "rows": rows,
+        "window": window,
+        "dimensions": [
+            {"id": g.id, "name": fmt.group_name("dimension", g)} for g in catalogue.dimensions
+        ],
+        "subdimensions": [
+            {"id": g.id, "parent": g.parent, "name": fmt.group_name("subdimension", g)}
+            for g in catalogue.subdimensions
+        ],
+        "goals": [{"n": g, "name": vocab.sdg_name(fmt, g)} for g in sorted(goals)],
+    }
+
+
+def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -> str:
+    from profiles_gen.render.environment import autonym, make_environment
+
+    env = make_environment(None, fmt)
+    return env.get_template("compare.html").render(
+        comparison_view(fmt, catalogue, comparison),
+        lang=fmt.lang,
+        media="screen",
+        p="",
+        bands=band_entries(fmt),
+        band_short=lambda b: vocab.band_short(fmt, b),
+        home=home_page(fmt.lang),
+        languages=[
+            {"lang": c, "name": autonym(c), "href": compare_page(c), "current": c == fmt.lang}
+            for c in langs
+        ],
+        assets={
+            "stylesheets": ["assets/profile.css"],
+            "inline_css": "",
+            "scripts": ["assets/profile.js"],
+        },
+    )
+
+
+def build_site(out_root: Path, city_dirs: list[Path], opts, progress=None) -> tuple[list, Path]:
+    """Build every city, then the comparison and home pages, and assemble ``site/``."""
+    from profiles_gen.build.pipeline import build_cities
+    from profiles_gen.core.files import write_if_changed
+    from profiles_gen.publish.styles import JS_DIR
+
+    results = build_cities(city_dirs, out_root, opts, progress)
+    write_comparison(out_root, results)
+    write_if_changed(
+        out_root / "assets" / "profile.js", (JS_DIR / "profile.js").read_text(encoding="utf-8")
+    )
+    write_site_home(out_root)  # now with the link to the comparison
+    return results, assemble_site(out_root, [r.city.slug for r in results])

@@ -1,0 +1,306 @@
+"""Editions that prove what they carry.
+
+- ``check_numbers``: every number in the text of each edition (PDF and HTML),
+  normalised from its locale, compared chapter by chapter with the English
+  edition: the same multiset of figures must appear in each.
+- ``check_manifest``: the inputs and outputs of ``manifest.json`` still hash
+  to what the build recorded (a file whose size, modification time and inode
+  are those it had when last hashed is taken from the hash cache).
+- ``missing_glyphs`` and ``locate``: the characters of an edition that the
+  publication's fonts cannot draw, and where they come from (used by
+  ``publish.check_glyphs`` before a PDF is written).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from pathlib import Path
+
+# Per language: a number as the edition prints it. Russian groups digits with a
+# no-break space and uses the decimal comma, so a dotted number there is an
+# identifier such as the SDG target 17.8 and is kept as it is.
+NUMBER_RES = {
+    "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
+    "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
+}
+
+
+MARGIN_PX = 60  # running heads and page numbers sit in the top and bottom margins
+
+
+def canonical(token: str, lang: str) -> str:
+    text = token.replace("\u00a0", "").replace("\u202f", "")
+    text = text.replace(",", "") if lang == "en" or "." in text else text.replace(",", ".")
+    try:
+        return format(Decimal(text).normalize(), "f")
+    except InvalidOperation:  # pragma: no cover - the regexes only match numbers
+        return text
+
+
+# A contents or list entry: dot leaders, then a page number, which differs between
+# editions of different lengths by design.
+LEADER_RE = re.compile(r"(?:\.\s){3,}\.?\s*[0-9ivxlc]+")
+
+
+def numbers(text: str, lang: str) -> Counter:
+    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+    text = LEADER_RE.sub(" ", text)
+    return Counter(canonical(m.group(0), lang) for m in pattern.finditer(text))
+
+
+@dataclass
+class Chapter:
+    key: str
+    title: str
+    text: str
+
+
+def pdf_chapters(path: Path) -> list[Chapter]:
+    """The body text of a PDF per top-level outline entry (margins left out)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    pages = []
+    for page in reader.pages:
+        parts: list[str] = []
+        # A landscape page set in the portrait book (``/Rotate 90``) draws its content turned:
+        # its own height is the page's width.
+        turned = page.get("/Rotate", 0) in (90, 270)
+        height = float(page.mediabox.width if turned else page.mediabox.height)
+        last_y: list[float] = [0.0]
+
+        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y):
+            scale = math.hypot(cm[2], cm[3]) or 1  # the length of the y axis, turned or not
+            y = tm[5]
+            if MARGIN_PX < y < height / scale - MARGIN_PX:
+                if y != last_y[0]:  # a new line: keep words of two lines apart
+                    parts.append("\n")
+                    last_y[0] = y
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        pages.append("".join(parts))
+    starts = [
+        (reader.get_destination_page_number(item), item.title)
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
+    chapters = [Chapter("front", "", "\n".join(pages[: starts[0][0]] if starts else pages))]
+    for n, (start, title) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(pages)
+        chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end])))
+    return chapters
+
+
+class _Sections(HTMLParser):
+    """Text per chapter section of the HTML edition (sections keyed by their id)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chapters: list[Chapter] = [Chapter("front", "", "")]
+        self.depth = 0
+        self.section_depth: int | None = None
+        self.skip = 0
+        self.title_next = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("meta", "link", "br", "img", "hr", "input"):
+            return
+        self.depth += 1
+        attrs = dict(attrs)
+        if tag in ("style", "title") and self.section_depth is None:
+            self.skip += 1
+        classes = (attrs.get("class") or "").split()
+        if tag == "section" and "chapter" in classes and self.section_depth is None:
+            self.section_depth = self.depth
+            self.chapters.append(Chapter(attrs.get("id", ""), "", ""))
+        if tag == "h1" and self.section_depth is not None and not self.chapters[-1].title:
+            self.title_next = True
+
+    def handle_endtag(self, tag):
+        if tag in ("meta", "link", "br", "img", "hr", "input"):
+            return
+        if tag in ("style", "title") and self.skip:
+            self.skip -= 1
+        if self.section_depth == self.depth:
+            self.section_depth = None
+            self.chapters.append(Chapter("between", "", ""))
+        self.depth -= 1
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        chapter = self.chapters[-1]
+        chapter.text += data
+        if self.title_next and data.strip():
+            chapter.title = data.strip()
+            self.title_next = False
+
+
+def html_chapters(path: Path) -> list[Chapter]:
+    parser = _Sections()
+    parser.feed(path.read_text(encoding="utf-8"))
+    merged: list[Chapter] = []
+    for chapter in parser.chapters:  # text between sections belongs to the one before
+        if chapter.key == "between" and merged:
+            merged[-1].text += chapter.text
+        elif chapter.key != "between":
+            merged.append(chapter)
+    return merged
+
+
+def _context(text: str, value: str, lang: str) -> str:
+    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+    for match in pattern.finditer(text):
+        if canonical(match.group(0), lang) == value:
+            start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
+            return " ".join(text[start:end].split())
+    return ""
+
+
+def compare_editions(
+    base: list[Chapter], other: list[Chapter], base_lang: str, lang: str, label: str
+) -> list[str]:
+    """Differences in the figures of two editions, chapter by chapter."""
+    problems = []
+    if [c.key for c in base] != [c.key for c in other] and len(base) != len(other):
+        problems.append(
+            f"{label}: the {lang} edition has {len(other)} chapters, "
+            f"the {base_lang} edition {len(base)}"
+        )
+    for mine, theirs in zip(base, other, strict=False):
+        a, b = numbers(mine.text, base_lang), numbers(theirs.text, lang)
+        if a == b:
+            continue
+        where = f"chapter '{theirs.title or theirs.key}' ({base_lang}: '{mine.title or mine.key}')"
+        for value in sorted((a - b).keys() | (b - a).keys()):
+            if a[value] == b[value]:
+                continue
+            problems.append(
+                f"{label}: {where}: {value} appears {a[value]}× in {base_lang} and "
+                f"{b[value]}× in {lang}; {base_lang}: “{_context(mine.text, value, base_lang)}”; "
+                f"{lang}: “{_context(theirs.text, value, lang)}”"
+            )
+    return problems
+
+
+def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "en") -> list[str]:
+    """The figures of every edition against the base language's, PDF and HTML.
+
+    A pair of editions that passed before and whose files are unchanged (by the
+    hashes recorded under ``verified`` in ``manifest.json``) is not read again.
+    """
+    from profiles_gen.build.manifest import MANIFEST, Manifest
+
+    manifest = Manifest.load(out_dir)
+    before = dict(manifest.verified)
+    problems = []
+    others = [lang for lang in langs if lang != base_lang]
+    kinds = {
+        "pdf": (lambda lang: out_dir / f"{slug}-{lang}.pdf", pdf_chapters, "{slug}-{lang}.pdf"),
+        "html": (lambda lang: out_dir / lang / "index.html", html_chapters, "{lang}/index.html"),
+    }
+    for kind, (path_of, chapters_of, label) in kinds.items():
+        base_path = path_of(base_lang)
+        if not base_path.is_file():
+            continue
+        base = None
+        for lang in others:
+            path = path_of(lang)
+            if not path.is_file():
+                continue
+            key = f"{kind} {base_lang} {lang}"
+            hashes = {base_lang: manifest.hash(base_path), lang: manifest.hash(path)}
+            if manifest.verified.get(key) == hashes:
+                continue  # compared before, unchanged since
+            base = base if base is not None else chapters_of(base_path)
+            found = compare_editions(
+                base,
+                chapters_of(path),
+                base_lang,
+                lang,
+                label.format(slug=slug, lang=lang),
+            )
+            problems += found
+            if found:
+                manifest.verified.pop(key, None)
+            else:
+                manifest.verified[key] = hashes
+    manifest.hashes.save()
+    if manifest.verified != before and (out_dir / MANIFEST).is_file():
+        from profiles_gen.core.files import atomic_write
+
+        atomic_write(out_dir / MANIFEST, manifest.to_json())
+    return problems
+
+
+def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
+    """Every input and output still hashes to what ``manifest.json`` recorded."""
+    from profiles_gen.build.manifest import Manifest
+    from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
+    from profiles_gen.i18n.messages import locales_dir
+
+    manifest = Manifest.load(out_dir)
+    if not manifest.outputs:
+        return [f"{out_dir / 'manifest.json'}: no manifest (build the city first)"]
+    import os
+
+    from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
+
+    roots = {
+        "city": city_dir,
+        "package": PACKAGE_DIR,
+        "templates": TEMPLATES_DIR,
+        "locales": locales_dir(),
+        "targets": PROJECT_TARGETS,
+        "volume": city_dir.parent,
+    }
+    extra = [t for t in os.environ.get(ENV_VAR, "").split(os.pathsep) if t]
+    roots.update({f"targets-{n}": Path(text) for n, text in enumerate(extra)})
+    problems = []
+    for name, digest in sorted(manifest.inputs.items()):
+        prefix, _, rest = name.partition("/")
+        path = _under(roots.get(prefix), rest)
+        if path is None:
+            problems.append(f"input {name}: not a file of the project: not read")
+        elif not path.is_file():
+            problems.append(f"input {name}: missing")
+        elif manifest.hash(path) != digest:
+            problems.append(f"input {name}: changed since the build")
+    for name, entry in sorted(manifest.outputs.items()):
+        path = _under(out_dir, name)
+        if path is None:
+            problems.append(f"output {name}: not a file under {out_dir}: not read")
+        elif not path.is_file():
+            problems.append(f"output {name}: missing")
+        elif not isinstance(entry, dict) or manifest.hash(path) != entry.get("sha256"):
+            problems.append(f"output {name}: changed since the build")
+    manifest.hashes.save()
+    return problems
+
+
+def _under(root: Path | None, name: str) -> Path | None:
+    """``root / name`` if it is a regular file inside ``root`` or absent, else None.
+
+    A tampered ``manifest.json`` must not make verify read (or block on) anything else.
+    """
+    import os
+    import stat
+
+    if root is None or not name or "\0" in name:
+        return None
+    path = root / name
+    real, base = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    if base not in real.parents:
+        return None
+    try:
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            return None
+    except OSError:
+        return path  # missing: reported as such
+    return path
