@@ -31,6 +31,7 @@ from pathlib import Path
 
 from profiles_gen import __version__
 from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
+from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import PSEUDO, locales_dir, po_path
 
 MANIFEST = "manifest.json"
@@ -58,7 +59,6 @@ def _tree(root: Path, prefix: str, pattern: str = "**/*") -> dict[str, Path]:
 def common_inputs() -> dict[str, Path]:
     """What every output depends on: the package's code, data and fonts (its templates and
     catalogues, when installed, count with the editions that use them), the target sets."""
-    from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 
     files = {
         name: path

@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from profiles_gen.build.home import update_site
 from profiles_gen.build.manifest import MANIFEST
 from profiles_gen.build.plan import (
     BuildOptions,
@@ -31,7 +32,6 @@ from profiles_gen.core.paths import use_cache
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.edition import publish_edition
-from profiles_gen.publish.home import update_site
 
 
 def build_cities(
@@ -123,6 +123,7 @@ def build_edition(
 
     ``exports``: the open-data exports to attach to the PDF, if already made.
     """
+    # Jinja: only when an edition is built
     from profiles_gen.render.environment import make_environment
 
     started = time.perf_counter()

@@ -25,6 +25,8 @@ from profiles_gen.data.model import Catalogue, City, Score, Volume
 from profiles_gen.data.validate import validate_city, validate_volume
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.publish import export
+from profiles_gen.render.city import build_view
+from profiles_gen.render.volume import build_volume_view
 from profiles_gen.scoring.compare import compare_cities, progress
 from profiles_gen.scoring.score import score_city
 
@@ -96,6 +98,7 @@ class Prepared:
 
     def render(self, env, view: dict, media: str, assets: dict) -> str:
         """The edition as HTML for ``media`` (``screen``: the HTML edition; ``print``: PDF)."""
+        # Jinja: only when an edition is rendered
         from profiles_gen.render.environment import render_edition
 
         return render_edition(env, self.template, view, media, assets)
@@ -122,7 +125,7 @@ class CityProfile(Prepared):
 
     def draw(self, fmt: Formatter) -> tuple[dict, dict]:
         """The charts (by id) and the view of the edition in ``fmt``'s language."""
-        from profiles_gen.charts.specs import draw_charts
+        from profiles_gen.charts.specs import draw_charts  # matplotlib: only when charts are drawn
         from profiles_gen.render.city import build_view
 
         city, catalogue, score = self.source, self.catalogue, self.score
@@ -155,9 +158,8 @@ class VolumeProfile(Prepared):
         """The charts of every part and of the comparison (by id), and the volume's view:
         each part is a member's ordinary view, its ids prefixed with the member's slug and
         its figures and tables numbered on from the parts before it."""
+        # matplotlib: only when charts are drawn            draw_charts,
         from profiles_gen.charts.specs import draw_charts, draw_comparison_charts
-        from profiles_gen.render.city import build_view
-        from profiles_gen.render.volume import build_volume_view
 
         volume, catalogue = self.source, self.catalogue
         parts, member_charts, charts = [], [], {}

@@ -31,6 +31,7 @@ import datetime as dt
 import fcntl
 import multiprocessing
 import os
+import resource
 import signal
 import socket
 import sys
@@ -39,8 +40,15 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from profiles_gen.build.manifest import MANIFEST, sha256_file
 from profiles_gen.core.errors import ProfileError
-from profiles_gen.core.files import _GATE
+from profiles_gen.core.files import (
+    _GATE,
+    atomic_write,
+    clean_stale_temporaries,
+    make_dirs,
+    uninterrupted,
+)
 
 PR_SET_PDEATHSIG = 1
 
@@ -135,7 +143,6 @@ def worker_pool(jobs: int) -> WorkerPool:
 
 def peak_memory_mb() -> float:
     """This process's peak resident memory so far (the kernel's high-water mark), in MB."""
-    import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
@@ -148,8 +155,6 @@ def record_published(builds, tasks) -> None:
     output whose file is no longer the one ``manifest.json`` recorded was replaced by
     this build (the lock keeps any other out), from exactly the inputs its plan digested.
     """
-    from profiles_gen.build.manifest import MANIFEST, sha256_file
-    from profiles_gen.core.files import atomic_write, clean_stale_temporaries, uninterrupted
 
     with uninterrupted():
         for build in builds:
@@ -188,7 +193,6 @@ def output_lock(out_dir: Path, notify=None) -> None:
     ``out_dir`` must be a real folder (not a link, not a file): it is created with
     mode 0755 if missing.
     """
-    from profiles_gen.core.files import make_dirs
 
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise ProfileError(f"{out_dir}: exists and is not a folder; not writing into it")

@@ -8,10 +8,12 @@ import json
 import math
 import re
 from dataclasses import dataclass, field, replace
+from html import escape
 from pathlib import Path
 
 from profiles_gen.charts.figures import FIGURES
 from profiles_gen.charts.style import GRID, mpl, style_key
+from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import cache_dir
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
 
@@ -85,7 +87,6 @@ def draw(spec: Spec) -> Chart:
         _accessible(svg, spec.id, spec.title, spec.description),
         spec.data,
     )
-    from profiles_gen.core.files import atomic_write
 
     atomic_write(path, json.dumps(chart.__dict__, ensure_ascii=False))
     return chart
@@ -99,6 +100,7 @@ def figure(spec: Spec):
 def _hatch_insufficient(fig) -> None:
     """Roll-ups with too few KPIs scored: neutral hatching over their neutral fill (issue 16),
     wherever a chart draws them (wheel segments, chips, tiles, legend)."""
+    # matplotlib: only when a chart is drawn, not served from the cache
     from matplotlib.colors import to_hex
 
     neutral = BAND_COLOURS[INSUFFICIENT].lower()
@@ -144,7 +146,6 @@ def _style_to_attributes(match: re.Match) -> str:
 
 
 def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
-    from html import escape
 
     head = f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
     svg = svg.replace("<svg ", head, 1)

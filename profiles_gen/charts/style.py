@@ -64,10 +64,10 @@ AREA = "profiles_gen_area"
 @lru_cache(maxsize=1)
 def mpl() -> SimpleNamespace:
     """matplotlib, imported and set up on first use (a build served from the cache never is)."""
-    import matplotlib
+    import matplotlib  # matplotlib: only when a chart is drawn
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # matplotlib: only when a chart is drawn
     from matplotlib import font_manager
     from matplotlib.patches import Circle, Polygon, Rectangle, Wedge
     from matplotlib.text import Text

@@ -33,6 +33,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from profiles_gen.core.errors import IssueLog
 from profiles_gen.data.catalogue import resolve_kpi_id
 from profiles_gen.data.load import file_problem
+from profiles_gen.data.schema import KEY_FACT_IDS
 
 SHORTCODE_RE = re.compile(r"\{\{\s*([a-z_]+)((?:\s+[^\s{}]+)*)\s*\}\}")
 
@@ -249,8 +250,6 @@ def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
         if len(args) == 1 and kpi.data_points:
             return f"{kpi_id} is reported per data point: name one"
     elif name == "fact":
-        from profiles_gen.data.schema import KEY_FACT_IDS
-
         if len(args) != 1 or args[0] not in KEY_FACT_IDS:
             return f"fact takes one of {', '.join(KEY_FACT_IDS)}"
     elif name in ("city", "country") and args:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound, TemplateSyntaxError
+from jinja2.debug import rewrite_traceback_stack
 from jinja2.exceptions import TemplateError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -53,7 +54,6 @@ class CityEnvironment(ImmutableSandboxedEnvironment):
     city_folder: Path | None = None
 
     def handle_exception(self, source: str | None = None):
-        from jinja2.debug import rewrite_traceback_stack
 
         exc = rewrite_traceback_stack(source=source)
         where = self._city_frame(exc)

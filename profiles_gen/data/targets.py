@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from profiles_gen.core.errors import IssueLog, ProfileError
+from profiles_gen.core.errors import Issue, IssueLog, ProfileError
 from profiles_gen.core.paths import CHECKOUT, PACKAGE_DIR
 from profiles_gen.data.catalogue import resolve_kpi_id
 from profiles_gen.data.load import load_yaml_file
@@ -387,10 +387,8 @@ def import_workbook(path: Path, catalogue: Catalogue, set_name: str) -> dict:
     ``code, data_point, target, source, kind`` (optional: ``url``, ``note``, ``text_en``,
     ``text_ru``, … one column per language of the source line). Every bad cell is reported
     at once as ``FILE:SHEET!B7``; nothing is returned on error."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl: only when a workbook is read
     from openpyxl.utils import get_column_letter
-
-    from profiles_gen.core.errors import Issue
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

@@ -16,7 +16,14 @@ from decimal import Decimal
 from profiles_gen.core.errors import IssueLog, ProfileError
 from profiles_gen.data import narrative
 from profiles_gen.data.catalogue import resolve_kpi_id
-from profiles_gen.data.load import RawChapter, RawCity, YamlDoc, file_problem
+from profiles_gen.data.load import (
+    RawChapter,
+    RawCity,
+    YamlDoc,
+    file_problem,
+    load_city,
+    load_yaml_file,
+)
 from profiles_gen.data.model import (
     Catalogue,
     Chapter,
@@ -42,6 +49,7 @@ from profiles_gen.data.schema import (
     Checker,
     RecordValue,
 )
+from profiles_gen.data.targets import DEFAULT_SETS, load_targets
 
 
 def _measurement(
@@ -380,8 +388,6 @@ def data_text_report(cities_dir, catalogue, langs=None) -> list[str]:
     for folder in folders:
         log = IssueLog()
         try:
-            from profiles_gen.data.load import load_city
-
             city = validate_city(load_city(folder, log), catalogue, log)
         except ProfileError:
             continue  # a broken city: validate says what is wrong
@@ -634,7 +640,6 @@ def validate_city(
 def _targets_and_scoring(raw: RawCity, data, catalogue: Catalogue, log: IssueLog, langs):
     """The target sets a city or volume names (checked, with the languages they must speak)
     and its scoring settings."""
-    from profiles_gen.data.targets import DEFAULT_SETS, load_targets
 
     names = tuple(data.get("targets", DEFAULT_SETS)) if data else DEFAULT_SETS
     where = data.where("targets") if hasattr(data, "where") else (1, 1)
@@ -742,9 +747,6 @@ def validate_volume(
 def _with_volume_settings(city: City, volume: dict, sets, scoring) -> City:
     """A member city takes the volume's target sets and scoring unless its city.yaml sets its
     own: the cities of one volume are scored alike."""
-    import dataclasses
-
-    from profiles_gen.data.load import load_yaml_file
 
     own = load_yaml_file(city.dir / "city.yaml", IssueLog())
     data = own.data if own is not None and hasattr(own.data, "get") else {}

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
@@ -156,7 +157,6 @@ class Formatter:
 
     def join_list(self, items: list[str]) -> str:
         """``2016, 2019 and 2022`` as the language writes a list."""
-        from babel.lists import format_list
 
         return self._locale_data(format_list(items, locale=self.locale))
 

@@ -13,6 +13,7 @@ import io
 import json
 from decimal import Decimal
 
+from profiles_gen.scoring.compare import compare_cities, comparison_json, progress, progress_json
 from profiles_gen.scoring.score import rollup_json
 
 # A text cell that starts so is read as a formula by a spreadsheet.
@@ -79,8 +80,6 @@ def score_json(score, catalogue, progress=None) -> dict:
     }
     out = {"items": items, "rollups": rollups}
     if progress is not None:
-        from profiles_gen.scoring.compare import progress_json
-
         out["progress"] = progress_json(progress)
     return out
 
@@ -134,7 +133,6 @@ def _csv_value(value) -> str:
 
 def volume_json(volume, scores, catalogue, comparison) -> dict:
     """A volume's data: each member's ``score --json`` document and the comparison."""
-    from profiles_gen.scoring.compare import comparison_json, progress
 
     return {
         "volume": volume.slug,
@@ -167,7 +165,6 @@ def _files(slug: str, text_json: str, text_csv: str) -> dict[str, tuple[str, str
 
 def city_exports(city, score, catalogue) -> dict[str, tuple[str, str]]:
     """A city's exports: name -> (text, description), the scores with the city's progress."""
-    from profiles_gen.scoring.compare import progress
 
     text_json = dumps_json(score_json(score, catalogue, progress(city, catalogue, score)))
     return _files(city.slug, text_json, score_csv(score, catalogue))
@@ -175,7 +172,6 @@ def city_exports(city, score, catalogue) -> dict[str, tuple[str, str]]:
 
 def volume_exports(volume, scores, catalogue) -> dict[str, tuple[str, str]]:
     """A volume's exports: every member's scores and the comparison of the members."""
-    from profiles_gen.scoring.compare import compare_cities
 
     comparison = compare_cities(list(volume.members), list(scores), volume.year_window)
     text_json = dumps_json(volume_json(volume, scores, catalogue, comparison))

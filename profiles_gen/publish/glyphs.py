@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.paths import TEMPLATES_DIR
+from profiles_gen.i18n.messages import po_path
 from profiles_gen.publish.styles import FONT_FILES
 
 
 def check_glyphs(html: str, city, lang: str) -> None:
     """Fail on a character that none of the publication's fonts can draw, saying where."""
-    import html as htmllib
-    import re
-    import unicodedata
-
-    from profiles_gen.i18n.messages import po_path
 
     pass
 
@@ -48,7 +47,7 @@ def check_glyphs(html: str, city, lang: str) -> None:
 
 @lru_cache(maxsize=8)
 def _cmap(font: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # fontTools: only when an edition's glyphs are checked
 
     return frozenset(TTFont(str(font), lazy=True).getBestCmap())
 

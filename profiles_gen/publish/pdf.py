@@ -16,6 +16,7 @@ from profiles_gen.core.files import atomic_write
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
+from profiles_gen.render.outline import SECTION_IDS
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
 
@@ -30,7 +31,7 @@ def safe_fetcher(roots: list[Path], allow_remote: bool = False):
 
     With ``allow_remote``, http(s) URLs are fetched too; nothing else ever is.
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # WeasyPrint: only when a PDF is written
 
     class SafeFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -66,7 +67,7 @@ def page_labels_finisher(
     front_anchor: str, body_anchor: str, back_anchor: str, names: tuple[str, str]
 ):
     """Label the PDF's pages: the cover, roman front matter, arabic body, back cover."""
-    import pydyf
+    import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
 
     def finish(document, pdf) -> None:
         def page_of(anchor: str) -> int | None:
@@ -105,9 +106,7 @@ def write_pdf(
     (PDF/A-3 "Data" relationship). A font outside the publication's families
     (a fallback found by fontconfig) fails the build before anything is written.
     """
-    from weasyprint import CSS, Attachment
-
-    from profiles_gen.render.outline import SECTION_IDS
+    from weasyprint import CSS, Attachment  # WeasyPrint: only when a PDF is written
 
     tag_element_languages()
 

@@ -15,7 +15,7 @@ def rotate_landscape_pages(pdf) -> None:
     turned a quarter anticlockwise (as printed in a book), and ``/Rotate 90`` turns it back
     so that it reads upright on screen. Boxes, link rectangles and every destination on the
     page (bookmarks, named destinations, links' own) are turned with it."""
-    import pydyf
+    import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
 
     turned = {}
     for number in pdf.pages["Kids"][::3]:

@@ -15,14 +15,14 @@ def tag_element_languages() -> None:
     """Give a PDF structure element the ``/Lang`` of its HTML element's ``lang`` attribute
     (a city's text shown in another language than the edition's), so that a screen reader
     switches voice in the PDF as in the HTML. WeasyPrint tags only the document's language."""
-    from weasyprint.pdf import tags
+    from weasyprint.pdf import tags  # WeasyPrint: only when a PDF is written
 
     build = tags._build_box_tree
     if getattr(build, "tags_languages", False):
         return
 
     def build_with_lang(box, *args, **kwargs):  # a generator, as the one it wraps
-        import pydyf
+        import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
 
         element = getattr(box, "element", None)
         lang = element.get("lang") if element is not None and box.element_tag != "html" else None
@@ -82,7 +82,7 @@ def scoped_ua_applies(html: str) -> bool:
 
 def publication_html(string: str, **kwargs):
     """``weasyprint.HTML`` of ``string``, with the scoped user-agent sheet where it applies."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # WeasyPrint: only when a PDF is written
     from weasyprint import html as ua
     from weasyprint.css.counters import CounterStyle
 

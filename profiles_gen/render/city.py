@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from profiles_gen.data.catalogue import resolve_kpi_id
+from profiles_gen.data.catalogue import load_catalogue, resolve_kpi_id
 from profiles_gen.data.model import (
     Catalogue,
     City,
@@ -26,8 +26,10 @@ from profiles_gen.data.model import (
     shown,
     text_in,
 )
+from profiles_gen.data.targets import targets_for
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.locales import sign_off
 from profiles_gen.render.environment import autonym
 from profiles_gen.render.markdown import count_text, render_markdown
 from profiles_gen.render.outline import annexes_view, dimension_title, sections_view
@@ -304,7 +306,6 @@ def narrative_chapters(chapters, resolve, name: str, dim: str | None = None) -> 
 
 def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) -> dict:
     """What a profile and a volume show alike: imprint, languages, draft marks, site links."""
-    from profiles_gen.i18n.locales import sign_off
 
     lang = fmt.lang
     signed = sign_off(lang)
@@ -528,8 +529,6 @@ def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resol
 def targets_view(fmt: Formatter, cities, scores) -> dict:
     """The methodology's account of the targets: the sets used, the coverage threshold, and
     every source as a reference (each set's, then the cities' own targets)."""
-    from profiles_gen.data.catalogue import load_catalogue
-    from profiles_gen.data.targets import targets_for
 
     catalogue = load_catalogue()
     sets, refs, seen = [], [], {}

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from profiles_gen.charts.draw import legible_width
 from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
-from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.formatter import Formatter, babel_locale
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -44,7 +44,6 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
 
 def autonym(code: str) -> str:
     """A language's name in that language ("English", "русский")."""
-    from profiles_gen.i18n.formatter import babel_locale
 
     locale = babel_locale(code)
     return locale.languages.get(code.split("-")[0], code)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from profiles_gen.data.model import Catalogue, City, Rollup, Score, ScoredItem
-from profiles_gen.scoring.score import rollup_json, score_city
+from profiles_gen.scoring.score import INSUFFICIENT, rollup_json, score_city
 
 YEAR_WINDOW = 2  # default: values more than two years apart are not compared across cities
 NOT_COMPARABLE = ("target_changed", "definition_changed", "targets_differ", "definitions_differ")
@@ -247,7 +247,6 @@ def item_label(kpi_code: str, data_point: str | None) -> str:
 
 def rollup_comparison(c: Comparison, catalogue: Catalogue, level: str, key: str):
     """Whether a roll-up compares across the cities, and the KPIs it rests on in each."""
-    from profiles_gen.scoring.score import INSUFFICIENT
 
     scored = []
     for s in c.scores:
@@ -369,7 +368,6 @@ def comparison_json(c: Comparison, catalogue: Catalogue) -> dict:
 
 def _whole_city(c: Comparison, catalogue: Catalogue) -> dict:
     """The whole-city roll-ups side by side (each city's is keyed by its own slug)."""
-    from profiles_gen.scoring.score import INSUFFICIENT
 
     scored = [{(i.kpi, i.data_point) for i in s.items if i.points is not None} for s in c.scores]
     common = set.intersection(*scored) if scored else set()

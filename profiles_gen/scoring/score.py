@@ -21,7 +21,7 @@ from profiles_gen.data.model import (
     ScoredItem,
     Scoring,
 )
-from profiles_gen.data.targets import CITY_SET, EMPTY, Targets
+from profiles_gen.data.targets import CITY_SET, EMPTY, Targets, targets_for
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -267,8 +267,6 @@ def score_city(city: City, catalogue: Catalogue, targets: Targets | None = None)
     ``targets``: the merged target sets; by default those the city names (``city.targets``).
     """
     if targets is None:
-        from profiles_gen.data.targets import targets_for
-
         targets = targets_for(city, catalogue)
     scoring = getattr(city, "scoring", DEFAULT_SCORING)
     items = [item for kpi in catalogue.kpis for item in score_kpi(kpi, city, targets, scoring)]

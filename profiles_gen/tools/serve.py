@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from profiles_gen.build.pipeline import build_cities
+from profiles_gen.build.plan import BuildOptions
 from profiles_gen.core.errors import ProfileError
+from profiles_gen.core.paths import TEMPLATES_DIR
+from profiles_gen.data import catalogue
+from profiles_gen.data.catalogue import CATALOGUE_PATH
+from profiles_gen.i18n import messages
+from profiles_gen.i18n.messages import locales_dir
 
 EVENTS = "/__serve/events"
 MARK = "<!-- profiles-gen serve -->"
@@ -118,8 +125,6 @@ class Preview:
 
     def build(self) -> bool:
         """Build the HTML edition in-process; publish the result (or the errors)."""
-        from profiles_gen.build.pipeline import build_cities
-        from profiles_gen.build.plan import BuildOptions
 
         started = time.perf_counter()
         opts = BuildOptions(langs=tuple(self.langs), formats=("html",), jobs=1)
@@ -160,16 +165,13 @@ class Preview:
             return True
 
     def watched(self) -> list[Path]:
-        from profiles_gen.core.paths import TEMPLATES_DIR
-        from profiles_gen.data.catalogue import CATALOGUE_PATH
-        from profiles_gen.i18n.messages import locales_dir
 
         paths = [self.city_dir, TEMPLATES_DIR, locales_dir(), CATALOGUE_PATH.parent]
         return [p for p in dict.fromkeys(paths) if p.exists()]
 
     def watch(self) -> None:
         """Rebuild on every batch of changes until ``stop`` is set."""
-        from watchfiles import watch
+        from watchfiles import watch  # watchfiles: only while serving
 
         for changes in watch(
             *self.watched(),
@@ -193,8 +195,6 @@ class Preview:
     @staticmethod
     def _forget_cached(paths) -> None:
         """Catalogues read once per process are read again when their files change."""
-        from profiles_gen.data import catalogue
-        from profiles_gen.i18n import messages
 
         for path in paths:
             if path.endswith((".po", ".pot")):

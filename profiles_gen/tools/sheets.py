@@ -31,8 +31,16 @@ from pathlib import Path
 
 import yaml
 
+from profiles_gen.build.publication import prepare_city, today
 from profiles_gen.core.errors import Issue, IssueLog, ProfileError
-from profiles_gen.data.catalogue import resolve_kpi_id
+from profiles_gen.core.files import atomic_write
+from profiles_gen.data.catalogue import load_catalogue, resolve_kpi_id
+from profiles_gen.data.load import YamlDoc, load_city, parse_yaml
+from profiles_gen.data.model import Text
+from profiles_gen.data.schema import MEASUREMENT_FIELDS
+from profiles_gen.data.targets import load_targets
+from profiles_gen.data.validate import validate_city
+from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.publish.export import FORMULA_START, unescape_formula
 
 SHEET = "KPIs"
@@ -52,7 +60,6 @@ class Column:
 
 def _optional_columns() -> list[Column]:
     """Fields other issues add to a value (quality, verified, …) where the schema has them."""
-    from profiles_gen.data.schema import MEASUREMENT_FIELDS
 
     out = []
     for name in ("quality", "verified", "origin"):
@@ -152,8 +159,6 @@ def _cell_value(value, lang: str, own_lang: str):
 
 def export_rows(records: dict, catalogue, lang: str = "en", own_lang: str = "en") -> list[list]:
     """The rows of the workbook for ``records`` (the raw ``kpis.yaml`` mapping)."""
-    from profiles_gen.core.errors import IssueLog
-    from profiles_gen.data.targets import load_targets
 
     names = [c.name for c in columns()]
     keys = measure_keys()
@@ -199,12 +204,10 @@ def export_xlsx(
 ) -> None:
     """Write the data-collection workbook (``records``: a raw ``kpis.yaml`` mapping; ``{}``
     for a new city: every KPI, empty)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # openpyxl: only when a workbook is read or written
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from profiles_gen.i18n.formatter import Formatter
 
     fmt = Formatter(lang)
     cols = columns()
@@ -312,7 +315,6 @@ def export_xlsx(
     guide.column_dimensions["C"].width = 60
     buf = io.BytesIO()
     book.save(buf)
-    from profiles_gen.core.files import atomic_write
 
     atomic_write(path, buf.getvalue())
 
@@ -476,7 +478,7 @@ class _Cell:
 def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
     """The KPIs sheet's cells (values as last computed, formats, which hold formulas) and
     the Read me sheet's settings."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl: only when a workbook is read or written
     from openpyxl.utils import get_column_letter
 
     _check_archive(path)
@@ -591,6 +593,7 @@ def import_xlsx(
             continue
 
         def at(name, r=r):
+            # openpyxl: only when a workbook is read or written
             from openpyxl.utils import get_column_letter
 
             return f"{path}:{SHEET}!{get_column_letter(index[name] + 1)}{r}"
@@ -745,7 +748,6 @@ def comment_header(path: Path) -> str:
 
 
 def _plain(value):
-    from profiles_gen.data.model import Text
 
     if isinstance(value, Text):
         return value.as_data()
@@ -792,9 +794,6 @@ def _city_lang(raw) -> str:
 
 def export_city(city_dir: Path, out: Path, lang: str = "en", decimal_comma: bool = False) -> int:
     """``export-xlsx``: a workbook of the city's values (every KPI, empty, for a new city)."""
-    from profiles_gen.build.publication import prepare_city
-    from profiles_gen.data.catalogue import load_catalogue
-    from profiles_gen.data.load import load_city
 
     catalogue = load_catalogue()
     if (city_dir / "kpis.yaml").is_file():
@@ -821,12 +820,6 @@ def import_city(
 ) -> tuple[int, list[Issue]]:
     """``import-xlsx``: read the workbook, validate the whole resulting city, then write
     ``kpis.yaml``; on any error nothing is written and every error names its cell."""
-    from profiles_gen.build.publication import today
-    from profiles_gen.core.files import atomic_write
-    from profiles_gen.data.catalogue import load_catalogue
-    from profiles_gen.data.load import YamlDoc, load_city, parse_yaml
-    from profiles_gen.data.validate import validate_city
-
     catalogue = load_catalogue()
     log = IssueLog()
     raw = load_city(city_dir, log)

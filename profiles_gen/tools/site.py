@@ -5,17 +5,23 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from profiles_gen.core.files import atomic_write, staged_dir
-from profiles_gen.data.model import City, Volume
-from profiles_gen.i18n import vocabulary as vocab
-from profiles_gen.i18n.formatter import Formatter
-from profiles_gen.i18n.messages import translations
-from profiles_gen.publish.home import (
+from profiles_gen.build.home import (
     band_entries,
     compare_page,
     home_page,
     write_site_home,
 )
+from profiles_gen.build.pipeline import build_cities
+from profiles_gen.core.files import atomic_write, staged_dir, write_if_changed
+from profiles_gen.data.catalogue import load_catalogue
+from profiles_gen.data.model import City, Volume
+from profiles_gen.i18n import vocabulary as vocab
+from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.messages import translations
+from profiles_gen.publish.styles import JS_DIR
+from profiles_gen.render.environment import autonym, make_environment
+from profiles_gen.render.rows import make_row
+from profiles_gen.scoring.compare import YEAR_WINDOW, compare_cities
 
 
 def assemble_site(out_root: Path, slugs: list[str]) -> Path:
@@ -50,8 +56,6 @@ def site_cities(results: list) -> tuple[list[City], list]:
 
 def write_comparison(out_root: Path, results: list) -> list[Path]:
     """``compare.html`` (and ``compare.<lang>.html``): every KPI of every city side by side."""
-    from profiles_gen.data.catalogue import load_catalogue
-    from profiles_gen.scoring.compare import YEAR_WINDOW, compare_cities
 
     cities, scores = site_cities(results)
     if not cities:
@@ -73,7 +77,6 @@ def write_comparison(out_root: Path, results: list) -> list[Path]:
 
 
 def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
-    from profiles_gen.render.rows import make_row
 
     lang = fmt.lang
     window = comparison.year_window
@@ -121,7 +124,6 @@ def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
 
 
 def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -> str:
-    from profiles_gen.render.environment import autonym, make_environment
 
     env = make_environment(None, fmt)
     return env.get_template("compare.html").render(
@@ -146,9 +148,6 @@ def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -
 
 def build_site(out_root: Path, city_dirs: list[Path], opts, progress=None) -> tuple[list, Path]:
     """Build every city, then the comparison and home pages, and assemble ``site/``."""
-    from profiles_gen.build.pipeline import build_cities
-    from profiles_gen.core.files import write_if_changed
-    from profiles_gen.publish.styles import JS_DIR
 
     results = build_cities(city_dirs, out_root, opts, progress)
     write_comparison(out_root, results)

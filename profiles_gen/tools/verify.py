@@ -14,12 +14,20 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 from pathlib import Path
+
+from profiles_gen.build.manifest import MANIFEST, Manifest
+from profiles_gen.core.files import atomic_write
+from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
+from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
+from profiles_gen.i18n.messages import locales_dir
 
 # Per language: a number as the edition prints it. Russian groups digits with a
 # no-break space and uses the decimal comma, so a dotted number there is an
@@ -62,7 +70,7 @@ class Chapter:
 
 def pdf_chapters(path: Path) -> list[Chapter]:
     """The body text of a PDF per top-level outline entry (margins left out)."""
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # pypdf: only when a PDF is read
 
     reader = PdfReader(path)
     pages = []
@@ -195,7 +203,6 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
     A pair of editions that passed before and whose files are unchanged (by the
     hashes recorded under ``verified`` in ``manifest.json``) is not read again.
     """
-    from profiles_gen.build.manifest import MANIFEST, Manifest
 
     manifest = Manifest.load(out_dir)
     before = dict(manifest.verified)
@@ -233,24 +240,16 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
                 manifest.verified[key] = hashes
     manifest.hashes.save()
     if manifest.verified != before and (out_dir / MANIFEST).is_file():
-        from profiles_gen.core.files import atomic_write
-
         atomic_write(out_dir / MANIFEST, manifest.to_json())
     return problems
 
 
 def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
     """Every input and output still hashes to what ``manifest.json`` recorded."""
-    from profiles_gen.build.manifest import Manifest
-    from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
-    from profiles_gen.i18n.messages import locales_dir
 
     manifest = Manifest.load(out_dir)
     if not manifest.outputs:
         return [f"{out_dir / 'manifest.json'}: no manifest (build the city first)"]
-    import os
-
-    from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 
     roots = {
         "city": city_dir,
@@ -289,8 +288,6 @@ def _under(root: Path | None, name: str) -> Path | None:
 
     A tampered ``manifest.json`` must not make verify read (or block on) anything else.
     """
-    import os
-    import stat
 
     if root is None or not name or "\0" in name:
         return None

@@ -99,6 +99,7 @@ def edition_info(city: City | Volume, score=None) -> dict:
 
 def write_site_home(out_root: Path) -> list[Path]:
     """Home pages listing every city built under ``out_root``, one per language."""
+    # Jinja: only when the home pages are rewritten
     from profiles_gen.render.environment import autonym
 
     infos = read_edition_infos(out_root)
@@ -180,6 +181,7 @@ def compare_page(lang: str) -> str:
 
 def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: bool) -> str:
     """The home page of the site, in ``fmt``'s language: a card per city and volume."""
+    # Jinja: only when the home pages are rewritten
     from profiles_gen.render.environment import autonym, make_environment
 
     env = make_environment(None, fmt)
