@@ -34,9 +34,10 @@ all: $(STAMP) ## build every city under cities/ (editions of all cities share th
 check: $(STAMP) ## validate every city
 	@for c in $(CITIES); do $(PG) validate $$c || exit 1; done
 
-lint: $(STAMP) ## ruff: lint and formatting check
+lint: $(STAMP) ## ruff (lint and formatting) and the layers of the package (tools/check_layers.py)
 	$(BIN)/ruff check profiles_gen tests tools benchmarks
 	$(BIN)/ruff format --check profiles_gen tests tools benchmarks
+	$(BIN)/python tools/check_layers.py
 
 test: $(STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs, a real browser)
 	@tools/test-deps.sh
