@@ -59,6 +59,9 @@ OFFICIAL_HOSTS = (
     "europa.eu",
     "cbd.int",
     "who.int",
+    "oecd.org",
+    "oecd-ilibrary.org",
+    "preventionweb.net",
 )
 
 
