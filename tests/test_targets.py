@@ -52,10 +52,16 @@ OFFICIAL_HOSTS = (
     "unece.org",
     "uneca.org",
     "unodc.org",
+    "unctad.org",
+    "unenvironment.org",
+    "undp.org",
     "itu.int",
     "europa.eu",
     "cbd.int",
     "who.int",
+    "oecd.org",
+    "oecd-ilibrary.org",
+    "preventionweb.net",
 )
 
 
@@ -498,7 +504,7 @@ def test_karmoy_values_are_cited_and_scored_against_the_default_set() -> None:
     assert status == 0, err
     data = json.loads(out)
     scored = [i for i in data["items"] if i["points"] is not None]
-    assert len(scored) == 6
+    assert len(scored) == 9
     for item in scored:
         assert item["target_set"] == "default"
         assert item["target_kind"] in ("sdg", "un_agency", "international")
@@ -518,15 +524,15 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     en = (tmp_path / "karmoy" / "en" / "index.html").read_text(encoding="utf-8")
     ru = (tmp_path / "karmoy" / "ru" / "index.html").read_text(encoding="utf-8")
     # Tables: the hatched chip and the coverage, never a share, for insufficient roll-ups.
-    assert "band-insufficient_data" in en and "6 of 55 scored" in en
-    assert "6 из 55 оценены" in ru
+    assert "band-insufficient_data" in en and "9 of 55 scored" in en
+    assert "9 из 55 оценены" in ru
     # Narrative: {{rollup}} says so; the sufficient category keeps its band and share.
     text_en = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", en))
     text_ru = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", ru))
-    assert "The Economy dimension as a whole: insufficient data (6 of 55 scored)." in text_en
+    assert "The Economy dimension as a whole: insufficient data (9 of 55 scored)." in text_en
     assert "Water and sanitation: over two thirds (94%)." in text_en
-    assert "Экономическое измерение в целом: недостаточно данных (6 из 55 оценены)." in text_ru
-    assert "overall result (6 of 112 scored): insufficient data." in text_en
+    assert "Экономическое измерение в целом: недостаточно данных (9 из 55 оценены)." in text_ru
+    assert "overall result (9 of 112 scored): insufficient data." in text_en
     assert "earns" not in text_en.split("Evaluation against")[1].split("Figure 1")[0]
     # Charts: the wheel hatches insufficient roll-ups (an SVG pattern) and its legend says so.
     wheel = (tmp_path / "karmoy" / "en" / "charts" / "wheel.svg").read_text(encoding="utf-8")
