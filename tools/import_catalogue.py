@@ -215,9 +215,7 @@ CONFIRMED = "confirmed on an ITU page"
 
 def _confirm(kpi: dict) -> None:
     """A KPI whose definition was read on an ITU page has its name and code confirmed there."""
-    if kpi.get("definition_confidence") != "ITU page" or kpi["confidence"] == CONFIRMED:
-        return
-    if kpi["confidence"] == "conflicting codes":
+    if kpi.get("definition_confidence") != "ITU page" or kpi["confidence"] == "conflicting codes":
         return
     kpi["confidence"] = CONFIRMED
     itu = [u for u in kpi["definition_sources"] if u not in kpi["sources"]]
