@@ -38,12 +38,12 @@ def test_missing_city_folder(project: Path) -> None:
         ["verify", "atlantis"],
         ["score", "atlantis"],
         ["export-xlsx", "atlantis"],
-        ["build", "mini", "--lang", "fr", "--format", "html"],
-        ["compare", "mini", "mini", "--lang", "fr"],
-        ["export-xlsx", "mini", "--lang", "fr"],
-        ["serve", "mini", "--lang", "en,fr", "--port", "0"],
-        ["catalogue", "--lang", "fr"],
-        ["locales", "check", "--lang", "fr"],
+        ["build", "mini", "--lang", "de", "--format", "html"],
+        ["compare", "mini", "mini", "--lang", "de"],
+        ["export-xlsx", "mini", "--lang", "de"],
+        ["serve", "mini", "--lang", "en,de", "--port", "0"],
+        ["catalogue", "--lang", "de"],
+        ["locales", "check", "--lang", "de"],
         ["compare", "mini"],
         ["verify", "mini", "--out", "nowhere"],
     ],
@@ -191,7 +191,8 @@ def test_shipped_schemas_are_the_generated_ones(project: Path) -> None:
 def test_locales_check_passes_for_russian(project: Path) -> None:
     status, out, err = run_cli(["locales", "check"], project)
     assert status == 0, err
-    assert out.startswith("ru: ") and "(100.0 %)" in out
+    ru = next(line for line in out.splitlines() if line.startswith("ru: "))
+    assert "(100.0 %)" in ru
 
 
 def test_verify_says_which_editions_it_compared(project: Path, tmp_path: Path) -> None:

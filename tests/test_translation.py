@@ -119,14 +119,14 @@ def test_locales_check_lists_the_first_strings_to_do_and_counts_the_rest(
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
-    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 0
-    status, out, err = run_cli(["locales", "check", "--lang", "fr"], tmp_path)
-    assert status == 0, err  # no city is issued in French
-    total = int(re.search(r"^fr: 0/(\d+) translated", out, re.M)[1])
+    assert run_cli(["locales", "init", "de"], tmp_path)[0] == 0
+    status, out, err = run_cli(["locales", "check", "--lang", "de"], tmp_path)
+    assert status == 0, err  # no city is issued in German
+    total = int(re.search(r"^de: 0/(\d+) translated", out, re.M)[1])
     listed = [line for line in out.splitlines() if line.startswith("  untranslated: ")]
     assert len(listed) == 20 and total > 100
     assert f"  … and {total - 20} more (--verbose lists them all)" in out.splitlines()
-    status, out, err = run_cli(["locales", "check", "--lang", "fr", "-v"], tmp_path)
+    status, out, err = run_cli(["locales", "check", "--lang", "de", "-v"], tmp_path)
     listed = [line for line in out.splitlines() if line.startswith("  untranslated: ")]
     assert status == 0 and len(listed) == total and "more (--verbose" not in out
 
@@ -144,15 +144,15 @@ def test_msgfmt_accepts_every_catalogue(tmp_path: Path, monkeypatch) -> None:
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
-    # A language started as `make locales-init L=fr` starts it, and the pseudo-locale.
-    status, out, err = run_cli(["locales", "init", "fr"], tmp_path)
+    # A language started as `make locales-init L=de` starts it, and the pseudo-locale.
+    status, out, err = run_cli(["locales", "init", "de"], tmp_path)
     assert status == 0, err
-    fresh = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    fresh = locales / "de" / "LC_MESSAGES" / "messages.po"
     header = fresh.read_text(encoding="utf-8").split('msgid ""')[0]
     assert "# Reviewed-By:\n# Review-Date:\n" in header
-    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 1  # never overwritten
+    assert run_cli(["locales", "init", "de"], tmp_path)[0] == 1  # never overwritten
     catalogues = sorted(locales.glob("*/LC_MESSAGES/messages.po"))
-    assert [p.parent.parent.name for p in catalogues] == ["fr", "ru"]
+    assert [p.parent.parent.name for p in catalogues] == ["de", "fr", "ru"]
     for po in [*catalogues, ensure_pseudo(locales)]:
         _msgfmt_check(po)
     # The units that begin "% of …" are not format strings, and say so.
@@ -506,28 +506,28 @@ def test_a_new_language_builds_without_code_changes(
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo", "en-XA"))
     monkeypatch.setenv("PROFILES_GEN_LOCALES", str(locales))
-    assert run_cli(["locales", "init", "fr"], tmp_path)[0] == 0  # make locales-init L=fr
-    po = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    assert run_cli(["locales", "init", "de"], tmp_path)[0] == 0  # make locales-init L=de
+    po = locales / "de" / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fh:
-        catalog = read_po(fh, locale="fr")
-    catalog["Contents"].string = "Table des matières"
+        catalog = read_po(fh, locale="de")
+    catalog["Contents"].string = "Inhaltsverzeichnis"
     with po.open("wb") as fh:
         write_po(fh, catalog)
 
-    status, _, err = run_cli(["build", "mini", "--lang", "fr", "--format", "html"], project)
+    status, _, err = run_cli(["build", "mini", "--lang", "de", "--format", "html"], project)
     assert status == 0, err
-    assert "narrative/fr: warning: no narrative in this language" in err
+    assert "narrative/de: warning: no narrative in this language" in err
     assert "messages.po: warning:" in err and "untranslated or fuzzy" in err
-    html = (project / "build" / "mini" / "fr" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html and "Table des matières" in html
+    html = (project / "build" / "mini" / "de" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in html and "Inhaltsverzeichnis" in html
 
     # The sample city has no warning of its own: --strict fails on the translation alone,
     # before anything is written.
     out = tmp_path / "strict"
     strict, _, err = run_cli(
-        ["build", "tbilisi", "--lang", "fr", "--strict", "--out", str(out)], ROOT
+        ["build", "tbilisi", "--lang", "de", "--strict", "--out", str(out)], ROOT
     )
-    assert strict == 1 and "untranslated or fuzzy" in err and "narrative/fr" in err
+    assert strict == 1 and "untranslated or fuzzy" in err and "narrative/de" in err
     assert not out.exists()
-    check, out, _ = run_cli(["locales", "check", "--lang", "fr"], project)
-    assert check == 0 and out.startswith("fr: 1/")  # no city is issued in French
+    check, out, _ = run_cli(["locales", "check", "--lang", "de"], project)
+    assert check == 0 and out.startswith("de: 1/")  # no city is issued in German

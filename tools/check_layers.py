@@ -73,8 +73,10 @@ def main() -> int:
             if nested and mine not in LAZY_EXEMPT:
                 line, above = lines[node.lineno - 1], lines[node.lineno - 2].strip()
                 if "#" not in line and not above.startswith(("#", "from ", "import ")):
-                    problems.append(f"{path}:{node.lineno}: error: an import inside a function "
-                                    "needs a reason (a comment on its line)")
+                    problems.append(
+                        f"{path}:{node.lineno}: error: an import inside a function "
+                        "needs a reason (a comment on its line)"
+                    )
             if not target.startswith(PACKAGE + "."):
                 continue
             while target not in modules and "." in target:
@@ -84,8 +86,10 @@ def main() -> int:
             edges[name].add(target)
             theirs = layer(target)
             if mine in LAYERS and theirs in LAYERS and LAYERS.index(theirs) > LAYERS.index(mine):
-                problems.append(f"{path}:{node.lineno}: error: {mine} imports {target}, "
-                                f"from the layer above it ({theirs})")
+                problems.append(
+                    f"{path}:{node.lineno}: error: {mine} imports {target}, "
+                    f"from the layer above it ({theirs})"
+                )
     for cycle in cycles(edges):
         problems.append(f"{ROOT}: error: import cycle: {' → '.join(cycle)}")
     if "--graph" in sys.argv:

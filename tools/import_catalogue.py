@@ -10,6 +10,7 @@ listed below with their sources, so the provenance of every field stays readable
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -270,22 +271,41 @@ def convert(rows: list[dict[str, str]]) -> dict:
         kpi["sources"] = [s.strip() for s in row["sources"].split(" ; ") if s.strip()]
         _confirm(kpi)
         kpis.append(kpi)
-    return {
-        "framework": {
-            "name": "U4SSC Key Performance Indicators for Smart Sustainable Cities",
-            "counts": {
-                "total": 91,
-                "core": 54,
-                "advanced": 37,
-                "by_dimension": {"EC": 45, "EN": 17, "SC": 29},
+    return un_english(
+        {
+            "framework": {
+                "name": "U4SSC Key Performance Indicators for Smart Sustainable Cities",
+                "counts": {
+                    "total": 91,
+                    "core": 54,
+                    "advanced": 37,
+                    "by_dimension": {"EC": 45, "EN": 17, "SC": 29},
+                },
+                "counts_source": "Nur-Sultan profile (ECE/HBP/197); ITU 2022 verification report",
             },
-            "counts_source": "Nur-Sultan profile (ECE/HBP/197); ITU 2022 verification report",
-        },
-        "dimensions": [{"id": i, "name": n} for i, n in DIMENSIONS],
-        "subdimensions": [{"id": i, "name": n} for i, n in SUBDIMENSIONS],
-        "categories": [{"id": i, "name": n} for i, n in categories.items()],
-        "kpis": kpis,
-    }
+            "dimensions": [{"id": i, "name": n} for i, n in DIMENSIONS],
+            "subdimensions": [{"id": i, "name": n} for i, n in SUBDIMENSIONS],
+            "categories": [{"id": i, "name": n} for i, n in categories.items()],
+            "kpis": kpis,
+        }
+    )
+
+
+# UN English groups digits with a comma (100,000); the reference writes "100 000".
+_GROUPED = re.compile(r"(?<=\d) (?=\d{3}\b)")
+ENGLISH_TEXTS = {"name", "unit", "short_unit", "short_unit_singular", "definition"}
+
+
+def un_english(data):
+    """The catalogue's English texts (its msgids) with digit groups as UN English writes them."""
+    if isinstance(data, dict):
+        return {
+            k: _GROUPED.sub(",", v) if k in ENGLISH_TEXTS and isinstance(v, str) else un_english(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [un_english(v) for v in data]
+    return data
 
 
 def main() -> int:
