@@ -18,10 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from profiles_gen.publish.home import write_site_home
 
 from profiles_gen.charts.draw import legible_width
 from profiles_gen.data.catalogue import load_catalogue
-from profiles_gen.publish.home import write_site_home
 from tests.conftest import ROOT
 
 slow = pytest.mark.slow
