@@ -182,10 +182,10 @@ def compare_page(lang: str) -> str:
 def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: bool) -> str:
     """The home page of the site, in ``fmt``'s language: a card per city and volume."""
     # Jinja: only when the home pages are rewritten
-    from profiles_gen.render.environment import autonym, make_environment
+    from profiles_gen.render.environment import autonym, make_environment, with_policy
 
     env = make_environment(None, fmt)
-    return env.get_template("home.html").render(
+    html = env.get_template("home.html").render(
         lang=fmt.lang,
         entries=entries,
         media="screen",
@@ -197,6 +197,7 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: 
         ],
         assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
     )
+    return with_policy(html)
 
 
 def band_entries(fmt: Formatter) -> list[dict]:

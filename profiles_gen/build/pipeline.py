@@ -130,7 +130,7 @@ def build_edition(
     fmt = Formatter(lang, translations(lang))
     charts, view = pub.draw(fmt)
 
-    env = make_environment(pub.dir, fmt)
+    env = make_environment(pub.dir, fmt, opts.allow_remote)
 
     def render(media: str, assets: dict) -> str:
         return pub.render(env, view, media, assets)

@@ -607,7 +607,7 @@ def validate_city(
     recommendations = validate_recommendations(
         raw, catalogue, log, langs, allow_remote, facts, text_lang
     )
-    check_templates(raw.dir, log)
+    check_templates(raw.dir, log, allow_remote)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
@@ -712,7 +712,7 @@ def validate_volume(
     if "members" in data and len(data["members"]) < 2:
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
-    check_templates(raw.dir, log)
+    check_templates(raw.dir, log, allow_remote)
     for lang_chapters in chapters.values():
         for chapter in lang_chapters:
             for offset, name, _, match in narrative.iter_shortcodes(chapter.body):

@@ -325,8 +325,6 @@ def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) 
         "date": fmt.date(pub.date),
         "abbreviations": vocab.abbreviations(fmt),
         "bands": bands_view(fmt),
-        "band_short": lambda b: vocab.band_short(fmt, b),
-        "coverage_text": lambda r: vocab.coverage_text(fmt, r),
         "quality_legend": quality_legend(fmt),
         # The review date as the edition's language writes dates.
         "translation": replace(

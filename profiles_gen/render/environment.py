@@ -2,24 +2,61 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from markupsafe import Markup
 
 from profiles_gen.charts.draw import legible_width
+from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.paths import TEMPLATES_DIR
+from profiles_gen.data.markup import page_problems
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
+from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter, babel_locale
 from profiles_gen.render.urls import breakable_urls
 
 
-def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
+def as_text(text: str) -> Markup:
+    """A translation as text in HTML: ``&``, ``<``, ``>`` and ``"`` escaped.
+
+    Jinja's newstyle gettext marks what the catalogue gives as safe HTML; a translation
+    is text like any other, so it is escaped first. The apostrophe is left as it is (the
+    templates quote every attribute with ``"``; a city's template that does not is
+    caught by the page's check, ``markup.page_problems``), so that honest strings such as
+    "the city's own target" are the same bytes as before.
+    """
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(escaped.replace('"', "&#34;"))
+
+
+class TextTranslations:
+    """The gettext functions of an edition, each giving its translation as text."""
+
+    def __init__(self, translations) -> None:
+        self.translations = translations
+
+    def gettext(self, message: str) -> Markup:
+        return as_text(self.translations.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        return as_text(self.translations.ngettext(singular, plural, n))
+
+    def pgettext(self, context: str, message: str) -> Markup:
+        return as_text(self.translations.pgettext(context, message))
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> Markup:
+        return as_text(self.translations.npgettext(context, singular, plural, n))
+
+
+def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool = False):
     """Jinja with StrictUndefined, autoescape and gettext for ``fmt``'s language.
 
     Templates are looked up in ``cities/<city>/templates/`` first, then in
     ``templates/``; the built-ins are also reachable as ``default:NAME`` so
-    that a city's override can extend them.
+    that a city's override can extend them. ``allow_remote``: the build fetches
+    remote resources, so its pages may show them.
     """
     loaders = []
     if city_dir is not None and (city_dir / "templates").is_dir():
@@ -33,12 +70,17 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
         autoescape=True,
         **TEMPLATE_OPTIONS,
     )
+    env.allow_remote = allow_remote
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(fmt.t, newstyle=True)
+    env.install_gettext_translations(TextTranslations(fmt.t), newstyle=True)
     env.filters.update(
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
-    env.globals["legible_width"] = legible_width
+    env.globals.update(
+        legible_width=legible_width,
+        band_short=lambda band: vocab.band_short(fmt, band),
+        coverage_text=lambda rollup: vocab.coverage_text(fmt, rollup),
+    )
     return env
 
 
@@ -47,6 +89,66 @@ def autonym(code: str) -> str:
 
     locale = babel_locale(code)
     return locale.languages.get(code.split("-")[0], code)
+
+
+def content_security_policy(allow_remote: bool = False) -> str:
+    """What a page of the site may load: its own files (no inline script, no plug-in, no
+    form), images of its own or embedded, remote images only for a build that fetches
+    them (``--allow-remote``). Inline styles stay allowed: charts carry their own."""
+    images = "'self' data:" + (" https: http:" if allow_remote else "")
+    return (
+        f"default-src 'self'; img-src {images}; style-src 'self' 'unsafe-inline'; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+_CHARSET = re.compile(r"<meta charset=[^>]*>\n?", re.I)
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>\n?", re.I)
+
+
+def with_policy(html: str, allow_remote: bool = False) -> str:
+    """``html`` with its Content-Security-Policy as the first thing after its charset
+    (or its ``<head>``; a page without one gets it at the top, in the head a browser
+    makes for it)."""
+    meta = (
+        '<meta http-equiv="Content-Security-Policy" '
+        f'content="{content_security_policy(allow_remote)}">\n'
+    )
+    head = _HEAD.search(html)
+    charset = _CHARSET.search(html, head.end() if head else 0)
+    if charset:
+        return html[: charset.end()] + meta + html[charset.end() :]
+    if head:
+        return html[: head.end()] + meta + html[head.end() :]
+    doctype = re.match(r"\s*<!doctype[^>]*>\n?", html, re.I)
+    at = doctype.end() if doctype else 0
+    return html[:at] + meta + html[at:]
+
+
+def check_page(env: Environment, html: str, media: str, assets: dict) -> None:
+    """A page rendered with a city's own templates follows the rules narrative follows
+    (``markup.page_problems``): what a template built at run time is checked here."""
+    folder = getattr(env, "city_folder", None)
+    if folder is None or not folder.is_dir():
+        return  # the built-in templates write only escaped text and sanitised narrative
+    problems = page_problems(
+        html, media, getattr(env, "allow_remote", False), assets.get("scripts", ())
+    )
+    if problems:
+        kind = "HTML edition" if media == "screen" else "PDF"
+        raise ProfileError(
+            [
+                Issue(
+                    str(folder),
+                    0,
+                    0,
+                    "template",
+                    f"the {kind} rendered from the city's templates would carry {problem} "
+                    f"(line {line} of the page)",
+                )
+                for line, _, problem in problems[:20]
+            ]
+        )
 
 
 def render_edition(env: Environment, template: str, view: dict, media: str, assets: dict) -> str:
@@ -61,4 +163,7 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
         for part in parts:
             part["html"] = Markup(part_template.render(part, media=media, assets=assets))
     html = env.get_template(template).render(view, media=media, assets=assets)
+    check_page(env, html, media, assets)
+    if media == "screen":
+        html = with_policy(html, getattr(env, "allow_remote", False))
     return breakable_urls(html, media)

@@ -19,7 +19,7 @@ from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.styles import JS_DIR
-from profiles_gen.render.environment import autonym, make_environment
+from profiles_gen.render.environment import autonym, make_environment, with_policy
 from profiles_gen.render.rows import make_row
 from profiles_gen.scoring.compare import YEAR_WINDOW, compare_cities
 
@@ -126,13 +126,12 @@ def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
 def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -> str:
 
     env = make_environment(None, fmt)
-    return env.get_template("compare.html").render(
+    html = env.get_template("compare.html").render(
         comparison_view(fmt, catalogue, comparison),
         lang=fmt.lang,
         media="screen",
         p="",
         bands=band_entries(fmt),
-        band_short=lambda b: vocab.band_short(fmt, b),
         home=home_page(fmt.lang),
         languages=[
             {"lang": c, "name": autonym(c), "href": compare_page(c), "current": c == fmt.lang}
@@ -144,6 +143,7 @@ def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -
             "scripts": ["assets/profile.js"],
         },
     )
+    return with_policy(html)
 
 
 def build_site(out_root: Path, city_dirs: list[Path], opts, progress=None) -> tuple[list, Path]:
