@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.parsers import expat
 
+from profiles_gen.core.errors import ProfileError
+from profiles_gen.data.load import folder_files, read_file_bytes
 from profiles_gen.data.narrative import RESOURCE_ATTRIBUTES, _css_urls
 
 # A tag (``<`` then a letter, ``/``, ``!`` or ``?``: what starts one for a browser) or an
@@ -262,7 +265,7 @@ def svg_problems(data: bytes) -> list[tuple[int, int, str]]:
             elif attr == "href" or attr == "src":
                 ref = value.strip()
                 if not ref.startswith("#") and not ref.lower().startswith(DATA_IMAGES):
-                    add(f"an external reference ({attr}={ref[:60]!r}): embed it instead")
+                    add(f"an external reference ({attr}={ref[:60]!r}; embed what it shows)")
             elif attr == "style":
                 _css(value)
             elif script_url(value) in ("javascript:", "vbscript:", "livescript:"):
@@ -297,3 +300,24 @@ def svg_problems(data: bytes) -> list[tuple[int, int, str]]:
     except expat.ExpatError as exc:
         problems.append((exc.lineno, exc.offset + 1, f"not well-formed XML ({exc})"))
     return problems
+
+
+def check_svg_files(folder: Path, log) -> None:
+    """``validate``: every SVG file of a city or volume folder is a picture and nothing else
+    (``svg_problems``), each problem at its line and column."""
+    files, _ = folder_files(folder, folder)  # the others are reported where they are read
+    for path in files:
+        between = path.relative_to(folder).parents
+        if any((folder / p / "city.yaml").is_file() for p in between if str(p) != "."):
+            continue  # a volume's member city: checked as a city of its own
+        suffix = path.suffix.lower()
+        if suffix == ".svgz":
+            log.error(path, 0, 0, "svg", "a compressed SVG is refused: save it as .svg")
+        elif suffix == ".svg":
+            try:
+                data = read_file_bytes(path, folder)
+            except ProfileError as exc:
+                log.issues += exc.issues
+                continue
+            for line, col, problem in svg_problems(data):
+                log.error(path, line, col, "svg", f"{problem}: refused in a picture")

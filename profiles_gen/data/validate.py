@@ -24,6 +24,7 @@ from profiles_gen.data.load import (
     load_city,
     load_yaml_file,
 )
+from profiles_gen.data.markup import check_svg_files
 from profiles_gen.data.model import (
     Catalogue,
     Chapter,
@@ -608,6 +609,7 @@ def validate_city(
         raw, catalogue, log, langs, allow_remote, facts, text_lang
     )
     check_templates(raw.dir, log, allow_remote)
+    check_svg_files(raw.dir, log)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
@@ -713,6 +715,7 @@ def validate_volume(
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
     check_templates(raw.dir, log, allow_remote)
+    check_svg_files(raw.dir, log)
     for lang_chapters in chapters.values():
         for chapter in lang_chapters:
             for offset, name, _, match in narrative.iter_shortcodes(chapter.body):

@@ -189,7 +189,7 @@ def report(cov: Coverage, verbose: bool = False, shown: int = SHOWN) -> list[str
     lines = [
         f"{cov.lang}: {cov.done}/{cov.total} translated ({cov.percent:.1f} %), "
         f"{len(cov.untranslated)} untranslated, {len(cov.fuzzy)} fuzzy, "
-        f"{len(cov.broken)} with a broken placeholder, per cent sign or plural forms"
+        f"{len(cov.broken)} with a broken placeholder, per cent sign, plural forms or markup"
     ]
     signed = sign_off(cov.lang)
     review = (

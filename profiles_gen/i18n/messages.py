@@ -33,6 +33,7 @@ from babel.support import NullTranslations, Translations
 
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.paths import LOCALES_DIR, cache_dir
+from profiles_gen.data.markup import MARKUP_RE
 
 
 def locales_dir() -> Path:
@@ -224,6 +225,15 @@ def message_problems(message, nplurals: int, forms: int | None = None) -> list[t
         if formatted and stray:
             problems.append(
                 (form, f"stray '%' at column {stray[0] + 1} (write '%%' for a per cent sign)")
+            )
+        if MARKUP_RE.search(text) and not any(MARKUP_RE.search(msgid) for msgid in ids):
+            found = MARKUP_RE.search(text).group()
+            problems.append(
+                (
+                    form,
+                    f"markup ({found!r}…) in a translation whose msgid has none: a "
+                    "translation is text",
+                )
             )
         ids_doubled = any("%%" in msgid for msgid in ids)
         if not formatted and "%%" in text and not ids_doubled:

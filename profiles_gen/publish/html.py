@@ -9,6 +9,7 @@ from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.files import atomic_write, make_dirs, staged_dir
 from profiles_gen.core.paths import FONT_DIR
 from profiles_gen.data.load import folder_files, read_file_bytes
+from profiles_gen.data.markup import svg_problems
 from profiles_gen.publish.styles import FONT_FACES, JS_DIR
 
 
@@ -42,5 +43,15 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         for path in files:
             target = stage / "images" / path.relative_to(images)
             make_dirs(target.parent)
-            target.write_bytes(read_file_bytes(path, images, city.dir))
+            data = read_file_bytes(path, images, city.dir)
+            if path.suffix.lower() in (".svg", ".svgz"):  # validate said so; still so?
+                problems = svg_problems(data) if path.suffix.lower() == ".svg" else [(0, 0, "")]
+                if problems:
+                    raise ProfileError(
+                        [
+                            Issue(str(path), line, col, "svg", p or "a compressed SVG")
+                            for line, col, p in problems
+                        ]
+                    )
+            target.write_bytes(data)
         (stage / "index.html").write_text(html, encoding="utf-8")

@@ -6,6 +6,7 @@ publication's families.
 from __future__ import annotations
 
 import logging
+import mimetypes
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,8 @@ from urllib.parse import unquote, urlparse
 
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.files import atomic_write
+from profiles_gen.data.load import read_file_bytes
+from profiles_gen.data.markup import svg_problems
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
@@ -29,9 +32,13 @@ PRINT_CSS = "@page { bleed: 3mm; marks: crop; }"
 def safe_fetcher(roots: list[Path], allow_remote: bool = False):
     """A WeasyPrint URL fetcher that serves only ``data:`` URLs and files under ``roots``.
 
-    With ``allow_remote``, http(s) URLs are fetched too; nothing else ever is.
+    A file is served only if, with every link resolved, it is a regular file inside one
+    of ``roots`` (``load.file_problem``: never a FIFO, a device or a folder, so nothing
+    can make the build wait), read without blocking; an SVG only if ``svg_problems``
+    finds nothing in it. With ``allow_remote``, http(s) URLs are fetched too; nothing
+    else ever is.
     """
-    from weasyprint.urls import URLFetcher  # WeasyPrint: only when a PDF is written
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # WeasyPrint: only for a PDF
 
     class SafeFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -45,11 +52,28 @@ def safe_fetcher(roots: list[Path], allow_remote: bool = False):
             if parsed.scheme == "data" or (allow_remote and parsed.scheme in ("http", "https")):
                 return super().fetch(url, headers)
             if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if any(path == r or r in path.parents for r in self.roots):
-                    return super().fetch(url, headers)
+                path = Path(unquote(parsed.path))
+                real = path.resolve()
+                root = next((r for r in self.roots if real == r or r in real.parents), None)
+                if root is not None:
+                    return self._file(url, path, root)
             self.refused.append(url)
             raise ValueError(f"refused to fetch {url}: outside the project")
+
+        def _file(self, url: str, path: Path, root: Path):
+            try:
+                data = read_file_bytes(path.resolve(), root)
+            except ProfileError as exc:
+                self.refused.append(f"{url} ({exc.issues[0].message})")
+                raise ValueError(f"refused to fetch {url}: {exc.issues[0].message}") from None
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if kind == "image/svg+xml" or data.lstrip()[:5] in (b"<svg ", b"<?xml"):
+                problems = svg_problems(data)
+                if problems:
+                    line, col, problem = problems[0]
+                    self.refused.append(f"{url} (line {line}: {problem})")
+                    raise ValueError(f"refused to fetch {url}: {problem}")
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
 
     return SafeFetcher()
 
