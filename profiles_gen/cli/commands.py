@@ -69,9 +69,7 @@ def cmd_build(args) -> int:
     from profiles_gen.cli.report import Reporter
 
     city_dirs = list(dict.fromkeys(city_dir_arg(city) for city in args.city))
-    problem = out_problem(out, city_dirs)
-    if problem:
-        print(f"profiles-gen build: error: --out {args.out}: {problem}", file=sys.stderr)
+    if refuse_output("build", f"--out {args.out or out}", out, city_dirs):
         return EXIT_USAGE
     with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
         results = build_cities(city_dirs, out, opts, reporter)
@@ -86,12 +84,26 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
-def out_problem(out: Path, city_dirs: list[Path]) -> str | None:
-    """Why the output folder ``out`` may not be written into, or None.
+def output_problem(
+    out: Path,
+    city_dirs=(),
+    *,
+    file: bool = False,
+    suffixes: tuple[str, ...] = (),
+    owned: Path | None = None,
+) -> str | None:
+    """Why a command may not write to ``out``, or None: the one check of every command that
+    writes (``build``, ``site``, ``serve``, ``export-xlsx``, ``import-xlsx``, ``targets
+    import``, ``schema``), refused with exit status 2 before anything is written.
 
-    It must be a folder or not exist yet (never a file, a device or a FIFO, which
-    a build would replace), and lie outside the source tree: the project's
-    cities, templates, catalogues and code, and every city folder being built.
+    ``out`` is a folder of outputs, or with ``file`` one file. A folder must be a folder or
+    not exist yet; a file must be a regular file or not exist yet, and end with one of
+    ``suffixes`` (what the command writes): never a link, a device, a FIFO or a folder
+    where a file goes, which the command would replace. Neither may lie in the source
+    tree: the project's cities, templates, catalogues and code, every city folder being
+    read (``city_dirs``), and for a folder the project folder itself; ``owned`` is the
+    one place there that the command exists to write (``import-xlsx``: the city folder,
+    for its ``kpis.yaml``; ``targets import``: the project's target sets).
     """
     import stat
 
@@ -99,20 +111,40 @@ def out_problem(out: Path, city_dirs: list[Path]) -> str | None:
     from profiles_gen.i18n.messages import locales_dir
 
     try:
-        mode = os.stat(out).st_mode
+        mode = os.lstat(out).st_mode
     except FileNotFoundError:
         mode = None
     except OSError as exc:
         return f"cannot be used ({exc.strerror})"
-    if mode is not None and not stat.S_ISDIR(mode):
-        kind = "a file" if stat.S_ISREG(mode) else "a device or special file"
-        return f"is {kind}, not a folder: give a folder for the outputs"
-    real = Path(os.path.realpath(out))
-    sources = [project_root() / "cities", TEMPLATES_DIR, locales_dir(), PACKAGE_DIR, *city_dirs]
-    for source in sources:
-        source = Path(os.path.realpath(source))
-        if real == source or source in real.parents:
-            return f"lies inside the source tree ({source}): choose a folder outside it"
+    if file:
+        if mode is not None and stat.S_ISLNK(mode):
+            return "is a link: give the path of a regular file"
+        if mode is not None and not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a device or special file"
+            return f"is {kind}, not a file the command may replace"
+        if out.parent.exists() and not out.parent.is_dir():
+            return f"{out.parent} is not a folder"
+        real = Path(os.path.realpath(out))
+    else:
+        if mode is not None and stat.S_ISLNK(mode):
+            mode = os.stat(out).st_mode if os.path.exists(out) else None
+        if mode is not None and not stat.S_ISDIR(mode):
+            kind = "a file" if stat.S_ISREG(mode) else "a device or special file"
+            return f"is {kind}, not a folder: give a folder for the outputs"
+        real = Path(os.path.realpath(out))
+    mine = Path(os.path.realpath(owned)) if owned is not None else None
+    if mine is None or not (real == mine or mine in real.parents):
+        sources = [project_root() / "cities", TEMPLATES_DIR, locales_dir(), PACKAGE_DIR]
+        for source in [*sources, *city_dirs]:
+            source = Path(os.path.realpath(source))
+            if real == source or source in real.parents:
+                return f"lies inside the source tree ({source}): choose a place outside it"
+    if file:
+        if suffixes and out.suffix.lower() not in suffixes:
+            return f"must end with {' or '.join(suffixes)} (what this command writes)"
+        return None
+    if mine is not None:
+        return None
     for city in city_dirs:  # out/<city> would be the city folder, or a folder holding it
         mine, city_real = real / city.name, Path(os.path.realpath(city))
         if city_real == mine or mine in city_real.parents:
@@ -120,6 +152,14 @@ def out_problem(out: Path, city_dirs: list[Path]) -> str | None:
     if real == Path(os.path.realpath(project_root())):
         return "is the project folder: choose a folder such as build/"
     return None
+
+
+def refuse_output(command: str, shown, out: Path, city_dirs=(), **kind) -> bool:
+    """Print why ``out`` may not be written (``output_problem``) and return True, or False."""
+    problem = output_problem(out, city_dirs, **kind)
+    if problem:
+        print(f"profiles-gen {command}: error: {shown}: {problem}", file=sys.stderr)
+    return problem is not None
 
 
 def cmd_validate(args) -> int:
@@ -236,9 +276,7 @@ def cmd_site(args) -> int:
 
     out = args.out or project_root() / "build"
     cities = publications(project_root() / "cities")
-    problem = out_problem(out, cities)
-    if problem:
-        print(f"profiles-gen site: error: --out {args.out}: {problem}", file=sys.stderr)
+    if refuse_output("site", f"--out {args.out or out}", out, cities):
         return EXIT_USAGE
     with Reporter(quiet=args.quiet, jobs=max(1, args.jobs)) as reporter:
         results, site = build_site(out, cities, BuildOptions(jobs=max(1, args.jobs)), reporter)
@@ -258,12 +296,15 @@ def cmd_serve(args) -> int:
         return EXIT_USAGE
     out = args.out or project_root() / "build"
     known_languages(args.lang)
+    city_dir = city_dir_arg(args.city)
+    if refuse_output("serve", f"--out {args.out or out}", out, [city_dir]):
+        return EXIT_USAGE
 
     def log(message: str) -> None:
         print(message, flush=True)
 
     try:
-        return serve(city_dir_arg(args.city), out, list(args.lang), args.port, log)
+        return serve(city_dir, out, list(args.lang), args.port, log)
     except OSError as exc:  # e.g. the port is taken
         print(f"profiles-gen serve: error: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -277,6 +318,10 @@ def cmd_export_xlsx(args) -> int:
     out = args.out or project_root() / "build" / city_dir.name / (
         f"{city_dir.name}-data-collection.xlsx"
     )
+    if refuse_output(
+        "export-xlsx", f"--out {out}", out, [city_dir], file=True, suffixes=(".xlsx",)
+    ):
+        return EXIT_USAGE
     export_city(city_dir, out, args.lang or "en", args.decimal_comma)
     print(f"wrote {display_path(out)}")
     return EXIT_OK
@@ -288,6 +333,9 @@ def cmd_import_xlsx(args) -> int:
     city_dir = city_dir_arg(args.city)
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
+    target = city_dir / "kpis.yaml"
+    if refuse_output("import-xlsx", target, target, file=True, owned=city_dir):
+        return EXIT_USAGE
     decimal_comma = True if args.decimal_comma else None  # else as the workbook declares
     count, warnings = import_city(args.file, city_dir, decimal_comma)
     print(f"wrote {display_path(city_dir / 'kpis.yaml')}: {count} KPI records")
@@ -325,6 +373,8 @@ def cmd_schema(args) -> int:
     if args.out is None:
         print(json.dumps(schemas, indent=2, ensure_ascii=False))
         return EXIT_OK
+    if refuse_output("schema", f"--out {args.out}", args.out):
+        return EXIT_USAGE
     for name, schema in schemas.items():
         path = args.out / name.replace(".yaml", ".schema.json")
         atomic_write(path, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")

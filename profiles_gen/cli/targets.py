@@ -5,7 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from profiles_gen.cli.commands import EXIT_OK, city_dir_arg, known_languages
+from profiles_gen.cli.commands import (
+    EXIT_OK,
+    EXIT_USAGE,
+    city_dir_arg,
+    known_languages,
+    refuse_output,
+)
 from profiles_gen.cli.text import set_json, set_text
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.paths import display_path
@@ -60,8 +66,12 @@ def _targets_import(args, catalogue) -> int:
         )
     if not args.file.is_file():
         raise ProfileError(f"{args.file}: no such file")
-    data = import_workbook(args.file, catalogue, args.set_name)
     out = args.out or PROJECT_TARGETS / f"{args.set_name}.yaml"
+    if refuse_output(
+        "targets import", f"--out {out}", out, file=True, suffixes=(".yaml",), owned=PROJECT_TARGETS
+    ):
+        return EXIT_USAGE
+    data = import_workbook(args.file, catalogue, args.set_name)
     header = (
         f"# Target set {args.set_name}, imported by profiles-gen targets import from "
         f"{args.file.name}.\n"

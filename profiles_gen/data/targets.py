@@ -29,6 +29,7 @@ from profiles_gen.data.catalogue import resolve_kpi_id
 from profiles_gen.data.load import load_yaml_file
 from profiles_gen.data.model import TARGET_KINDS, Catalogue, Text
 from profiles_gen.data.schema import LANG_RE, Checker, F
+from profiles_gen.data.workbook import open_workbook, sheet_rows
 
 # The project's sets: a checkout's targets/, else the copy shipped in the package.
 PROJECT_TARGETS = (
@@ -382,20 +383,24 @@ def is_lang(code: str) -> bool:
 WORKBOOK_COLUMNS = ("code", "data_point", "target", "source", "url", "kind", "note")
 
 
+MAX_ROWS = 5000  # a set has one row per target: the framework has about 150
+MAX_COLUMNS = 60
+
+
 def import_workbook(path: Path, catalogue: Catalogue, set_name: str) -> dict:
     """A set file's mapping read from a workbook: one target per row, under a header row
     ``code, data_point, target, source, kind`` (optional: ``url``, ``note``, ``text_en``,
     ``text_ru``, … one column per language of the source line). Every bad cell is reported
     at once as ``FILE:SHEET!B7``; nothing is returned on error."""
-    from openpyxl import load_workbook  # openpyxl: only when a workbook is read
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not xlsx
-        raise ProfileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    book = open_workbook(path)
     sheet = book["Targets"] if "Targets" in book.sheetnames else book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    try:
+        where = f"{path}:{sheet.title}"
+        rows = list(sheet_rows(sheet, MAX_ROWS, where, MAX_COLUMNS, values_only=True))
+    finally:
+        book.close()
     header = [str(c).strip().lower() if c is not None else "" for c in (rows[0] if rows else ())]
     missing = [n for n in ("code", "target", "source", "kind") if n not in header]
     if missing:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -40,12 +39,12 @@ from profiles_gen.data.model import Text
 from profiles_gen.data.schema import MEASUREMENT_FIELDS
 from profiles_gen.data.targets import load_targets
 from profiles_gen.data.validate import validate_city
+from profiles_gen.data.workbook import open_workbook, sheet_rows
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.publish.export import FORMULA_START, unescape_formula
 
 SHEET = "KPIs"
 GUIDE = "Read me"
-MAX_UNCOMPRESSED = 64 * 1024 * 1024  # bytes of XML a workbook may expand to
 MAX_ROWS = 5000  # the catalogue needs about 120
 MAX_COLUMNS = 60
 
@@ -451,22 +450,6 @@ def _year(value, fmt: str, decimal_comma: bool) -> int:
 # --- opening a workbook safely -----------------------------------------------------
 
 
-def _check_archive(path: Path) -> None:
-    """Refuse a workbook that would expand beyond ``MAX_UNCOMPRESSED`` before reading it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ProfileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
-    total = sum(i.file_size for i in infos)
-    if len(infos) > 1000 or total > MAX_UNCOMPRESSED:
-        raise ProfileError(
-            f"{path}: the workbook expands to {total // (1024 * 1024)} MB in {len(infos)} "
-            f"parts (at most {MAX_UNCOMPRESSED // (1024 * 1024)} MB): not a data-collection "
-            "workbook"
-        )
-
-
 @dataclass
 class _Cell:
     value: object
@@ -478,28 +461,20 @@ class _Cell:
 def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
     """The KPIs sheet's cells (values as last computed, formats, which hold formulas) and
     the Read me sheet's settings."""
-    from openpyxl import load_workbook  # openpyxl: only when a workbook is read or written
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read
 
-    _check_archive(path)
-    try:
-        values = load_workbook(path, read_only=True, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise ProfileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    values = open_workbook(path, data_only=True)
+    formulas = open_workbook(path, data_only=False)
     try:
         if SHEET not in values.sheetnames:
             raise ProfileError(
                 f"{path}: no sheet named {SHEET!r} (found: {', '.join(values.sheetnames)})"
             )
         rows: list[list[_Cell]] = []
-        shown = values[SHEET].iter_rows(max_col=MAX_COLUMNS)
-        written = formulas[SHEET].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        where = f"{path}:{SHEET}"
+        shown = sheet_rows(values[SHEET], MAX_ROWS, where, MAX_COLUMNS)
+        written = sheet_rows(formulas[SHEET], MAX_ROWS, where, MAX_COLUMNS, values_only=True)
         for r, (row, raw) in enumerate(zip(shown, written, strict=False), start=1):
-            if r > MAX_ROWS:
-                raise ProfileError(
-                    f"{path}:{SHEET}: more than {MAX_ROWS} rows: not a data-collection workbook"
-                )
             cells = []
             for c, cell in enumerate(row, start=1):
                 value = getattr(cell, "value", None)
@@ -510,7 +485,9 @@ def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
             rows.append(cells)
         settings = {}
         if GUIDE in values.sheetnames:
-            for n, row in enumerate(values[GUIDE].iter_rows(max_col=3, values_only=True)):
+            guide = values[GUIDE]
+            guide.reset_dimensions()  # its rows, not the range it declares
+            for n, row in enumerate(guide.iter_rows(max_col=3, values_only=True)):
                 if n > 200:
                     break
                 if row and isinstance(row[0], str) and len(row) > 1:
