@@ -305,7 +305,32 @@ def read_text(path: Path) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadByteError(raw, exc) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = NOT_TEXT_RE.search(text)
+    if bad:
+        raise NotTextError(text, bad.start())
+    return text
+
+
+# What no text may hold: a lone surrogate (half of a UTF-16 pair, which UTF-8 cannot
+# encode: a YAML escape such as "\uD800" makes one) and the noncharacters of Unicode
+# (U+FDD0–U+FDEF, and the last two code points of every plane, U+FFFE, U+FFFF, …). Later
+# stages (fonts, matplotlib, the UTF-8 of every output) cannot handle them.
+NOT_TEXT_RE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane * 0x10000 + last) for plane in range(17) for last in (0xFFFE, 0xFFFF))
+    + "]"
+)
+
+
+def not_text(text: str) -> str | None:
+    """Why ``text`` is not text (``NOT_TEXT_RE``), or None."""
+    bad = NOT_TEXT_RE.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
+    return f"U+{code:04X} is {kind}, not a character: remove it"
 
 
 class BadByteError(ValueError):
@@ -317,6 +342,16 @@ class BadByteError(ValueError):
         self.col = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
         self.message = f"not UTF-8 text: byte 0x{raw[exc.start]:02X} ({exc.reason})"
         super().__init__(self.message)
+
+
+class NotTextError(BadByteError):
+    """A code point that is not a character (``NOT_TEXT_RE``), where it stands."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        self.line = text.count("\n", 0, offset) + 1
+        self.col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        self.message = not_text(text[offset:]) or "not a character"
+        ValueError.__init__(self, self.message)
 
 
 # --- files from outside ------------------------------------------------------------
@@ -425,6 +460,7 @@ def parse_yaml(text: str, path: str, log: IssueLog, line_offset: int = 0):
             pass
         else:
             log.issues += scratch.issues
+            _check_text(data, path, log)
             return data
         finally:
             fast.dispose()
@@ -437,7 +473,9 @@ def parse_yaml(text: str, path: str, log: IssueLog, line_offset: int = 0):
         log.error(path, line, col, "", f"character U+{char:04X} is not allowed in YAML")
         return None
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        _check_text(data, path, log)
+        return data
     except _Error as exc:
         mark = exc.problem_mark
         log.error(path, mark.line + 1, mark.column + 1, "", f"YAML error: {exc.problem}")
@@ -455,6 +493,26 @@ def parse_yaml(text: str, path: str, log: IssueLog, line_offset: int = 0):
     finally:
         loader.dispose()
     return None
+
+
+def _check_text(data, path: str, log: IssueLog, where: tuple[int, int] = (1, 1)) -> None:
+    """Every key and string of a document is text (``not_text``): an escape such as
+    ``"\\uD800"`` makes what the file's bytes could not hold."""
+    if isinstance(data, str):
+        problem = not_text(data)
+        if problem:
+            log.error(path, *where, "", problem)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                key_at = getattr(data, "key_locs", {}).get(key, where)
+                problem = not_text(key)
+                if problem:
+                    log.error(path, *key_at, "", problem)
+            _check_text(value, path, log, data.where(key) if isinstance(data, LocDict) else where)
+    elif isinstance(data, list):
+        for n, value in enumerate(data):
+            _check_text(value, path, log, data.where(n) if isinstance(data, LocList) else where)
 
 
 @dataclass

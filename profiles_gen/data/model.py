@@ -368,6 +368,22 @@ class Volume:
 # --- scores ----------------------------------------------------------------------
 
 
+def achievement(value: Decimal | bool, target: Decimal | bool, direction: str) -> Decimal:
+    """The uncapped achievement ratio of a value against its target (``score`` scores with
+    it; ``validate`` checks with it that every achievement can be computed and shown)."""
+    if direction == "yes_no":
+        return Decimal(1) if value is True else Decimal(0)
+    if direction == "higher":
+        if target == 0:
+            return Decimal(1)
+        return Decimal(value) / Decimal(target)
+    if direction == "lower":
+        if value == 0:
+            return Decimal(1)  # a value of 0 meets any lower-is-better target (design decision)
+        return Decimal(target) / Decimal(value)
+    raise ValueError(f"unknown direction {direction!r}")
+
+
 @dataclass(frozen=True)
 class ScoredItem:
     kpi: str

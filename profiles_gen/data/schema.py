@@ -74,6 +74,30 @@ EXPECTED = {
 }
 
 
+MAX_DIGITS = 15  # significant digits of a number: what a float holds, more than any source
+MAX_PLACES = 12  # decimal places
+
+
+def precision_problem(number: Decimal) -> str | None:
+    """Why ``number`` as written cannot be shown (an edition prints a value with the
+    decimals it is written with), or None: at most ``MAX_DIGITS`` significant digits and
+    ``MAX_PLACES`` decimal places (``1e-30`` has 30)."""
+    _, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        return None  # not finite: reported as such
+    if len(digits) > MAX_DIGITS:
+        return (
+            f"{number} has {len(digits)} significant digits: a number is written with at "
+            f"most {MAX_DIGITS}"
+        )
+    if -exponent > MAX_PLACES:
+        return (
+            f"{number} has {-exponent} decimal places: a number is written with at most "
+            f"{MAX_PLACES} (its achievement and its figures could not be shown)"
+        )
+    return None
+
+
 class Checker:
     """Checks values against fields, reporting to ``log`` relative to ``path``."""
 
@@ -141,6 +165,10 @@ class Checker:
             self.error(where, name, f"expected a finite number, got {value}")
             return None
         number = self._written(value, where) if isinstance(value, float) else Decimal(value)
+        problem = precision_problem(number)
+        if problem:
+            self.error(where, name, problem)
+            return None
         if spec.minimum is not None and number < Decimal(str(spec.minimum)):
             self.error(where, name, f"must be at least {spec.minimum}, got {value}")
             return None

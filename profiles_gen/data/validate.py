@@ -17,6 +17,7 @@ from profiles_gen.core.errors import IssueLog, ProfileError
 from profiles_gen.data import narrative
 from profiles_gen.data.catalogue import resolve_kpi_id
 from profiles_gen.data.load import (
+    LocDict,
     RawChapter,
     RawCity,
     YamlDoc,
@@ -38,6 +39,7 @@ from profiles_gen.data.model import (
     Scoring,
     Text,
     Volume,
+    achievement,
 )
 from profiles_gen.data.sandbox import check_templates
 from profiles_gen.data.schema import (
@@ -408,6 +410,7 @@ def validate_earlier(
     eval_year: int,
     today: dt.date,
     lang: str = "en",
+    targets=None,
 ) -> tuple[Evaluation, ...]:
     """Earlier evaluations, ``editions/<year>/kpis.yaml``: the same format as ``kpis.yaml``.
 
@@ -431,6 +434,8 @@ def validate_earlier(
         records = validate_kpis(
             doc, catalogue, log, (today.year, year), warn_missing=False, lang=lang
         )
+        if targets is not None:
+            check_achievements(records, doc, targets, catalogue, log)
         out.append(Evaluation(year, records, doc.path))
     return tuple(out)
 
@@ -559,6 +564,55 @@ def validate_recommendations(
     return tuple(out)
 
 
+MAX_ACHIEVEMENT = Decimal("1e15")  # a value 10^15 times its target is a unit mistyped
+
+
+def check_achievements(records, doc: YamlDoc, targets, catalogue: Catalogue, log) -> None:
+    """Every value scored against a target (its own, else its target sets') has an
+    achievement the later stages can compute and show: at most ``MAX_ACHIEVEMENT``.
+    Reported at the target in the file, or at the value when the target is a set's."""
+    if not isinstance(doc.data, LocDict):
+        return
+    for key, rec in doc.data.items():
+        kpi_id, _ = resolve_kpi_id(catalogue, str(key))
+        record = records.get(kpi_id) if kpi_id else None
+        if record is None or not isinstance(rec, LocDict):
+            continue
+        kpi = catalogue.by_id[kpi_id]
+        pairs = [(None, record.measurement, rec, str(key))]
+        points = rec.get("data_points")
+        if isinstance(points, LocDict):
+            pairs = [
+                (dp, m, points[dp], f"{key}.data_points.{dp}")
+                for dp, m in record.data_points.items()
+                if isinstance(points.get(dp), LocDict)
+            ]
+        for dp, m, raw, name in pairs:
+            if m is None or not isinstance(m.value, Decimal):
+                continue
+            direction = kpi.direction_of(kpi.data_point(dp) if dp else None)
+            found = targets.get(kpi_id, dp) if m.target is None else None
+            target = m.target if m.target is not None else (found.value if found else None)
+            if direction not in ("higher", "lower") or not isinstance(target, Decimal):
+                continue
+            try:
+                ratio = achievement(m.value, target, direction)
+            except ArithmeticError:
+                ratio = None
+            if ratio is not None and ratio <= MAX_ACHIEVEMENT:
+                continue
+            shown = f"{ratio:.2E}" if ratio is not None else "too large to compute"
+            whose = "its target" if m.target is not None else f"the target {target} of its set"
+            field = "target" if m.target is not None else "value"
+            log.error(
+                doc.path,
+                *raw.where(field),
+                f"{name}.{field}",
+                f"the achievement of {m.value} against {whose} would be {shown}, more than "
+                f"{MAX_ACHIEVEMENT:.0E} times the target: a unit or a target mistyped?",
+            )
+
+
 def validate_city(
     raw: RawCity,
     catalogue: Catalogue,
@@ -600,8 +654,9 @@ def validate_city(
     records = validate_kpis(
         raw.kpis, catalogue, log, latest_year=(today.year, eval_year), lang=text_lang
     )
-    target_sets, scoring = _targets_and_scoring(raw, city, catalogue, log, langs)
-    earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang)
+    target_sets, scoring, merged = _targets_and_scoring(raw, city, catalogue, log, langs)
+    check_achievements(records, raw.kpis, merged, catalogue, log)
+    earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang, merged)
     # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
     facts = frozenset(f for f in city.get("key_facts", {}) if f in KEY_FACT_IDS) if city else None
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, facts)
@@ -645,14 +700,14 @@ def _targets_and_scoring(raw: RawCity, data, catalogue: Catalogue, log: IssueLog
 
     names = tuple(data.get("targets", DEFAULT_SETS)) if data else DEFAULT_SETS
     where = data.where("targets") if hasattr(data, "where") else (1, 1)
-    load_targets(names, raw.dir, catalogue, log, (raw.city.path, *where), langs)
+    merged = load_targets(names, raw.dir, catalogue, log, (raw.city.path, *where), langs)
     settings = (data or {}).get("scoring", {})
     defaults = Scoring()
     scoring = Scoring(
         min_coverage=settings.get("min_coverage", defaults.min_coverage),
         require_verified=settings.get("require_verified", defaults.require_verified),
     )
-    return names, scoring
+    return names, scoring, merged
 
 
 VOLUME_SHORTCODES = ("city", "country")  # the volume's name; data shortcodes name one city
@@ -709,8 +764,12 @@ def validate_volume(
                     f"(its languages: {', '.join(city.languages)})",
                 )
         members.append(city)
-    vol_sets, vol_scoring = _targets_and_scoring(raw, data, catalogue, log, langs)
+    vol_sets, vol_scoring, vol_targets = _targets_and_scoring(raw, data, catalogue, log, langs)
     members = [_with_volume_settings(m, data, vol_sets, vol_scoring) for m in members]
+    for member in members:  # scored with the volume's sets: their achievements too
+        if member.targets == vol_sets and "targets" in data:
+            kpis = raw.members[member.slug].raw.kpis
+            check_achievements(member.records, kpis, vol_targets, catalogue, log)
     if "members" in data and len(data["members"]) < 2:
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
     chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)

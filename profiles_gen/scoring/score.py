@@ -20,6 +20,7 @@ from profiles_gen.data.model import (
     Score,
     ScoredItem,
     Scoring,
+    achievement,
 )
 from profiles_gen.data.targets import CITY_SET, EMPTY, Targets, targets_for
 
@@ -87,21 +88,6 @@ def band_for(share: Decimal) -> str:
         if share > floor:
             return band
     raise AssertionError("unreachable: the last floor is below every share")
-
-
-def achievement(value: Decimal | bool, target: Decimal | bool, direction: str) -> Decimal:
-    """The uncapped achievement ratio of a value against its target."""
-    if direction == "yes_no":
-        return ONE if value is True else ZERO
-    if direction == "higher":
-        if target == ZERO:
-            return ONE
-        return Decimal(value) / Decimal(target)
-    if direction == "lower":
-        if value == ZERO:
-            return ONE  # a value of 0 meets any lower-is-better target (design decision)
-        return Decimal(target) / Decimal(value)
-    raise ValueError(f"unknown direction {direction!r}")
 
 
 def score_item(
