@@ -14,13 +14,22 @@ its link is followed.
 What makes a page live (the reload script, the bar and the errors) is added
 to the page as it is served, never to the files written: the published edition
 is byte for byte what ``profiles-gen build`` writes.
+
+The preview is for the author's own browser and nothing else: it answers only
+requests addressed to ``localhost`` or ``127.0.0.1`` on its port (a page of
+another site that rebinds a name of its own to 127.0.0.1 gets 400), builds the
+PDF only for a request from its own pages (or typed in the address bar: never
+for another site's link or image), answers a malformed path with 400, serves
+each request in a thread of its own with a timeout, and sends every response
+with the site's Content-Security-Policy; its reload script is a file
+(``/__serve/live.js``), never inline, and every name it writes into a page is
+escaped.
 """
 
 from __future__ import annotations
 
 import html
 import http.server
-import json
 import os
 import re
 import signal
@@ -31,7 +40,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from profiles_gen.build.pipeline import build_cities
 from profiles_gen.build.plan import BuildOptions
@@ -41,9 +50,21 @@ from profiles_gen.data import catalogue
 from profiles_gen.data.catalogue import CATALOGUE_PATH
 from profiles_gen.i18n import messages
 from profiles_gen.i18n.messages import locales_dir
+from profiles_gen.render.environment import content_security_policy
 
 EVENTS = "/__serve/events"
+LIVE_JS = "/__serve/live.js"
 MARK = "<!-- profiles-gen serve -->"
+# The reload script: reload when a build newer than the page's is announced.
+LIVE_SCRIPT = """(function () {
+  var me = document.currentScript, g = +me.getAttribute("data-generation");
+  var s = new EventSource(me.getAttribute("data-events"));
+  s.addEventListener("build", function (e) {
+    if (+e.data !== g) { s.close(); location.reload(); }
+  });
+})();
+"""
+TIMEOUT = 60  # seconds a connection may stay silent (the events stream writes every 15 s)
 IGNORED_SUFFIXES = (".mo", ".pyc", ".tmp", ".swp", ".swo", ".swx", ".bak", ".orig", ".rej", "~")
 # Editors' temporaries and backups, never a source: sed -i's sedXXXXXX, vim's write
 # test 4913 (and its swap files, hidden), Emacs's #autosave# (its .#locks are hidden).
@@ -71,7 +92,7 @@ class State:
 
 def snippet(state: State, slug: str, lang: str) -> str:
     """The live part of a served page: reload on a new build, the bar, the errors."""
-    pdf = f"/{slug}-{lang}.pdf"
+    pdf = html.escape(quote(f"/{slug}-{lang}.pdf"), quote=True)
     bar = (
         '<div id="pg-serve-bar" style="position:fixed;z-index:2147483647;right:0;bottom:0;'
         "background:#1d3557;color:#fff;font:14px/1.4 sans-serif;padding:.3em .8em;"
@@ -91,10 +112,8 @@ def snippet(state: State, slug: str, lang: str) -> str:
             + f':</strong></p><pre style="white-space:pre-wrap">{lines}</pre></div>'
         )
     script = (
-        f"<script>(function(){{var g={state.generation};"
-        f"var s=new EventSource({json.dumps(EVENTS)});"
-        's.addEventListener("build",function(e){if(+e.data!==g){s.close();location.reload();}});'
-        "})();</script>"
+        f'<script src="{LIVE_JS}" data-generation="{int(state.generation)}" '
+        f'data-events="{EVENTS}"></script>'
     )
     return f"{MARK}{bar}{errors}{script}"
 
@@ -269,9 +288,14 @@ class Preview:
                 proc.kill()
 
 
+class BadRequestError(Exception):
+    """A request the preview does not answer: (status, reason)."""
+
+
 def make_handler(preview: Preview):
     class Handler(http.server.SimpleHTTPRequestHandler):
         protocol_version = "HTTP/1.0"
+        timeout = TIMEOUT  # a connection that says nothing is closed
 
         def __init__(self, *args, **kw):
             super().__init__(*args, directory=str(preview.out_root / preview.slug), **kw)
@@ -281,19 +305,35 @@ def make_handler(preview: Preview):
 
         def end_headers(self):
             self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Security-Policy", content_security_policy())
+            self.send_header("X-Content-Type-Options", "nosniff")
             super().end_headers()
 
+        def do_HEAD(self):  # noqa: N802 - the base class's name
+            try:
+                self._checked_path()
+            except BadRequestError as exc:
+                return self.send_error(*exc.args)
+            return super().do_HEAD()
+
         def do_GET(self):  # noqa: N802 - the base class's name
-            path = unquote(urlsplit(self.path).path)
+            try:
+                path = self._checked_path()
+            except BadRequestError as exc:
+                return self.send_error(*exc.args)
             lang = self._lang(path)
             if path == EVENTS:
                 return self._events()
+            if path == LIVE_JS:
+                return self._send(200, "text/javascript; charset=utf-8", LIVE_SCRIPT)
             if path == "/":
-                return self._redirect(f"/{preview.langs[0]}/")
+                return self._redirect(f"/{quote(preview.langs[0])}/")
             pdf = next(
                 (code for code in preview.langs if path == f"/{preview.slug}-{code}.pdf"), None
             )
             if pdf is not None:
+                if not self._same_origin():
+                    return self.send_error(403, "The PDF is built only for the preview's pages")
                 status = preview.pdf_status(pdf)
                 if status == "building":
                     return self._page(
@@ -314,6 +354,35 @@ def make_handler(preview: Preview):
                 return self._page(500, "The edition could not be built", lang, "")
             return super().do_GET()
 
+        def _checked_path(self) -> str:
+            """The request's path, for a request addressed to this preview; else
+            ``BadRequestError``: another host name (DNS rebinding), or a path that is not one
+            (a NUL, a control character, a percent-escape that is not UTF-8)."""
+            host = (self.headers.get("Host") or "").strip().lower()
+            port = self.server.server_address[1]
+            if host not in {f"localhost:{port}", f"127.0.0.1:{port}", "localhost", "127.0.0.1"}:
+                raise BadRequestError(400, "The preview answers only localhost and 127.0.0.1")
+            raw = urlsplit(self.path).path
+            try:
+                path = unquote(raw, errors="strict")
+            except UnicodeDecodeError:
+                raise BadRequestError(400, "Malformed path") from None
+            if not path.startswith("/") or any(ord(c) < 32 or ord(c) == 127 for c in path):
+                raise BadRequestError(400, "Malformed path")
+            return path
+
+        def _same_origin(self) -> bool:
+            """Whether the request comes from the preview's own pages or the address bar."""
+            site = self.headers.get("Sec-Fetch-Site")
+            if site is not None:
+                return site in ("same-origin", "none")
+            origin = f"http://{self.headers.get('Host', '')}"
+            for name in ("Origin", "Referer"):
+                value = self.headers.get(name)
+                if value and not (value == origin or value.startswith(origin + "/")):
+                    return False
+            return True
+
         def _lang(self, path: str) -> str:
             first = path.strip("/").split("/")[0]
             return first if first in preview.langs else preview.langs[0]
@@ -327,9 +396,12 @@ def make_handler(preview: Preview):
             self._send_html(status, inject(body, snippet(preview.state, preview.slug, lang)))
 
         def _send_html(self, status: int, text: str) -> None:
+            self._send(status, "text/html; charset=utf-8", text)
+
+        def _send(self, status: int, kind: str, text: str) -> None:
             data = text.encode("utf-8")
             self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -371,8 +443,11 @@ def make_handler(preview: Preview):
 
 
 class Server(http.server.ThreadingHTTPServer):
+    """A thread per request; many connections may wait to be accepted at once."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256
 
 
 def serve(city_dir: Path, out_root: Path, langs: list[str], port: int, log=print) -> int:
