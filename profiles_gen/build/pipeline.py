@@ -27,7 +27,7 @@ from profiles_gen.build.plan import (
 )
 from profiles_gen.build.publication import Prepared
 from profiles_gen.build.workers import build_session, peak_memory_mb, record_published, worker_pool
-from profiles_gen.core.files import atomic_write
+from profiles_gen.core.files import atomic_write, uninterrupted
 from profiles_gen.core.paths import use_cache
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import translations
@@ -79,9 +79,13 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
             with worker_pool(jobs) as pool:  # workers die with this process
                 # The charts first, into the chart cache, each edition's in a process of
                 # its own: the editions then lay out their PDFs without matplotlib.
-                drawn = [pool.submit(_draw, build, plan, out_root) for build, plan in tasks]
+                with uninterrupted():  # a worker is started whole or not at all
+                    drawn = [pool.submit(_draw, build, plan, out_root) for build, plan in tasks]
                 charts = [future.result() for future in drawn]
-                futures = [pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks]
+                with uninterrupted():
+                    futures = [
+                        pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks
+                    ]
                 editions = (
                     replace(f.result(), charts_peak_mb=peak)
                     for f, peak in zip(futures, charts, strict=True)

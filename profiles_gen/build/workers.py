@@ -116,7 +116,11 @@ class WorkerPool(ProcessPoolExecutor):
         for process in processes:
             with contextlib.suppress(OSError, AttributeError):
                 process.kill()
-        self.shutdown(wait=False, cancel_futures=True)
+        # Wait for the executor's management thread: it sees the workers gone, kills any it
+        # started meanwhile and ends. Not waiting races it: it replaces a worker that ended
+        # (one task per worker) after ``shutdown`` cleared the table of processes, a
+        # TypeError from ``_adjust_process_count`` on the way out.
+        self.shutdown(wait=True, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(OSError, AttributeError, ValueError):
                 process.join()

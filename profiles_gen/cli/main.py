@@ -6,6 +6,7 @@ Exit status: 0 success, 1 invalid data (every problem printed as
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 from pathlib import Path
@@ -51,6 +52,15 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command of ``argv``; an interrupt at any moment ends with one line."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, wherever it lands
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     if argv is None:  # a real process, not a call from tests
         from profiles_gen.core.files import interrupt
 
@@ -80,3 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head: stop quietly
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # the system refused: a full disk, a size limit, a permission
+        from profiles_gen.core.files import DISK_FULL, write_error
+
+        if exc.errno in (*DISK_FULL, errno.EFBIG):
+            print(f"error: {write_error(exc)}", file=sys.stderr)
+        else:
+            named = exc.filename2 or exc.filename
+            print(
+                f"error: {exc.strerror or exc}" + (f": {named}" if named else ""), file=sys.stderr
+            )
+        return EXIT_INVALID

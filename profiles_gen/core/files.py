@@ -10,6 +10,7 @@ that the main process closes when the build is stopped (``build.workers``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -55,19 +56,39 @@ def replaceable(path: Path) -> None:
         raise ProfileError(f"{path}: exists and is not a regular file; not replacing it")
 
 
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def write_error(exc: OSError, path: Path | str | None = None, exact: bool = False) -> ProfileError:
+    """A failed write as the one line a user reads (``error: disk full writing …``): the
+    file the error names (a copy names its target second), else ``path``; with ``exact``,
+    ``path`` (where the file was going)."""
+    where = path if exact else (exc.filename2 or exc.filename or path)
+    if exc.errno in DISK_FULL:
+        return ProfileError(f"disk full writing {where}")
+    if exc.errno == errno.EFBIG:
+        return ProfileError(f"file too large writing {where} (the file size limit, ulimit -f)")
+    return ProfileError(f"cannot write {where}: {exc.strerror or exc}")
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place."""
-    pass
-
-    make_dirs(path.parent)
-    replaceable(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        make_dirs(path.parent)
+        replaceable(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise write_error(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(tmp, 0o644)
         with publishing():
             os.replace(tmp, path)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise write_error(exc, path) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -113,15 +134,23 @@ def uninterrupted():
 @contextmanager
 def staged_dir(final: Path):
     """A fresh folder beside ``final`` that replaces it only when the block succeeds."""
-    pass
-
-    make_dirs(final.parent)
-    if final.is_symlink() or (final.exists() and not final.is_dir()):
-        raise ProfileError(f"{final}: exists and is not a folder; not replacing it")
-    stage = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    try:
+        make_dirs(final.parent)
+        if final.is_symlink() or (final.exists() and not final.is_dir()):
+            raise ProfileError(f"{final}: exists and is not a folder; not replacing it")
+        stage = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    except OSError as exc:
+        raise write_error(exc, final) from None
     old = final.parent / f".{final.name}.old"
     try:
-        yield stage
+        try:
+            yield stage
+        except OSError as exc:  # writing into the stage: a full disk, a size limit
+            named = exc.filename2 or exc.filename
+            target = final
+            if named and Path(named).is_relative_to(stage):  # where it was going
+                target = final / Path(named).relative_to(stage)
+            raise write_error(exc, target, exact=True) from None
         _publishable(stage)
         with uninterrupted(), publishing():
             if old.exists():
