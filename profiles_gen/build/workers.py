@@ -107,21 +107,37 @@ class WorkerPool(ProcessPoolExecutor):
         )
 
     def stop(self) -> None:
-        """Close the gate, cancel what has not started and kill the workers."""
+        """Close the gate, cancel what has not started and kill the workers.
+
+        The executor's management thread replaces a worker that ends (one task each), so
+        workers are killed until that thread has seen the pool broken and ended; only
+        then is the pool shut down. Shutting down first raced the thread (it replaced a
+        worker in a table already cleared: a TypeError on the way out); waiting for it
+        while a replacement still ran could wait for ever (a killed worker may hold the
+        lock of the queue the replacement reads).
+        """
         got = self._lock.acquire(timeout=60)  # a worker may be finishing a rename
         self._closed.set()
         if got:
             self._lock.release()
-        processes = list((self._processes or {}).values())
-        for process in processes:
-            with contextlib.suppress(OSError, AttributeError):
-                process.kill()
-        # Wait for the executor's management thread: it sees the workers gone, kills any it
-        # started meanwhile and ends. Not waiting races it: it replaces a worker that ended
-        # (one task per worker) after ``shutdown`` cleared the table of processes, a
-        # TypeError from ``_adjust_process_count`` on the way out.
+        with self._shutdown_lock:  # no new work, and what has not started is cancelled
+            self._cancel_pending_futures = True
+            self._shutdown_thread = True
+        manager = self._executor_manager_thread
+        killed: dict = {}
+        while True:
+            for pid, process in (self._processes or {}).copy().items():
+                if pid not in killed:
+                    with contextlib.suppress(OSError, AttributeError, ValueError):
+                        process.kill()
+                    killed[pid] = process
+            if manager is None or not manager.is_alive():
+                break
+            with self._shutdown_lock, contextlib.suppress(OSError, ValueError, AttributeError):
+                self._executor_manager_thread_wakeup.wakeup()
+            manager.join(timeout=0.05)
         self.shutdown(wait=True, cancel_futures=True)
-        for process in processes:
+        for process in killed.values():
             with contextlib.suppress(OSError, AttributeError, ValueError):
                 process.join()
 

@@ -330,7 +330,7 @@ def not_text(text: str) -> str | None:
         return None
     code = ord(bad.group())
     kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
-    return f"U+{code:04X} is {kind}, not a character: remove it"
+    return f"U+{code:04X} ({kind}) is not text: remove it"
 
 
 class BadByteError(ValueError):

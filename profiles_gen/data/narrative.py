@@ -209,6 +209,12 @@ def check_resources(
 def resource_problem(url: str, city_dir: Path, allow_remote: bool) -> str | None:
     url = url.strip()
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    if url.startswith(("//", "\\\\")):  # another host, in the page's scheme
+        return (
+            None
+            if allow_remote
+            else ("remote resources are refused (build with --allow-remote to fetch them)")
+        )
     if scheme:
         if scheme.group(1).lower() in ("http", "https") and allow_remote:
             return None

@@ -79,6 +79,9 @@ class Record:
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError("a record is read-only")
 
+    def __dir__(self) -> list[str]:
+        return list(self._fields)
+
     def __str__(self) -> str:
         return self._text if self._text is not None else repr(self)
 
