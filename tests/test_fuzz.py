@@ -56,7 +56,7 @@ FACTS = list(KEY_FACT_IDS)
 
 PLAUSIBLE = [0, 1e-9, 0.5, 1, 33, 57.0, 66.0001, 95, 99.999999, 100, 1e6, 1e12, 0.333333333333]
 NUMBERS = PLAUSIBLE + [-1, -0.0, 100.0001, 1e13, 10**30, 12345678901234567890]
-NUMBERS += [float("inf"), float("nan")]
+NUMBERS += [float("inf"), float("nan"), 1e-30, 0.1234567890123456789, 1e-12, 123456.123456789]
 TEXTS = [
     "",
     " ",
@@ -146,6 +146,11 @@ RAW_TOKENS = [
     "|\n  block",
     "? complex\n: key",
     "<<: {a: 1}",
+    '"Test\\uD800ville"',  # a lone surrogate, as an escape only YAML can write
+    '"\\uDFFF"',
+    '"a\\uFFFEb"',  # a noncharacter
+    "1e-30",
+    "12345678901.123456789012345678",
 ]
 
 
@@ -304,9 +309,8 @@ def m_raw(rng, doc) -> None:
 
 
 def m_bytes(rng, doc) -> None:
-    doc["raw"].append(
-        (rng.choice(["city.yaml", "kpis.yaml", "narrative"]), rng.random(), b"\xff\xfe\xe9")
-    )
+    token = rng.choice([b"\xff\xfe\xe9", "\ufdd0".encode(), "\U0010ffff".encode()])
+    doc["raw"].append((rng.choice(["city.yaml", "kpis.yaml", "narrative"]), rng.random(), token))
 
 
 MUTATIONS = [

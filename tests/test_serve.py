@@ -100,7 +100,8 @@ def test_a_saved_edit_is_served_an_invalid_one_shows_its_errors_and_ctrl_c_stops
     status, page = get(url)
     assert status == 200
     assert "household internet access of 93%" in page
-    assert MARK in page and 'new EventSource("/__serve/events")' in page
+    assert MARK in page and '<script src="/__serve/live.js"' in page
+    assert "EventSource" in get(url.replace("/en/", "/__serve/live.js"))[1]
     # The page written to disk is the published one: nothing of the preview in it.
     written = (project / "build" / "mini" / "en" / "index.html").read_text(encoding="utf-8")
     assert MARK not in written and "EventSource" not in written
@@ -138,7 +139,7 @@ def test_the_live_part_goes_before_the_end_of_the_body() -> None:
     state = State(generation=7, errors=["a.md:3:5: error: <bad>"], built=True)
     page = inject("<html><body><p>x</p></body></html>", snippet(state, "mini", "en"))
     assert page.endswith("</body></html>") and page.index("<p>x</p>") < page.index(MARK)
-    assert "a.md:3:5: error: &lt;bad&gt;" in page and "var g=7;" in page
+    assert "a.md:3:5: error: &lt;bad&gt;" in page and 'data-generation="7"' in page
     assert 'href="/mini-en.pdf"' in page
 
 

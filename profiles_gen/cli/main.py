@@ -78,7 +78,7 @@ def _main(argv: list[str] | None) -> int:
         errors = exc.errors
         for issue in exc.issues:
             print(issue.format(root) if issue.path else f"error: {issue.message}", file=sys.stderr)
-        if len(exc.issues) > 1 or errors:
+        if len(exc.issues) > 1 or (errors and exc.issues[0].path):  # not after one line
             print(
                 f"{len(errors)} error(s), {len(exc.issues) - len(errors)} warning(s)",
                 file=sys.stderr,
