@@ -184,7 +184,12 @@ class PlainTemplate(Template):
 
     def new_context(self, vars=None, shared=False, locals=None):  # noqa: A002 - Jinja's name
         if not shared:  # an include or an import with context shares the plain one
-            vars = plain(dict(vars or {}))  # noqa: A001
+            allowed = self.environment.globals.values()  # the allow-listed callables
+            memo: dict = {}
+            vars = {  # noqa: A001
+                key: value if any(value is g for g in allowed) else _plain(value, memo)
+                for key, value in dict(vars or {}).items()
+            }
         return super().new_context(vars, shared, locals)
 
     def render(self, *args, **kwargs) -> str:
