@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from profiles_gen.core.paths import FONT_DIR, TEMPLATES_DIR, display_path
+from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_path
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
-from profiles_gen.publish.pdf import write_pdf
+from profiles_gen.publish.pdf import pdf_name, write_pdf
 from profiles_gen.publish.styles import stylesheet
 
 
@@ -40,11 +40,11 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         html = render(
             "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
         )
-        pdf = out_dir / f"{city.slug}-{lang}.pdf"
+        pdf = out_dir / pdf_name(city.slug, lang, opts.variant)
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
     if "pdf" in opts.formats:
-        roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc"]
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)
         labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels
