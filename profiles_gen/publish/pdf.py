@@ -193,9 +193,7 @@ def write_pdf(
     weasy_variant = "pdf/x-4" if printing else variant
     profiles: dict = {}  # the output intent's, read by the print CSS's @color-profile
     extra = (
-        [CSS(string=print_css(), url_fetcher=fetcher, color_profiles=profiles)]
-        if printing
-        else []
+        [CSS(string=print_css(), url_fetcher=fetcher, color_profiles=profiles)] if printing else []
     )
     if printing:
         attachments = None  # PDF/X-4 embeds no file: the open data go with the accessible PDF
