@@ -82,7 +82,7 @@ class PlannedBuild:
 
 def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBuild:
     """Load, validate and score; write the exports if stale; plan each edition."""
-    pub = prepare(city_dir, opts.strict, opts.allow_remote)
+    pub = prepare(city_dir, opts.strict, opts.allow_remote, publishing=True)
     result = BuildResult(pub.source, pub.score, warnings=[i.format() for i in pub.log.warnings])
     langs = list(opts.langs) or list(pub.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]

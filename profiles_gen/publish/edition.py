@@ -24,10 +24,12 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
+        emblem = getattr(city, "emblem", None)
         assets = {
             "stylesheets": ["assets/profile.css"],
             "inline_css": "",
             "photo": photo,
+            "emblem": f"assets/emblem{emblem.suffix.lower()}" if emblem else None,
             "scripts": ["assets/profile.js"],
         }
         html = render("screen", assets)
@@ -37,9 +39,15 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     if "pdf" in opts.formats or "print" in opts.formats:
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
         photo = city.photo.as_uri() if city.photo else None
-        html = render(
-            "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
-        )
+        emblem = getattr(city, "emblem", None)
+        assets = {
+            "stylesheets": [],
+            "inline_css": css,
+            "photo": photo,
+            "emblem": emblem.as_uri() if emblem else None,
+            "scripts": [],
+        }
+        html = render("print", assets)
         pdf = out_dir / pdf_name(city.slug, lang, opts.variant)
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))

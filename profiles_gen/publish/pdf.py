@@ -105,7 +105,7 @@ def printers_file(pdf) -> None:
     RGB colours said to be sRGB (``/DefaultRGB``: device colours other than the output
     intent's must be characterised), and the output intent named as the ICC registry names
     its printing condition."""
-    from importlib.resources import files
+    from importlib.resources import files  # WeasyPrint's own sRGB profile: only for print
 
     import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
 
