@@ -367,6 +367,7 @@ def test_no_empty_chapter_and_no_invented_place(project: Path) -> None:
     html = (project / "build" / "mini" / "en" / "index.html").read_text(encoding="utf-8")
     assert "Recommendations" not in html
     assert 'id="ch-recommendations"' not in html
+    assert re.search(r'<h1 class="cover-title">Smart Sustainable Cities Profile<', html)
     cover = html[: html.index('id="imprint"')]
     assert "Geneva" not in cover  # mini gives no place: none invented
     assert re.search(r'class="title-place">2023</p>', html)

@@ -447,14 +447,14 @@ def build_view(
     )
     annexes = [("annex-kpis", fmt.gettext("All KPIs: values, targets and results"))]
     if missing or no_target:  # never an empty annex
-        title = (
+        missing_title = (
             fmt.gettext("KPIs not reported and KPIs without a target")
             if missing and no_target
             else fmt.gettext("KPIs not reported")
             if missing
             else fmt.gettext("KPIs without a target")
         )
-        annexes.append(("annex-missing", title))
+        annexes.append(("annex-missing", missing_title))
     annexes.append(("annex-definitions", fmt.gettext("Definitions of the KPIs")))
     return {
         **publication_view(fmt, pub, city.slug, city.languages, city.illustrative, resolve),
