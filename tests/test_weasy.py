@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -81,3 +82,16 @@ def test_the_publication_html_is_laid_out_either_way(scoped: bool) -> None:
     doc = publication_html(string=f"<html lang='en'>{css}<body><p>x</p></body></html>")
     assert isinstance(doc, HTML) and len(doc.render().pages) == 1
     assert (type(doc) is not HTML) == scoped
+
+
+def test_the_page_is_defined_once_and_the_print_stylesheet_reads_it() -> None:
+    """The pages' size and margins live in core.page: the print stylesheet holds no other
+    page size or margin, and a chart fits the text column."""
+    from profiles_gen.core.page import CHART_WIDTH_PT, PT_PER_MM, TEXT_WIDTH_MM, page_css
+    from profiles_gen.publish.styles import CSS_DIR, stylesheet
+
+    print_css = (CSS_DIR / "print.css").read_text(encoding="utf-8")
+    assert not re.search(r"(?<![-\w])size\s*:|@page[^{]*\{[^}]*(?<![-\w])margin\s*:", print_css)
+    assert stylesheet("print", str).index(page_css()) < stylesheet("print", str).index(print_css)
+    assert page_css() not in stylesheet("screen", str)
+    assert CHART_WIDTH_PT < TEXT_WIDTH_MM * PT_PER_MM
