@@ -19,6 +19,23 @@ def write_print_html(path: Path, html: str) -> Path:
     return path
 
 
+def _picture(path: Path, data: bytes) -> bytes:
+    """``data`` of a picture from the city, copied only if an SVG holds nothing but a
+    picture (``svg_problems``; validate said so, and the file may have changed since)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".svg", ".svgz"):
+        return data
+    problems = svg_problems(data) if suffix == ".svg" else [(0, 0, "a compressed SVG")]
+    if problems:
+        raise ProfileError(
+            [
+                Issue(str(path), line, col, "svg", f"{p}: refused in a picture")
+                for line, col, p in problems
+            ]
+        )
+    return data
+
+
 def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> None:
     """The HTML edition with its assets beside it, replaced as a whole."""
     photo = city.photo
@@ -36,6 +53,10 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         if photo is not None:  # copies are made of checked regular files, never of links
             data = read_file_bytes(photo, city.dir)
             (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)
+        emblem = getattr(city, "emblem", None)
+        if emblem is not None:  # the publisher's emblem (emblem.svg or emblem.png)
+            data = _picture(emblem, read_file_bytes(emblem, city.dir))
+            (stage / "assets" / f"emblem{emblem.suffix.lower()}").write_bytes(data)
         images = city.dir / "images"
         files, problems = folder_files(images, city.dir)  # narrative images: images/NAME
         if problems:
@@ -43,15 +64,5 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         for path in files:
             target = stage / "images" / path.relative_to(images)
             make_dirs(target.parent)
-            data = read_file_bytes(path, images, city.dir)
-            if path.suffix.lower() in (".svg", ".svgz"):  # validate said so; still so?
-                problems = svg_problems(data) if path.suffix.lower() == ".svg" else [(0, 0, "")]
-                if problems:
-                    raise ProfileError(
-                        [
-                            Issue(str(path), line, col, "svg", p or "a compressed SVG")
-                            for line, col, p in problems
-                        ]
-                    )
-            target.write_bytes(data)
+            target.write_bytes(_picture(path, read_file_bytes(path, images, city.dir)))
         (stage / "index.html").write_text(html, encoding="utf-8")

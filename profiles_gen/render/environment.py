@@ -15,6 +15,7 @@ from profiles_gen.data.markup import page_problems
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter, babel_locale
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -80,6 +81,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
         legible_width=legible_width,
         band_short=lambda band: vocab.band_short(fmt, band),
         coverage_text=lambda rollup: vocab.coverage_text(fmt, rollup),
+        ids={**PAGE_IDS, **SECTION_IDS},
     )
     return env
 
