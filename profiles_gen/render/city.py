@@ -425,9 +425,8 @@ def build_view(
         return narrative_chapters(chapters, resolve, name, dim)
 
     targets = targets_view(fmt, [city], [score])
-    rows = [
-        replace(make_row(fmt, catalogue, i), target_ref=targets["ref_of"](i)) for i in score.items
-    ]
+    ref_of = targets.pop("ref_of")  # a function: the view holds plain data only
+    rows = [replace(make_row(fmt, catalogue, i), target_ref=ref_of(i)) for i in score.items]
     name = city.name.get(lang, city.name["en"])
     country = city.country.get(lang, city.country["en"])
     pub = city.publication
@@ -641,7 +640,8 @@ def source_lines(fmt: Formatter, cities, scores, years: tuple[int, int] | None =
 def targets_view(fmt: Formatter, cities, scores) -> dict:
     """The methodology's account of the targets: the sets used, the coverage threshold, and
     every source as a numbered reference (each set's, then the cities' own targets);
-    ``ref_of`` gives an item the number of its target's reference (Annex I prints it)."""
+    ``ref_of`` gives an item the number of its target's reference (Annex I prints it): a
+    function, for the builder of the view, taken out before the view reaches a template."""
 
     catalogue = load_catalogue()
     sets, refs, seen = [], [], {}

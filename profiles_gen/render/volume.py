@@ -163,7 +163,13 @@ def build_volume_view(
         "tab": cmp_tab,
         "all_fig": fig,
         "all_tab": tab,
-        **targets_view(fmt, list(volume.members), list(comparison.scores)),
+        **{  # plain data only: not the function that numbers the references
+            key: value
+            for key, value in targets_view(
+                fmt, list(volume.members), list(comparison.scores)
+            ).items()
+            if key != "ref_of"
+        },
         "total_count": len(catalogue.kpis),
         "sections": section_entries(
             {
