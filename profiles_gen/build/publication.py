@@ -123,6 +123,13 @@ class CityProfile(Prepared):
     def edition_inputs(self, lang: str) -> dict[str, Path]:
         return manifest.edition_inputs(self.dir, lang, self.narrative_lang(lang))
 
+    def charts(self, fmt: Formatter) -> None:
+        """Draw the charts of the edition in ``fmt``'s language into the chart cache."""
+        from profiles_gen.charts.specs import draw_charts  # matplotlib: only when charts are drawn
+
+        city, catalogue, score = self.source, self.catalogue, self.score
+        draw_charts(city, catalogue, score, fmt, progress(city, catalogue, score))
+
     def draw(self, fmt: Formatter) -> tuple[dict, dict]:
         """The charts (by id) and the view of the edition in ``fmt``'s language."""
         from profiles_gen.charts.specs import draw_charts  # matplotlib: only when charts are drawn
@@ -154,11 +161,22 @@ class VolumeProfile(Prepared):
     def edition_inputs(self, lang: str) -> dict[str, Path]:
         return manifest.volume_edition_inputs(self.dir, lang)
 
+    def charts(self, fmt: Formatter) -> None:
+        """Draw the charts of every part and of the comparison into the chart cache."""
+        # matplotlib: only when charts are drawn
+        from profiles_gen.charts.specs import comparison_spec, draw, draw_charts
+
+        volume, catalogue = self.source, self.catalogue
+        for member, score in zip(volume.members, self.score, strict=True):
+            draw_charts(member, catalogue, score, fmt, progress(member, catalogue, score))
+        comparison = compare_cities(list(volume.members), list(self.score), volume.year_window)
+        draw(comparison_spec(comparison, catalogue, fmt))
+
     def draw(self, fmt: Formatter) -> tuple[dict, dict]:
         """The charts of every part and of the comparison (by id), and the volume's view:
         each part is a member's ordinary view, its ids prefixed with the member's slug and
         its figures and tables numbered on from the parts before it."""
-        # matplotlib: only when charts are drawn            draw_charts,
+        # matplotlib: only when charts are drawn (here, only when the cache misses them)
         from profiles_gen.charts.specs import draw_charts, draw_comparison_charts
 
         volume, catalogue = self.source, self.catalogue

@@ -41,12 +41,20 @@ def legible_width(svg: str) -> int | None:
 
 @dataclass(frozen=True)
 class Chart:
+    """A drawn chart: its SVG files (one per layout, in the chart cache), captions, data."""
+
     id: str
     title: str
     description: str
-    svg: str
+    # The SVG file of each layout ("print": the PDF's and a wide screen's), absolute paths.
+    files: dict[str, str]
     # The chart's data as a table for readers who cannot see it: (headers, rows).
     data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
+
+    @property
+    def svg(self) -> str:
+        """The print layout's SVG."""
+        return Path(self.files["print"]).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -64,31 +72,39 @@ class Spec:
 CACHE_DIR: Path | None = None  # None: ``charts/`` in the cache folder (``paths.cache_dir``)
 
 
+def chart_cache() -> Path:
+    """The folder of the chart cache (its SVG files are read by WeasyPrint from there)."""
+    return CACHE_DIR or cache_dir() / "charts"
+
+
 def _tuples(value):
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
+LAYOUTS = ("print",)
+
+
 def draw(spec: Spec) -> Chart:
-    """The chart of ``spec`` as accessible SVG, cached by the hash of the spec and the style
-    (``charts/`` in the cache folder): the entry holds the whole chart, data included."""
+    """The chart of ``spec`` as accessible SVG files, one per layout, cached by the hash of
+    the spec and the style (``charts/`` in the cache folder): a JSON entry holds the
+    captions and data, and each layout's SVG lies beside it."""
     key = hashlib.sha256(f"{style_key()}{spec!r}".encode()).hexdigest()
-    path = (CACHE_DIR or cache_dir() / "charts") / key[:2] / f"{key}.json"
-    if path.is_file():
+    folder = chart_cache() / key[:2]
+    entry = folder / f"{key}.json"
+    files = {layout: str(folder / f"{key}.{layout}.svg") for layout in LAYOUTS}
+    if entry.is_file() and all(Path(f).is_file() for f in files.values()):
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return Chart(**{**stored, "data": _tuples(stored["data"])})
+            stored = json.loads(entry.read_text(encoding="utf-8"))
+            return Chart(**{**stored, "files": files, "data": _tuples(stored["data"])})
         except (ValueError, TypeError, KeyError):
             pass  # a damaged entry is drawn again and replaced
-    svg = _svg(figure(spec), spec.id)
-    chart = Chart(
-        spec.id,
-        spec.title,
-        spec.description,
-        _accessible(svg, spec.id, spec.title, spec.description),
-        spec.data,
-    )
-
-    atomic_write(path, json.dumps(chart.__dict__, ensure_ascii=False))
+    for layout, path in files.items():
+        svg = _svg(figure(spec), spec.id)
+        svg = _accessible(svg, spec.id, spec.title, spec.description)
+        atomic_write(Path(path), '<?xml version="1.0" encoding="utf-8"?>\n' + svg)
+    chart = Chart(spec.id, spec.title, spec.description, files, spec.data)
+    stored = {k: v for k, v in chart.__dict__.items() if k != "files"}
+    atomic_write(entry, json.dumps(stored, ensure_ascii=False))
     return chart
 
 
@@ -119,8 +135,6 @@ def _svg(fig, chart_id: str) -> str:
         buf,
         format="svg",
         metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-        bbox_inches="tight",
-        pad_inches=0.02,
     )
     m.plt.close(fig)
     svg = buf.getvalue()
@@ -156,14 +170,14 @@ def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
     )
 
 
+def chart_src(chart: Chart, media: str, layout: str = "print") -> str:
+    """Where a page finds ``chart``'s SVG of ``layout``: the PDF reads the chart cache's file,
+    the HTML edition its own copy (``charts/ID.svg``, ``charts/ID-phone.svg``)."""
+    if media == "print":
+        return Path(chart.files[layout]).as_uri()
+    return f"charts/{chart.id}{'' if layout == 'print' else '-' + layout}.svg"
+
+
 def with_id(chart: Chart, chart_id: str) -> Chart:
-    """``chart`` under another id: the ids inside its SVG are renamed to match."""
-    if chart_id == chart.id:
-        return chart
-    svg = chart.svg.replace(f'id="{chart.id}-', f'id="{chart_id}-')
-    svg = svg.replace(f"#{chart.id}-", f"#{chart_id}-")
-    svg = svg.replace(
-        f'aria-labelledby="{chart.id}-title {chart.id}-desc"',
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc"',
-    )
-    return replace(chart, id=chart_id, svg=svg)
+    """``chart`` under another id (its files are named by it in an HTML edition)."""
+    return chart if chart_id == chart.id else replace(chart, id=chart_id)

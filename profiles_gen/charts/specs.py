@@ -333,9 +333,7 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
 
 
 def draw_comparison_charts(comparison, catalogue, fmt, member_charts: list[dict]) -> dict:
-    """The comparison's charts: dimension results per city, and the cities' wheels side by side."""
-    wheels = [
-        with_id(charts["wheel"], f"cmp-{city.slug}-wheel")
-        for city, charts in zip(comparison.cities, member_charts, strict=True)
-    ]
+    """The comparison's charts: dimension results per city, and the cities' wheels (each
+    member's own, shown again one per row)."""
+    wheels = [charts["wheel"] for charts in member_charts]
     return {"cmp-dimensions": draw(comparison_spec(comparison, catalogue, fmt)), "wheels": wheels}

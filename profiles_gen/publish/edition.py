@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+from profiles_gen.charts.draw import chart_cache
 from profiles_gen.core.paths import FONT_DIR, TEMPLATES_DIR, display_path
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
@@ -44,7 +45,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
     if "pdf" in opts.formats:
-        roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR, chart_cache()]  # the charts' SVG files
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)
         labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels

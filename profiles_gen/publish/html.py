@@ -28,10 +28,10 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
             shutil.copyfile(FONT_DIR / name, stage / "assets" / "fonts" / name)
         (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
         shutil.copyfile(JS_DIR / "profile.js", stage / "assets" / "profile.js")
-        for chart in charts.values():
-            (stage / "charts" / f"{chart.id}.svg").write_text(
-                '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8"
-            )
+        for chart in charts.values():  # each layout's SVG, from the chart cache
+            for layout, path in chart.files.items():
+                suffix = "" if layout == "print" else f"-{layout}"
+                shutil.copyfile(path, stage / "charts" / f"{chart.id}{suffix}.svg")
         if photo is not None:  # copies are made of checked regular files, never of links
             data = read_file_bytes(photo, city.dir)
             (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)
