@@ -5,38 +5,17 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import re
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
 from profiles_gen.charts.figures import FIGURES
-from profiles_gen.charts.style import GRID, mpl, style_key
+from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
+from profiles_gen.charts.text import hyphenation
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import cache_dir
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
-
-LEGIBLE_PX = 11.5  # the smallest chart text on a phone, in CSS px (11 and a margin)
-
-
-_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
-
-
-_FONT_SIZE = re.compile(r'font-size[=:]\s*"?([\d.]+)(?:px)?')
-
-
-def legible_width(svg: str) -> int | None:
-    """The width in CSS px at which a chart's smallest text is ``LEGIBLE_PX`` tall.
-
-    On a phone a figure is drawn at least this wide and scrolls sideways, rather than
-    shrinking its labels to a few pixels. ``None`` for a chart without text.
-    """
-    box = _VIEWBOX.search(svg)
-    sizes = [float(s) for s in _FONT_SIZE.findall(svg) if float(s) > 0]
-    if not box or not sizes:
-        return None
-    return math.ceil(float(box.group(1)) * LEGIBLE_PX / min(sizes))
 
 
 @dataclass(frozen=True)
@@ -53,8 +32,14 @@ class Chart:
 
     @property
     def svg(self) -> str:
-        """The print layout's SVG."""
+        """The print layout's SVG (its first piece)."""
         return Path(self.files["print"]).read_text(encoding="utf-8")
+
+    @property
+    def pieces(self) -> list[str]:
+        """The print layout's pieces, top to bottom: a figure too tall for a page is drawn
+        as several (``print``, ``print-2``, …), each with its own axis."""
+        return [k for k in self.files if k == "print" or k.startswith("print-")]
 
 
 @dataclass(frozen=True)
@@ -67,6 +52,8 @@ class Spec:
     description: str
     data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
     args: dict = field(default_factory=dict)
+    lang: str = "en"  # the language its labels hyphenate in
+    layouts: tuple[str, ...] = ("print", "phone")  # the layouts it is drawn to
 
 
 CACHE_DIR: Path | None = None  # None: ``charts/`` in the cache folder (``paths.cache_dir``)
@@ -81,9 +68,6 @@ def _tuples(value):
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-LAYOUTS = ("print",)
-
-
 def draw(spec: Spec) -> Chart:
     """The chart of ``spec`` as accessible SVG files, one per layout, cached by the hash of
     the spec and the style (``charts/`` in the cache folder): a JSON entry holds the
@@ -91,26 +75,35 @@ def draw(spec: Spec) -> Chart:
     key = hashlib.sha256(f"{style_key()}{spec!r}".encode()).hexdigest()
     folder = chart_cache() / key[:2]
     entry = folder / f"{key}.json"
-    files = {layout: str(folder / f"{key}.{layout}.svg") for layout in LAYOUTS}
-    if entry.is_file() and all(Path(f).is_file() for f in files.values()):
+    if entry.is_file():
         try:
             stored = json.loads(entry.read_text(encoding="utf-8"))
-            return Chart(**{**stored, "files": files, "data": _tuples(stored["data"])})
-        except (ValueError, TypeError, KeyError):
+            files = {name: str(folder / file) for name, file in stored.pop("files").items()}
+            if all(Path(f).is_file() for f in files.values()):
+                return Chart(**{**stored, "files": files, "data": _tuples(stored["data"])})
+        except (ValueError, TypeError, KeyError, AttributeError):
             pass  # a damaged entry is drawn again and replaced
-    for layout, path in files.items():
-        svg = _svg(figure(spec), spec.id)
-        svg = _accessible(svg, spec.id, spec.title, spec.description)
-        atomic_write(Path(path), '<?xml version="1.0" encoding="utf-8"?>\n' + svg)
+    files = {}
+    for layout in spec.layouts:
+        drawn = figure(spec, layout)
+        pieces = drawn if isinstance(drawn, list) else [drawn]
+        for n, fig in enumerate(pieces, 1):
+            name = layout if n == 1 else f"{layout}-{n}"
+            path = folder / f"{key}.{name}.svg"
+            svg = _accessible(_svg(fig, spec.id), spec.id, spec.title, spec.description)
+            atomic_write(path, '<?xml version="1.0" encoding="utf-8"?>\n' + svg)
+            files[name] = str(path)
     chart = Chart(spec.id, spec.title, spec.description, files, spec.data)
-    stored = {k: v for k, v in chart.__dict__.items() if k != "files"}
+    stored = {**chart.__dict__, "files": {k: Path(v).name for k, v in files.items()}}
     atomic_write(entry, json.dumps(stored, ensure_ascii=False))
     return chart
 
 
-def figure(spec: Spec):
-    """The matplotlib figure of ``spec`` (each text artist carries its ``AREA``)."""
-    return FIGURES[spec.kind](**spec.args)
+def figure(spec: Spec, layout: str = "print"):
+    """The matplotlib figure of ``spec`` in ``layout`` (each text artist carries its
+    ``AREA``), its labels hyphenated in the spec's language."""
+    with hyphenation(spec.lang):
+        return FIGURES[spec.kind](**spec.args, layout=LAYOUTS[layout])
 
 
 def _hatch_insufficient(fig) -> None:
@@ -175,7 +168,13 @@ def chart_src(chart: Chart, media: str, layout: str = "print") -> str:
     the HTML edition its own copy (``charts/ID.svg``, ``charts/ID-phone.svg``)."""
     if media == "print":
         return Path(chart.files[layout]).as_uri()
-    return f"charts/{chart.id}{'' if layout == 'print' else '-' + layout}.svg"
+    return f"charts/{chart_file(chart.id, layout)}"
+
+
+def chart_file(chart_id: str, layout: str) -> str:
+    """The name of a chart's SVG of ``layout`` in an HTML edition: ``ID.svg`` (print),
+    ``ID-2.svg`` (its second piece), ``ID-phone.svg``."""
+    return f"{chart_id}{'' if layout == 'print' else '-' + layout.removeprefix('print-')}.svg"
 
 
 def with_id(chart: Chart, chart_id: str) -> Chart:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
+from profiles_gen.charts.draw import chart_file
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.files import atomic_write, make_dirs, staged_dir
 from profiles_gen.core.paths import FONT_DIR
@@ -16,6 +19,16 @@ def write_print_html(path: Path, html: str) -> Path:
     """The exact HTML handed to WeasyPrint (its assets are referenced by absolute file URLs)."""
     atomic_write(path, html)
     return path
+
+
+def chart_csv(chart) -> str:
+    """A chart's data as CSV (RFC 4180, with a byte-order mark so that spreadsheets read
+    it as UTF-8): its table's header row, then its rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(chart.data[0])
+    writer.writerows(chart.data[1])
+    return "\ufeff" + buf.getvalue()
 
 
 def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> None:
@@ -30,8 +43,11 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         shutil.copyfile(JS_DIR / "profile.js", stage / "assets" / "profile.js")
         for chart in charts.values():  # each layout's SVG, from the chart cache
             for layout, path in chart.files.items():
-                suffix = "" if layout == "print" else f"-{layout}"
-                shutil.copyfile(path, stage / "charts" / f"{chart.id}{suffix}.svg")
+                shutil.copyfile(path, stage / "charts" / chart_file(chart.id, layout))
+            if chart.data[1]:  # the chart's data, for a spreadsheet
+                (stage / "charts" / f"{chart.id}.csv").write_text(
+                    chart_csv(chart), encoding="utf-8", newline=""
+                )
         if photo is not None:  # copies are made of checked regular files, never of links
             data = read_file_bytes(photo, city.dir)
             (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)

@@ -7,7 +7,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from markupsafe import Markup
 
-from profiles_gen.charts.draw import chart_src, legible_width
+from profiles_gen.charts.draw import chart_src
 from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n.formatter import Formatter, babel_locale
@@ -38,7 +38,6 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.filters.update(
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
-    env.globals["legible_width"] = legible_width
     env.globals["chart_src"] = chart_src
     return env
 
