@@ -340,7 +340,7 @@ def band_counts_figure(groups: tuple, legend: tuple, axis_label: str, layout=PRI
     size = layout.label
     narrow = layout.narrow
     if narrow:
-        label_w, x0, x1, bar_h = layout.width - 4, 2.0, layout.width - 2 * size, 1.6 * size
+        label_w, x0, x1, bar_h = layout.width - 4, size, layout.width - 1.5 * size, 1.6 * size
     else:
         label_w, x0, x1, bar_h = 120.0, 128.0, layout.width - 12, 16.0
     labels = [wrap(label, label_w, size) for label, _ in groups]
@@ -425,7 +425,7 @@ def sdg_figure(tiles: tuple, layout=PRINT):
     gap = 5.0
     tile_w = (layout.width - (cols - 1) * gap) / cols
     number = 13 * layout.label / 7
-    name_top = number + 8
+    name_top = measure("17", number, "bold")[1] + 5
     names = [_tile_name(name, tile_w - 8, layout) for _, name, _, _ in tiles]
     chip = chip_width(layout.label)
     room = tile_w - 4 - chip - 6
