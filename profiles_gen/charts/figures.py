@@ -256,7 +256,7 @@ def _bar(ax, frame: Frame, y: float, share, band: str, value: tuple[str, float])
     text, size = value
     if share is None and layout.narrow:
         text, size = (
-            wrap(" ".join(text.split()), layout.width - x - width - 5, layout.label),
+            wrap(text.replace("\n", " "), layout.width - x - width - 5, layout.label),
             (layout.label),
         )
     place_text(ax, x + width + 3, y, text, ha="left", va="center", fontsize=size)

@@ -193,7 +193,7 @@ def cover_spec(wheel: Spec) -> Spec:
         "cover",
         wheel.title,
         wheel.description,
-        wheel.data,
+        ((), ()),  # a picture, no figure: its data is the wheel's
         {"rings": wheel.args["rings"], "kpis": wheel.args["kpis"], "edge": COVER_BLUE},
         lang=wheel.lang,
         layouts=("print",),

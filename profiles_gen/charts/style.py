@@ -52,7 +52,9 @@ WIDTH = 453.6
 LABEL = 7.0  # the size of row labels, values and legends (pt): never smaller
 
 
-FLOOR = 6.5  # the smallest size a label inside the wheel or a tile may shrink to (pt)
+# The smallest size a label inside the wheel or a tile may shrink to (pt): 11 px where a
+# wide screen shows the print layout (``Layout``).
+FLOOR = 6.0
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,8 @@ class Layout:
     """The measures a figure is drawn to, in the units of its SVG (points in print; CSS
     px where a figure is shown at its own width).
 
-    ``print``: the PDF's figures, also shown on a wide screen (from 50rem, 800 px: the
-    text column is then at least 768 px, so 6.5 units are at least 11 px).
+    ``print``: the PDF's figures, also shown on a wide screen (from 55rem, 880 px: the
+    text column is then at least 848 px, so 6 units are at least 11.2 px).
     ``phone``: the figure rearranged for a phone's width (bars under their labels, the
     wheel alone at the screen's width), its smallest text 11.5 px at 340 px.
     """
@@ -80,10 +82,6 @@ PHONE = Layout("phone", 340.0, 12.0, 11.5, narrow=True)
 
 
 LAYOUTS = {layout.name: layout for layout in (PRINT, PHONE)}
-
-
-# The narrowest a phone layout is shown at, and the widest (CSS px): 340 px at 375 px.
-PHONE_SHOWN = (328, 480)
 
 
 PAD = 1.2  # the clearance between a label and the edge of its area (pt)

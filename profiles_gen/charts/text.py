@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -36,9 +37,15 @@ def measure(text: str, size: float, weight: str = "normal") -> tuple[float, floa
     return max(w for w, _ in sizes), len(sizes) * max(h for _, h in sizes)
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text``, split at its breaking spaces only: a no-break space ("100 000",
+    "93 %") holds its words together."""
+    return [w for w in re.split(r"[ \t\n]+", text) if w]
+
+
 def wrappings(text: str, max_lines: int):
     """``text`` on 1 to ``max_lines`` lines, each split the most balanced by length."""
-    words = text.split()
+    words = _words(text)
     yield " ".join(words)
     for n in range(2, min(max_lines, len(words)) + 1):
         best = min(
@@ -80,9 +87,7 @@ def hyphenation(lang: str):
 def _skeleton(word: str) -> str:
     """``word`` with its letters' accents dropped where that keeps its length (the
     pseudo-locale's "Ţåŕĝéţ" hyphenates as "Target")."""
-    base = "".join(
-        unicodedata.normalize("NFKD", c)[0] if unicodedata.normalize("NFKD", c) else c for c in word
-    )
+    base = "".join(unicodedata.normalize("NFKD", c)[0] if c.isalpha() else c for c in word)
     return base if len(base) == len(word) else word
 
 
@@ -109,10 +114,11 @@ def break_points(word: str) -> list[int]:
 
 
 def _parts(word: str):
-    """The runs of letters of ``word`` between its hyphens, with their offsets."""
+    """The runs of letters of ``word`` between its hyphens and no-break spaces, with their
+    offsets."""
     start = 0
     for n, c in enumerate(word + "-"):
-        if c in "-\u2010":
+        if c in "-\u2010\u00a0\u202f":
             if n > start:
                 yield start, word[start:n]
             start = n + 1
@@ -127,15 +133,23 @@ def _piece(word: str, a: int, b: int) -> str:
 def hyphenated_lines(text: str, max_lines: int):
     """Where whole words do not do: ``text`` with its longest word broken at the
     dictionary's points into 2 to ``max_lines`` pieces of about equal length."""
-    words = text.split()
+    words = _words(text)
     if not words:
         return
     longest = max(range(len(words)), key=lambda i: len(words[i]))
     word = words[longest]
     points = break_points(word)
     for parts in range(2, min(max_lines, len(points) + 1) + 1):
+        # Pieces of three letters at least ("Edu-ca-tion" is no way to set a word).
+        options = [
+            c
+            for c in itertools.combinations(points, parts - 1)
+            if min(b - a for a, b in zip((0, *c), (*c, len(word)), strict=True)) >= 3
+        ]
+        if not options:
+            continue
         cuts = min(
-            itertools.combinations(points, parts - 1),
+            options,
             key=lambda c: max(b - a for a, b in zip((0, *c), (*c, len(word)), strict=True)),
         )
         head = [_piece(word, a, b) for a, b in zip((0, *cuts), (*cuts, len(word)), strict=True)]
@@ -182,7 +196,7 @@ def _fill(text: str, width: float, size: float, weight: str = "normal") -> str:
     points (between letters where it has none that fits, the last resort)."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in _words(text):
         trial = f"{line} {word}".strip()
         if measure(trial, size, weight)[0] <= width:
             line = trial

@@ -90,6 +90,8 @@ def wheel_figure(
         radius, margin = WHEEL_RADIUS, WHEEL_MARGIN
     scale = layout.label / PRINT.label
     bounds = [(0.21, 0.37), (0.37, 0.57), (0.57, 0.90), (0.90, 1.0)]
+    if layout.narrow:  # the inner rings wider: their labels are what a phone can show
+        bounds = [(0.2, 0.47), (0.47, 0.69), (0.69, 0.9), (0.9, 1.0)]
     _, legend_h = legend_height(list(legend), layout)
     height = legend_h + 14 + 2 * (radius + margin)
     fig, ax = new_canvas(height, layout.width)

@@ -77,7 +77,7 @@
   }
 
   // On a phone the wheel's segments are too narrow for every label: its data table is open.
-  if (window.matchMedia && window.matchMedia("(max-width: 49.99rem)").matches) {
+  if (window.matchMedia && window.matchMedia("(max-width: 54.99rem)").matches) {
     each(doc.querySelectorAll("details[data-open-narrow]"), function (d) { d.open = true; });
   }
 
