@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import re
 from dataclasses import dataclass, field, replace
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from profiles_gen.charts.figures import FIGURES
 from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
 from profiles_gen.charts.text import hyphenation
 from profiles_gen.core.files import atomic_write
-from profiles_gen.core.paths import cache_dir
+from profiles_gen.core.paths import FONT_DIR, cache_dir
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
 
 
@@ -175,6 +176,96 @@ def chart_file(chart_id: str, layout: str) -> str:
     """The name of a chart's SVG of ``layout`` in an HTML edition: ``ID.svg`` (print),
     ``ID-2.svg`` (its second piece), ``ID-phone.svg``."""
     return f"{chart_id}{'' if layout == 'print' else '-' + layout.removeprefix('print-')}.svg"
+
+
+_TEXT = re.compile(r"<text([^>]*)>(.*?)</text>", re.S)
+
+
+# The faces a chart's text is set in (style.FONT_FAMILY, then DejaVu Sans for a glyph Noto
+# Sans lacks), by weight.
+_FACES = {
+    "normal": ("NotoSans-Regular.ttf", "DejaVuSans.ttf"),
+    "bold": ("NotoSans-Bold.ttf", "DejaVuSans.ttf"),
+}
+
+
+def glyphs_used(svg: str) -> dict[str, set[str]]:
+    """The characters of a chart's text, by weight ("normal", "bold")."""
+    used: dict[str, set[str]] = {"normal": set(), "bold": set()}
+    for attrs, text in _TEXT.findall(svg):
+        weight = "bold" if 'font-weight="700"' in attrs or "bold" in attrs else "normal"
+        used[weight] |= set(unescape(text))
+    return used
+
+
+def font_style(used: dict[str, set[str]]) -> str:
+    """A ``<style>`` with the faces the charts' text is set in, subset to ``used``: a
+    picture in an ``<img>`` loads no web font of its page, so a chart shown in a browser
+    carries the glyphs it uses (WOFF2), and the browser sets its text as matplotlib
+    measured it. Made once per set of characters, kept in the chart cache."""
+    key = hashlib.sha256(
+        repr(sorted((w, sorted(c)) for w, c in used.items())).encode() + style_key().encode()
+    ).hexdigest()
+    path = chart_cache() / "fonts" / f"{key}.css"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    rules = []
+    for weight, chars in used.items():
+        for family, data in _subsets(weight, chars):
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+                f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}'
+            )
+    style = '<style type="text/css">' + " ".join(rules) + "</style>" if rules else ""
+    atomic_write(path, style)
+    return style
+
+
+def with_fonts(svg: str, style: str) -> str:
+    """``svg`` with ``style`` (``font_style``) as its first element."""
+    pos = svg.index(">", svg.index("<svg")) + 1
+    return svg[:pos] + style + svg[pos:]
+
+
+def _subsets(weight: str, chars: set[str]) -> list[tuple[str, str]]:
+    """(family, base64 WOFF2) of each face needed for ``chars``: the first face takes what
+    it has, the next what is left."""
+    # fontTools (with matplotlib and WeasyPrint): only when an HTML edition embeds fonts
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    found, left = [], {c for c in chars if not c.isspace()}
+    for name in _FACES[weight]:
+        if not left:
+            break
+        font = TTFont(FONT_DIR / name)
+        cmap = font.getBestCmap()
+        have = {c for c in left if ord(c) in cmap}
+        if not have:
+            continue
+        options = subset.Options()
+        options.flavor = "woff2"
+        # Glyphs and advances only: matplotlib measured the text without the fonts'
+        # OpenType kerning and ligatures, so the browser sets it without them too.
+        options.layout_features = []
+        options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "DSIG"]
+        options.hinting = False
+        options.name_IDs = []
+        options.notdef_outline = True
+        sub = subset.Subsetter(options)
+        sub.populate(text="".join(sorted(have)) + " ")
+        sub.subset(font)
+        buf = io.BytesIO()
+        font.flavor = "woff2"
+        font.save(buf)
+        family = font_family(name)
+        found.append((family, base64.b64encode(buf.getvalue()).decode("ascii")))
+        left -= have
+    return found
+
+
+def font_family(name: str) -> str:
+    return "DejaVu Sans" if name.startswith("DejaVu") else "Noto Sans"
 
 
 def with_id(chart: Chart, chart_id: str) -> Chart:

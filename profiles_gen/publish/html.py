@@ -7,7 +7,7 @@ import io
 import shutil
 from pathlib import Path
 
-from profiles_gen.charts.draw import chart_file
+from profiles_gen.charts.draw import chart_file, font_style, glyphs_used, with_fonts
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.files import atomic_write, make_dirs, staged_dir
 from profiles_gen.core.paths import FONT_DIR
@@ -41,9 +41,21 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
             shutil.copyfile(FONT_DIR / name, stage / "assets" / "fonts" / name)
         (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
         shutil.copyfile(JS_DIR / "profile.js", stage / "assets" / "profile.js")
-        for chart in charts.values():  # each layout's SVG, from the chart cache
-            for layout, path in chart.files.items():
-                shutil.copyfile(path, stage / "charts" / chart_file(chart.id, layout))
+        # Each layout's SVG, from the chart cache, with the glyphs the edition's charts use.
+        svgs = {
+            chart_file(chart.id, layout): Path(path).read_text(encoding="utf-8")
+            for chart in charts.values()
+            for layout, path in chart.files.items()
+        }
+        used: dict[str, set[str]] = {"normal": set(), "bold": set()}
+        for svg in svgs.values():
+            for weight, chars in glyphs_used(svg).items():
+                used[weight] |= chars
+        fonts = font_style(used)
+        for name, svg in svgs.items():
+            text = with_fonts(svg, fonts) if "<text" in svg else svg
+            (stage / "charts" / name).write_text(text, encoding="utf-8")
+        for chart in charts.values():
             if chart.data[1]:  # the chart's data, for a spreadsheet
                 (stage / "charts" / f"{chart.id}.csv").write_text(
                     chart_csv(chart), encoding="utf-8", newline=""
