@@ -153,13 +153,16 @@ def _bar_rows(rows, axis_label, target_label, ticks, layout: Layout):
     size = layout.label
     chip = chip_width(size)
     fitted = []
-    for heading, label, _, _, text in rows:
+    for heading, label, share, _, text in rows:
         wrapped = (
             wrap(_row_text(label), layout.width - 4, size, "bold")
             if heading
             else frame.wrap_label(_row_text(label))
         )
-        value = frame.value(text, frame.value_x + chip + 3)
+        if layout.narrow and share is None:  # words where the bar would be, all the lane
+            value = (wrap(text, layout.width - frame.plot[0] - chip - 5, size), size)
+        else:
+            value = frame.value(text, frame.value_x + chip + 3)
         if heading:
             height = measure(wrapped, size, "bold")[1] + 0.4 * size
         else:
@@ -254,11 +257,6 @@ def _bar(ax, frame: Frame, y: float, share, band: str, value: tuple[str, float])
     x = frame.value_x if share is not None or not layout.narrow else frame.plot[0]
     width = draw_chip(ax, band, x, y, layout.label)
     text, size = value
-    if share is None and layout.narrow:
-        text, size = (
-            wrap(text.replace("\n", " "), layout.width - x - width - 5, layout.label),
-            (layout.label),
-        )
     place_text(ax, x + width + 3, y, text, ha="left", va="center", fontsize=size)
 
 
