@@ -192,22 +192,23 @@ PIECE_HEIGHT = 600.0
 
 def _pieces(heights: list[float], fixed: float, layout: Layout, rows=None) -> list[list[int]]:
     """The rows of each piece of a figure: all in one, or (in print, where a figure cannot
-    scroll) in as few pieces of about equal height as keep each within ``PIECE_HEIGHT``;
-    a heading row stays with the row after it."""
-    total = sum(heights)
-    if layout.narrow or fixed + total <= PIECE_HEIGHT or len(heights) < 2:
+    scroll) each piece filled up to ``PIECE_HEIGHT``, so that the first fills the page
+    under its caption and the rest follow on the next; a heading row stays with the row
+    after it, and the last piece keeps three rows at least."""
+    room = PIECE_HEIGHT - fixed
+    if layout.narrow or sum(heights) <= room or len(heights) < 2:
         return [list(range(len(heights)))]
-    count = math.ceil(total / (PIECE_HEIGHT - fixed))
-    target = total / count
     pieces, current, height = [], [], 0.0
     for n, h in enumerate(heights):
         after_heading = n > 0 and rows is not None and rows[n - 1][0]
-        if current and height + h / 2 > target and len(pieces) < count - 1 and not after_heading:
+        if current and height + h > room and not after_heading:
             pieces.append(current)
             current, height = [], 0.0
         current.append(n)
         height += h
     pieces.append(current)
+    while len(pieces) > 1 and len(pieces[-1]) < 3 and len(pieces[-2]) > 3:
+        pieces[-1].insert(0, pieces[-2].pop())
     return pieces
 
 
