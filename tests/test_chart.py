@@ -85,3 +85,23 @@ def test_a_wrapped_label_is_never_cut_or_ellipsized() -> None:
             text = fitting.wrap(long, 90, 7, balance=True)
         assert "…" not in text and text.replace("\n", " ") == long
         assert all(fitting.measure(line, 7)[0] <= 90 for line in text.split("\n"))
+
+
+def test_a_layout_is_drawn_when_an_edition_needs_it_and_kept(tmp_path, monkeypatch) -> None:
+    """A PDF alone draws the print layout; the HTML edition then adds the phone's, without
+    drawing the print layout again; both are served from the cache after that."""
+    monkeypatch.setattr(drawing, "CACHE_DIR", tmp_path)
+    real, calls = figures.FIGURES["bars"], []
+
+    def counted(**kw):
+        calls.append(kw["layout"].name)
+        return real(**kw)
+
+    monkeypatch.setitem(figures.FIGURES, "bars", counted)
+    pdf = drawing.draw(spec(), ("print",))
+    assert list(pdf.files) == ["print"] and calls == ["print"]
+    both = drawing.draw(spec(), ("print", "phone"))
+    assert list(both.files) == ["print", "phone"] and calls == ["print", "phone"]
+    assert both.files["print"] == pdf.files["print"]
+    assert drawing.draw(spec()) == both and calls == ["print", "phone"]
+    assert 'viewBox="0 0 340 ' in open(both.files["phone"], encoding="utf-8").read()

@@ -98,8 +98,14 @@ def _draw(tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path) -> floa
     the process's peak memory."""
     use_cache(out_root / ".cache")
     for build, plan in tasks:
-        build.pub.charts(Formatter(plan.lang, translations(plan.lang)))
+        build.pub.charts(Formatter(plan.lang, translations(plan.lang)), layouts(plan.formats))
     return peak_memory_mb()
+
+
+def layouts(formats) -> tuple[str, ...]:
+    """The chart layouts an edition's formats need: the PDF the print layout, the HTML
+    edition that and the phone's."""
+    return ("print", "phone") if "html" in formats else ("print",)
 
 
 def _run(build: PlannedBuild, plan: EditionPlan, opts: BuildOptions, out_root: Path):
@@ -126,7 +132,7 @@ def build_edition(
 
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
-    charts, view = pub.draw(fmt)
+    charts, view = pub.draw(fmt, layouts(opts.formats))
 
     env = make_environment(pub.dir, fmt)
 

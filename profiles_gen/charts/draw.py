@@ -69,23 +69,27 @@ def _tuples(value):
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def draw(spec: Spec) -> Chart:
-    """The chart of ``spec`` as accessible SVG files, one per layout, cached by the hash of
-    the spec and the style (``charts/`` in the cache folder): a JSON entry holds the
-    captions and data, and each layout's SVG lies beside it."""
+def draw(spec: Spec, layouts: tuple[str, ...] | None = None) -> Chart:
+    """The chart of ``spec`` as accessible SVG files, one per layout (of ``layouts``, else
+    all of the spec's: a build of the PDF alone needs no phone layout), cached by the hash
+    of the spec and the style (``charts/`` in the cache folder): a JSON entry holds the
+    captions, the data and the files drawn so far, each layout's SVG beside it."""
     key = hashlib.sha256(f"{style_key()}{spec!r}".encode()).hexdigest()
     folder = chart_cache() / key[:2]
     entry = folder / f"{key}.json"
+    wanted = [layout for layout in spec.layouts if layouts is None or layout in layouts]
+    files: dict[str, str] = {}
     if entry.is_file():
         try:
             stored = json.loads(entry.read_text(encoding="utf-8"))
-            files = {name: str(folder / file) for name, file in stored.pop("files").items()}
-            if all(Path(f).is_file() for f in files.values()):
-                return Chart(**{**stored, "files": files, "data": _tuples(stored["data"])})
+            files = {name: str(folder / file) for name, file in stored["files"].items()}
         except (ValueError, TypeError, KeyError, AttributeError):
             pass  # a damaged entry is drawn again and replaced
-    files = {}
-    for layout in spec.layouts:
+        if not all(Path(f).is_file() for f in files.values()):
+            files = {}
+    drawn_layouts = {name.split("-")[0] for name in files}
+    missing = [layout for layout in wanted if layout not in drawn_layouts]
+    for layout in missing:
         drawn = figure(spec, layout)
         pieces = drawn if isinstance(drawn, list) else [drawn]
         for n, fig in enumerate(pieces, 1):
@@ -94,10 +98,18 @@ def draw(spec: Spec) -> Chart:
             svg = _accessible(_svg(fig, spec.id), spec.id, spec.title, spec.description)
             atomic_write(path, '<?xml version="1.0" encoding="utf-8"?>\n' + svg)
             files[name] = str(path)
+    # In the spec's order of layouts, each layout's pieces in theirs.
+    files = dict(sorted(files.items(), key=lambda kv: _file_order(spec, kv[0])))
     chart = Chart(spec.id, spec.title, spec.description, files, spec.data)
-    stored = {**chart.__dict__, "files": {k: Path(v).name for k, v in files.items()}}
-    atomic_write(entry, json.dumps(stored, ensure_ascii=False))
+    if missing or not entry.is_file():
+        stored = {**chart.__dict__, "files": {k: Path(v).name for k, v in files.items()}}
+        atomic_write(entry, json.dumps(stored, ensure_ascii=False))
     return chart
+
+
+def _file_order(spec: Spec, name: str) -> tuple[int, int]:
+    layout, _, piece = name.partition("-")
+    return spec.layouts.index(layout), int(piece or 1)
 
 
 def figure(spec: Spec, layout: str = "print"):

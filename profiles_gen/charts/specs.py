@@ -430,14 +430,16 @@ def chart_specs(city, catalogue, score, fmt, progress=None) -> dict[str, Spec]:
     return specs
 
 
-def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") -> dict[str, Chart]:
-    """Every chart of one edition, keyed by name, labelled in ``fmt``'s language.
+def draw_charts(
+    city, catalogue, score, fmt, progress=None, prefix: str = "", layouts=None
+) -> dict[str, Chart]:
+    """Every chart of one edition, keyed by name, labelled in ``fmt``'s language, drawn in
+    ``layouts`` (None: all).
 
-    Each chart's id (and the ids inside its SVG) is its name after ``prefix``:
-    the parts of a volume give their city's.
+    Each chart's id is its name after ``prefix``: the parts of a volume give their city's.
     """
     specs = chart_specs(city, catalogue, score, fmt, progress)
-    return {name: with_id(draw(spec), prefix + spec.id) for name, spec in specs.items()}
+    return {name: with_id(draw(spec, layouts), prefix + spec.id) for name, spec in specs.items()}
 
 
 def comparison_spec(comparison, catalogue, fmt) -> Spec:
@@ -485,8 +487,11 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
     )
 
 
-def draw_comparison_charts(comparison, catalogue, fmt, member_charts: list[dict]) -> dict:
+def draw_comparison_charts(
+    comparison, catalogue, fmt, member_charts: list[dict], layouts=None
+) -> dict:
     """The comparison's charts: dimension results per city, and the cities' wheels (each
     member's own, shown again one per row)."""
     wheels = [charts["wheel"] for charts in member_charts]
-    return {"cmp-dimensions": draw(comparison_spec(comparison, catalogue, fmt)), "wheels": wheels}
+    drawn = draw(comparison_spec(comparison, catalogue, fmt), layouts)
+    return {"cmp-dimensions": drawn, "wheels": wheels}
