@@ -281,8 +281,16 @@ def test_html_edition(built: Path) -> None:
     assert re.search(r'<html lang="ru">', html)
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts == ['<script src="assets/profile.js" defer>']  # its own, no inline code
-    assert html.count('<svg role="img"') == 9  # 6 results charts, 3 of progress
-    assert "<title id=" in html and "Колесо сравнительной оценки U4SSC" in html
+    assert html.count('<figure id="fig-') == 9  # 6 results charts, 3 of progress
+    # Charts by reference: each figure's print and phone layouts and its data beside it.
+    sources = re.findall(r'(?:src|srcset)="(charts/[^"]+)"', html)
+    assert "charts/wheel.svg" in sources and "charts/wheel-phone.svg" in sources
+    assert all((built / "ru" / s).is_file() for s in sources)
+    wheel = (built / "ru" / "charts" / "wheel.svg").read_text(encoding="utf-8")
+    assert "<title id=" in wheel and "Колесо сравнительной оценки U4SSC" in wheel
+    assert "<svg" not in html  # no chart repeated inline
+    data = (built / "ru" / "charts" / "wheel.csv").read_text(encoding="utf-8-sig")
+    assert data.startswith("Измерение › подизмерение › категория › KPI,")
     assert 'href="assets/profile.css"' in html
     assert (built / "ru" / "assets" / "fonts" / "NotoSans-Regular.ttf").is_file()
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from profiles_gen.build.publication import prepare_city, prepare_volume
-from profiles_gen.charts import canvas, style
+from profiles_gen.charts import canvas, figures, style
 from profiles_gen.charts import draw as drawing
 from profiles_gen.charts import specs as spec_builders
 from profiles_gen.charts import text as fitting
@@ -148,23 +148,63 @@ def test_an_overlap_and_a_label_outside_its_tile_are_found(tmp_path) -> None:
     style.mpl().plt.close(fig)
 
 
+def _figures(spec, layout: str = "print") -> list:
+    """The figure of ``spec`` in ``layout``: its pieces, where it is drawn in several."""
+    drawn = drawing.figure(spec, layout)
+    return drawn if isinstance(drawn, list) else [drawn]
+
+
+def _texts(fig) -> list:
+    return [t for t in fig.axes[0].texts if t.get_text().strip()]
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("layout", ["print", "phone"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_chart_fits_its_text(lang: str) -> None:
-    """Every chart of the sample city and volume: no text over another, none outside its area."""
+def test_every_chart_fits_its_text(lang: str, layout: str) -> None:
+    """Every chart of the sample city and volume, in print and on a phone: no text over
+    another, none outside its area, none cut with an ellipsis, none under the layout's
+    floor; a figure in print no taller than a page holds."""
     failures = {}
     specs = _specs(lang)
     assert {"tbilisi/wheel", "tbilisi/sdg", "tbilisi/bars-EC", "norway/cmp-dimensions"} <= set(
         specs
     )
+    floor = style.LAYOUTS[layout].floor
     for name, spec in specs.items():
-        fig = drawing.figure(spec)
-        fig.set_dpi(fitting.MEASURE_DPI)
-        found = problems(fig)
-        style.mpl().plt.close(fig)
-        if found:
-            failures[name] = found[:5]
+        if layout not in spec.layouts:
+            continue
+        for n, fig in enumerate(_figures(spec, layout)):
+            fig.set_dpi(fitting.MEASURE_DPI)
+            found = problems(fig)
+            texts = _texts(fig)
+            found += [f"{t.get_text()!r} cut" for t in texts if "…" in t.get_text()]
+            found += [
+                f"{t.get_text()!r} at {t.get_fontsize()}"
+                for t in texts
+                if t.get_fontsize() < floor - 1e-6
+            ]
+            if layout == "print" and fig.get_figheight() * 72 > figures.PIECE_HEIGHT + 1e-6:
+                found.append(f"{fig.get_figheight() * 72:.0f} pt tall")
+            style.mpl().plt.close(fig)
+            if found:
+                failures[f"{name} ({n + 1})"] = found[:5]
     assert not failures, failures
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_figure_too_tall_for_a_page_comes_in_pieces_that_keep_every_row(lang: str) -> None:
+    """The Economy bars (57 rows, several on two lines) in print: more than one piece,
+    each with its own axis, every row's label in one of them, whole."""
+    spec = _specs(lang)["tbilisi/bars-EC"]
+    pieces = _figures(spec)
+    labels = []
+    for fig in pieces:
+        labels += [t.get_text() for t in fig.axes[0].texts if t.get_ha() == "right"]
+        style.mpl().plt.close(fig)
+    shown = " ".join(labels).replace("-\n", "").replace("\n", " ")
+    assert len(pieces) >= 2
+    assert [r for r, *_ in spec.args["rows"] if "".join(r) not in shown] == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -173,7 +213,7 @@ def test_the_wheel_labels_every_segment(lang: str) -> None:
     for name, spec in _specs(lang).items():
         if not name.endswith("/wheel"):
             continue
-        fig = drawing.figure(spec)
+        fig = drawing.figure(spec, "print")
         # A label's lines are drawn one after the other; a word cut at a line's end joins.
         shown = "\n".join(t.get_text() for t in fig.axes[0].texts).replace("-\n", "")
         shown = shown.replace("\n", " ")
@@ -186,10 +226,31 @@ def test_the_wheel_labels_every_segment(lang: str) -> None:
 def test_chart_labels_print_at_seven_points_and_data_points_are_told_apart(lang: str) -> None:
     """Bars label every row at 7 pt or more; the rows of a KPI's data points differ."""
     spec = _specs(lang)["tbilisi/bars-EC"]
-    fig = drawing.figure(spec)
-    labels = [t for t in fig.axes[0].texts if t.get_ha() == "right"]
-    assert len(labels) == len(spec.args["rows"])
+    labels = []
+    for fig in _figures(spec):
+        labels += [t for t in fig.axes[0].texts if t.get_ha() == "right"]
     assert min(t.get_fontsize() for t in labels) >= 7
-    texts = [t.get_text() for t in labels]
-    assert len(set(texts)) == len(texts), sorted(x for x in texts if texts.count(x) > 1)
+    # A row's label is drawn line by line; joined, every row's label is there, whole.
+    shown = "\n".join(t.get_text() for t in labels).replace("-\n", "").replace("\n", " ")
+    rows = ["".join(label) for label, *_ in spec.args["rows"]]
+    assert [r for r in rows if r not in shown] == []
+    assert len(set(rows)) == len(rows), sorted(x for x in rows if rows.count(x) > 1)
+    style.mpl().plt.close("all")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_on_a_phone_a_bar_s_label_runs_above_it_with_its_value_beside_the_bar(lang: str) -> None:
+    """The phone's bars: every label starts at the left edge above its bar, across the
+    width; each row's value and band chip are drawn, right of the bar, at 11.5 px or more."""
+    spec = _specs(lang)["tbilisi/bars-EC"]
+    fig = drawing.figure(spec, "phone")
+    assert fig.get_figwidth() * 72 == style.PHONE.width
+    texts = _texts(fig)
+    bars = [p for p in fig.axes[0].patches if p.get_x() < 3 and p.get_height() > 5]
+    values = {t.get_text() for t in texts}
     style.mpl().plt.close(fig)
+    assert min(t.get_fontsize() for t in texts) >= style.PHONE.floor
+    for _, share, _, value in spec.args["rows"]:
+        assert value in values or share is None
+    # Each bar lies under a label: the label's baseline is above the bar's top.
+    assert len(bars) >= len([r for r in spec.args["rows"] if r[1] is not None])

@@ -376,7 +376,7 @@ def write(doc: dict, city_dir: Path) -> None:
 def placeholder(spec: drawing.Spec) -> drawing.Chart:
     """The chart of ``spec`` without matplotlib: the spec is built and hashed as by ``draw``."""
     repr(spec)  # what the cache key would hash
-    return drawing.Chart(spec.id, spec.title, spec.description, "<svg></svg>", spec.data)
+    return drawing.Chart(spec.id, spec.title, spec.description, {"print": "/dev/null"}, spec.data)
 
 
 ENVIRONMENTS: dict = {}  # per language: Jinja compiles the templates once, as per edition

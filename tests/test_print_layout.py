@@ -266,3 +266,57 @@ def test_destinations_on_turned_pages_point_at_their_headings(
                 bookmarks += 1
             checked += 1
     assert checked >= 6 and bookmarks >= 3  # the three annexes' headings, their tables
+
+
+def structure_figures(reader: PdfReader) -> list[tuple[str | None, float]]:
+    """Every Figure of the PDF's structure tree: its alternative text and laid-out width."""
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+            return
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            box = node["/A"]["/BBox"]
+            found.append((node.get("/Alt"), float(box[2]) - float(box[0])))
+        if node.get("/K") is not None:
+            walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def _all_pdfs(sample_site, pseudo_build) -> dict[str, Path]:
+    return {
+        **_pdfs(sample_site, pseudo_build),
+        "norway-en": sample_site.out / "norway" / "norway-en.pdf",
+        "norway-ru": sample_site.out / "norway" / "norway-ru.pdf",
+    }
+
+
+@pytest.mark.parametrize("name", ["en", "ru", "en-XA", "norway-en", "norway-ru"])
+def test_chart_labels_are_whole_and_each_figure_states_its_figures(
+    sample_site, pseudo_build, name
+) -> None:
+    """No chart label cut with "…" anywhere in the PDF; every figure of the structure tree
+    has its alternative text, a chart's stating its key figures (shares, counts); in the
+    volume each city's wheel, the comparison's too, takes the text's whole width."""
+    reader = PdfReader(_all_pdfs(sample_site, pseudo_build)[name])
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "…" not in text
+    figures = structure_figures(reader)
+    assert len(figures) >= 10 and all(alt for alt, _ in figures), figures
+    charts = [str(alt) for alt, _ in figures[1:] if "%" in str(alt)]  # the cover's is a title
+    assert len(charts) >= 9, figures
+    if name.startswith("norway"):
+        wheels = [
+            w
+            for alt, w in figures
+            if re.match(r"(Ålesund|Asker|Rana|Олесунн|Аскер|Рана):", str(alt))
+        ]
+        assert len(wheels) == 6, figures  # each city's wheel in its part and in the comparison
+        assert min(wheels) > 0.9 * 170 / 25.4 * 72, wheels  # across the 170 mm text column

@@ -12,6 +12,7 @@ samples (``sample_site``); the browser is started once for the module.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from decimal import Decimal
@@ -20,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from profiles_gen.build.home import write_site_home
-from profiles_gen.charts.draw import legible_width
 from profiles_gen.data.catalogue import load_catalogue
 from tests.conftest import ROOT
 
@@ -151,6 +151,43 @@ def test_phone_text_is_legible_and_no_word_is_broken(site: Path, browser, name: 
             page.evaluate(f"document.getElementById('{prefix}{target}').scrollIntoView()")
             shoot(page, f"{name}-375-{what}")
     page.close()
+
+
+# Every chart picture shown: its file (the SVG the browser chose), its width on the screen.
+CHART_IMAGES = """() => Array.from(document.querySelectorAll('figure img'))
+  .filter(i => i.getClientRects().length && i.currentSrc.endsWith('.svg'))
+  .map(i => { const r = i.getBoundingClientRect();
+              return [decodeURIComponent(new URL(i.currentSrc).pathname), r.left, r.right]; })"""
+
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
+_FONT_SIZE = re.compile(r'font-size="([\d.]+)(?:px)?"')
+
+
+def chart_text_px(page) -> list[tuple[str, float, float]]:
+    """Each chart shown: (file, its smallest text in CSS px as drawn, its right edge)."""
+    found = []
+    for path, left, right in page.evaluate(CHART_IMAGES):
+        svg = Path(path).read_text(encoding="utf-8")
+        units = float(_VIEWBOX.search(svg).group(1))
+        sizes = [float(x) for x in _FONT_SIZE.findall(svg)]
+        smallest = min(sizes) * (right - left) / units if sizes else math.inf
+        found.append((Path(path).name, smallest, right))
+    return found
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", EDITIONS)
+def test_charts_are_drawn_for_the_screen_s_width(site: Path, browser, name: str, width: int):
+    """At 375 and 1280 px every chart shown is the layout drawn for that width: none wider
+    than the screen, none with text under 11 px; a phone gets the phone layouts."""
+    page, _ = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    charts = chart_text_px(page)
+    page.close()
+    assert len(charts) >= 9
+    assert [c for c in charts if c[1] < 11 or c[2] > width] == []
+    phone = [c for c in charts if c[0].endswith("-phone.svg")]
+    assert len(phone) == (len(charts) if width == 375 else 0)
 
 
 @slow
@@ -301,7 +338,7 @@ def test_band_filter_and_chart_data(site: Path, browser) -> None:
     visible = page.locator("#tab-annex-kpis tbody tr:not([hidden])")
     assert 0 < visible.count() < total
     assert visible.count() == page.locator("#tab-annex-kpis tbody tr.band-row-reached").count()
-    assert page.locator("svg[role=img] > title").count() == 9  # 6 of results, 3 of progress
+    assert page.locator("figure.chart picture:not(.piece) img").count() == 9  # 6 + 3 progress
     assert page.locator("details.chart-data table").count() == 9
 
 
@@ -357,8 +394,11 @@ def test_print_from_the_browser(site: Path, browser) -> None:
         "s => getComputedStyle(document.querySelector(s)).display)"
     )
     assert hidden == ["none", "none", "none"]
-    svg = page.evaluate("getComputedStyle(document.querySelector('figure svg')).minWidth")
-    assert svg in ("0px", "auto")
+    # A chart prints within the page: its picture no wider than the text.
+    over = page.evaluate("""() => [...document.querySelectorAll('figure img')]
+        .filter(i => i.getBoundingClientRect().width > i.closest('figure').clientWidth + 1)
+        .length""")
+    assert over == 0
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
     page.close()
@@ -390,15 +430,6 @@ def test_no_wcag_a_or_aa_violations(site: Path, browser, name: str, width: int) 
 
 
 # --- quick checks of the site's pieces -------------------------------------------------------
-
-
-def test_legible_width_is_set_by_the_smallest_label() -> None:
-    svg = (
-        '<svg viewBox="0 0 400 300"><text font-size="10px">a</text>'
-        '<text style="font-size: 5px">b</text></svg>'
-    )
-    assert legible_width(svg) == 920  # 400 units, 5-unit text drawn at 11.5 px
-    assert legible_width('<svg viewBox="0 0 400 300"><path d="M0 0"/></svg>') is None
 
 
 def _info(slug: str, result: dict) -> dict:

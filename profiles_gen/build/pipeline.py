@@ -47,7 +47,7 @@ def build_cities(
     editions that are not up to date run in ``opts.jobs`` worker processes at a time,
     a fresh one per edition forked from a server that imported WeasyPrint once and
     nothing heavier (HTML only with one job renders in this process). The charts are
-    drawn first, into the chart cache, by workers of their own, so that the workers
+    drawn first, into the chart cache, by one worker of their own, so that the workers
     that lay out PDFs never import matplotlib. Each publication's output folder is
     locked for the whole build; an interrupt stops the workers and publishes nothing
     more.
@@ -77,19 +77,17 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
             _collect(tasks, editions, report)
         else:
             with worker_pool(jobs) as pool:  # workers die with this process
-                # The charts first, into the chart cache, each edition's in a process of
-                # its own: the editions then lay out their PDFs without matplotlib.
+                # The charts first, every edition's into the chart cache in one process
+                # (matplotlib imported once, no view built there): the editions then lay
+                # out their PDFs without matplotlib.
                 with uninterrupted():  # a worker is started whole or not at all
-                    drawn = [pool.submit(_draw, build, plan, out_root) for build, plan in tasks]
-                charts = [future.result() for future in drawn]
+                    drawing = pool.submit(_draw, tasks, out_root)
+                peak = drawing.result()
                 with uninterrupted():
                     futures = [
                         pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks
                     ]
-                editions = (
-                    replace(f.result(), charts_peak_mb=peak)
-                    for f, peak in zip(futures, charts, strict=True)
-                )
+                editions = (replace(f.result(), charts_peak_mb=peak) for f in futures)
                 _collect(tasks, editions, report)
     except BaseException:
         record_published(builds, tasks)  # the manifest says exactly what was published
@@ -100,12 +98,19 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     return [build.result for build in builds]
 
 
-def _draw(build: PlannedBuild, plan: EditionPlan, out_root: Path) -> float:
-    """One edition's charts, in a worker process: drawn into the chart cache; returns
+def _draw(tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path) -> float:
+    """Every edition's charts, in one worker process: drawn into the chart cache; returns
     the process's peak memory."""
     use_cache(out_root / ".cache")
-    build.pub.draw(Formatter(plan.lang, translations(plan.lang)))
+    for build, plan in tasks:
+        build.pub.charts(Formatter(plan.lang, translations(plan.lang)), layouts(plan.formats))
     return peak_memory_mb()
+
+
+def layouts(formats) -> tuple[str, ...]:
+    """The chart layouts an edition's formats need: the PDF the print layout, the HTML
+    edition that and the phone's."""
+    return ("print", "phone") if "html" in formats else ("print",)
 
 
 def _run(build: PlannedBuild, plan: EditionPlan, opts: BuildOptions, out_root: Path):
@@ -132,7 +137,7 @@ def build_edition(
 
     started = time.perf_counter()
     fmt = Formatter(lang, translations(lang))
-    charts, view = pub.draw(fmt)
+    charts, view = pub.draw(fmt, layouts(opts.formats))
 
     env = make_environment(pub.dir, fmt, opts.allow_remote)
 

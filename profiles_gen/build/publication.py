@@ -132,14 +132,23 @@ class CityProfile(Prepared):
     def edition_inputs(self, lang: str) -> dict[str, Path]:
         return manifest.edition_inputs(self.dir, lang, self.narrative_lang(lang))
 
-    def draw(self, fmt: Formatter) -> tuple[dict, dict]:
-        """The charts (by id) and the view of the edition in ``fmt``'s language."""
+    def charts(self, fmt: Formatter, layouts=None) -> None:
+        """Draw the charts of the edition in ``fmt``'s language into the chart cache, in
+        ``layouts`` (None: all; a PDF alone needs ``("print",)``)."""
+        from profiles_gen.charts.specs import draw_charts  # matplotlib: only when charts are drawn
+
+        city, catalogue, score = self.source, self.catalogue, self.score
+        draw_charts(city, catalogue, score, fmt, progress(city, catalogue, score), "", layouts)
+
+    def draw(self, fmt: Formatter, layouts=None) -> tuple[dict, dict]:
+        """The charts (by id, in ``layouts``) and the view of the edition in ``fmt``'s
+        language."""
         from profiles_gen.charts.specs import draw_charts  # matplotlib: only when charts are drawn
         from profiles_gen.render.city import build_view
 
         city, catalogue, score = self.source, self.catalogue, self.score
         changes = progress(city, catalogue, score)
-        charts = draw_charts(city, catalogue, score, fmt, changes)
+        charts = draw_charts(city, catalogue, score, fmt, changes, "", layouts)
         return charts, build_view(city, catalogue, score, fmt, charts, changes)
 
 
@@ -163,11 +172,23 @@ class VolumeProfile(Prepared):
     def edition_inputs(self, lang: str) -> dict[str, Path]:
         return manifest.volume_edition_inputs(self.dir, lang)
 
-    def draw(self, fmt: Formatter) -> tuple[dict, dict]:
+    def charts(self, fmt: Formatter, layouts=None) -> None:
+        """Draw the charts of every part and of the comparison into the chart cache."""
+        # matplotlib: only when charts are drawn
+        from profiles_gen.charts.specs import comparison_spec, draw, draw_charts
+
+        volume, catalogue = self.source, self.catalogue
+        for member, score in zip(volume.members, self.score, strict=True):
+            changes = progress(member, catalogue, score)
+            draw_charts(member, catalogue, score, fmt, changes, "", layouts)
+        comparison = compare_cities(list(volume.members), list(self.score), volume.year_window)
+        draw(comparison_spec(comparison, catalogue, fmt), layouts)
+
+    def draw(self, fmt: Formatter, layouts=None) -> tuple[dict, dict]:
         """The charts of every part and of the comparison (by id), and the volume's view:
         each part is a member's ordinary view, its ids prefixed with the member's slug and
         its figures and tables numbered on from the parts before it."""
-        # matplotlib: only when charts are drawn
+        # matplotlib: only when charts are drawn (here, only when the cache misses them)
         from profiles_gen.charts.specs import draw_charts, draw_comparison_charts
 
         volume, catalogue = self.source, self.catalogue
@@ -176,7 +197,7 @@ class VolumeProfile(Prepared):
         for n, (member, score) in enumerate(zip(volume.members, self.score, strict=True), 1):
             changes = progress(member, catalogue, score)
             prefix = f"{member.slug}-"
-            drawn = draw_charts(member, catalogue, score, fmt, changes, prefix)
+            drawn = draw_charts(member, catalogue, score, fmt, changes, prefix, layouts)
             part = build_view(member, catalogue, score, fmt, drawn, changes, prefix, start)
             part["part_number"] = n
             # A volume has no per-city annexes: their tables (numbered last) are left out.
@@ -186,6 +207,6 @@ class VolumeProfile(Prepared):
             member_charts.append(drawn)
             charts.update({c.id: c for c in drawn.values()})
         comparison = compare_cities(list(volume.members), list(self.score), volume.year_window)
-        compared = draw_comparison_charts(comparison, catalogue, fmt, member_charts)
+        compared = draw_comparison_charts(comparison, catalogue, fmt, member_charts, layouts)
         charts[compared["cmp-dimensions"].id] = compared["cmp-dimensions"]
         return charts, build_volume_view(volume, catalogue, fmt, parts, comparison, compared)

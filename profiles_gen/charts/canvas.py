@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from profiles_gen.charts.style import GRID, LABEL, WIDTH, mpl
-from profiles_gen.charts.text import fit_text, measure, place_text
+from profiles_gen.charts.style import GRID, PRINT, Layout, mpl
+from profiles_gen.charts.text import measure, place_text, wrap
 from profiles_gen.scoring.score import BAND_COLOURS, BAND_SYMBOLS, BAND_TEXT
 
 
-def new_canvas(height: float):
-    """A figure ``WIDTH`` by ``height`` points and an axes over all of it, in points."""
+def new_canvas(height: float, width: float = PRINT.width):
+    """A figure ``width`` by ``height`` units and an axes over all of it, in those units."""
     m = mpl()
-    fig = m.plt.figure(figsize=(WIDTH / 72, height / 72), dpi=72)
+    fig = m.plt.figure(figsize=(width / 72, height / 72), dpi=72)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, WIDTH)
+    ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.axis("off")
     return fig, ax
 
 
-def draw_chip(ax, band: str, x: float, y: float, size: float = LABEL) -> float:
+def chip_width(size: float) -> float:
+    return measure("4", size, "bold")[0] + 4
+
+
+def draw_chip(ax, band: str, x: float, y: float, size: float) -> float:
     """The band's symbol in a small box of the band's colour, centred on ``y``; its width."""
     w, h = measure("4", size, "bold")
     box = mpl().Rectangle(
@@ -40,29 +44,33 @@ def draw_chip(ax, band: str, x: float, y: float, size: float = LABEL) -> float:
     return w + 4
 
 
-def legend_height(entries: list[tuple[str, str]], columns: int = 2) -> tuple[list, float]:
-    """Fit each band label into its column; the fitted labels and the legend's height."""
-    col = WIDTH / columns
-    chip = measure("4", LABEL, "bold")[0] + 4
-    fitted = [
-        fit_text(label, lambda w, h: w <= col - chip - 10, LABEL, LABEL, 2) or (label, LABEL)
-        for _, label in entries
-    ]
+def _legend_columns(layout: Layout, n: int) -> int:
+    return 1 if layout.narrow and n and layout.width < 360 else 2
+
+
+def legend_height(entries: list[tuple[str, str]], layout: Layout = PRINT) -> tuple[list, float]:
+    """Each band label wrapped into its column; the wrapped labels and the legend's height."""
+    columns = _legend_columns(layout, len(entries))
+    room = layout.width / columns - chip_width(layout.label) - 10
+    fitted = [wrap(label, room, layout.label) for _, label in entries]
     rows = [fitted[i : i + columns] for i in range(0, len(fitted), columns)]
-    heights = [max(measure(t, s)[1] for t, s in row) + 3 for row in rows]
+    heights = [max(measure(t, layout.label)[1] for t in row) + 3 for row in rows]
     return fitted, sum(heights)
 
 
-def draw_legend(ax, entries: list[tuple[str, str]], top: float, columns: int = 2) -> None:
-    """Band chips with their labels, in ``columns`` columns, from ``top`` down."""
-    fitted, _ = legend_height(entries, columns)
-    col = WIDTH / columns
+def draw_legend(ax, entries: list[tuple[str, str]], top: float, layout: Layout = PRINT) -> None:
+    """Band chips with their labels, in one or two columns, from ``top`` down."""
+    fitted, _ = legend_height(entries, layout)
+    columns = _legend_columns(layout, len(entries))
+    col = layout.width / columns
     y = top
     for i in range(0, len(entries), columns):
         row = list(zip(entries[i : i + columns], fitted[i : i + columns], strict=True))
-        h = max(measure(t, s)[1] for _, (t, s) in row) + 3
-        for c, ((band, _), (label, size)) in enumerate(row):
+        h = max(measure(t, layout.label)[1] for _, t in row) + 3
+        for c, ((band, _), label) in enumerate(row):
             x = c * col + 2
-            width = draw_chip(ax, band, x, y - h / 2)
-            place_text(ax, x + width + 4, y - h / 2, label, ha="left", va="center", fontsize=size)
+            width = draw_chip(ax, band, x, y - h / 2, layout.label)
+            place_text(
+                ax, x + width + 4, y - h / 2, label, ha="left", va="center", fontsize=layout.label
+            )
         y -= h

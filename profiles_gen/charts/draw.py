@@ -2,51 +2,45 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
-import math
 import re
 from dataclasses import dataclass, field, replace
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from profiles_gen.charts.figures import FIGURES
-from profiles_gen.charts.style import GRID, mpl, style_key
+from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
+from profiles_gen.charts.text import hyphenation
 from profiles_gen.core.files import atomic_write
-from profiles_gen.core.paths import cache_dir
+from profiles_gen.core.paths import FONT_DIR, cache_dir
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
-
-LEGIBLE_PX = 11.5  # the smallest chart text on a phone, in CSS px (11 and a margin)
-
-
-_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
-
-
-_FONT_SIZE = re.compile(r'font-size[=:]\s*"?([\d.]+)(?:px)?')
-
-
-def legible_width(svg: str) -> int | None:
-    """The width in CSS px at which a chart's smallest text is ``LEGIBLE_PX`` tall.
-
-    On a phone a figure is drawn at least this wide and scrolls sideways, rather than
-    shrinking its labels to a few pixels. ``None`` for a chart without text.
-    """
-    box = _VIEWBOX.search(svg)
-    sizes = [float(s) for s in _FONT_SIZE.findall(svg) if float(s) > 0]
-    if not box or not sizes:
-        return None
-    return math.ceil(float(box.group(1)) * LEGIBLE_PX / min(sizes))
 
 
 @dataclass(frozen=True)
 class Chart:
+    """A drawn chart: its SVG files (one per layout, in the chart cache), captions, data."""
+
     id: str
     title: str
     description: str
-    svg: str
+    # The SVG file of each layout ("print": the PDF's and a wide screen's), absolute paths.
+    files: dict[str, str]
     # The chart's data as a table for readers who cannot see it: (headers, rows).
     data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
+
+    @property
+    def svg(self) -> str:
+        """The print layout's SVG (its first piece)."""
+        return Path(self.files["print"]).read_text(encoding="utf-8")
+
+    @property
+    def pieces(self) -> list[str]:
+        """The print layout's pieces, top to bottom: a figure too tall for a page is drawn
+        as several (``print``, ``print-2``, …), each with its own axis."""
+        return [k for k in self.files if k == "print" or k.startswith("print-")]
 
 
 @dataclass(frozen=True)
@@ -59,42 +53,70 @@ class Spec:
     description: str
     data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
     args: dict = field(default_factory=dict)
+    lang: str = "en"  # the language its labels hyphenate in
+    layouts: tuple[str, ...] = ("print", "phone")  # the layouts it is drawn to
 
 
 CACHE_DIR: Path | None = None  # None: ``charts/`` in the cache folder (``paths.cache_dir``)
+
+
+def chart_cache() -> Path:
+    """The folder of the chart cache (its SVG files are read by WeasyPrint from there)."""
+    return CACHE_DIR or cache_dir() / "charts"
 
 
 def _tuples(value):
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def draw(spec: Spec) -> Chart:
-    """The chart of ``spec`` as accessible SVG, cached by the hash of the spec and the style
-    (``charts/`` in the cache folder): the entry holds the whole chart, data included."""
+def draw(spec: Spec, layouts: tuple[str, ...] | None = None) -> Chart:
+    """The chart of ``spec`` as accessible SVG files, one per layout (of ``layouts``, else
+    all of the spec's: a build of the PDF alone needs no phone layout), cached by the hash
+    of the spec and the style (``charts/`` in the cache folder): a JSON entry holds the
+    captions, the data and the files drawn so far, each layout's SVG beside it."""
     key = hashlib.sha256(f"{style_key()}{spec!r}".encode()).hexdigest()
-    path = (CACHE_DIR or cache_dir() / "charts") / key[:2] / f"{key}.json"
-    if path.is_file():
+    folder = chart_cache() / key[:2]
+    entry = folder / f"{key}.json"
+    wanted = [layout for layout in spec.layouts if layouts is None or layout in layouts]
+    files: dict[str, str] = {}
+    if entry.is_file():
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return Chart(**{**stored, "data": _tuples(stored["data"])})
-        except (ValueError, TypeError, KeyError):
+            stored = json.loads(entry.read_text(encoding="utf-8"))
+            files = {name: str(folder / file) for name, file in stored["files"].items()}
+        except (ValueError, TypeError, KeyError, AttributeError):
             pass  # a damaged entry is drawn again and replaced
-    svg = _svg(figure(spec), spec.id)
-    chart = Chart(
-        spec.id,
-        spec.title,
-        spec.description,
-        _accessible(svg, spec.id, spec.title, spec.description),
-        spec.data,
-    )
-
-    atomic_write(path, json.dumps(chart.__dict__, ensure_ascii=False))
+        if not all(Path(f).is_file() for f in files.values()):
+            files = {}
+    drawn_layouts = {name.split("-")[0] for name in files}
+    missing = [layout for layout in wanted if layout not in drawn_layouts]
+    for layout in missing:
+        drawn = figure(spec, layout)
+        pieces = drawn if isinstance(drawn, list) else [drawn]
+        for n, fig in enumerate(pieces, 1):
+            name = layout if n == 1 else f"{layout}-{n}"
+            path = folder / f"{key}.{name}.svg"
+            svg = _accessible(_svg(fig, spec.id), spec.id, spec.title, spec.description)
+            atomic_write(path, '<?xml version="1.0" encoding="utf-8"?>\n' + svg)
+            files[name] = str(path)
+    # In the spec's order of layouts, each layout's pieces in theirs.
+    files = dict(sorted(files.items(), key=lambda kv: _file_order(spec, kv[0])))
+    chart = Chart(spec.id, spec.title, spec.description, files, spec.data)
+    if missing or not entry.is_file():
+        stored = {**chart.__dict__, "files": {k: Path(v).name for k, v in files.items()}}
+        atomic_write(entry, json.dumps(stored, ensure_ascii=False))
     return chart
 
 
-def figure(spec: Spec):
-    """The matplotlib figure of ``spec`` (each text artist carries its ``AREA``)."""
-    return FIGURES[spec.kind](**spec.args)
+def _file_order(spec: Spec, name: str) -> tuple[int, int]:
+    layout, _, piece = name.partition("-")
+    return spec.layouts.index(layout), int(piece or 1)
+
+
+def figure(spec: Spec, layout: str = "print"):
+    """The matplotlib figure of ``spec`` in ``layout`` (each text artist carries its
+    ``AREA``), its labels hyphenated in the spec's language."""
+    with hyphenation(spec.lang):
+        return FIGURES[spec.kind](**spec.args, layout=LAYOUTS[layout])
 
 
 def _hatch_insufficient(fig) -> None:
@@ -119,8 +141,6 @@ def _svg(fig, chart_id: str) -> str:
         buf,
         format="svg",
         metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-        bbox_inches="tight",
-        pad_inches=0.02,
     )
     m.plt.close(fig)
     svg = buf.getvalue()
@@ -156,14 +176,110 @@ def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
     )
 
 
+def chart_src(chart: Chart, media: str, layout: str = "print") -> str:
+    """Where a page finds ``chart``'s SVG of ``layout``: the PDF reads the chart cache's file,
+    the HTML edition its own copy (``charts/ID.svg``, ``charts/ID-phone.svg``)."""
+    if media == "print":
+        return Path(chart.files[layout]).as_uri()
+    return f"charts/{chart_file(chart.id, layout)}"
+
+
+def chart_file(chart_id: str, layout: str) -> str:
+    """The name of a chart's SVG of ``layout`` in an HTML edition: ``ID.svg`` (print),
+    ``ID-2.svg`` (its second piece), ``ID-phone.svg``."""
+    return f"{chart_id}{'' if layout == 'print' else '-' + layout.removeprefix('print-')}.svg"
+
+
+_TEXT = re.compile(r"<text([^>]*)>(.*?)</text>", re.S)
+
+
+# The faces a chart's text is set in (style.FONT_FAMILY, then DejaVu Sans for a glyph Noto
+# Sans lacks), by weight.
+_FACES = {
+    "normal": ("NotoSans-Regular.ttf", "DejaVuSans.ttf"),
+    "bold": ("NotoSans-Bold.ttf", "DejaVuSans.ttf"),
+}
+
+
+def glyphs_used(svg: str) -> dict[str, set[str]]:
+    """The characters of a chart's text, by weight ("normal", "bold")."""
+    used: dict[str, set[str]] = {"normal": set(), "bold": set()}
+    for attrs, text in _TEXT.findall(svg):
+        weight = "bold" if 'font-weight="700"' in attrs or "bold" in attrs else "normal"
+        used[weight] |= set(unescape(text))
+    return used
+
+
+def font_style(used: dict[str, set[str]]) -> str:
+    """A ``<style>`` with the faces the charts' text is set in, subset to ``used``: a
+    picture in an ``<img>`` loads no web font of its page, so a chart shown in a browser
+    carries the glyphs it uses (WOFF2), and the browser sets its text as matplotlib
+    measured it. Made once per set of characters, kept in the chart cache."""
+    key = hashlib.sha256(
+        repr(sorted((w, sorted(c)) for w, c in used.items())).encode() + style_key().encode()
+    ).hexdigest()
+    path = chart_cache() / "fonts" / f"{key}.css"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    rules = []
+    for weight, chars in used.items():
+        for family, data in _subsets(weight, chars):
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+                f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}'
+            )
+    style = '<style type="text/css">' + " ".join(rules) + "</style>" if rules else ""
+    atomic_write(path, style)
+    return style
+
+
+def with_fonts(svg: str, style: str) -> str:
+    """``svg`` with ``style`` (``font_style``) as its first element."""
+    pos = svg.index(">", svg.index("<svg")) + 1
+    return svg[:pos] + style + svg[pos:]
+
+
+def _subsets(weight: str, chars: set[str]) -> list[tuple[str, str]]:
+    """(family, base64 WOFF2) of each face needed for ``chars``: the first face takes what
+    it has, the next what is left."""
+    # fontTools (with matplotlib and WeasyPrint): only when an HTML edition embeds fonts
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    found, left = [], {c for c in chars if not c.isspace()}
+    for name in _FACES[weight]:
+        if not left:
+            break
+        font = TTFont(FONT_DIR / name)
+        cmap = font.getBestCmap()
+        have = {c for c in left if ord(c) in cmap}
+        if not have:
+            continue
+        options = subset.Options()
+        options.flavor = "woff2"
+        # Glyphs and advances only: matplotlib measured the text without the fonts'
+        # OpenType kerning and ligatures, so the browser sets it without them too.
+        options.layout_features = []
+        options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "DSIG"]
+        options.hinting = False
+        options.name_IDs = []
+        options.notdef_outline = True
+        sub = subset.Subsetter(options)
+        sub.populate(text="".join(sorted(have)) + " ")
+        sub.subset(font)
+        buf = io.BytesIO()
+        font.flavor = "woff2"
+        font.save(buf)
+        family = font_family(name)
+        found.append((family, base64.b64encode(buf.getvalue()).decode("ascii")))
+        left -= have
+    return found
+
+
+def font_family(name: str) -> str:
+    return "DejaVu Sans" if name.startswith("DejaVu") else "Noto Sans"
+
+
 def with_id(chart: Chart, chart_id: str) -> Chart:
-    """``chart`` under another id: the ids inside its SVG are renamed to match."""
-    if chart_id == chart.id:
-        return chart
-    svg = chart.svg.replace(f'id="{chart.id}-', f'id="{chart_id}-')
-    svg = svg.replace(f"#{chart.id}-", f"#{chart_id}-")
-    svg = svg.replace(
-        f'aria-labelledby="{chart.id}-title {chart.id}-desc"',
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc"',
-    )
-    return replace(chart, id=chart_id, svg=svg)
+    """``chart`` under another id (its files are named by it in an HTML edition)."""
+    return chart if chart_id == chart.id else replace(chart, id=chart_id)

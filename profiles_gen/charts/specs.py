@@ -25,6 +25,7 @@ from __future__ import annotations
 from profiles_gen.charts.draw import Chart, Spec, draw, with_id
 from profiles_gen.charts.style import COVER_BLUE
 from profiles_gen.i18n import vocabulary as vocab
+from profiles_gen.i18n.formatter import with_unit
 from profiles_gen.scoring.score import BAND_IDS, BAND_SYMBOLS, INSUFFICIENT
 
 
@@ -36,6 +37,47 @@ def _legend_entries(fmt) -> tuple[tuple[str, str], ...]:
     return tuple((b, vocab.band_short(fmt, b)) for b in BAND_IDS)
 
 
+def _share(fmt, r) -> str:
+    """A roll-up's result in words and figures: "60 % (one to two thirds)"."""
+    band = vocab.band_short(fmt, r.band)
+    if r.share is None or r.band == INSUFFICIENT:
+        return band
+    return f"{fmt.percent(r.share, 0, fraction=True)} ({band})"
+
+
+def _value(fmt, kpi, item) -> str:
+    """A KPI's value as the tables show it, with its unit (as ``render.rows.value_in_text``,
+    which the charts cannot import: they sit below the renderers)."""
+    value = item.value
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return fmt.yes_no(value)
+    point = kpi.data_point(item.data_point) if item.data_point else None
+    exponent = value.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    if kpi.unit_of(point).startswith("%"):
+        return fmt.percent(value, digits=places)
+    unit = fmt.kpi_short_unit(kpi, value, point, digits=places)
+    return with_unit(fmt.number(value, digits=places), unit) if unit else fmt.number(value, places)
+
+
+def _labelled(fmt, label: str, value: str) -> str:
+    """ "label: value", as the language sets it."""
+    return fmt.gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+def _band_tally(fmt, bands: list[str]) -> str:
+    """How many of ``bands`` are in each band: "reached: 20, over two thirds: 12, …"."""
+    return fmt.join_list(
+        [
+            _labelled(fmt, vocab.band_short(fmt, b), fmt.number(bands.count(b)))
+            for b in BAND_IDS
+            if bands.count(b)
+        ]
+    )
+
+
 def _kpi_label(fmt, kpi, data_point: str | None) -> tuple[str, str]:
     """A KPI's row label: (code and name, " – data point" or "")."""
     text = kpi.id.split("-", 2)[2] + " " + fmt.kpi_name(kpi)
@@ -43,43 +85,90 @@ def _kpi_label(fmt, kpi, data_point: str | None) -> tuple[str, str]:
 
 
 def wheel_spec(city, catalogue, score, fmt) -> Spec:
-    """The benchmarking wheel: dimensions, sub-dimensions, categories, then the KPIs."""
+    """The benchmarking wheel: dimensions, sub-dimensions, categories, then the KPIs.
+
+    Its data table follows the rings outwards: each dimension, sub-dimension and category
+    (named by its path, "Economy › ICT › ICT Infrastructure") with its band and share,
+    then each KPI and data point of the outer ring with its value, band and achievement.
+    """
     roll = score.rollups
-    dims, subs, cats, kpis = [], [], [], []
+    dims, subs, cats, kpis, table = [], [], [], [], []
     for dim in catalogue.dimensions:
         n = sum(1 for k in catalogue.kpis if k.dimension == dim.id)
-        dims.append((fmt.group_name("dimension", dim), roll["dimension"][dim.id].band, n))
+        dim_name = fmt.group_name("dimension", dim)
+        r = roll["dimension"][dim.id]
+        dims.append((dim_name, r.band, n))
+        table.append((dim_name, "", vocab.band_short(fmt, r.band), _share_cell(fmt, r)))
         for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
             n = sum(1 for k in catalogue.kpis if k.subdimension == sub.id)
             if not n:
                 continue
-            subs.append((fmt.group_name("subdimension", sub), roll["subdimension"][sub.id].band, n))
+            sub_name = fmt.group_name("subdimension", sub)
+            r = roll["subdimension"][sub.id]
+            subs.append((sub_name, r.band, n))
+            path = f"{dim_name} › {sub_name}"
+            table.append((path, "", vocab.band_short(fmt, r.band), _share_cell(fmt, r)))
             for cat in (c for c in catalogue.categories if c.parent == sub.id):
                 cat_kpis = [k for k in catalogue.kpis if k.category == cat.id]
                 if not cat_kpis:
                     continue
-                cats.append(
-                    (fmt.group_name("category", cat), roll["category"][cat.id].band, len(cat_kpis))
-                )
-                kpis += [tuple(i.band for i in score.for_kpi(k.id)) for k in cat_kpis]
-    level = fmt.gettext("Dimension / sub-dimension / category")
+                cat_name = fmt.group_name("category", cat)
+                r = roll["category"][cat.id]
+                cats.append((cat_name, r.band, len(cat_kpis)))
+                cat_path = f"{path} › {cat_name}"
+                table.append((cat_path, "", vocab.band_short(fmt, r.band), _share_cell(fmt, r)))
+                for k in cat_kpis:
+                    items = score.for_kpi(k.id)
+                    kpis.append(tuple(i.band for i in items))
+                    for i in items:
+                        label = "".join(_kpi_label(fmt, k, i.data_point))
+                        achieved = (
+                            fmt.percent(i.achievement, 0, fraction=True)
+                            if i.achievement is not None
+                            else "–"
+                        )
+                        table.append(
+                            (
+                                f"{cat_path} › {label}",
+                                _value(fmt, k, i),
+                                vocab.band_short(fmt, i.band),
+                                achieved,
+                            )
+                        )
+    name = city.name.get(fmt.lang, city.name["en"])
+    overall = roll["city"][city.slug]
+    description = fmt.gettext(
+        "%(city)s: %(overall)s of the possible points overall; by dimension, %(dimensions)s. "
+        "KPIs and data points: %(tally)s."
+    ) % {
+        "city": name,
+        "overall": _share(fmt, overall),
+        "dimensions": fmt.join_list(
+            [
+                f"{label} {_share(fmt, roll['dimension'][d.id])}"
+                for (label, _, _), d in zip(dims, catalogue.dimensions, strict=True)
+            ]
+        ),
+        "tally": _band_tally(fmt, [i.band for i in score.items]),
+    }
     return Spec(
         "wheel",
         "wheel",
         fmt.gettext("The U4SSC benchmarking wheel"),
-        fmt.gettext(
-            "Dimensions (inner ring), sub-dimensions, categories and KPIs (outer ring, a KPI's "
-            "data points stacked in its segment), each coloured by its band; the tables of "
-            "this chapter give the same data."
-        ),
+        description,
         (
-            (level, fmt.pgettext("result band", "Result")),
-            tuple((label, vocab.band_short(fmt, band)) for label, band, _ in dims + subs + cats),
+            (
+                fmt.gettext("Dimension › sub-dimension › category › KPI"),
+                fmt.gettext("Value"),
+                fmt.pgettext("result band", "Result"),
+                fmt.gettext("Share of the possible points or target achievement"),
+            ),
+            tuple(table),
         ),
         {
             "rings": (tuple(dims), tuple(subs), tuple(cats)),
             "kpis": tuple(kpis),
-            "centre": city.name.get(fmt.lang, city.name["en"]),
+            "centre": name,
             "legend": _legend_entries(fmt)
             + (
                 ((INSUFFICIENT, vocab.band_short(fmt, INSUFFICIENT)),)
@@ -87,7 +176,14 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
                 else ()
             ),
         },
+        lang=fmt.lang,
     )
+
+
+def _share_cell(fmt, r) -> str:
+    if r.band == INSUFFICIENT:
+        return vocab.coverage_text(fmt, r)
+    return fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
 
 
 def cover_spec(wheel: Spec) -> Spec:
@@ -97,8 +193,10 @@ def cover_spec(wheel: Spec) -> Spec:
         "cover",
         wheel.title,
         wheel.description,
-        wheel.data,
+        ((), ()),  # a picture, no figure: its data is the wheel's
         {"rings": wheel.args["rings"], "kpis": wheel.args["kpis"], "edge": COVER_BLUE},
+        lang=wheel.lang,
+        layouts=("print",),
     )
 
 
@@ -125,7 +223,23 @@ def band_counts_spec(catalogue, score, fmt) -> Spec:
         "band-counts",
         "bands",
         fmt.gettext("KPI results by band and dimension"),
-        fmt.gettext("Number of KPIs and data points in each band, per dimension."),
+        fmt.gettext("KPIs and data points in each band, per dimension: %(groups)s.")
+        % {
+            "groups": "; ".join(
+                _labelled(
+                    fmt,
+                    label,
+                    fmt.join_list(
+                        [
+                            _labelled(fmt, vocab.band_short(fmt, b), fmt.number(n))
+                            for b, n in counts
+                            if n
+                        ]
+                    ),
+                )
+                for label, counts in groups
+            )
+        },
         (
             (fmt.gettext("Dimension"), *(vocab.band_short(fmt, b) for b in BAND_IDS)),
             tuple((label, *(str(n) for _, n in counts)) for label, counts in groups),
@@ -135,6 +249,7 @@ def band_counts_spec(catalogue, score, fmt) -> Spec:
             "legend": _legend_entries(fmt),
             "axis_label": fmt.gettext("Number of KPIs and data points"),
         },
+        lang=fmt.lang,
     )
 
 
@@ -157,10 +272,7 @@ def bars_spec(catalogue, score, fmt, dim) -> Spec:
         "bars",
         f"bars-{dim.id}",
         fmt.gettext("Target achievement of the %(dimension)s KPIs") % {"dimension": dim_name},
-        fmt.gettext(
-            "Achievement of each KPI or data point against its target, capped at 100 per "
-            "cent, with its band; KPIs without a target or value are listed with no bar."
-        ),
+        _bars_description(fmt, rows),
         (
             (fmt.gettext("KPI"), fmt.gettext("Achievement"), fmt.pgettext("result band", "Result")),
             tuple(
@@ -178,7 +290,25 @@ def bars_spec(catalogue, score, fmt, dim) -> Spec:
             "target_label": fmt.pgettext("target value", "target"),
             "ticks": _ticks(fmt),
         },
+        lang=fmt.lang,
     )
+
+
+def _bars_description(fmt, rows) -> str:
+    """The bands of a dimension's KPIs, and its lowest and highest achievements."""
+    text = fmt.gettext("KPIs and data points by band: %(tally)s.") % {
+        "tally": _band_tally(fmt, [band for _, _, band, _ in rows])
+    }
+    scored = [
+        (share, "".join(label), value) for label, share, _, value in rows if share is not None
+    ]
+    if len(scored) > 1:
+        low, high = min(scored, key=lambda r: r[0]), max(scored, key=lambda r: r[0])
+        text += " " + fmt.gettext("Lowest target achievement: %(low)s; highest: %(high)s.") % {
+            "low": f"{low[1]} ({low[2]})",
+            "high": f"{high[1]} ({high[2]})",
+        }
+    return text
 
 
 def sdg_spec(score, fmt) -> Spec:
@@ -199,10 +329,12 @@ def sdg_spec(score, fmt) -> Spec:
         "sdg",
         "sdg",
         fmt.gettext("Results by Sustainable Development Goal"),
-        fmt.gettext(
-            "The 17 SDGs in their official colours, each with the band of the KPIs linked to it "
-            "and its share of points."
-        ),
+        fmt.gettext("Share of the possible points per goal: %(goals)s.")
+        % {
+            "goals": fmt.join_list(
+                [_labelled(fmt, f"{n}. {name}", share) for n, name, _, share in tiles]
+            )
+        },
         (
             (
                 fmt.pgettext("SDG", "Goal"),
@@ -215,6 +347,7 @@ def sdg_spec(score, fmt) -> Spec:
             ),
         ),
         {"tiles": tiles},
+        lang=fmt.lang,
     )
 
 
@@ -242,11 +375,22 @@ def progress_spec(catalogue, progress, fmt, dim) -> Spec:
         f"progress-{dim.id}",
         fmt.gettext("%(dimension)s: target achievement in %(then)s and %(now)s")
         % {"dimension": dim_name, "then": then, "now": now},
-        fmt.gettext(
-            "For each KPI scored in both evaluations against the same target and "
-            "definition, the achievement then (open circle) and now (filled circle, in the "
-            "colour of its band), capped at 100 per cent, with the band symbols then and now."
-        ),
+        fmt.gettext("Target achievement in %(then)s and %(now)s: %(rows)s.")
+        % {
+            "then": then,
+            "now": now,
+            "rows": fmt.join_list(
+                [
+                    _labelled(
+                        fmt,
+                        "".join(label),
+                        f"{fmt.percent(before * 100)} → {fmt.percent(after * 100)}",
+                    )
+                    for label, before, after, _, _ in rows
+                ]
+            )
+            or "–",
+        },
         (
             (fmt.gettext("KPI"), then, now, fmt.pgettext("result band", "Result")),
             tuple(
@@ -265,6 +409,7 @@ def progress_spec(catalogue, progress, fmt, dim) -> Spec:
             "years": (then, now),
             "ticks": _ticks(fmt),
         },
+        lang=fmt.lang,
     )
 
 
@@ -285,14 +430,16 @@ def chart_specs(city, catalogue, score, fmt, progress=None) -> dict[str, Spec]:
     return specs
 
 
-def draw_charts(city, catalogue, score, fmt, progress=None, prefix: str = "") -> dict[str, Chart]:
-    """Every chart of one edition, keyed by name, labelled in ``fmt``'s language.
+def draw_charts(
+    city, catalogue, score, fmt, progress=None, prefix: str = "", layouts=None
+) -> dict[str, Chart]:
+    """Every chart of one edition, keyed by name, labelled in ``fmt``'s language, drawn in
+    ``layouts`` (None: all).
 
-    Each chart's id (and the ids inside its SVG) is its name after ``prefix``:
-    the parts of a volume give their city's.
+    Each chart's id is its name after ``prefix``: the parts of a volume give their city's.
     """
     specs = chart_specs(city, catalogue, score, fmt, progress)
-    return {name: with_id(draw(spec), prefix + spec.id) for name, spec in specs.items()}
+    return {name: with_id(draw(spec, layouts), prefix + spec.id) for name, spec in specs.items()}
 
 
 def comparison_spec(comparison, catalogue, fmt) -> Spec:
@@ -313,10 +460,17 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
         "city-bars",
         "cmp-dimensions",
         fmt.gettext("Results by dimension, city by city"),
-        fmt.gettext(
-            "For each dimension, each city's share of the possible points, with its band; "
-            "the table before the figure gives the same data."
-        ),
+        fmt.gettext("Share of the possible points, city by city: %(groups)s.")
+        % {
+            "groups": "; ".join(
+                _labelled(
+                    fmt,
+                    label,
+                    fmt.join_list([f"{city} {text}" for city, _, _, text in bars]),
+                )
+                for label, bars in groups
+            )
+        },
         (
             (fmt.gettext("Dimension"), *names),
             tuple(
@@ -329,13 +483,15 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
             "axis_label": fmt.gettext("Share of the possible points"),
             "ticks": _ticks(fmt),
         },
+        lang=fmt.lang,
     )
 
 
-def draw_comparison_charts(comparison, catalogue, fmt, member_charts: list[dict]) -> dict:
-    """The comparison's charts: dimension results per city, and the cities' wheels side by side."""
-    wheels = [
-        with_id(charts["wheel"], f"cmp-{city.slug}-wheel")
-        for city, charts in zip(comparison.cities, member_charts, strict=True)
-    ]
-    return {"cmp-dimensions": draw(comparison_spec(comparison, catalogue, fmt)), "wheels": wheels}
+def draw_comparison_charts(
+    comparison, catalogue, fmt, member_charts: list[dict], layouts=None
+) -> dict:
+    """The comparison's charts: dimension results per city, and the cities' wheels (each
+    member's own, shown again one per row)."""
+    wheels = [charts["wheel"] for charts in member_charts]
+    drawn = draw(comparison_spec(comparison, catalogue, fmt), layouts)
+    return {"cmp-dimensions": drawn, "wheels": wheels}

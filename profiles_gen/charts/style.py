@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -50,7 +51,36 @@ WIDTH = CHART_WIDTH_PT  # of every chart, in points (core.page)
 LABEL = 7.0  # the size of row labels, values and legends (pt): never smaller
 
 
-FLOOR = 5.5  # the smallest size a label inside the wheel or a tile may shrink to (pt)
+# The smallest size a label inside the wheel or a tile may shrink to (pt): 11 px where a
+# wide screen shows the print layout (``Layout``).
+FLOOR = 6.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The measures a figure is drawn to, in the units of its SVG (points in print; CSS
+    px where a figure is shown at its own width).
+
+    ``print``: the PDF's figures, also shown on a wide screen (from 55rem, 880 px: the
+    text column is then at least 848 px, so 6 units are at least 11.2 px).
+    ``phone``: the figure rearranged for a phone's width (bars under their labels, the
+    wheel alone at the screen's width), its smallest text 11.5 px at 340 px.
+    """
+
+    name: str
+    width: float
+    label: float  # row labels, values, legends
+    floor: float  # the smallest size any text shrinks to
+    narrow: bool = False
+
+
+PRINT = Layout("print", WIDTH, LABEL, FLOOR)
+
+
+PHONE = Layout("phone", 340.0, 12.0, 11.5, narrow=True)
+
+
+LAYOUTS = {layout.name: layout for layout in (PRINT, PHONE)}
 
 
 PAD = 1.2  # the clearance between a label and the edge of its area (pt)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import lru_cache
 
 from profiles_gen.charts.style import AREA, mpl
@@ -34,9 +37,15 @@ def measure(text: str, size: float, weight: str = "normal") -> tuple[float, floa
     return max(w for w, _ in sizes), len(sizes) * max(h for _, h in sizes)
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text``, split at its breaking spaces only: a no-break space ("100 000",
+    "93 %") holds its words together."""
+    return [w for w in re.split(r"[ \t\n]+", text) if w]
+
+
 def wrappings(text: str, max_lines: int):
     """``text`` on 1 to ``max_lines`` lines, each split the most balanced by length."""
-    words = text.split()
+    words = _words(text)
     yield " ".join(words)
     for n in range(2, min(max_lines, len(words)) + 1):
         best = min(
@@ -51,43 +60,187 @@ def wrappings(text: str, max_lines: int):
         )
 
 
-VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûüýaеёиоуыэюяАЕЁИОУЫЭЮЯAEIOUY")
+@lru_cache(maxsize=8)
+def _dictionary(lang: str):
+    """The hyphenation dictionary of ``lang`` (Pyphen's, as WeasyPrint uses for the pages):
+    at least two letters before and after a break, as ``hyphenate-limit-chars`` gives."""
+    import pyphen  # Pyphen (with WeasyPrint): only when a label must be hyphenated
+
+    code = lang.replace("-", "_")
+    found = pyphen.language_fallback(code) or pyphen.language_fallback(code.split("_")[0])
+    return pyphen.Pyphen(lang=found, left=2, right=2) if found else None
 
 
-def _cut(word: str, parts: int) -> list[str]:
-    """``word`` in ``parts`` pieces of about equal length, each cut after a vowel that a
-    consonant follows where there is one near (a syllable's end, roughly)."""
-    pieces, rest = [], word
-    for left in range(parts, 1, -1):
-        target = round(len(rest) / left)
-        cuts = [
-            i
-            for i in range(2, len(rest) - 1)
-            if rest[i - 1] in VOWELS and rest[i] not in VOWELS and rest[i].isalpha()
-        ]
-        near = [i for i in cuts if abs(i - target) <= 3]
-        at = min(near, key=lambda i: abs(i - target)) if near else target
-        pieces.append(rest[:at])
-        rest = rest[at:]
-    return [*pieces, rest]
+_LANG = ["en"]  # the language of the chart being drawn (``hyphenation``)
+
+
+@contextmanager
+def hyphenation(lang: str):
+    """Labels drawn inside hyphenate with ``lang``'s dictionary."""
+    old, _LANG[0] = _LANG[0], lang
+    try:
+        yield
+    finally:
+        _LANG[0] = old
+
+
+def _skeleton(word: str) -> str:
+    """``word`` with its letters' accents dropped where that keeps its length (the
+    pseudo-locale's "Ţåŕĝéţ" hyphenates as "Target")."""
+    base = "".join(unicodedata.normalize("NFKD", c)[0] if c.isalpha() else c for c in word)
+    return base if len(base) == len(word) else word
+
+
+def break_points(word: str) -> list[int]:
+    """Where ``word`` may be broken: after a hyphen it holds (the hyphen stays), or where
+    the language's dictionary hyphenates it (a hyphen is added)."""
+    # After a hyphen between words ("Low-Carbon"), never inside a code ("ICT-2C") or after
+    # a lone letter ("e-Government").
+    points = {
+        i + 1
+        for i, c in enumerate(word[:-1])
+        if c in "-\u2010" and i >= 2 and word[i - 2 : i].isalpha() and word[i + 1 : i + 3].isalpha()
+    }
+    if len(word) >= 5:
+        dictionary = _dictionary(_LANG[0])
+        if dictionary is not None:
+            skeleton = _skeleton(word)
+            # Pyphen reads a word's letters: punctuation around it is set aside.
+            core = skeleton.strip(".,;:!?()[]«»\"'“”„")
+            lead = skeleton.index(core) if core else 0
+            for part_start, part in _parts(core):
+                points.update(lead + part_start + i for i in dictionary.positions(part))
+    return sorted(p for p in points if 0 < p < len(word))
+
+
+def _parts(word: str):
+    """The runs of letters of ``word`` between its hyphens and no-break spaces, with their
+    offsets."""
+    start = 0
+    for n, c in enumerate(word + "-"):
+        if c in "-\u2010\u00a0\u202f":
+            if n > start:
+                yield start, word[start:n]
+            start = n + 1
+
+
+def _piece(word: str, a: int, b: int) -> str:
+    """``word[a:b]`` as set on a line: a hyphen added where it was cut inside letters."""
+    piece = word[a:b]
+    return piece if b == len(word) or piece.endswith(("-", "\u2010")) else piece + "-"
 
 
 def hyphenated_lines(text: str, max_lines: int):
-    """Last resort: ``text`` cut inside its longest word, with a hyphen, on up to
-    ``max_lines`` lines."""
-    words = text.split()
+    """Where whole words do not do: ``text`` with its longest word broken at the
+    dictionary's points into 2 to ``max_lines`` pieces of about equal length."""
+    words = _words(text)
     if not words:
         return
     longest = max(range(len(words)), key=lambda i: len(words[i]))
     word = words[longest]
-    for parts in range(2, max_lines + 1):
-        pieces = _cut(word, parts)
-        head = [p + "-" for p in pieces[:-1]] + [pieces[-1]]
-        lines = [*words[:longest], *head, *words[longest + 1 :]]
-        if len(lines) <= max_lines:
+    points = break_points(word)
+    for parts in range(2, min(max_lines, len(points) + 1) + 1):
+        # Pieces of three letters at least ("Edu-ca-tion" is no way to set a word).
+        options = [
+            c
+            for c in itertools.combinations(points, parts - 1)
+            if min(b - a for a, b in zip((0, *c), (*c, len(word)), strict=True)) >= 3
+        ]
+        if not options:
+            continue
+        cuts = min(
+            options,
+            key=lambda c: max(b - a for a, b in zip((0, *c), (*c, len(word)), strict=True)),
+        )
+        head = [_piece(word, a, b) for a, b in zip((0, *cuts), (*cuts, len(word)), strict=True)]
+        before, after = words[:longest], words[longest + 1 :]
+        for lines in _joined(before, head, after, max_lines):
             yield "\n".join(lines)
+
+
+def _joined(before: list[str], head: list[str], after: list[str], max_lines: int):
+    """The lines of ``before`` + the pieces + ``after``, the words around the pieces kept
+    on the pieces' first and last lines where that keeps within ``max_lines``."""
+    lines = [*before, *head, *after]
+    if len(lines) <= max_lines:
+        yield lines
+    first = " ".join([*before, head[0]]).strip()
+    last = " ".join([head[-1], *after]).strip()
+    joined = [first, *head[1:-1], last] if len(head) > 1 else [" ".join([*before, *head, *after])]
+    if len(joined) <= max_lines and joined != lines:
+        yield joined
+
+
+def wrap(
+    text: str, width: float, size: float, weight: str = "normal", balance: bool = False
+) -> str:
+    """``text`` wrapped into ``width`` (``_fill``); with ``balance``, into the narrowest
+    width that needs no more lines, so that its lines are of about equal length."""
+    filled = _fill(text, width, size, weight)
+    if not balance or "\n" not in filled:
+        return filled
+    lines = filled.count("\n")
+    low, high = width / (lines + 1), width
+    for _ in range(7):
+        mid = (low + high) / 2
+        if _fill(text, mid, size, weight).count("\n") > lines:
+            low = mid
         else:
-            return
+            high = mid
+    return _fill(text, high, size, weight)
+
+
+def _fill(text: str, width: float, size: float, weight: str = "normal") -> str:
+    """``text`` on as many lines as it needs, each at most ``width`` wide at ``size``:
+    filled word by word; only a word wider than a line is broken, at the dictionary's
+    points (between letters where it has none that fits, the last resort)."""
+    lines: list[str] = []
+    line = ""
+    for word in _words(text):
+        trial = f"{line} {word}".strip()
+        if measure(trial, size, weight)[0] <= width:
+            line = trial
+            continue
+        if line and measure(word, size, weight)[0] <= width:
+            lines.append(line)
+            line = word
+            continue
+        rest = word
+        while rest:
+            prefix = f"{line} " if line else ""
+            cut = _longest_piece(rest, width, size, weight, prefix)
+            if cut is None and line:  # not even a piece after the words: a new line
+                lines.append(line)
+                line = ""
+                continue
+            if cut is None:  # a piece too wide for the line on its own
+                cut = _letters(rest, width, size, weight)
+            if cut >= len(rest):
+                line = prefix + rest
+                break
+            lines.append(prefix + _piece(rest, 0, cut))
+            line, rest = "", rest[cut:]
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _longest_piece(word: str, width, size, weight, prefix: str) -> int | None:
+    """The longest start of ``word`` (all of it, or up to a break point) that fits after
+    ``prefix``; None if none does."""
+    if measure(prefix + word, size, weight)[0] <= width:
+        return len(word)
+    for point in reversed(break_points(word)):
+        if measure(prefix + _piece(word, 0, point), size, weight)[0] <= width:
+            return point
+    return None
+
+
+def _letters(word: str, width, size, weight) -> int:
+    n = len(word)
+    while n > 1 and measure(word[:n] + "-", size, weight)[0] > width:
+        n -= 1
+    return n
 
 
 def fit_text(
@@ -110,24 +263,6 @@ def fit_text(
         if fits(*measure(candidate, floor, weight)):
             return candidate, floor
     return None
-
-
-def ellipsize(text: str, width: float, size: float, keep: str = "") -> str:
-    """``text`` cut with an ellipsis to fit ``width`` at ``size``; ``keep`` (a suffix) stays."""
-    if measure(text + keep, size)[0] <= width:
-        return text + keep
-    words = text.split()
-    while words:
-        words.pop()
-        candidate = " ".join(words).rstrip(",;:–-") + "…" + keep
-        if measure(candidate, size)[0] <= width:
-            return candidate
-    cut = text
-    while cut:
-        cut = cut[:-1]
-        if measure(cut + "…" + keep, size)[0] <= width:
-            return cut + "…" + keep
-    return keep.strip(" –") if measure(keep.strip(" –"), size)[0] <= width else "…"
 
 
 def place_text(ax, x, y, s, area=None, **kw):

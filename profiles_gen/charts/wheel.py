@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from profiles_gen.charts.canvas import draw_legend, legend_height, new_canvas
-from profiles_gen.charts.style import FLOOR, GRID, INK, PAD, WIDTH, mpl
+from profiles_gen.charts.style import GRID, INK, PAD, PRINT, WIDTH, mpl
 from profiles_gen.charts.text import fit_text, hyphenated_lines, measure, place_text, wrappings
 from profiles_gen.scoring.score import BAND_COLOURS, BAND_SYMBOLS, BAND_TEXT
 
@@ -71,21 +71,31 @@ def _rotation(angle: float, orientation: str) -> float:
     return rot
 
 
-def wheel_figure(rings: tuple, kpis: tuple, centre: str, legend: tuple[tuple[str, str], ...]):
+def wheel_figure(
+    rings: tuple, kpis: tuple, centre: str, legend: tuple[tuple[str, str], ...], layout=PRINT
+):
     """The U4SSC wheel: ``rings`` (dimensions, sub-dimensions, categories) inner to outer,
     each a tuple of (label, band, number of KPIs); ``kpis``: per KPI, the bands of its data
     points (one segment each, its data points stacked across the ring); ``centre``: the city.
 
-    Labels are fitted into their segments (along or across the ring, wrapped, shrunk to
-    ``FLOOR``); a category label that does not fit is set outside the wheel on its radius.
+    Labels are fitted into their segments (along or across the ring, wrapped, hyphenated,
+    shrunk to the layout's floor); in print a category label that does not fit is set
+    outside the wheel on its radius. On a phone the wheel takes the screen's width and a
+    label that does not fit at the floor is left to the data table shown with it.
     """
     m = mpl()
-    radius, margin = WHEEL_RADIUS, WHEEL_MARGIN
+    if layout.narrow:
+        radius, margin = layout.width / 2 - 2, 0.0
+    else:
+        radius, margin = WHEEL_RADIUS, WHEEL_MARGIN
+    scale = layout.label / PRINT.label
     bounds = [(0.21, 0.37), (0.37, 0.57), (0.57, 0.90), (0.90, 1.0)]
-    _, legend_h = legend_height(list(legend))
+    if layout.narrow:  # the inner rings wider: their labels are what a phone can show
+        bounds = [(0.2, 0.47), (0.47, 0.69), (0.69, 0.9), (0.9, 1.0)]
+    _, legend_h = legend_height(list(legend), layout)
     height = legend_h + 14 + 2 * (radius + margin)
-    fig, ax = new_canvas(height)
-    cx, cy = WIDTH / 2, legend_h + 14 + margin + radius
+    fig, ax = new_canvas(height, layout.width)
+    cx, cy = layout.width / 2, legend_h + 14 + margin + radius
     total = sum(w for _, _, w in rings[0])
     for level, (ring, (f0, f1)) in enumerate(zip(rings, bounds, strict=False)):
         r0, r1 = f0 * radius, f1 * radius
@@ -105,28 +115,36 @@ def wheel_figure(rings: tuple, kpis: tuple, centre: str, legend: tuple[tuple[str
             ax.add_patch(wedge)
             if band == "no_data":
                 _no_data_outline(ax, cx, cy, r0, r1, start - sweep, start)
-            size = 8.5 if level == 0 else 7.0
+            size = (8.5 if level == 0 else 7.0) * scale
             _wheel_label(
-                ax, wedge, label, band, size, (r0, r1), (start - sweep, start), (cx, cy), level
+                ax,
+                wedge,
+                label,
+                band,
+                (size, layout),
+                (r0, r1),
+                (start - sweep, start),
+                (cx, cy, radius),
+                level,
             )
             start -= sweep
-    _kpi_ring(ax, kpis, cx, cy, bounds[3][0] * radius, radius)
+    _kpi_ring(ax, kpis, cx, cy, bounds[3][0] * radius, radius, layout.floor)
     hole = bounds[0][0] * radius
     disc = m.Circle((cx, cy), hole - 0.5, facecolor="none", edgecolor="none")
     ax.add_patch(disc)
     placed = fit_text(
         centre,
         lambda w, h: math.hypot(w / 2, h / 2) <= hole - PAD - 1,
-        11,
-        6,
+        11 * scale,
+        layout.floor,
         2,
         "bold",
     )
-    text, size = placed or (centre, 6)
+    text, size = placed or (centre, layout.floor)
     place_text(
         ax, cx, cy, text, area=disc, ha="center", va="center", fontsize=size, fontweight="bold"
     )
-    draw_legend(ax, list(legend), legend_h + 2)
+    draw_legend(ax, list(legend), legend_h + 2, layout)
     return fig
 
 
@@ -146,18 +164,18 @@ def _no_data_outline(ax, cx, cy, r0, r1, a0, a1) -> None:
 
 
 def _wheel_label(ax, wedge, label, band, size, ring, bounds, centre, level) -> None:
-    """A segment's label inside it; a category's that does not fit, outside the wheel."""
-    (r0, r1), (a0, a1), (cx, cy) = ring, bounds, centre
+    """A segment's label inside it; in print a category's that does not fit, outside."""
+    (r0, r1), (a0, a1), (cx, cy, rim) = ring, bounds, centre
+    size, layout = size
     mid = (a0 + a1) / 2
     rad = math.radians(mid)
     weight = "bold" if level == 0 else "normal"
-    found = _place_in_sector(label, size, FLOOR, r0, r1, a0, a1, weight)
+    found = _place_in_sector(label, size, layout.floor, r0, r1, a0, a1, weight)
     area, colour = wedge, BAND_TEXT[band]
-    if found is None and level == 2:
-        found = _place_outside(label, size, a0, a1, cx, cy)
+    if found is None and level == 2 and not layout.narrow:
+        found = _place_outside(label, size, a0, a1, cx, cy, layout.floor)
         area, colour = None, INK
         if found is not None:  # a short leader from the wheel's rim
-            rim = WHEEL_RADIUS
             ax.plot(
                 [cx + (rim + 0.8) * math.cos(rad), cx + (rim + 4) * math.cos(rad)],
                 [cy + (rim + 0.8) * math.sin(rad), cy + (rim + 4) * math.sin(rad)],
@@ -183,7 +201,7 @@ def _wheel_label(ax, wedge, label, band, size, ring, bounds, centre, level) -> N
     )
 
 
-def _place_outside(label, size, a0, a1, cx, cy):
+def _place_outside(label, size, a0, a1, cx, cy, floor):
     """A label set outside the wheel along its segment's radius, within the figure."""
     rad = math.radians((a0 + a1) / 2)
     c = abs(math.cos(rad))
@@ -192,7 +210,7 @@ def _place_outside(label, size, a0, a1, cx, cy):
     limit = min(to_edge, WHEEL_RADIUS + WHEEL_MARGIN - 2)
     half = math.radians(max(a1 - a0, 4.0)) / 2
     size_ = size
-    while size_ >= FLOOR - 1e-6:
+    while size_ >= floor - 1e-6:
         for candidate in wrappings(label, 2):
             w, h = measure(candidate, size_)
             if r_in + w <= limit and h / 2 <= (r_in + 2) * math.sin(half * 2.2):
@@ -220,7 +238,7 @@ def _kpi_segment(ax, bands, cx, cy, r0, r1, a0, a1, edge: str, linewidth: float)
         )
 
 
-def _kpi_ring(ax, kpis, cx, cy, r0, r1) -> None:
+def _kpi_ring(ax, kpis, cx, cy, r0, r1, size) -> None:
     """One segment per KPI; a KPI's data points are stacked across the ring inside it."""
     m = mpl()
     sweep = 360.0 / len(kpis)
@@ -241,7 +259,7 @@ def _kpi_ring(ax, kpis, cx, cy, r0, r1) -> None:
         if len(bands) == 1:
             mid = math.radians(start - sweep / 2)
             tangential, _ = _sector_fit(r0, r1, start - sweep, start)
-            if tangential(*measure(BAND_SYMBOLS[bands[0]], FLOOR)):
+            if tangential(*measure(BAND_SYMBOLS[bands[0]], size)):
                 r = (r0 + r1) / 2
                 place_text(
                     ax,
@@ -253,13 +271,13 @@ def _kpi_ring(ax, kpis, cx, cy, r0, r1) -> None:
                     va="center",
                     rotation=_rotation(math.degrees(mid), "tangential"),
                     rotation_mode="anchor",
-                    fontsize=FLOOR,
+                    fontsize=size,
                     color=BAND_TEXT[bands[0]],
                 )
         start -= sweep
 
 
-def cover_figure(rings: tuple, kpis: tuple, edge: str):
+def cover_figure(rings: tuple, kpis: tuple, edge: str, layout=PRINT):
     """The city's wheel as the cover's picture: its rings and KPIs in their bands' colours,
     without a word (the cover's title block says what it is)."""
     m = mpl()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+from profiles_gen.charts.draw import chart_cache
 from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_path
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
@@ -52,7 +53,8 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
     if "pdf" in opts.formats:
-        roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc"]
+        # The chart cache: the PDF reads the charts' SVG files from there.
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc", chart_cache()]
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)
         labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
+from profiles_gen.charts.draw import chart_file, font_style, glyphs_used, with_fonts
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.files import atomic_write, make_dirs, staged_dir
 from profiles_gen.core.paths import FONT_DIR
@@ -36,6 +39,16 @@ def _picture(path: Path, data: bytes) -> bytes:
     return data
 
 
+def chart_csv(chart) -> str:
+    """A chart's data as CSV (RFC 4180, with a byte-order mark so that spreadsheets read
+    it as UTF-8): its table's header row, then its rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(chart.data[0])
+    writer.writerows(chart.data[1])
+    return "\ufeff" + buf.getvalue()
+
+
 def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> None:
     """The HTML edition with its assets beside it, replaced as a whole."""
     photo = city.photo
@@ -46,10 +59,25 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
             shutil.copyfile(FONT_DIR / name, stage / "assets" / "fonts" / name)
         (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
         shutil.copyfile(JS_DIR / "profile.js", stage / "assets" / "profile.js")
+        # Each layout's SVG, from the chart cache, with the glyphs the edition's charts use.
+        svgs = {
+            chart_file(chart.id, layout): Path(path).read_text(encoding="utf-8")
+            for chart in charts.values()
+            for layout, path in chart.files.items()
+        }
+        used: dict[str, set[str]] = {"normal": set(), "bold": set()}
+        for svg in svgs.values():
+            for weight, chars in glyphs_used(svg).items():
+                used[weight] |= chars
+        fonts = font_style(used)
+        for name, svg in svgs.items():
+            text = with_fonts(svg, fonts) if "<text" in svg else svg
+            (stage / "charts" / name).write_text(text, encoding="utf-8")
         for chart in charts.values():
-            (stage / "charts" / f"{chart.id}.svg").write_text(
-                '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg, encoding="utf-8"
-            )
+            if chart.data[1]:  # the chart's data, for a spreadsheet
+                (stage / "charts" / f"{chart.id}.csv").write_text(
+                    chart_csv(chart), encoding="utf-8", newline=""
+                )
         if photo is not None:  # copies are made of checked regular files, never of links
             data = read_file_bytes(photo, city.dir)
             (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)

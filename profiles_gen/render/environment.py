@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from markupsafe import Markup
 
-from profiles_gen.charts.draw import legible_width
+from profiles_gen.charts.draw import chart_src
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.markup import page_problems
@@ -78,7 +78,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
     env.globals.update(
-        legible_width=legible_width,
+        chart_src=chart_src,
         band_short=lambda band: vocab.band_short(fmt, band),
         coverage_text=lambda rollup: vocab.coverage_text(fmt, rollup),
         ids={**PAGE_IDS, **SECTION_IDS},

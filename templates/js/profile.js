@@ -76,9 +76,14 @@
     mark();
   }
 
-  // What scrolls sideways (a wide figure or table on a phone) can be scrolled from the keyboard.
+  // On a phone the wheel's segments are too narrow for every label: its data table is open.
+  if (window.matchMedia && window.matchMedia("(max-width: 54.99rem)").matches) {
+    each(doc.querySelectorAll("details[data-open-narrow]"), function (d) { d.open = true; });
+  }
+
+  // What scrolls sideways (a wide table on a phone) can be scrolled from the keyboard.
   var scrollers = doc.querySelectorAll(
-    "figure .svg, table:not(.kpis), table.annex-table, .table-scroll"
+    "table:not(.kpis), table.annex-table, .table-scroll"
   );
   var focusable = function () {
     each(scrollers, function (el) {
