@@ -21,6 +21,7 @@ from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.styles import JS_DIR
 from profiles_gen.render.environment import autonym, make_environment
 from profiles_gen.render.rows import make_row
+from profiles_gen.render.typeset import typeset_html
 from profiles_gen.scoring.compare import YEAR_WINDOW, compare_cities
 
 
@@ -126,7 +127,7 @@ def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
 def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -> str:
 
     env = make_environment(None, fmt)
-    return env.get_template("compare.html").render(
+    html = env.get_template("compare.html").render(
         comparison_view(fmt, catalogue, comparison),
         lang=fmt.lang,
         media="screen",
@@ -144,6 +145,7 @@ def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -
             "scripts": ["assets/profile.js"],
         },
     )
+    return typeset_html(html, fmt.lang, "screen")
 
 
 def build_site(out_root: Path, city_dirs: list[Path], opts, progress=None) -> tuple[list, Path]:
