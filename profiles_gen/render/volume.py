@@ -191,7 +191,7 @@ def build_volume_view(
             else (f"{title} – {p['part_label']}")
         )
     return {
-        **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative),
+        **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative, resolve),
         "name": name,
         "country": country,
         "title": title,
