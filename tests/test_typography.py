@@ -23,6 +23,7 @@ from profiles_gen.render.typeset import typeset_html
     [
         ("ru", "население 1 171 100 человек", f"население 1{NBSP}171{NBSP}100 человек"),
         ("ru", "на 100 000 жителей", f"на{NBSP}100{NBSP}000 жителей"),
+        ("ru", f"на{NBSP}100 000{NBSP}жителей", f"на{NBSP}100{NBSP}000{NBSP}жителей"),
         ("fr", "pour 100 000 habitants", f"pour 100{NBSP}000{NBSP}habitants"),
         ("fr", f"pour 100{NNBSP}000 naissances", f"pour 100{NBSP}000 naissances"),
         # UN English: a comma between the groups, in the pseudo-locale too
@@ -55,6 +56,8 @@ def test_digit_groups_never_break_and_english_writes_commas(lang, text, expected
         ("ru", "5 км² и 2019 г.", f"5{NBSP}км² и{NBSP}2019{NBSP}г."),
         ("en", "12 kWh and 3 km", f"12{NBSP}kWh and 3{NBSP}km"),
         ("ru", "№ 5", f"№{NBSP}5"),
+        ("en", "targets. * Illustrative value.", f"targets. *{NBSP}Illustrative value."),
+        ("en", "2 * 3 and 5*", "2 * 3 and 5*"),
     ],
 )
 def test_units_signs_and_abbreviations_stay_whole(lang, text, expected) -> None:
@@ -68,6 +71,8 @@ def test_units_signs_and_abbreviations_stay_whole(lang, text, expected) -> None:
         ("ru", "Тбилиси – столица", f"Тбилиси{NBSP}— столица"),
         ("ru", "Тбилиси - столица", f"Тбилиси{NBSP}— столица"),
         ("ru", "Тбилиси — столица", f"Тбилиси{NBSP}— столица"),
+        # a line of the Markdown source may end at the dash
+        ("ru", "подключения –\nотступление", f"подключения{NBSP}—\nотступление"),
         # a range takes the unspaced en dash, in every language
         ("ru", "в 2016 – 2019 гг.", f"в{NBSP}2016–2019{NBSP}гг."),
         ("en", "2016 – 2019", "2016–2019"),
@@ -89,6 +94,7 @@ def test_dashes_as_each_language_sets_them(lang, text, expected) -> None:
     ("lang", "text", "expected"),
     [
         ("ru", "в городе и в области", f"в{NBSP}городе и{NBSP}в{NBSP}области"),
+        ("ru", "в\nгороде", f"в{NBSP}городе"),
         ("ru", "на основе данных по городу", f"на{NBSP}основе данных по{NBSP}городу"),
         ("ru", "доля (в процентах)", f"доля (в{NBSP}процентах)"),
         (
@@ -203,3 +209,17 @@ def test_on_screen_a_unit_is_held_by_a_nowrap_span_not_an_invisible_character() 
     assert f'<p title="24{NBSP}мкг/м³">' in out
     assert f'Около 24{NBSP}<span class="nowrap">мкг/м³</span> в{NBSP}год' in out
     assert f"мкг/{WJ}м³" in typeset_html(html, "ru", "print")
+
+
+@pytest.mark.parametrize(
+    ("lang", "three", "two"),
+    [
+        ("en", "Ålesund, Asker and Rana", "Ålesund and Asker"),
+        ("ru", "Ålesund, Asker и Rana", "Ålesund и Asker"),
+    ],
+)
+def test_lists_in_un_english_take_no_serial_comma(lang, three, two) -> None:
+    from profiles_gen.i18n.formatter import Formatter
+
+    assert Formatter(lang).join_list(["Ålesund", "Asker", "Rana"]) == three
+    assert Formatter(lang).join_list(["Ålesund", "Asker"]) == two

@@ -364,9 +364,10 @@ def test_digit_groups_percent_and_dashes_in_the_text_of_each_edition(
         else:  # grouped with a no-break space only
             assert not re.search(r"(?<![\d.,])\d{1,3}[ \u202f]\d{3}(?!\d)", data), data
         assert not re.search(r"\d[ \u202f]%", data), data  # no break before "%"
+        assert not re.search(r"\S[ \n\t][–—]\s", data), data  # a dash never opens a line
         if lang == "ru":  # the em dash, bound to the word before; the en dash for ranges
-            assert not re.search(r"\S [–—-] ", data), data
-            assert not re.search(r"\D[ \u00a0]– ", data), data
+            assert not re.search(r"\S[ \n\t]-\s", data), data
+            assert not re.search(r"\D\s–\s", data), data
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ What it does, each rule idempotent (typesetting a typeset text changes nothing):
   French; English (and its pseudo-locale) writes "100,000", as UN English does.
 - No line break before "%" (or "‰"), between a number and its unit ("24 µg/m³", «5 км²»,
   «2019 г.»), inside a unit ("µg/m³", «мкг/м³»: a word joiner after the slash), inside
-  «п. п.», «т. е.» and the like, or after "№".
+  «п. п.», «т. е.» and the like, after "№", or after a note's mark ("* Illustrative value").
 - Dashes: a spaced dash never starts a line (a no-break space before it); Russian sets
   the spaced dash as an em dash (« — »), a range of numbers with an unspaced en dash
   ("2016–2019") in every language.
@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 NBSP, NNBSP, WJ = "\u00a0", "\u202f", "\u2060"
-_SPACES = " \u00a0\u202f\u2009"
+_SPACES = " \n\u00a0\u202f\u2009"
 
 # Anything that looks like a URL or an e-mail address is left exactly as it is (URLs are set
 # breakable at their structural points by the render stage, and a formula or a digit group
@@ -48,7 +48,7 @@ def language(lang: str) -> str:
 # -- digit groups ---------------------------------------------------------------------------
 
 _GROUPED = re.compile(
-    r"(?<![\w.,\u00a0\u202f])(\d{1,3})((?:[ \u00a0\u202f\u2009]\d{3})+)(?![\w\u00a0\u202f])"
+    r"(?<![\w.,])(?<!\d[ \u00a0\u202f\u2009])(\d{1,3})((?:[ \n\u00a0\u202f\u2009]\d{3})+)(?!\w)"
 )
 _COMMA_GROUPED = re.compile(r"(?<![\w.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
 
@@ -88,20 +88,22 @@ def _unit_pattern(units: list[str]) -> re.Pattern:
     alternatives = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
     # a number, a space, then a unit of the list (a whole word) or a compound unit (µg/m³)
     return re.compile(
-        rf"(?<=\d)[ \u202f\u2009](?=(?:{alternatives})(?![\w])|[^\s/]{{1,6}}/[^\s/]{{1,6}}(?!\S*/))"
+        rf"(?<=\d)[ \n\u202f\u2009](?=(?:{alternatives})(?![\w])|[^\s/]{{1,6}}/[^\s/]{{1,6}}(?!\S*/))"
     )
 
 
 _UNIT_AFTER_NUMBER = {lang: _unit_pattern(units) for lang, units in _UNITS.items()}
-_PERCENT = re.compile(r"(?<=\d)[ \u202f\u2009](?=[%‰])")
+_PERCENT = re.compile(r"(?<=\d)[ \n\u202f\u2009](?=[%‰])")
 # A slash inside a unit or a short compound ("µg/m³", «мкг/м³», «и/или»): no break after it.
 _UNIT_SLASH = re.compile(r"(?<=[^\s/<>:])/(?!\u2060)(?=[^\s/<>])")
-_NUMERO = re.compile(r"([№§])[ \u202f](?=\d)")
+_NUMERO = re.compile(r"([№§])[ \n\u202f](?=\d)")
+# A note's mark before its text ("* Illustrative value."): never alone at a line's end.
+_NOTE_MARK = re.compile(r"(?:(?<=\s)|^)([*†‡])[ \n](?=[^\W\d_])")
 # Russian abbreviations of two letters: «п. п.», «т. е.», «т. д.», «т. п.», «т. к.», «и. о.».
 _RU_ABBREVIATIONS = re.compile(r"(?<![\w])(п|т|и)\.[ \u202f]?(п|е|д|к|о)\.")
 _RU_SHORT = re.compile(
     r"(?<![\w\-\u00ad])([вкосуиаяВКОСУИАЯ]|на|по|из|от|до|за|не|ни|об|во|со|ко|На|По|Из|От|До"
-    r"|За|Не|Ни|Об|Во|Со|Ко)[ ](?=[\w«(\"„\d])"
+    r"|За|Не|Ни|Об|Во|Со|Ко)[ \n](?=[\w«(\"„\d])"
 )
 
 
@@ -110,6 +112,7 @@ def _units(text: str, lang: str) -> str:
         text = _RU_ABBREVIATIONS.sub(lambda m: f"{m.group(1)}.{NBSP}{m.group(2)}.", text)
     text = _PERCENT.sub(NBSP, text)
     text = _NUMERO.sub(lambda m: m.group(1) + NBSP, text)
+    text = _NOTE_MARK.sub(lambda m: m.group(1) + NBSP, text)
     pattern = _UNIT_AFTER_NUMBER.get(lang, _UNIT_AFTER_NUMBER["en"])
     text = pattern.sub(NBSP, text)
     return _UNIT_SLASH.sub("/" + WJ, text)
@@ -118,9 +121,9 @@ def _units(text: str, lang: str) -> str:
 # -- dashes ----------------------------------------------------------------------------------
 
 # A range of numbers ("2016 – 2019"), the first a number of its own (not "NO2 – 5").
-_RANGE = re.compile(r"(?<![\w.,\u00a0])(\d[\d.,\u00a0]*?)(?:[ \u00a0]?[–—] ?)(?=\d)")
-_SPACED_DASH = re.compile(r"(?:(?<=\S)|^)[ \u00a0]([–—])(?=[ ]|$)")
-_RU_SPACED_DASH = re.compile(r"(?:(?<=\S)|^)[ \u00a0]([–—]|-(?=[ ]))(?=[ ]|$)")
+_RANGE = re.compile(r"(?<![\w.,\u00a0])(\d[\d.,\u00a0]*?)(?:[ \n\u00a0]?[–—][ \n]?)(?=\d)")
+_SPACED_DASH = re.compile(r"(?:(?<=\S)|^)[ \n\u00a0]([–—])(?=[ \n]|$)")
+_RU_SPACED_DASH = re.compile(r"(?:(?<=\S)|^)[ \n\u00a0]([–—]|-(?=[ \n]))(?=[ \n]|$)")
 
 
 def _dashes(text: str, lang: str) -> str:
