@@ -176,7 +176,7 @@ def test_a_broken_translation_is_reported_with_its_line_and_shown_in_english(
         # a renamed placeholder (templates), a bare per cent sign (Python), a lost form
         'msgstr "Рисунок %(n)s"': 'msgstr "Рисунок %(num)s"',
         'msgstr "%(city)s: основные сведения"': 'msgstr "%(city)s: 100% сведений"',
-        'msgstr[2] "%(count)s показателей или составляющих без данных:"': "",
+        'msgstr[2] "Без данных: %(count)s показателей или составляющих."': "",
     }
     for old, new in broken.items():
         assert text.count(old) == 1, old
@@ -191,8 +191,8 @@ def test_a_broken_translation_is_reported_with_its_line_and_shown_in_english(
     assert f"{where}:{line}: error: Figure %(n)s: placeholder %(num)s is not in the msgid" in err
     line = _line_of(po, 'msgstr "%(city)s: 100% сведений"')
     assert f"{where}:{line}: error: %(city)s: key facts: stray '%' at column 14" in err
-    plural = _line_of(po, 'msgstr[0] "%(count)s показатель или составляющая без данных:"')
-    assert f"{where}:{plural}: error: %(count)s indicator or data point is not reported:" in err
+    plural = _line_of(po, 'msgstr[0] "Без данных: %(count)s показатель или составляющая."')
+    assert f"{where}:{plural}: error: Not reported: %(count)s indicator or data point." in err
     assert "2 plural form(s), but the header's Plural-Forms says 3" in err
 
     status, _, err = run_cli(["build", "mini", "--lang", "ru", "--format", "html"], project)
@@ -202,7 +202,7 @@ def test_a_broken_translation_is_reported_with_its_line_and_shown_in_english(
     # The caption's label in English, not crashed; the list of figures is another string.
     assert '<span class="label">Figure 1</span>' in html and "Рисунок 1. " in html
     assert "Miniville: key facts" not in html  # the name is Russian, the caption English
-    assert "Минивиль: key facts" in html and "Перечень рисунков" in html
+    assert re.search(r"Минивиль: key\sfacts", html) and re.search(r"Перечень\sрисунков", html)
 
     # The sample city has no warning of its own: --strict fails on the translation alone.
     out = project / "strict"
@@ -225,35 +225,20 @@ RUSSIAN_FORMS = {1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1, 25: 2, 111: 2}
 # Russian edition prints for each form; {n} is the number.
 COUNTED_PHRASES = {
     "of the %(count)s KPI.": ("из {n} KPI",) * 3,
-    "could be scored against a target.": (
-        "{n} показатель или составляющую удалось",
-        "{n} показателя или составляющие удалось",
-        "{n} показателей или составляющих удалось",
-    ),
-    "has no target.": (
-        "У {n} показателя или составляющей нет",
-        "У {n} показателей или составляющих нет",
-        "У {n} показателей или составляющих нет",
-    ),
-    "has no data.": (
-        "По {n} показателю или составляющей нет",
-        "По {n} показателям или составляющим нет",
-        "По {n} показателям или составляющим нет",
-    ),
     "is scored on %(count)s indicator or data point.": (
         "по {n} показателю или составляющей.",
         "по {n} показателям или составляющим.",
         "по {n} показателям или составляющим.",
     ),
-    "is not reported:": (
-        "{n} показатель или составляющая без данных:",
-        "{n} показателя или составляющие без данных:",
-        "{n} показателей или составляющих без данных:",
+    "Not reported: %(count)s indicator or data point.": (
+        "Без данных: {n} показатель или составляющая.",
+        "Без данных: {n} показателя или составляющие.",
+        "Без данных: {n} показателей или составляющих.",
     ),
-    "target or definition changed.": (
-        "{n} показатель или составляющая не сравнивается",
-        "{n} показателя или составляющие не сравниваются",
-        "{n} показателей или составляющих не сравниваются",
+    "definition changed: %(count)s indicator or data point.": (
+        "определение: {n} показатель или составляющая.",
+        "определения: {n} показателя или составляющие.",
+        "определения: {n} показателей или составляющих.",
     ),
     "%(count)s is flagged.": ("отмечен {n}.", "отмечены {n}.", "отмечено {n}."),
     "set against each other.": (
@@ -473,8 +458,9 @@ def test_the_russian_edition_prints_a_unit_in_the_form_its_number_needs(project:
         return html_module.unescape(page.read_text(encoding="utf-8"))
 
     ru = text("ru")
-    assert "Продолжительность жизни – 72,5\u00a0года, перебоев – 2\u00a0раза на" in ru
-    assert "2\u00a0раза на потребителя в год, помощь приходит за 21\u00a0мин." in ru
+    # (typeset: the em dash bound to the word before, short words bound to the next)
+    assert "Продолжительность жизни\u00a0— 72,5\u00a0года, перебоев\u00a0— 2\u00a0раза" in ru
+    assert "2\u00a0раза на\u00a0потребителя в\u00a0год, помощь приходит за\u00a021\u00a0мин." in ru
     assert "72,5\u00a0лет" not in ru and "2\u00a0раз " not in ru
     en = text("en")
     assert "Life expectancy is 72.5\u00a0years; power fails 2\u00a0interruptions per" in en

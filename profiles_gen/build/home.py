@@ -183,6 +183,7 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: 
     """The home page of the site, in ``fmt``'s language: a card per city and volume."""
     # Jinja: only when the home pages are rewritten
     from profiles_gen.render.environment import autonym, make_environment, with_policy
+    from profiles_gen.render.typeset import typeset_html  # with the environment above
 
     env = make_environment(None, fmt)
     html = env.get_template("home.html").render(
@@ -197,7 +198,7 @@ def render_home(fmt: Formatter, entries: list[dict], langs: list[str], compare: 
         ],
         assets={"stylesheets": ["assets/profile.css"], "inline_css": "", "scripts": []},
     )
-    return with_policy(html)
+    return with_policy(typeset_html(html, fmt.lang, "screen"))
 
 
 def band_entries(fmt: Formatter) -> list[dict]:

@@ -156,8 +156,10 @@ class Formatter:
         return f"{self.number(number, digits)}{self.percent_space}%"
 
     def join_list(self, items: list[str]) -> str:
-        """``2016, 2019 and 2022`` as the language writes a list."""
-
+        """``2016, 2019 and 2022`` as the language writes a list; English as UN English
+        writes it, without the serial comma CLDR gives it ("A, B and C")."""
+        if self.lang.split("-")[0] == "en" and len(items) > 2:
+            return self._locale_data(", ".join(items[:-1]) + " and " + items[-1])
         return self._locale_data(format_list(items, locale=self.locale))
 
     def signed(self, value, digits: int | None = None) -> str:

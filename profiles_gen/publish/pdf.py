@@ -186,6 +186,20 @@ def page_labels_finisher(
     return finish
 
 
+# Typography's invisible characters (i18n/typography.py) hold a line together; a bookmark
+# is never broken into lines, and a reader searching the outline types plain spaces.
+_BOOKMARK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2060": None, "\u200b": None})
+
+
+def plain_bookmarks(document) -> None:
+    """The bookmarks of ``document`` (laid out) with plain spaces and no joiners."""
+    for page in document.pages:
+        page.bookmarks = [
+            (level, label.translate(_BOOKMARK_SPACES), position, state)
+            for level, label, position, state in page.bookmarks
+        ]
+
+
 def write_pdf(
     html: str,
     out: Path,
@@ -225,6 +239,7 @@ def write_pdf(
         document = publication_html(
             string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher
         ).render(pdf_variant=weasy_variant, stylesheets=extra, color_profiles=profiles)
+        plain_bookmarks(document)
         stamp = created or datetime(2000, 1, 1, tzinfo=UTC)  # never the clock
         files = [
             Attachment(

@@ -241,6 +241,10 @@ def _captions(
         ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
     ]
     tables = [(tid, title) for tid, title in tables if tid not in empty]
+    if prefix:  # a part of a volume: each caption names its city ("Ålesund: …"; the
+        # space French sets before the colon comes from i18n.typography)
+        figures = [(fid, f"{name}: {title}") for fid, title in figures]
+        tables = [(tid, title if tid == "facts" else f"{name}: {title}") for tid, title in tables]
     return (
         {
             fid: {"n": n, "id": f"{prefix}fig-{fid}", "title": title}
@@ -301,6 +305,17 @@ def bands_view(fmt: Formatter) -> list[dict]:
         }
         for b in (*BAND_IDS, UNVERIFIED, INSUFFICIENT)
     ]
+
+
+def band_symbols(fmt: Formatter) -> Markup:
+    """The symbols of the band chips as a list in the page's language ("4, 3, 2, 1, – and
+    ×"), each a symbol of its own: the "–" of "no target" is no dash of the sentence."""
+    ids = [b for b in BAND_IDS if b != INSUFFICIENT]
+    keys = [chr(0xE000 + n) for n in range(len(ids))]  # stand-ins the list pattern keeps
+    text = str(Markup.escape(fmt.join_list(keys)))
+    for key, band in zip(keys, ids, strict=True):
+        text = text.replace(key, f'<span class="symbol">{BAND_SYMBOLS[band]}</span>')
+    return Markup(text)
 
 
 def narrative_chapters(chapters, resolve, name: str, dim: str | None = None) -> list[dict]:
@@ -376,6 +391,7 @@ def publication_view(
         "date": fmt.date(pub.date),
         "abbreviations": vocab.abbreviations(fmt),
         "bands": bands_view(fmt),
+        "band_symbols": band_symbols(fmt),
         "quality_legend": quality_legend(fmt),
         # The review date as the edition's language writes dates.
         "translation": replace(
@@ -432,6 +448,7 @@ def build_view(
     pub = city.publication
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
     facts = facts_view(fmt, city)
+    reported = {r.item.kpi for r in rows if r.item.value is not None}
     missing = not_reported_once(rows)
     no_target = [r for r in rows if r.band == "no_target"]
     empty = frozenset(
@@ -473,6 +490,10 @@ def build_view(
         "city_rollup": score.rollups["city"][city.slug],
         "charts": charts,
         **targets,
+        # Annex I: the KPIs with a value, row by row; the others by their codes only (they
+        # are listed with their reasons in the next annex).
+        "annex_rows": [r for r in rows if r.item.kpi in reported],
+        "annex_unreported": list(dict.fromkeys(r.code for r in rows if r.item.kpi not in reported)),
         "not_reported": missing,
         "no_target": no_target,
         "reported_count": fmt.number(resolve._count("reported")),

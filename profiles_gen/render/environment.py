@@ -16,6 +16,7 @@ from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sand
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter, babel_locale
 from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
+from profiles_gen.render.typeset import typeset_html
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -157,7 +158,8 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
     """An edition as HTML for ``media`` ``screen`` (HTML edition) or ``print`` (PDF).
 
     The parts of a volume (``view["parts"]``, each a member's view) are rendered
-    first, each in its own context, and placed by the page template.
+    first, each in its own context, and placed by the page template. The whole is then
+    typeset in the edition's language (``typeset_html``), its URLs set breakable.
     """
     parts = view.get("parts", ())
     if parts:
@@ -165,6 +167,7 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
         for part in parts:
             part["html"] = Markup(part_template.render(part, media=media, assets=assets))
     html = env.get_template(template).render(view, media=media, assets=assets)
+    html = typeset_html(html, view["lang"], media)
     check_page(env, html, media, assets)
     if media == "screen":
         html = with_policy(html, getattr(env, "allow_remote", False))

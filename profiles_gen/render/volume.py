@@ -33,16 +33,12 @@ def comparison_view(
     def rollups(level: str, key: str) -> list:
         return list(comparison.rollups(level, key))
 
-    def differs(level: str, key: str) -> list[dict]:
+    def differs(level: str, key: str) -> list[str]:
         """The KPIs scored in one city and not in every other (roll-ups compared only)."""
         rc = comparison.rollup_comparison(catalogue, level, key)
         if not rc.comparable or rc.same_kpis:
             return []
-        return [
-            {"city": name, "kpis": ", ".join(items)}
-            for name, items in zip(cities, rc.only.values(), strict=True)
-            if items
-        ]
+        return differing_kpis(fmt, catalogue, cities, rc)
 
     dims = [
         {
@@ -116,6 +112,43 @@ def comparison_view(
     return view, fig, tab
 
 
+def differing_kpis(fmt: Formatter, catalogue: Catalogue, cities: list[str], rc) -> list[str]:
+    """What a roll-up's difference rests on, in words: each KPI (with its data points) that
+    some cities score and others do not, and where ("Transportation Mode Share – Cycling and
+    Walking: only in Asker"), in the catalogue's order."""
+    where: dict[tuple, set[int]] = {}
+    for n, items in enumerate(rc.only_items.values()):
+        for key in items:
+            where.setdefault(key, set()).add(n)
+    groups: dict[tuple, list[str | None]] = {}
+    for (kpi_id, dp), scored in where.items():
+        groups.setdefault((kpi_id, frozenset(scored)), []).append(dp)
+    notes = []
+    for (kpi_id, scored), points in groups.items():
+        kpi = catalogue.by_id[kpi_id]
+        name = fmt.kpi_name(kpi)
+        named = [fmt.data_point_name(kpi, dp) for dp in points if dp]
+        if named:
+            name = f"{name} – {fmt.join_list(named)}"
+        some = [c for n, c in enumerate(cities) if n in scored]
+        others = [c for n, c in enumerate(cities) if n not in scored]
+        if len(some) <= len(others):
+            text = fmt.ngettext(
+                "%(kpi)s: scored only in %(cities)s",
+                "%(kpi)s: scored only in %(cities)s",
+                len(some),
+            )
+            notes.append(text % {"kpi": name, "cities": fmt.join_list(some)})
+        else:
+            text = fmt.ngettext(
+                "%(kpi)s: not scored in %(cities)s",
+                "%(kpi)s: not scored in %(cities)s",
+                len(others),
+            )
+            notes.append(text % {"kpi": name, "cities": fmt.join_list(others)})
+    return notes
+
+
 def build_volume_view(
     volume: Volume,
     catalogue: Catalogue,
@@ -146,6 +179,17 @@ def build_volume_view(
     name = fmt.join_list([p["name"] for p in parts])
     country = volume.country.get(lang, volume.country.get("en", ""))
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profiles")
+    for p in parts:
+        # The part's own running head and bookmark name its city (and the volume).
+        p["part_label"] = fmt.gettext("Part %(n)s. %(city)s") % {
+            "n": p["part_number"],
+            "city": p["name"],
+        }
+        p["running_head"] = (
+            f"{title}, {country} – {p['part_label']}"
+            if country
+            else (f"{title} – {p['part_label']}")
+        )
     return {
         **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative, resolve),
         "name": name,

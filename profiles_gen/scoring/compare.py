@@ -25,7 +25,7 @@ for it; only unflagged rows count as like with like.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from profiles_gen.data.model import Catalogue, City, Rollup, Score, ScoredItem
@@ -221,6 +221,8 @@ class RollupComparison:
 
     sufficient: tuple[bool, ...]  # per city
     only: dict[str, tuple[str, ...]]  # city slug -> items scored there and not in every city
+    # the same items as (KPI id, data point id or None), in the catalogue's order
+    only_items: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
 
     @property
     def comparable(self) -> bool:
@@ -265,8 +267,19 @@ def rollup_comparison(c: Comparison, catalogue: Catalogue, level: str, key: str)
         )
         for city, own in zip(c.cities, scored, strict=True)
     }
+    order = {k.id: n for n, k in enumerate(catalogue.kpis)}
+
+    def in_catalogue_order(key: tuple[str, str | None]) -> tuple:
+        kpi = catalogue.by_id[key[0]]
+        points = [p.id for p in kpi.data_points]
+        return (order[key[0]], points.index(key[1]) if key[1] in points else -1)
+
+    only_items = {
+        city.slug: tuple(sorted(own - common, key=in_catalogue_order))
+        for city, own in zip(c.cities, scored, strict=True)
+    }
     sufficient = tuple(s.rollups[level][key].band != INSUFFICIENT for s in c.scores)
-    return RollupComparison(sufficient, only)
+    return RollupComparison(sufficient, only, only_items)
 
 
 def row_flags(items: list[ScoredItem], year_window: int) -> tuple[str, ...]:

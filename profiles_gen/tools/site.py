@@ -21,6 +21,7 @@ from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.styles import JS_DIR
 from profiles_gen.render.environment import autonym, make_environment, with_policy
 from profiles_gen.render.rows import make_row
+from profiles_gen.render.typeset import typeset_html
 from profiles_gen.scoring.compare import YEAR_WINDOW, compare_cities
 
 
@@ -143,7 +144,7 @@ def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -
             "scripts": ["assets/profile.js"],
         },
     )
-    return with_policy(html)
+    return with_policy(typeset_html(html, fmt.lang, "screen"))
 
 
 def build_site(out_root: Path, city_dirs: list[Path], opts, progress=None) -> tuple[list, Path]:
