@@ -30,8 +30,10 @@ from profiles_gen.build.workers import build_session, peak_memory_mb, record_pub
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import use_cache
 from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.locales import other_language_warnings
 from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.edition import publish_edition
+from profiles_gen.render.languages import shown_in_other_languages
 
 
 def build_cities(
@@ -100,7 +102,7 @@ def _draw(build: PlannedBuild, plan: EditionPlan, out_root: Path) -> float:
     """One edition's charts, in a worker process: drawn into the chart cache; returns
     the process's peak memory."""
     use_cache(out_root / ".cache")
-    build.pub.draw(Formatter(plan.lang, translations(plan.lang)))
+    build.pub.draw(Formatter(plan.lang, translations(plan.lang), marked=True))
     return peak_memory_mb()
 
 
@@ -127,16 +129,22 @@ def build_edition(
     from profiles_gen.render.environment import make_environment
 
     started = time.perf_counter()
-    fmt = Formatter(lang, translations(lang))
+    # Marked: a string the catalogue lacks is shown in English and tagged so (as in _draw,
+    # whose charts this edition finds in the cache by the same texts).
+    fmt = Formatter(lang, translations(lang), marked=True)
     charts, view = pub.draw(fmt)
 
     env = make_environment(pub.dir, fmt)
+    other: dict[tuple[str, str], None] = {}
 
     def render(media: str, assets: dict) -> str:
-        return pub.render(env, view, media, assets)
+        html = pub.render(env, view, media, assets)
+        other.update(dict.fromkeys(shown_in_other_languages(html)))
+        return html
 
     exports = exports if exports is not None else pub.exports()
     outputs, warnings = publish_edition(pub.source, fmt, out_dir, opts, render, charts, exports)
+    warnings += other_language_warnings(pub.source, lang, list(other))
     return EditionResult(lang, outputs, warnings, time.perf_counter() - started)
 
 

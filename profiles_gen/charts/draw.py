@@ -15,6 +15,7 @@ from profiles_gen.charts.figures import FIGURES
 from profiles_gen.charts.style import GRID, mpl, style_key
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import cache_dir
+from profiles_gen.i18n.marks import strip_all, strip_marks
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
 
 LEGIBLE_PX = 11.5  # the smallest chart text on a phone, in CSS px (11 and a margin)
@@ -93,8 +94,10 @@ def draw(spec: Spec) -> Chart:
 
 
 def figure(spec: Spec):
-    """The matplotlib figure of ``spec`` (each text artist carries its ``AREA``)."""
-    return FIGURES[spec.kind](**spec.args)
+    """The matplotlib figure of ``spec`` (each text artist carries its ``AREA``). A drawing
+    cannot say a label's language: the marks of text in another language are dropped
+    (the chart's title, description and data table in the page keep them)."""
+    return FIGURES[spec.kind](**strip_all(spec.args))
 
 
 def _hatch_insufficient(fig) -> None:
@@ -151,8 +154,8 @@ def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
     svg = svg.replace("<svg ", head, 1)
     pos = svg.index(">", svg.index("<svg")) + 1
     return (
-        svg[:pos] + f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + svg[pos:]
+        svg[:pos] + f'<title id="{chart_id}-title">{escape(strip_marks(title))}</title>'
+        f'<desc id="{chart_id}-desc">{escape(strip_marks(desc))}</desc>' + svg[pos:]
     )
 
 

@@ -332,6 +332,8 @@ class City:
     targets: tuple[str, ...] = ("default",)  # target sets, later ones win
     scoring: Scoring = Scoring()
     lang: str = "en"  # the language the city's plain data texts are written in
+    # lang -> "city" | "country" -> form -> the name in that form ({{city genitive}})
+    name_forms: dict = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:
@@ -355,6 +357,7 @@ class Volume:
     photo: Path | None = None
     targets: tuple[str, ...] = ("default",)
     scoring: Scoring = Scoring()
+    name_forms: dict = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:

@@ -13,7 +13,6 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -29,7 +28,8 @@ from profiles_gen.data.model import (
 from profiles_gen.data.targets import targets_for
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
-from profiles_gen.i18n.locales import sign_off
+from profiles_gen.i18n.locales import review
+from profiles_gen.i18n.marks import fallback_language, mark
 from profiles_gen.render.environment import autonym
 from profiles_gen.render.markdown import count_text, render_markdown
 from profiles_gen.render.outline import annexes_view, dimension_title, sections_view
@@ -130,6 +130,10 @@ class ShortcodeResolver:
         fmt = self.fmt
         if name in ("city", "country"):
             names = self.city.name if name == "city" else self.city.country
+            if args:  # a form of the name (validated: name_forms gives it)
+                forms = (getattr(self.city, "name_forms", {}).get(fmt.lang) or {}).get(name, {})
+                if args[0] in forms:
+                    return forms[args[0]]
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
@@ -304,21 +308,57 @@ def narrative_chapters(chapters, resolve, name: str, dim: str | None = None) -> 
     ]
 
 
+def publication_text(fmt: Formatter, texts, default: str | None = None) -> str:
+    """A publication field (title, place, funding: ``{en: …, fr: …}``) in the edition's
+    language; the catalogue's ``default`` (msgid) where the field is not given or gives
+    just that default in English; else its text in another language, marked with it (a
+    screen reader switches voice, the build warns)."""
+    texts = texts or {}
+    other = fallback_language(texts, fmt.lang, default)
+    if other is not None:
+        return mark(texts[other], other)
+    if fmt.lang in texts:
+        return texts[fmt.lang]
+    return fmt.gettext(default) if default else ""
+
+
+def translation_view(fmt: Formatter) -> dict:
+    """The sign-off of the edition's language as the imprint and the draft marks show it:
+    a draft (not reviewed, or changed since) prints how much is translated."""
+    rv = review(fmt.lang)
+    signed, cov = rv.signed, rv.coverage
+    day = signed.review_day()
+    percent = fmt.percent(cov.percent, 0) if cov.total else fmt.percent(100, 0)
+    return {
+        "translator": signed.translator,
+        "reviewer": signed.reviewer,
+        "review_date": fmt.date(day) if day else signed.review_date,
+        "reviewed": not rv.draft,
+        "changed": bool(signed.claimed and rv.changed),
+        "percent": percent,
+        "done": fmt.number(cov.done),
+        "total": fmt.number(cov.total),
+    }
+
+
 def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) -> dict:
     """What a profile and a volume show alike: imprint, languages, draft marks, site links."""
 
     lang = fmt.lang
-    signed = sign_off(lang)
+    translation = translation_view(fmt)
     drafts = []
     if illustrative:
         drafts.append(fmt.gettext("Illustrative data – not official statistics"))
-    if lang != "en" and not signed.reviewed:
-        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
+    if lang != "en" and not translation["reviewed"]:
+        drafts.append(
+            fmt.gettext("Draft translation – not yet reviewed (%(percent)s translated)")
+            % {"percent": translation["percent"]}
+        )
     return {
         "lang": lang,
         "pub": pub,
-        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
-        "funding": (pub.funding or {}).get(lang, ""),
+        "place": publication_text(fmt, pub.place, "Geneva"),
+        "funding": publication_text(fmt, pub.funding),
         "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
         "languages": [fmt.language_name(code) for code in codes],
         "illustrative": illustrative,
@@ -328,13 +368,9 @@ def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) 
         "band_short": lambda b: vocab.band_short(fmt, b),
         "coverage_text": lambda r: vocab.coverage_text(fmt, r),
         "quality_legend": quality_legend(fmt),
-        # The review date as the edition's language writes dates.
-        "translation": replace(
-            signed,
-            review_date=fmt.date(day) if (day := signed.review_day()) else signed.review_date,
-        ),
+        "translation": translation,
         "draft_marks": drafts,
-        "unreviewed": lang != "en" and not signed.reviewed,
+        "unreviewed": lang != "en" and not translation["reviewed"],
         "site": {
             "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
             "editions": [
@@ -376,10 +412,10 @@ def build_view(
         return narrative_chapters(chapters, resolve, name, dim)
 
     rows = [make_row(fmt, catalogue, i) for i in score.items]
-    name = city.name.get(lang, city.name["en"])
-    country = city.country.get(lang, city.country["en"])
+    name = publication_text(fmt, city.name)  # another language's, marked, if not in lang
+    country = publication_text(fmt, city.country)
     pub = city.publication
-    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
+    title = publication_text(fmt, pub.title, "Smart Sustainable Cities Profile")
     facts = facts_view(fmt, city)
     figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start, bool(facts))
     return {

@@ -11,6 +11,7 @@ from profiles_gen.charts.draw import legible_width
 from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n.formatter import Formatter, babel_locale
+from profiles_gen.render.languages import mark_languages
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -36,8 +37,16 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(fmt.t, newstyle=True)
     env.filters.update(
-        number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
+        number=fmt.number,
+        percent=fmt.percent,
+        date=fmt.date,
+        join_list=fmt.join_list,
+        # a list whose items may hold commas, separated as the language does ("a ; b")
+        join_semicolons=lambda items: Markup(fmt.semicolon).join(items),
     )
+    # Punctuation as the page's language sets it: "label: text", "a; b" (French: " : ", " ; ")
+    env.globals["colon"] = fmt.colon
+    env.globals["semicolon"] = fmt.semicolon
     env.globals["legible_width"] = legible_width
     return env
 
@@ -61,4 +70,4 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
         for part in parts:
             part["html"] = Markup(part_template.render(part, media=media, assets=assets))
     html = env.get_template(template).render(view, media=media, assets=assets)
-    return breakable_urls(html, media)
+    return mark_languages(breakable_urls(html, media))

@@ -11,6 +11,7 @@ from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.render.city import (
     definitions_view,
     narrative_chapters,
+    publication_text,
     publication_view,
     targets_view,
 )
@@ -145,7 +146,7 @@ def build_volume_view(
     pub = volume.publication
     name = fmt.join_list([p["name"] for p in parts])
     country = volume.country.get(lang, volume.country.get("en", ""))
-    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profiles")
+    title = publication_text(fmt, pub.title, "Smart Sustainable Cities Profiles")
     return {
         **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative),
         "name": name,
@@ -192,4 +193,7 @@ class VolumeResolver:
 
     def __call__(self, name: str, args: list[str]) -> str:
         texts = self.volume.name if name == "city" else self.volume.country
+        forms = (self.volume.name_forms.get(self.fmt.lang) or {}).get(name, {})
+        if args and args[0] in forms:  # a form of the name (validated: name_forms gives it)
+            return forms[args[0]]
         return texts.get(self.fmt.lang, texts.get("en", ""))

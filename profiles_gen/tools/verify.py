@@ -29,12 +29,14 @@ from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
 
-# Per language: a number as the edition prints it. Russian groups digits with a
-# no-break space and uses the decimal comma, so a dotted number there is an
+# Per language: a number as the edition prints it. Russian and French group digits
+# with a no-break space and use the decimal comma, so a dotted number there is an
 # identifier such as the SDG target 17.8 and is kept as it is.
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?")
 NUMBER_RES = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
-    "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
+    "ru": _SPACE_GROUPED,
+    "fr": _SPACE_GROUPED,
 }
 
 
