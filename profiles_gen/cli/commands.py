@@ -215,7 +215,16 @@ def cmd_verify(args) -> int:
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
         raise UsageError(f"{display_path(out_dir)}: nothing built yet for {city.slug}")
-    problems = check_numbers(out_dir, city.slug, list(city.languages))
+    # The city's languages, and any other whose edition was built (--lang fr): compared too.
+    from profiles_gen.i18n.messages import available_languages
+
+    langs = list(city.languages) + [
+        lang
+        for lang in available_languages()
+        if lang not in city.languages
+        and ((out_dir / f"{city.slug}-{lang}.pdf").is_file() or (out_dir / lang).is_dir())
+    ]
+    problems = check_numbers(out_dir, city.slug, langs)
     if args.manifest:
         problems += check_manifest(out_dir, city.dir)
     for problem in problems:
@@ -223,7 +232,7 @@ def cmd_verify(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{city.slug}: {verified_editions(out_dir, city.slug, list(city.languages))}")
+    print(f"{city.slug}: {verified_editions(out_dir, city.slug, langs)}")
     if args.manifest:
         print(f"{city.slug}: verified the manifest: inputs and outputs unchanged since the build")
     return EXIT_OK
@@ -357,6 +366,7 @@ def cmd_locales(args) -> int:
     from profiles_gen.i18n.locales import (
         coverage,
         fix_format_flags,
+        problem_line,
         report,
         review,
         review_lines,
@@ -385,13 +395,8 @@ def cmd_locales(args) -> int:
             print(line)
         for line in lines[1:]:
             print(line)
-        for problem in cov.problems:
-            print(problem.format(), file=sys.stderr)
-        for problem in cov.terms:
-            severity = problem.label if not problem.entry else "error"
-            line = f"{problem.path}:{problem.line}" if problem.line else problem.path
-            label = "" if not problem.entry else f"{problem.label}: "
-            print(f"{line}: {severity}: {label}{problem.text}", file=sys.stderr)
+        for problem in cov.problems + cov.terms:
+            print(problem_line(problem), file=sys.stderr)
         failed = failed or bool(cov.errors)
         if (cov.untranslated or cov.fuzzy) and lang in required:
             print(

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel import Locale
@@ -28,6 +28,7 @@ from babel.messages.pofile import read_po, write_po
 
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.paths import display_path
+from profiles_gen.data.validate import missing_texts
 from profiles_gen.i18n.glossary import (
     Glossary,
     glossary_path,
@@ -35,6 +36,7 @@ from profiles_gen.i18n.glossary import (
     message_term_problems,
     starter_glossary,
 )
+from profiles_gen.i18n.marks import fallback_language
 from profiles_gen.i18n.messages import (
     CATALOGUE_SOURCE,
     PSEUDO,
@@ -71,7 +73,7 @@ class Coverage:
     # glossary itself: errors of ``locales check`` that never hide a translation.
     terms: list[Problem] = field(default_factory=list)
     digest: str = ""  # of every translation (``translations_digest``)
-    entries: dict = field(default_factory=dict)  # (context, msgid) -> (line, strings)
+    entries: dict = field(default_factory=dict)  # (context, msgid) -> (msgstr line, strings)
 
     @property
     def broken(self) -> list[str]:
@@ -142,8 +144,11 @@ def coverage(lang: str, folder: Path | None = None) -> Coverage:
             continue
         result.total += 1
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        result.entries[_key(message)] = (message.lineno + 1, strings)
         plural = message.pluralizable
+        result.entries[_key(message)] = (
+            _msgstr_line(lines, message.lineno + 1, 0, plural),
+            strings,
+        )
         forms = plural_forms(lines, message.lineno + 1) if plural else None
         found = message_problems(message, catalog.num_plurals, forms)
         if not any(strings):
@@ -336,11 +341,14 @@ def review(lang: str, folder: Path | None = None, today: dt.date | None = None) 
         reasons.append(f"{todo} string(s) untranslated or fuzzy")
     if cov.errors:
         reasons.append(f"{len(cov.errors)} error(s) in the catalogue or its glossary")
+    unfilled = [p for p in cov.terms if not p.entry and p.label == "warning"]
+    if unfilled:
+        reasons.append(f"{len(unfilled)} framework term(s) of the glossary not translated")
     return Review(lang, signed, cov, not reasons, reasons, changed)
 
 
 def changed_since_review(lang: str, cov: Coverage, folder: Path | None = None) -> list[Problem]:
-    """The translations that differ from the signed record, each at its msgid's line."""
+    """The translations that differ from the signed record, each at its msgstr's line."""
     record = read_reviewed(lang, folder)
     if record is None:
         return []
@@ -374,8 +382,9 @@ def sign(
         raise ProfileError("name the reviewer (one line)")
     cov = coverage(lang, folder)
     todo = len(cov.untranslated) + len(cov.fuzzy)
-    if todo or cov.errors:
-        lines = [p.format() for p in cov.errors]
+    unfilled = [p for p in cov.terms if not p.entry and p.label == "warning"]
+    if todo or cov.errors or unfilled:
+        lines = [problem_line(p) for p in cov.errors + unfilled]
         if todo:
             lines.append(
                 f"{display_path(path)}: error: {todo} string(s) untranslated or fuzzy "
@@ -414,6 +423,17 @@ def sign(
     _write_text(reviewed_path(lang, folder), "\n".join(rows) + "\n")
     _write_text(path, header + body)
     return review(lang, folder)
+
+
+def problem_line(p: Problem) -> str:
+    """A problem as ``locales check`` prints it: a glossary's own at its line, with its
+    severity; a translation's at the line of its msgstr."""
+    if p.entry:
+        return p.format()
+    where = f"{p.path}:{p.line}" if p.line else p.path
+    severity = p.label if p.label in ("error", "warning") else "error"
+    label = "" if p.label in ("error", "warning") else f"{p.label}: "
+    return f"{where}: {severity}: {label}{p.text}"
 
 
 def review_lines(rv: Review, verbose: bool = False, shown: int = 20) -> list[str]:
@@ -631,7 +651,60 @@ def edition_warnings(city, lang: str) -> list[tuple[str, str]]:
             (f"{p.path}:{p.line}", f"{p.label}: {p.text}; this string is shown in English")
             for p in cov.problems
         ]
+        rv = review(lang)
+        if rv.signed.claimed and not rv.accepted:
+            where = display_path(po_path(lang))
+            problems.append(
+                (
+                    f"{where}:{rv.signed.line}" if rv.signed.line else where,
+                    f"the sign-off by {rv.signed.reviewer} ({rv.signed.review_date}) does not "
+                    f"hold: {'; '.join(rv.reasons)}; the edition is a draft "
+                    f"(`profiles-gen locales check --lang {lang}` says what changed)",
+                )
+            )
+    problems += _publication_fallbacks(city, lang)
+    if lang not in getattr(city, "languages", (lang,)) and lang != PSEUDO:
+        # A language the city does not list (--lang): its data texts were not checked.
+        for other, path, n in missing_texts(replace(city, languages=(lang,))):
+            problems.append(
+                (
+                    display_path(path),
+                    f"{n} data text(s) have no {other!r} version: the {other!r} edition "
+                    f"shows them in their own language, marked with it",
+                )
+            )
     return problems
+
+
+def _publication_fallbacks(city, lang: str) -> list[tuple[str, str]]:
+    """The publication's fields (and the names) an edition in ``lang`` shows in another
+    language (``marks.fallback_language``), each with the file it comes from."""
+    pub = city.publication
+    volume = not hasattr(city, "records")
+    fields = [
+        ("name", city.name, None),
+        ("country", getattr(city, "country", None) or {}, None),
+        (
+            "publication.title",
+            pub.title,
+            "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile",
+        ),
+        ("publication.place", pub.place, "Geneva"),
+        ("publication.funding", pub.funding or {}, None),
+    ]
+    where = display_path(city.dir / ("volume.yaml" if volume else "city.yaml"))
+    out = []
+    for name, texts, default in fields:
+        other = fallback_language(texts, lang, default)
+        if other is not None and lang not in ("en",):
+            out.append(
+                (
+                    where,
+                    f"{name} has no {lang!r} version: the {lang!r} edition shows the "
+                    f"{other!r} one, marked with its language (give {name}: {{{lang}: …}})",
+                )
+            )
+    return out
 
 
 def other_language_warnings(city, lang: str, shown: list[tuple[str, str]]) -> list[str]:

@@ -13,6 +13,7 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -30,6 +31,7 @@ from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.locales import review
 from profiles_gen.i18n.marks import fallback_language, mark
+from profiles_gen.i18n.messages import PSEUDO
 from profiles_gen.render.environment import autonym
 from profiles_gen.render.markdown import count_text, render_markdown
 from profiles_gen.render.outline import annexes_view, dimension_title, sections_view
@@ -308,18 +310,19 @@ def narrative_chapters(chapters, resolve, name: str, dim: str | None = None) -> 
     ]
 
 
-def publication_text(fmt: Formatter, texts, default: str | None = None) -> str:
+def publication_text(fmt: Formatter, texts, default: tuple[str, str] | None = None) -> str:
     """A publication field (title, place, funding: ``{en: …, fr: …}``) in the edition's
-    language; the catalogue's ``default`` (msgid) where the field is not given or gives
-    just that default in English; else its text in another language, marked with it (a
+    language. ``default``: (msgid, its translation), written out where it is called so
+    that extraction finds it: shown where the field is not given or gives just that
+    default in English. Else the field's text in another language, marked with it (a
     screen reader switches voice, the build warns)."""
     texts = texts or {}
-    other = fallback_language(texts, fmt.lang, default)
+    other = fallback_language(texts, fmt.lang, default[0] if default else None)
     if other is not None:
         return mark(texts[other], other)
     if fmt.lang in texts:
         return texts[fmt.lang]
-    return fmt.gettext(default) if default else ""
+    return default[1] if default else ""
 
 
 def translation_view(fmt: Formatter) -> dict:
@@ -328,7 +331,9 @@ def translation_view(fmt: Formatter) -> dict:
     rv = review(fmt.lang)
     signed, cov = rv.signed, rv.coverage
     day = signed.review_day()
-    percent = fmt.percent(cov.percent, 0) if cov.total else fmt.percent(100, 0)
+    # Rounded down: a catalogue with a string left is never "100 %" translated.
+    share = math.floor(cov.percent) if cov.total and cov.done < cov.total else 100
+    percent = fmt.percent(share, 0)
     return {
         "translator": signed.translator,
         "reviewer": signed.reviewer,
@@ -345,6 +350,8 @@ def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) 
     """What a profile and a volume show alike: imprint, languages, draft marks, site links."""
 
     lang = fmt.lang
+    if lang not in codes and lang != PSEUDO:  # built in a language the city does not list
+        codes = (*codes, lang)
     translation = translation_view(fmt)
     drafts = []
     if illustrative:
@@ -357,7 +364,7 @@ def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) 
     return {
         "lang": lang,
         "pub": pub,
-        "place": publication_text(fmt, pub.place, "Geneva"),
+        "place": publication_text(fmt, pub.place, ("Geneva", fmt.gettext("Geneva"))),
         "funding": publication_text(fmt, pub.funding),
         "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
         "languages": [fmt.language_name(code) for code in codes],
@@ -415,7 +422,10 @@ def build_view(
     name = publication_text(fmt, city.name)  # another language's, marked, if not in lang
     country = publication_text(fmt, city.country)
     pub = city.publication
-    title = publication_text(fmt, pub.title, "Smart Sustainable Cities Profile")
+    default = "Smart Sustainable Cities Profile"
+    title = publication_text(
+        fmt, pub.title, (default, fmt.gettext("Smart Sustainable Cities Profile"))
+    )
     facts = facts_view(fmt, city)
     figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start, bool(facts))
     return {

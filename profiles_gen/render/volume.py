@@ -146,7 +146,10 @@ def build_volume_view(
     pub = volume.publication
     name = fmt.join_list([p["name"] for p in parts])
     country = volume.country.get(lang, volume.country.get("en", ""))
-    title = publication_text(fmt, pub.title, "Smart Sustainable Cities Profiles")
+    default = "Smart Sustainable Cities Profiles"
+    title = publication_text(
+        fmt, pub.title, (default, fmt.gettext("Smart Sustainable Cities Profiles"))
+    )
     return {
         **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative),
         "name": name,

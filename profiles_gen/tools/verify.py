@@ -68,6 +68,8 @@ class Chapter:
     key: str
     title: str
     text: str
+    # False: not compared (the PDF's cover, title page and imprint, see pdf_chapters)
+    compared: bool = True
 
 
 def pdf_chapters(path: Path) -> list[Chapter]:
@@ -100,7 +102,11 @@ def pdf_chapters(path: Path) -> list[Chapter]:
         for item in reader.outline
         if not isinstance(item, list)
     ]
-    chapters = [Chapter("front", "", "\n".join(pages[: starts[0][0]] if starts else pages))]
+    # The cover, title page and imprint (before the first bookmark) hold no figure of the
+    # city, and a translation's own: its coverage while it is a draft, the date of its
+    # review. The HTML edition's notes are left out by their class (_Sections.SKIP).
+    front = "\n".join(pages[: starts[0][0]] if starts else pages)
+    chapters = [Chapter("front", "", front, compared=not starts)]
     for n, (start, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(pages)
         chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end])))
@@ -110,15 +116,25 @@ def pdf_chapters(path: Path) -> list[Chapter]:
 class _Sections(HTMLParser):
     """Text per chapter section of the HTML edition (sections keyed by their id)."""
 
+    # What a translation says of itself (its coverage while a draft, its review date):
+    # numbers that differ between the editions by design.
+    SKIP = {"translation-credit", "draft-banner"}
+    # Elements whose text never runs on into the next one's ("0 of 1" then "0/0").
+    BLOCKS = {"p", "div", "li", "td", "th", "tr", "dt", "dd", "caption", "figcaption"}
+    BLOCKS |= {"h1", "h2", "h3", "h4", "h5", "h6", "section", "header", "footer", "br"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chapters: list[Chapter] = [Chapter("front", "", "")]
         self.depth = 0
         self.section_depth: int | None = None
         self.skip = 0
+        self.skip_depth: int | None = None
         self.title_next = False
 
     def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.chapters[-1].text += "\n"
         if tag in ("meta", "link", "br", "img", "hr", "input"):
             return
         self.depth += 1
@@ -126,6 +142,8 @@ class _Sections(HTMLParser):
         if tag in ("style", "title") and self.section_depth is None:
             self.skip += 1
         classes = (attrs.get("class") or "").split()
+        if self.skip_depth is None and self.SKIP & set(classes):
+            self.skip_depth = self.depth
         if tag == "section" and "chapter" in classes and self.section_depth is None:
             self.section_depth = self.depth
             self.chapters.append(Chapter(attrs.get("id", ""), "", ""))
@@ -133,8 +151,12 @@ class _Sections(HTMLParser):
             self.title_next = True
 
     def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.chapters[-1].text += "\n"
         if tag in ("meta", "link", "br", "img", "hr", "input"):
             return
+        if self.skip_depth == self.depth:
+            self.skip_depth = None
         if tag in ("style", "title") and self.skip:
             self.skip -= 1
         if self.section_depth == self.depth:
@@ -143,7 +165,7 @@ class _Sections(HTMLParser):
         self.depth -= 1
 
     def handle_data(self, data):
-        if self.skip:
+        if self.skip or self.skip_depth is not None:
             return
         chapter = self.chapters[-1]
         chapter.text += data
@@ -184,6 +206,8 @@ def compare_editions(
             f"the {base_lang} edition {len(base)}"
         )
     for mine, theirs in zip(base, other, strict=False):
+        if not (mine.compared and theirs.compared):
+            continue
         a, b = numbers(mine.text, base_lang), numbers(theirs.text, lang)
         if a == b:
             continue
