@@ -33,7 +33,6 @@ from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.locales import other_language_warnings
 from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.edition import publish_edition
-from profiles_gen.render.languages import shown_in_other_languages
 
 
 def build_cities(
@@ -135,16 +134,14 @@ def build_edition(
     charts, view = pub.draw(fmt)
 
     env = make_environment(pub.dir, fmt)
-    other: dict[tuple[str, str], None] = {}
 
     def render(media: str, assets: dict) -> str:
-        html = pub.render(env, view, media, assets)
-        other.update(dict.fromkeys(shown_in_other_languages(html)))
-        return html
+        return pub.render(env, view, media, assets)
 
     exports = exports if exports is not None else pub.exports()
     outputs, warnings = publish_edition(pub.source, fmt, out_dir, opts, render, charts, exports)
-    warnings += other_language_warnings(pub.source, lang, list(other))
+    shown = list(dict.fromkeys(env.shown_in_other_languages))  # both media: each text once
+    warnings += other_language_warnings(pub.source, lang, shown)
     return EditionResult(lang, outputs, warnings, time.perf_counter() - started)
 
 

@@ -709,7 +709,7 @@ def _publication_fallbacks(city, lang: str) -> list[tuple[str, str]]:
 
 def other_language_warnings(city, lang: str, shown: list[tuple[str, str]]) -> list[str]:
     """The build's warning about the texts an edition showed in another language than its
-    own (``render.languages.shown_in_other_languages``): how many, and the first ones."""
+    own (``render.languages.marked_texts``): how many, and the first ones."""
     if not shown or lang in ("en", PSEUDO):
         return []
     where = display_path(po_path(lang)) if po_path(lang).is_file() else display_path(city.dir)

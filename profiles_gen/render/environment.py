@@ -48,6 +48,8 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.globals["colon"] = fmt.colon
     env.globals["semicolon"] = fmt.semicolon
     env.globals["legible_width"] = legible_width
+    # What the editions rendered with it show in another language (render_edition).
+    env.shown_in_other_languages = []
     return env
 
 
@@ -70,4 +72,5 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
         for part in parts:
             part["html"] = Markup(part_template.render(part, media=media, assets=assets))
     html = env.get_template(template).render(view, media=media, assets=assets)
-    return mark_languages(breakable_urls(html, media))
+    found = getattr(env, "shown_in_other_languages", None)
+    return mark_languages(breakable_urls(html, media), found)

@@ -20,14 +20,16 @@ _TOKEN_RE = re.compile(r"<!--.*?-->|<[^<>]*>", re.S)
 _NAME_RE = re.compile(r"</?([A-Za-z][\w:-]*)")
 # Elements whose content is text only: a mark there is dropped, not made a span.
 _TEXT_ONLY = {"title", "script", "style", "textarea", "option"}
-_SPAN_RE = re.compile(r'<span lang="([\w-]+)" class="untranslated">')
-_SPAN_EDGE_RE = re.compile(r"<span\b|</span>")
 
 
-def mark_languages(html: str) -> str:
-    """``html`` with every marked text as a ``span`` with its ``lang``, no mark left."""
+def mark_languages(html: str, found: list | None = None) -> str:
+    """``html`` with every marked text as a ``span`` with its ``lang``, no mark left.
+    ``found`` gets (lang, text) of each marked text, whether made a span or dropped (a
+    text of ``<title>`` or of an attribute: the PDF's title, subject and keywords)."""
     if OPEN not in html and CLOSE not in html:
         return html
+    if found is not None:
+        found += marked_texts(html)
     out: list[str] = []
     pos, text_only = 0, None
     for token in _TOKEN_RE.finditer(html):
@@ -58,20 +60,20 @@ def _spans(text: str) -> str:
     return MARK_RE.sub(_span, text)
 
 
-def shown_in_other_languages(html: str) -> list[tuple[str, str]]:
-    """The texts of ``html`` marked as in another language: (lang, text), each once, in
-    the order of the page."""
-    found: dict[tuple[str, str], None] = {}
-    for match in _SPAN_RE.finditer(html):
-        depth, pos = 1, match.end()
-        while depth and pos < len(html):
-            nxt = _SPAN_EDGE_RE.search(html, pos)
-            if nxt is None:
-                break
-            depth += 1 if nxt.group(0) == "<span" else -1
-            pos = nxt.end()
-        inner = html[match.end() : pos - len("</span>")]
-        text = " ".join(htmllib.unescape(re.sub(r"<[^>]*>", "", inner)).split())
-        if text:
-            found.setdefault((match.group(1), text), None)
-    return list(found)
+def marked_texts(html: str) -> list[tuple[str, str]]:
+    """(lang, text) of every outermost marked text of ``html`` (marks, tags and entities
+    taken out of the text), in the order of the page."""
+    out, stack = [], []
+    for match in MARK_RE.finditer(html):
+        if match.group(0) != CLOSE:
+            stack.append((match.group(1), match.end()))
+            continue
+        if not stack:
+            continue
+        lang, start = stack.pop()
+        if not stack:
+            inner = strip_marks(html[start : match.start()])
+            text = " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", inner)).split())
+            if text:
+                out.append((lang, text))
+    return out
