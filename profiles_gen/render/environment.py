@@ -12,6 +12,7 @@ from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n.formatter import Formatter, babel_locale
 from profiles_gen.render.languages import mark_languages
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -48,6 +49,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.globals["colon"] = fmt.colon
     env.globals["semicolon"] = fmt.semicolon
     env.globals["legible_width"] = legible_width
+    env.globals["ids"] = {**PAGE_IDS, **SECTION_IDS}
     # What the editions rendered with it show in another language (render_edition).
     env.shown_in_other_languages = []
     return env
