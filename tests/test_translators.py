@@ -200,15 +200,23 @@ def test_a_translation_that_does_not_follow_the_glossary_is_reported_at_its_line
     po.write_text(text[:entry] + "# glossary: not band (a test)\n" + text[entry:], encoding="utf-8")
     assert run_cli(["locales", "check", "--lang", "ru"], project)[0] == 0
 
-    # A glossary without the framework's terms is an error too, at its own line.
+    # A glossary row that cannot be read is an error at its line; a framework term left
+    # out is a warning (a new language starts so), and no sign-off holds without it.
     glossary = locales / "ru" / "glossary.tsv"
     rows = glossary.read_text(encoding="utf-8").splitlines()
-    glossary.write_text(
-        "\n".join(r for r in rows if not r.startswith("data point\t")) + "\n", encoding="utf-8"
-    )
+    kept = [r for r in rows if not r.startswith("data point\t")]
+    glossary.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    status, _, err = run_cli(["locales", "check", "--lang", "ru"], project)
+    assert status == 0
+    assert "glossary.tsv: warning: the framework's term 'data point' is missing" in err
+    assert "1 framework term(s) of the glossary not translated" in review("ru").reasons
+    glossary.write_text("\n".join(kept) + "\nbroken\t!only\t\t\t\n", encoding="utf-8")
     status, _, err = run_cli(["locales", "check", "--lang", "ru"], project)
     assert status == 1
-    assert "glossary.tsv: error: the framework's term 'data point' is missing" in err
+    assert (
+        f"glossary.tsv:{len(kept) + 1}: error: en_match: no alternative to find (only '!…' ones)"
+        in err
+    )
 
 
 # --- a new language -------------------------------------------------------------------

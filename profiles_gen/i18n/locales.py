@@ -26,7 +26,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
-from profiles_gen.core.errors import ProfileError
+from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.paths import display_path
 from profiles_gen.data.validate import missing_texts
 from profiles_gen.i18n.glossary import (
@@ -384,14 +384,24 @@ def sign(
     todo = len(cov.untranslated) + len(cov.fuzzy)
     unfilled = [p for p in cov.terms if not p.entry and p.label == "warning"]
     if todo or cov.errors or unfilled:
-        lines = [problem_line(p) for p in cov.errors + unfilled]
+        issues = [
+            Issue(p.path, p.line, 1 if p.line else 0, "" if not p.entry else p.label, p.text)
+            for p in cov.errors + unfilled
+        ]
+        shown = display_path(path)
         if todo:
-            lines.append(
-                f"{display_path(path)}: error: {todo} string(s) untranslated or fuzzy "
-                f"(`profiles-gen locales check --lang {lang} -v` lists them)"
+            issues.append(
+                Issue(
+                    shown,
+                    0,
+                    0,
+                    "",
+                    f"{todo} string(s) untranslated or fuzzy "
+                    f"(`profiles-gen locales check --lang {lang} -v` lists them)",
+                )
             )
-        lines.append(f"{display_path(path)}: error: not signed off: fix the above first")
-        raise ProfileError("\n".join(lines))
+        issues.append(Issue(shown, 0, 0, "", "not signed off: fix the above first"))
+        raise ProfileError(issues)
     text = path.read_text(encoding="utf-8")
     start = text.find('msgid ""')
     header, body = text[:start], text[start:]
