@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -123,7 +124,21 @@ def glossary_of(lang: str, folder: Path | None = None) -> Glossary | None:
     return load_glossary(path) if path.is_file() else None
 
 
+def _stamp(path: Path) -> int:
+    return path.stat().st_mtime_ns if path.is_file() else 0
+
+
 def coverage(lang: str, folder: Path | None = None) -> Coverage:
+    """How much of ``lang`` is translated, and every problem of its catalogue and glossary
+    (read again when either file changes; a build asks for it several times)."""
+    folder = (folder or locales_dir()).resolve()
+    path = po_path(lang, folder)
+    glossary = glossary_path(lang, folder)
+    return _coverage(lang, folder, _stamp(path), _stamp(glossary), str(Path.cwd()))
+
+
+@lru_cache(maxsize=8)
+def _coverage(lang: str, folder: Path, po_stamp: int, glossary_stamp: int, cwd: str) -> Coverage:
     result = Coverage(lang)
     path = po_path(lang, folder)
     catalog, skipped = read_catalogue(path, lang)
