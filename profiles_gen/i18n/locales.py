@@ -714,7 +714,7 @@ def _publication_fallbacks(city, lang: str) -> list[tuple[str, str]]:
             pub.title,
             "Smart Sustainable Cities Profiles" if volume else "Smart Sustainable Cities Profile",
         ),
-        ("publication.place", pub.place, "Geneva"),
+        ("publication.place", pub.place, None),
         ("publication.funding", pub.funding or {}, None),
     ]
     where = display_path(city.dir / ("volume.yaml" if volume else "city.yaml"))

@@ -151,7 +151,7 @@ def build_volume_view(
         fmt, pub.title, (default, fmt.gettext("Smart Sustainable Cities Profiles"))
     )
     return {
-        **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative),
+        **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative, resolve),
         "name": name,
         "country": country,
         "title": title,
