@@ -374,12 +374,13 @@ def test_publication_fields_without_the_edition_s_language_are_marked_and_warned
     html = (project / "build" / "mini" / "ru" / "index.html").read_text(encoding="utf-8")
     assert '<span lang="en" class="untranslated">Oslo</span>' in html
     assert '<span lang="en" class="untranslated">Funded by the test fund.</span>' in html
-    # The default place, given in English only, is the catalogue's (translated) one.
-    city.write_text(text.replace("{en: Oslo}", "{en: Geneva}"), encoding="utf-8")
+    # Given in the edition's language, it is shown so, unmarked and without a warning.
+    city.write_text(text.replace("{en: Oslo}", "{en: Oslo, ru: Осло}"), encoding="utf-8")
     status, _, err = run_cli(["build", "mini", "--lang", "ru", "--format", "html"], project)
+    assert status == 0, err
     assert "publication.place" not in err
     html = (project / "build" / "mini" / "ru" / "index.html").read_text(encoding="utf-8")
-    assert "Женева" in html
+    assert '<span data-origin="city">Осло</span>' in html
 
 
 # --- names in the forms a sentence needs ----------------------------------------------
