@@ -154,12 +154,12 @@ def test_sign_off_is_read_from_the_catalogue_header(tmp_path) -> None:
     po.write_text(header, encoding="utf-8")
     signed = sign_off("xx", tmp_path)
     # The credit is printed: e-mail addresses are dropped.
-    assert signed == SignOff("T. Translator", "A. Reviewer", "2026-11-20")
-    assert signed.reviewed and signed.review_day() == dt.date(2026, 11, 20)
+    assert signed == SignOff("T. Translator", "A. Reviewer", "2026-11-20", "", 1)
+    assert signed.claimed and signed.review_day() == dt.date(2026, 11, 20)
     assert Formatter("ru").date(signed.review_day()) == f"20 ноября 2026{NBSP}г."
     po.write_text(header.replace("A. Reviewer", ""), encoding="utf-8")
-    assert not sign_off("xx", tmp_path).reviewed
-    assert not sign_off("ru").reviewed  # the sample's Russian is honest about it
+    assert not sign_off("xx", tmp_path).claimed
+    assert not sign_off("ru").claimed  # the sample's Russian is honest about it
 
 
 def test_per_cent_signs_are_checked_by_whether_the_program_formats_the_string() -> None:

@@ -266,11 +266,12 @@ def test_comparison_page_sorts_and_filters(site: Path, browser, width: int) -> N
     def count_text() -> str:
         return page.inner_text("#compare-count")
 
-    assert total >= len(catalogue.kpis) and count_text().startswith(f"{total} ")
+    # "KPIs and data points shown: N of M": no noun after the number, so no plural form.
+    assert total >= len(catalogue.kpis) and count_text().endswith(f": {total} of {total}")
     page.select_option("#filter-dimension", "EN")
     assert shown_codes() == {k.code for k in catalogue.kpis if k.dimension == "EN"}
     shown = page.locator(visible).count()
-    assert count_text().startswith(f"{shown} ") and 0 < shown < total
+    assert count_text().endswith(f": {shown} of {total}") and 0 < shown < total
     # Sub-dimensions of other dimensions are no longer offered.
     offered = page.eval_on_selector_all(
         "#filter-subdimension option:not([hidden])", "els => els.map(o => o.value)"

@@ -131,7 +131,7 @@ def test_compare_cities_given_one_by_one_and_the_table(volume: Path) -> None:
     status, out, err = run_cli(["compare", "testland/one", "testland/two", "--lang", "ru"], volume)
     assert status == 0, err
     lines = out.splitlines()
-    assert "Сравнение с оговорками у 1 показателя или составляющей:" in lines
+    assert "Сравнение с оговорками у 1 KPI или составляющей:" in lines
     assert "  EC: I: WS: 3C: целевые значения различаются" in lines
     assert not [line for line in lines if "(s)" in line or "KPI" in line]
     # "Образование, здравоохранение и культура" is wrapped, not cut
@@ -218,10 +218,10 @@ def test_the_sample_volume_builds_in_both_languages(sample_site) -> None:
 @pytest.mark.parametrize(
     ("count", "expected"),
     [
-        (1, "Сравнение с оговорками у 1 показателя или составляющей:"),
-        (3, "Сравнение с оговорками у 3 показателей или составляющих:"),
-        (21, "Сравнение с оговорками у 21 показателя или составляющей:"),
-        (15, "Сравнение с оговорками у 15 показателей или составляющих:"),
+        (1, "Сравнение с оговорками у 1 KPI или составляющей:"),
+        (3, "Сравнение с оговорками у 3 KPI или составляющих:"),
+        (21, "Сравнение с оговорками у 21 KPI или составляющей:"),
+        (15, "Сравнение с оговорками у 15 KPI или составляющих:"),
     ],
 )
 def test_the_comparison_footer_takes_russian_plural_forms(count: int, expected: str) -> None:

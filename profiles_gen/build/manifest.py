@@ -113,6 +113,12 @@ def _presentation_inputs(lang: str) -> dict[str, Path]:
         files["locales/messages.pot"] = locales_dir() / "messages.pot"
     elif lang != "en" and po_path(lang).is_file():
         files[f"locales/{lang}/LC_MESSAGES/messages.po"] = po_path(lang)
+        # The sign-off holds or not by the glossary's check and the record of what was
+        # signed: a change to either can make the edition a draft (or no longer one).
+        for name in ("glossary.tsv", "reviewed.tsv"):
+            path = locales_dir() / lang / name
+            if path.is_file():
+                files[f"locales/{lang}/{name}"] = path
     return files
 
 

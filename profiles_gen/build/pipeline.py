@@ -30,6 +30,7 @@ from profiles_gen.build.workers import build_session, peak_memory_mb, record_pub
 from profiles_gen.core.files import atomic_write, uninterrupted
 from profiles_gen.core.paths import use_cache
 from profiles_gen.i18n.formatter import Formatter
+from profiles_gen.i18n.locales import other_language_warnings
 from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.edition import publish_edition
 
@@ -103,7 +104,8 @@ def _draw(tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path) -> floa
     the process's peak memory."""
     use_cache(out_root / ".cache")
     for build, plan in tasks:
-        build.pub.charts(Formatter(plan.lang, translations(plan.lang)), layouts(plan.formats))
+        fmt = Formatter(plan.lang, translations(plan.lang), marked=True)
+        build.pub.charts(fmt, layouts(plan.formats))
     return peak_memory_mb()
 
 
@@ -136,7 +138,9 @@ def build_edition(
     from profiles_gen.render.environment import make_environment
 
     started = time.perf_counter()
-    fmt = Formatter(lang, translations(lang))
+    # Marked: a string the catalogue lacks is shown in English and tagged so (as in _draw,
+    # whose charts this edition finds in the cache by the same texts).
+    fmt = Formatter(lang, translations(lang), marked=True)
     charts, view = pub.draw(fmt, layouts(opts.formats))
 
     env = make_environment(pub.dir, fmt, opts.allow_remote)
@@ -146,6 +150,8 @@ def build_edition(
 
     exports = exports if exports is not None else pub.exports()
     outputs, warnings = publish_edition(pub.source, fmt, out_dir, opts, render, charts, exports)
+    shown = list(dict.fromkeys(env.shown_in_other_languages))  # both media: each text once
+    warnings += other_language_warnings(pub.source, lang, shown)
     return EditionResult(lang, outputs, warnings, time.perf_counter() - started)
 
 

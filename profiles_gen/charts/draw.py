@@ -16,6 +16,7 @@ from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
 from profiles_gen.charts.text import hyphenation
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import FONT_DIR, cache_dir
+from profiles_gen.i18n.marks import strip_all, strip_marks
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
 
 
@@ -114,9 +115,11 @@ def _file_order(spec: Spec, name: str) -> tuple[int, int]:
 
 def figure(spec: Spec, layout: str = "print"):
     """The matplotlib figure of ``spec`` in ``layout`` (each text artist carries its
-    ``AREA``), its labels hyphenated in the spec's language."""
+    ``AREA``), its labels hyphenated in the spec's language. A drawing cannot say a label's
+    language: the marks of text in another language are dropped (the chart's title,
+    description and data table in the page keep them)."""
     with hyphenation(spec.lang):
-        return FIGURES[spec.kind](**spec.args, layout=LAYOUTS[layout])
+        return FIGURES[spec.kind](**strip_all(spec.args), layout=LAYOUTS[layout])
 
 
 def _hatch_insufficient(fig) -> None:
@@ -171,8 +174,8 @@ def _accessible(svg: str, chart_id: str, title: str, desc: str) -> str:
     svg = svg.replace("<svg ", head, 1)
     pos = svg.index(">", svg.index("<svg")) + 1
     return (
-        svg[:pos] + f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + svg[pos:]
+        svg[:pos] + f'<title id="{chart_id}-title">{escape(strip_marks(title))}</title>'
+        f'<desc id="{chart_id}-desc">{escape(strip_marks(desc))}</desc>' + svg[pos:]
     )
 
 

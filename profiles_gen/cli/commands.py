@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from profiles_gen.cli.text import catalogue_json, comparison_text, verified_editions
-from profiles_gen.core.errors import UsageError
+from profiles_gen.core.errors import IssueLog, UsageError
 from profiles_gen.core.paths import PACKAGE_DIR, display_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -255,7 +255,16 @@ def cmd_verify(args) -> int:
     out_dir = (args.out or project_root() / "build") / city.slug
     if not out_dir.is_dir():
         raise UsageError(f"{display_path(out_dir)}: nothing built yet for {city.slug}")
-    problems = check_numbers(out_dir, city.slug, list(city.languages))
+    # The city's languages, and any other whose edition was built (--lang fr): compared too.
+    from profiles_gen.i18n.messages import available_languages
+
+    langs = list(city.languages) + [
+        lang
+        for lang in available_languages()
+        if lang not in city.languages
+        and ((out_dir / f"{city.slug}-{lang}.pdf").is_file() or (out_dir / lang).is_dir())
+    ]
+    problems = check_numbers(out_dir, city.slug, langs)
     if args.manifest:
         problems += check_manifest(out_dir, city.dir)
     for problem in problems:
@@ -263,7 +272,7 @@ def cmd_verify(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{city.slug}: {verified_editions(out_dir, city.slug, list(city.languages))}")
+    print(f"{city.slug}: {verified_editions(out_dir, city.slug, langs)}")
     if args.manifest:
         print(f"{city.slug}: verified the manifest: inputs and outputs unchanged since the build")
     return EXIT_OK
@@ -384,7 +393,6 @@ def cmd_schema(args) -> int:
 
 def city_languages() -> dict[str, list[str]]:
     """Every language some city under cities/ is issued in, with those cities."""
-    from profiles_gen.core.errors import IssueLog
     from profiles_gen.data.load import load_yaml_file
 
     langs: dict[str, list[str]] = {}
@@ -405,15 +413,20 @@ def city_languages() -> dict[str, list[str]]:
 
 
 def cmd_locales(args) -> int:
-    from profiles_gen.i18n.locales import coverage, fix_format_flags, init_language, report
+    from profiles_gen.i18n.locales import (
+        coverage,
+        fix_format_flags,
+        problem_line,
+        report,
+        review,
+        review_lines,
+    )
     from profiles_gen.i18n.messages import available_languages
 
     if args.locales_command == "init":
-        po = init_language(args.language)
-        print(
-            f"{display_path(po)}: created; fill Last-Translator, then Reviewed-By and Review-Date"
-        )
-        return EXIT_OK
+        return _locales_init(args.language)
+    if args.locales_command == "sign-off":
+        return _locales_sign_off(args)
     if args.locales_command == "fix-flags":
         for path in args.files:
             fix_format_flags(path)
@@ -425,11 +438,16 @@ def cmd_locales(args) -> int:
         if lang not in available_languages():
             raise UsageError(f"no catalogue for language {lang!r} in locales/")
         cov = coverage(lang)
-        for line in report(cov, verbose=args.verbose):
+        lines = report(cov, verbose=args.verbose)
+        rv = review(lang)
+        print(lines[0])
+        for line in review_lines(rv, verbose=args.verbose):
             print(line)
-        for problem in cov.problems:
-            print(problem.format(), file=sys.stderr)
-        failed = failed or bool(cov.problems)
+        for line in lines[1:]:
+            print(line)
+        for problem in cov.problems + cov.terms:
+            print(problem_line(problem), file=sys.stderr)
+        failed = failed or bool(cov.errors)
         if (cov.untranslated or cov.fuzzy) and lang in required:
             print(
                 f"error: {lang} is incomplete and {', '.join(required[lang])} "
@@ -444,3 +462,67 @@ def cmd_locales(args) -> int:
     for line in data_text_report(cities, load_catalogue(), set(langs)):
         print(f"warning: {display_path(Path(line.split(': ', 1)[0]))}: {line.split(': ', 1)[1]}")
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _locales_init(lang: str) -> int:
+    """``locales init``: the catalogue and glossary of a new language, and what else a
+    language needs before its first edition (docs/translators.md)."""
+    from profiles_gen.data.catalogue import load_catalogue
+    from profiles_gen.data.targets import load_set, search_dirs
+    from profiles_gen.i18n.locales import init_language
+
+    new = init_language(lang)
+    origin = (
+        "gettext's rule for the language"
+        if new.plural_from_gettext
+        else "CLDR's rule: gettext's table has none for this language, check it"
+    )
+    print(f"{display_path(new.po)}: created; Plural-Forms: {new.plural_forms} ({origin})")
+    print(f"{display_path(new.glossary)}: the framework's terms, to translate first")
+    print("Next (docs/translators.md walks through each step):")
+    print("  - fill Last-Translator in the catalogue's header; translate every string;")
+    catalogue = load_catalogue()
+    for folder in search_dirs(None):
+        for path in sorted(folder.glob("*.yaml")):
+            log = IssueLog()
+            load_set(path, catalogue, log, langs=(lang,))
+            missing = [i for i in log.issues if f"the {lang!r} source line is missing" in i.message]
+            if missing:
+                print(
+                    f"  - {display_path(path)}: {len(missing)} source line(s) and the title "
+                    f"to give in {lang!r} (text: {{en: …, {lang}: …}}; first at line "
+                    f"{missing[0].line})"
+                )
+    print(
+        f"  - each city issued in {lang!r}: add it to languages in city.yaml, give name, "
+        f"country and publication title, place and funding in {lang!r}, the data texts "
+        f"(`profiles-gen validate CITY` lists them) and narrative/{lang}/;"
+    )
+    print(
+        f"  - `profiles-gen locales check --lang {lang}` until it passes, then the reviewer "
+        f"signs: `profiles-gen locales sign-off {lang} --reviewer NAME`."
+    )
+    return EXIT_OK
+
+
+def _locales_sign_off(args) -> int:
+    import datetime as dt
+
+    from profiles_gen.i18n.locales import sign
+    from profiles_gen.i18n.messages import available_languages, po_path
+
+    if args.language not in available_languages() or args.language == "en":
+        raise UsageError(f"no catalogue for language {args.language!r} in locales/")
+    date = None
+    if args.date:
+        try:
+            date = dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError(f"--date {args.date!r}: write the date as YYYY-MM-DD") from None
+    rv = sign(args.language, args.reviewer, date)
+    print(
+        f"{display_path(po_path(args.language))}: signed off by {rv.signed.reviewer} on "
+        f"{rv.signed.review_date} ({rv.coverage.total} translations, {rv.signed.digest}); "
+        f"its editions are no longer drafts"
+    )
+    return EXIT_OK

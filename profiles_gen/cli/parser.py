@@ -187,9 +187,19 @@ def make_parser() -> argparse.ArgumentParser:
         help="list every untranslated and fuzzy string (default: the first 20 and a count)",
     )
     init = locales_sub.add_parser(
-        "init", help="start the catalogue of a new language (with the sign-off lines)"
+        "init",
+        help="start a new language: its catalogue (gettext's plural rule, the sign-off lines) "
+        "and its glossary",
     )
     init.add_argument("language", metavar="LANG", help="a language code: fr, pt_BR")
+    signoff = locales_sub.add_parser(
+        "sign-off",
+        help="record a reviewer's approval of a complete catalogue without error (its "
+        "editions are no longer drafts until a translation changes)",
+    )
+    signoff.add_argument("language", metavar="LANG", help="the language reviewed: fr")
+    signoff.add_argument("--reviewer", required=True, help="who reviewed it: a name")
+    signoff.add_argument("--date", help="the day of the review, YYYY-MM-DD (default: today)")
     flags = locales_sub.add_parser(
         "fix-flags", help="flag the KPI catalogue's strings no-python-format (after pybabel)"
     )

@@ -337,6 +337,8 @@ class City:
     targets: tuple[str, ...] = ("default",)  # target sets, later ones win
     scoring: Scoring = Scoring()
     lang: str = "en"  # the language the city's plain data texts are written in
+    # lang -> "city" | "country" -> form -> the name in that form ({{city genitive}})
+    name_forms: dict = field(default_factory=dict)
     data_year: int | None = None  # the year of values and key facts that give none
     emblem: Path | None = None  # the emblem the publisher supplies (emblem.svg/.png)
 
@@ -362,6 +364,7 @@ class Volume:
     photo: Path | None = None
     targets: tuple[str, ...] = ("default",)
     scoring: Scoring = Scoring()
+    name_forms: dict = field(default_factory=dict)
     emblem: Path | None = None
 
     @property

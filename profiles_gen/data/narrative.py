@@ -8,7 +8,8 @@ shortcodes, replaced by formatted data before Markdown is rendered:
 - ``{{target ID [DATA_POINT]}}``, ``{{achievement ID [DATA_POINT]}}``, ``{{year ID …}}``
 - ``{{band ID [DATA_POINT]}}``: the band label
 - ``{{fact population}}``: a key fact from ``city.yaml``
-- ``{{city}}``, ``{{country}}``: the names in the page's language
+- ``{{city}}``, ``{{country}}``: the names in the page's language; ``{{country genitive}}``:
+  a form of the name that ``name_forms`` in city.yaml gives for the chapter's language
 - ``{{count reported|not_reported|scored|no_target|total}}``: a count with its noun, in
   the form its number needs (``84 KPIs``, «84 показателя»); ``{{count reported of total}}``:
   ``84 of the 91 KPIs`` (``reported`` and ``not_reported`` only)
@@ -77,16 +78,18 @@ def check_shortcodes(
     log: IssueLog,
     facts: frozenset[str] | None = None,
     slug: str | None = None,
+    forms: tuple[str, dict] | None = None,
 ) -> None:
     """Report unknown shortcodes, KPI ids and data points with their positions.
 
     ``facts``: the key facts the city has (``{{fact X}}`` must name one of them);
-    ``slug``: the city's, the key of ``{{rollup city KEY}}``.
+    ``slug``: the city's, the key of ``{{rollup city KEY}}``; ``forms``: the text's
+    language and the city's ``name_forms`` (``{{country genitive}}`` must be one of them).
     """
     for offset, name, args, match in iter_shortcodes(text):
         line, col = position(text, offset, first_line)
         problem = _shortcode_problem(name, args, catalogue) or _what_the_city_has(
-            name, args, catalogue, facts, slug
+            name, args, catalogue, facts, slug, forms
         )
         if problem:
             log.error(path, line, col, "shortcode", f"{problem}: {match.group(0)}")
@@ -258,8 +261,8 @@ def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
     elif name == "fact":
         if len(args) != 1 or args[0] not in KEY_FACT_IDS:
             return f"fact takes one of {', '.join(KEY_FACT_IDS)}"
-    elif name in ("city", "country") and args:
-        return f"{name} takes no argument"
+    elif name in ("city", "country") and len(args) > 1:
+        return f"{name} takes at most one argument, a form of the name: {{{{{name} genitive}}}}"
     elif name == "count" and (not args or args[0] not in COUNTS or len(args) > 3):
         return f"count takes one of {', '.join(COUNTS)}"
     elif name == "count" and len(args) > 1:
@@ -270,8 +273,17 @@ def _shortcode_problem(name: str, args: list[str], catalogue) -> str | None:
     return None
 
 
-def _what_the_city_has(name, args, catalogue, facts, slug) -> str | None:
+def _what_the_city_has(name, args, catalogue, facts, slug, forms=None) -> str | None:
     """A shortcode that is well formed but names something the city or framework lacks."""
+    if name in ("city", "country") and args and forms is not None:
+        lang, table = forms
+        have = (table.get(lang) or {}).get(name) or {}
+        if args[0] not in have:
+            known = f" (it gives: {', '.join(sorted(have))})" if have else ""
+            return (
+                f"no {args[0]!r} form of the {name}'s name in {lang!r}{known}; give it in "
+                f"city.yaml: name_forms: {{{lang}: {{{name}: {{{args[0]}: …}}}}}}"
+            )
     if name == "fact" and facts is not None and args[0] not in facts:
         have = ", ".join(sorted(facts)) or "none"
         return f"the city has no key fact {args[0]!r} in city.yaml (it has: {have})"

@@ -514,12 +514,26 @@ SCORING = F(
         "require_verified": F("bool", "Leave values the verifier has not confirmed unscored"),
     },
 )
+NAME_FORMS = F(
+    "map",
+    "Per language, the grammatical forms of the names that the narrative asks for as "
+    "{{city FORM}} and {{country FORM}} (ru: {city: {genitive: …}, country: {genitive: …}})",
+    values=F(
+        "record",
+        "The forms of the names in one language",
+        fields={
+            "city": F("map", "Forms of the city's name, e.g. genitive", values=F("str", "")),
+            "country": F("map", "Forms of the country's name", values=F("str", "")),
+        },
+    ),
+)
 CITY_FILE = F(
     "record",
     "A city's identity, languages and publication metadata",
     fields={
         "name": F(LANGTEXT, "Name of the city per language", required=True),
         "country": F(LANGTEXT, "Name of the country per language", required=True),
+        "name_forms": NAME_FORMS,
         "languages": F(
             "list",
             "Languages of the editions, e.g. [en, ru]",
@@ -595,6 +609,7 @@ VOLUME_FILE = F(
     fields={
         "name": F(LANGTEXT, "What the volume covers, per language (e.g. Norway)", required=True),
         "country": F(LANGTEXT, "Name of the country per language"),
+        "name_forms": NAME_FORMS,
         "languages": CITY_FILE.fields["languages"],
         "data_status": CITY_FILE.fields["data_status"],
         "members": F(

@@ -382,38 +382,50 @@ def _empty_kpis(raw: RawCity, log: IssueLog) -> None:
 
 def missing_texts(city: City) -> list[tuple[str, str, int]]:
     """Data texts without a version in one of the city's languages: (lang, file, count)."""
+    return _missing_texts(
+        city.languages,
+        city.dir,
+        city.records,
+        [fact.source for fact in city.key_facts],
+        city.recommendations,
+    )
+
+
+def _missing_texts(langs, folder, records, fact_sources, recommendations):
+    """``missing_texts`` of the parts of a city, whether or not the whole of it is valid."""
     counts: dict[tuple[str, str], int] = {}
 
     def add(text, path) -> None:
         if isinstance(text, Text):
-            for lang in city.languages:
+            for lang in langs:
                 if lang not in text.texts:
                     counts[lang, str(path)] = counts.get((lang, str(path)), 0) + 1
 
-    for record in city.records.values():
-        add(record.reason, city.dir / "kpis.yaml")
+    for record in records.values():
+        add(record.reason, folder / "kpis.yaml")
         for m in (record.measurement, *record.data_points.values()):
             if m is not None:
                 for key in ("source", "target_source", "note", "definition", "reason"):
-                    add(getattr(m, key), city.dir / "kpis.yaml")
-    for fact in city.key_facts:
-        add(fact.source, city.dir / "city.yaml")
-    for rec in city.recommendations:
+                    add(getattr(m, key), folder / "kpis.yaml")
+    for source in fact_sources:
+        add(source, folder / "city.yaml")
+    for rec in recommendations:
         texts = (rec.theme, rec.headline, rec.diagnosis, *rec.measures, rec.actors, rec.financing)
         for text in texts:
-            add(text, city.dir / "recommendations.yaml")
+            add(text, folder / "recommendations.yaml")
     return [(lang, path, n) for (lang, path), n in sorted(counts.items())]
 
 
-def _warn_missing_texts(city: City, log: IssueLog) -> None:
-    for lang, path, n in missing_texts(city):
+def _warn_missing_texts(found, city_lang: str, log: IssueLog) -> None:
+    """A warning per file and language: the data texts an edition shows in another language."""
+    for lang, path, n in found:
         log.warning(
             path,
             0,
             0,
             "",
             f"{n} data text(s) have no {lang!r} version: the {lang!r} edition shows them "
-            f"in their own language (give them as {{{city.lang}: …, {lang}: …}})",
+            f"in their own language (give them as {{{city_lang}: …, {lang}: …}})",
         )
 
 
@@ -562,10 +574,13 @@ def validate_chapters(
     langs: list[str],
     allow_remote: bool,
     facts: frozenset[str] | None = None,
+    name_forms: dict | None = None,
 ) -> dict[str, tuple[Chapter, ...]]:
     chapters: dict[str, tuple[Chapter, ...]] = {}
     for lang, raws in raw.narrative.items():
-        checked = (_chapter(r, log, catalogue, raw.dir, allow_remote, facts) for r in raws)
+        checked = (
+            _chapter(r, log, catalogue, raw.dir, allow_remote, facts, name_forms) for r in raws
+        )
         chapters[lang] = tuple(c for c in checked if c)
     fallback = next((lang for lang in ("en", *langs) if raw.narrative.get(lang)), None)
     for lang in langs:
@@ -584,10 +599,17 @@ def validate_chapters(
 
 
 def _chapter(
-    raw: RawChapter, log: IssueLog, catalogue: Catalogue, city_dir, allow_remote: bool, facts=None
+    raw: RawChapter,
+    log: IssueLog,
+    catalogue: Catalogue,
+    city_dir,
+    allow_remote: bool,
+    facts=None,
+    name_forms=None,
 ) -> Chapter | None:
+    forms = (raw.lang, name_forms) if name_forms is not None else None
     narrative.check_shortcodes(
-        raw.body, raw.path, raw.body_line, catalogue, log, facts, city_dir.name
+        raw.body, raw.path, raw.body_line, catalogue, log, facts, city_dir.name, forms
     )
     narrative.check_resources(raw.body, raw.path, raw.body_line, city_dir, log, allow_remote)
     if raw.meta is None:
@@ -620,6 +642,7 @@ def validate_recommendations(
     allow_remote: bool,
     facts: frozenset[str] | None = None,
     lang: str = "en",
+    name_forms: dict | None = None,
 ) -> tuple[Recommendation, ...]:
     doc = raw.recommendations
     if doc is None or doc.failed:
@@ -638,9 +661,12 @@ def validate_recommendations(
                 chk.error(where, f"recommendations[{n}].kpis[{m}]", f"unknown KPI id {kpi!r}")
             else:
                 kpis.append(kpi_id)
-        for text in getattr(rec.get("diagnosis"), "texts", {}).values():
+        for text_lang, text in getattr(rec.get("diagnosis"), "texts", {}).items():
             line = rec.where("diagnosis")[0]
-            narrative.check_shortcodes(text, doc.path, line, catalogue, log, facts, raw.dir.name)
+            forms = (text_lang, name_forms) if name_forms is not None else None
+            narrative.check_shortcodes(
+                text, doc.path, line, catalogue, log, facts, raw.dir.name, forms
+            )
             narrative.check_resources(text, doc.path, line, raw.dir, log, allow_remote)
         out.append(
             Recommendation(
@@ -788,12 +814,18 @@ def validate_city(
     earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang, merged)
     # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
     facts = frozenset(f for f in city.get("key_facts", {}) if f in KEY_FACT_IDS) if city else None
-    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, facts)
+    name_forms = _name_forms(city)
+    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, facts, name_forms)
     recommendations = validate_recommendations(
-        raw, catalogue, log, langs, allow_remote, facts, text_lang
+        raw, catalogue, log, langs, allow_remote, facts, text_lang, name_forms
     )
     check_templates(raw.dir, log, allow_remote)
     check_svg_files(raw.dir, log)
+    # Listed even when other errors stand: a new language's missing texts are work to do
+    # whatever else is wrong (a target set without the language, say).
+    fact_sources = [v.get("source") for v in city.get("key_facts", {}).values()]
+    found = _missing_texts(langs, raw.dir, records, fact_sources, recommendations)
+    _warn_missing_texts(found, text_lang, log)
     log.raise_if_errors()
     facts = tuple(
         KeyFact(
@@ -825,11 +857,20 @@ def validate_city(
         targets=target_sets,
         scoring=scoring,
         lang=text_lang,
+        name_forms=name_forms,
         data_year=data_year,
         emblem=raw.emblem,
     )
-    _warn_missing_texts(result, log)
     return result
+
+
+def _name_forms(data) -> dict:
+    """``name_forms`` of city.yaml or volume.yaml as plain dicts: lang -> name -> form -> text."""
+    forms = (data or {}).get("name_forms") or {}
+    return {
+        lang: {which: dict(table.get(which) or {}) for which in ("city", "country")}
+        for lang, table in forms.items()
+    }
 
 
 def _targets_and_scoring(raw: RawCity, data, catalogue: Catalogue, log: IssueLog, langs):
@@ -914,7 +955,7 @@ def validate_volume(
             check_achievements(member.records, kpis, vol_targets, catalogue, log)
     if "members" in data and len(data["members"]) < 2:
         chk.error(data.where("members"), "members", "a volume needs at least two member cities")
-    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote)
+    chapters = validate_chapters(raw, log, catalogue, langs, allow_remote, None, _name_forms(data))
     check_templates(raw.dir, log, allow_remote)
     check_svg_files(raw.dir, log)
     for lang_chapters in chapters.values():
@@ -945,6 +986,7 @@ def validate_volume(
         year_window=data.get("year_window", 2),
         targets=vol_sets,
         scoring=vol_scoring,
+        name_forms=_name_forms(data),
         emblem=raw.emblem,
     )
 

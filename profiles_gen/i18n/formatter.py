@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
 from profiles_gen.data.catalogue import CTX_CATEGORY, CTX_DIMENSION, CTX_SUBDIMENSION, kpi_context
+from profiles_gen.i18n.marks import marking, strip_marks
 from profiles_gen.i18n.messages import PSEUDO, pseudo, translations
 
 NBSP = "\u00a0"
@@ -42,10 +43,14 @@ def babel_locale(lang: str) -> Locale:
 class Formatter:
     """Numbers, percentages, dates and catalogue names for one language."""
 
-    def __init__(self, lang: str, t: NullTranslations | None = None) -> None:
+    def __init__(self, lang: str, t: NullTranslations | None = None, marked: bool = False):
+        """``marked``: a string the catalogue lacks comes back marked as English (see
+        ``marks``), as an edition needs; the command line's text is never marked."""
         self.lang = lang
         self.locale = babel_locale(lang)
         self.t = t or translations(lang)
+        if marked:
+            self.t = marking(self.t)
         pattern = self.locale.percent_formats[None].pattern
         self.percent_space = NBSP if ("\u00a0%" in pattern or " %" in pattern) else ""
 
@@ -67,6 +72,10 @@ class Formatter:
     def kpi_unit(self, kpi) -> str:
         return self.pgettext(kpi_context("unit", kpi.id), kpi.unit)
 
+    def point_unit(self, kpi, unit: str) -> str:
+        """A data point's own unit (a count where its KPI gives a share), in the KPI's context."""
+        return self.pgettext(kpi_context("unit", kpi.id), unit)
+
     def kpi_short_unit(self, kpi, value, point=None, digits: int | None = None) -> str:
         """The unit after ``value`` in running text ("24 µg/m³", "72.5 years"): a data
         point's own unit where it has one, else the KPI's short unit; "" after a percentage
@@ -80,7 +89,7 @@ class Formatter:
                 )
             if point.unit.startswith("%"):
                 return ""
-            return self.pgettext(kpi_context("unit", kpi.id), point.unit)
+            return self.point_unit(kpi, point.unit)
         if not kpi.short_unit or kpi.short_unit == "%":
             return ""
         if kpi.short_unit_singular:
@@ -154,6 +163,29 @@ class Formatter:
             return ""
         number = Decimal(str(value)) * (100 if fraction else 1)
         return f"{self.number(number, digits)}{self.percent_space}%"
+
+    @property
+    def colon(self) -> str:
+        """What sets a label before its text, as the language writes it (": ", French
+        " : " with a no-break space): from the catalogue's pattern "%(label)s: %(text)s"."""
+        # Translators: a label and its text, as in "Cycle network: 2.1 km"; French puts a
+        # no-break space (U+00A0) before the colon.
+        pattern = self.pgettext("punctuation", "%(label)s: %(text)s")
+        return strip_marks(pattern) % {"label": "", "text": ""}
+
+    @property
+    def semicolon(self) -> str:
+        """What separates the items of a list that may hold commas ("; ", French " ; " with
+        a narrow no-break space): from the catalogue's pattern "%(list)s; %(item)s"."""
+        # Translators: the separator of a list whose items may hold commas, as in
+        # "Water losses; Air pollution"; French puts a narrow no-break space (U+202F)
+        # before the semicolon.
+        pattern = self.pgettext("punctuation", "%(list)s; %(item)s")
+        return strip_marks(pattern) % {"list": "", "item": ""}
+
+    def join_semicolons(self, items) -> str:
+        """``items`` separated as the language separates list items holding commas."""
+        return self.semicolon.join(items)
 
     def join_list(self, items: list[str]) -> str:
         """``2016, 2019 and 2022`` as the language writes a list; English as UN English

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from profiles_gen.i18n.formatter import NBSP, with_unit
+from profiles_gen.i18n.marks import strip_marks
 
 
 def band_label(fmt, band: str) -> str:
@@ -42,8 +43,13 @@ def band_short(fmt, band: str) -> str:
 
 
 def coverage_text(fmt, rollup) -> str:
-    """How many of a roll-up's indicators and data points are scored: "3 of 8 scored"."""
-    return fmt.gettext("%(scored)s of %(items)s scored") % {
+    """How many of a roll-up's indicators and data points are scored: "3 of 8 scored"; the
+    form follows the number scored («оценён 1 из 8», «оценено 0 из 1»)."""
+    # Translators: a roll-up's coverage, "3 of 8 scored": indicators and data points; the
+    # forms follow %(scored)s.
+    return fmt.ngettext(
+        "%(scored)s of %(items)s scored", "%(scored)s of %(items)s scored", rollup.scored
+    ) % {
         "scored": fmt.number(rollup.scored),
         "items": fmt.number(rollup.items),
     }
@@ -225,7 +231,8 @@ def abbreviations(fmt) -> list[tuple[str, str]]:
             ),
             (fmt.pgettext("abbr", "U4SSC"), fmt.gettext("United for Smart Sustainable Cities")),
             (fmt.pgettext("abbr", "WHO"), fmt.gettext("World Health Organization")),
-        ]
+        ],
+        key=lambda pair: strip_marks(pair[0]),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from profiles_gen.charts.draw import chart_cache
 from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_path
+from profiles_gen.i18n.marks import strip_marks
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
 from profiles_gen.publish.pdf import pdf_name, write_pdf
@@ -57,7 +58,8 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc", chart_cache()]
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)
-        labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels
+        # The PDF's page labels: plain text, which cannot say its language.
+        labels = (strip_marks(fmt.gettext("Cover")), strip_marks(fmt.gettext("Back cover")))
         messages = write_pdf(
             html,
             pdf,

@@ -13,6 +13,7 @@ print (the HTML handed to WeasyPrint).
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,9 @@ from profiles_gen.data.model import (
 from profiles_gen.data.targets import targets_for
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
-from profiles_gen.i18n.locales import sign_off
+from profiles_gen.i18n.locales import review
+from profiles_gen.i18n.marks import fallback_language, mark
+from profiles_gen.i18n.messages import PSEUDO
 from profiles_gen.render.environment import autonym
 from profiles_gen.render.markdown import count_text, render_markdown
 from profiles_gen.render.outline import annexes_view, dimension_title, sections_view
@@ -140,6 +143,10 @@ class ShortcodeResolver:
         fmt = self.fmt
         if name in ("city", "country"):
             names = self.city.name if name == "city" else self.city.country
+            if args:  # a form of the name (validated: name_forms gives it)
+                forms = (getattr(self.city, "name_forms", {}).get(fmt.lang) or {}).get(name, {})
+                if args[0] in forms:
+                    return forms[args[0]]
             return names.get(fmt.lang, names["en"])
         if name == "fact":
             fact = next(f for f in self.city.key_facts if f.id == args[0])
@@ -332,6 +339,42 @@ def narrative_chapters(chapters, resolve, name: str, dim: str | None = None) -> 
     ]
 
 
+def publication_text(fmt: Formatter, texts, default: tuple[str, str] | None = None) -> str:
+    """A publication field (title, place, funding: ``{en: …, fr: …}``) in the edition's
+    language. ``default``: (msgid, its translation), written out where it is called so
+    that extraction finds it: shown where the field is not given or gives just that
+    default in English. Else the field's text in another language, marked with it (a
+    screen reader switches voice, the build warns)."""
+    texts = texts or {}
+    other = fallback_language(texts, fmt.lang, default[0] if default else None)
+    if other is not None:
+        return mark(texts[other], other)
+    if fmt.lang in texts:
+        return texts[fmt.lang]
+    return default[1] if default else ""
+
+
+def translation_view(fmt: Formatter) -> dict:
+    """The sign-off of the edition's language as the imprint and the draft marks show it:
+    a draft (not reviewed, or changed since) prints how much is translated."""
+    rv = review(fmt.lang)
+    signed, cov = rv.signed, rv.coverage
+    day = signed.review_day()
+    # Rounded down: a catalogue with a string left is never "100 %" translated.
+    share = math.floor(cov.percent) if cov.total and cov.done < cov.total else 100
+    percent = fmt.percent(share, 0)
+    return {
+        "translator": signed.translator,
+        "reviewer": signed.reviewer,
+        "review_date": fmt.date(day) if day else signed.review_date,
+        "reviewed": not rv.draft,
+        "changed": bool(signed.claimed and rv.changed),
+        "percent": percent,
+        "done": fmt.number(cov.done),
+        "total": fmt.number(cov.total),
+    }
+
+
 def furniture_view(fmt: Formatter, pub, resolve=None) -> dict:
     """The publication's furniture from its data, in the edition's language, each piece only
     where given (nothing invented): acknowledgements, photo credits, references, the print
@@ -373,18 +416,23 @@ def publication_view(
     """What a profile and a volume show alike: imprint, languages, draft marks, site links."""
 
     lang = fmt.lang
-    signed = sign_off(lang)
+    if lang not in codes and lang != PSEUDO:  # built in a language the city does not list
+        codes = (*codes, lang)
+    translation = translation_view(fmt)
     drafts = []
     if illustrative:
         drafts.append(fmt.gettext("Illustrative data – not official statistics"))
-    if lang != "en" and not signed.reviewed:
-        drafts.append(fmt.gettext("Draft translation – not yet reviewed"))
+    if lang != "en" and not translation["reviewed"]:
+        drafts.append(
+            fmt.gettext("Draft translation – not yet reviewed (%(percent)s translated)")
+            % {"percent": translation["percent"]}
+        )
     return {
         "lang": lang,
         "pub": pub,
-        # the place as given (in the edition's language, else English), never invented
-        "place": pub.place.get(lang) or pub.place.get("en", ""),
-        "funding": (pub.funding or {}).get(lang, ""),
+        # the place as given (in the edition's language, else another, marked), never invented
+        "place": publication_text(fmt, pub.place),
+        "funding": publication_text(fmt, pub.funding),
         **furniture_view(fmt, pub, resolve),
         "languages": [fmt.language_name(code) for code in codes],
         "illustrative": illustrative,
@@ -393,13 +441,9 @@ def publication_view(
         "bands": bands_view(fmt),
         "band_symbols": band_symbols(fmt),
         "quality_legend": quality_legend(fmt),
-        # The review date as the edition's language writes dates.
-        "translation": replace(
-            signed,
-            review_date=fmt.date(day) if (day := signed.review_day()) else signed.review_date,
-        ),
+        "translation": translation,
         "draft_marks": drafts,
-        "unreviewed": lang != "en" and not signed.reviewed,
+        "unreviewed": lang != "en" and not translation["reviewed"],
         "site": {
             "home": "../../index.html" if lang == "en" else f"../../index.{lang}.html",
             "editions": [
@@ -443,10 +487,13 @@ def build_view(
     targets = targets_view(fmt, [city], [score])
     ref_of = targets.pop("ref_of")  # a function: the view holds plain data only
     rows = [replace(make_row(fmt, catalogue, i), target_ref=ref_of(i)) for i in score.items]
-    name = city.name.get(lang, city.name["en"])
-    country = city.country.get(lang, city.country["en"])
+    name = publication_text(fmt, city.name)  # another language's, marked, if not in lang
+    country = publication_text(fmt, city.country)
     pub = city.publication
-    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
+    default = "Smart Sustainable Cities Profile"
+    title = publication_text(
+        fmt, pub.title, (default, fmt.gettext("Smart Sustainable Cities Profile"))
+    )
     facts = facts_view(fmt, city)
     reported = {r.item.kpi for r in rows if r.item.value is not None}
     missing = not_reported_once(rows)

@@ -15,6 +15,7 @@ from profiles_gen.data.markup import page_problems
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter, babel_locale
+from profiles_gen.render.languages import mark_languages
 from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 from profiles_gen.render.typeset import typeset_html
 from profiles_gen.render.urls import breakable_urls
@@ -76,7 +77,12 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(TextTranslations(fmt.t), newstyle=True)
     env.filters.update(
-        number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
+        number=fmt.number,
+        percent=fmt.percent,
+        date=fmt.date,
+        join_list=fmt.join_list,
+        # a list whose items may hold commas, separated as the language does ("a ; b")
+        join_semicolons=lambda items: Markup(fmt.semicolon).join(items),
     )
     env.globals.update(
         chart_src=chart_src,
@@ -84,6 +90,11 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
         coverage_text=lambda rollup: vocab.coverage_text(fmt, rollup),
         ids={**PAGE_IDS, **SECTION_IDS},
     )
+    # Punctuation as the page's language sets it: "label: text", "a; b" (French: " : ", " ; ")
+    env.globals["colon"] = fmt.colon
+    env.globals["semicolon"] = fmt.semicolon
+    # What the editions rendered with it show in another language (render_edition).
+    env.shown_in_other_languages = []
     return env
 
 
@@ -167,6 +178,7 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
         for part in parts:
             part["html"] = Markup(part_template.render(part, media=media, assets=assets))
     html = env.get_template(template).render(view, media=media, assets=assets)
+    html = mark_languages(html, getattr(env, "shown_in_other_languages", None))
     html = typeset_html(html, view["lang"], media)
     check_page(env, html, media, assets)
     if media == "screen":

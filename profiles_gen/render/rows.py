@@ -89,7 +89,7 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         code=kpi.code,
         name=fmt.kpi_name(kpi),
         data_point=fmt.data_point_name(kpi, item.data_point),
-        unit=fmt.pgettext(f"kpi-unit|{kpi.id}", unit) if unit else fmt.kpi_unit(kpi),
+        unit=fmt.point_unit(kpi, unit) if unit else fmt.kpi_unit(kpi),
         kpi_type=vocab.kpi_type(fmt, kpi.type),
         value=format_value(fmt, kpi, item.value, point),
         target=(fmt.yes_no(True) if target is True else format_value(fmt, kpi, target, point)),

@@ -11,6 +11,7 @@ from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.render.city import (
     definitions_view,
     narrative_chapters,
+    publication_text,
     publication_view,
     targets_view,
 )
@@ -178,7 +179,10 @@ def build_volume_view(
     pub = volume.publication
     name = fmt.join_list([p["name"] for p in parts])
     country = volume.country.get(lang, volume.country.get("en", ""))
-    title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profiles")
+    default = "Smart Sustainable Cities Profiles"
+    title = publication_text(
+        fmt, pub.title, (default, fmt.gettext("Smart Sustainable Cities Profiles"))
+    )
     for p in parts:
         # The part's own running head and bookmark name its city (and the volume).
         p["part_label"] = fmt.gettext("Part %(n)s. %(city)s") % {
@@ -242,4 +246,7 @@ class VolumeResolver:
 
     def __call__(self, name: str, args: list[str]) -> str:
         texts = self.volume.name if name == "city" else self.volume.country
+        forms = (self.volume.name_forms.get(self.fmt.lang) or {}).get(name, {})
+        if args and args[0] in forms:  # a form of the name (validated: name_forms gives it)
+            return forms[args[0]]
         return texts.get(self.fmt.lang, texts.get("en", ""))

@@ -30,12 +30,14 @@ from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
 
-# Per language: a number as the edition prints it. Russian groups digits with a
-# no-break space and uses the decimal comma, so a dotted number there is an
+# Per language: a number as the edition prints it. Russian and French group digits
+# with a no-break space and use the decimal comma, so a dotted number there is an
 # identifier such as the SDG target 17.8 and is kept as it is.
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?")
 NUMBER_RES = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
-    "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
+    "ru": _SPACE_GROUPED,
+    "fr": _SPACE_GROUPED,
 }
 
 
@@ -67,6 +69,8 @@ class Chapter:
     key: str
     title: str
     text: str
+    # False: not compared (the PDF's cover, title page and imprint, see pdf_chapters)
+    compared: bool = True
 
 
 def pdf_chapters(path: Path) -> list[Chapter]:
@@ -107,7 +111,11 @@ def pdf_chapters(path: Path) -> list[Chapter]:
         for item in reader.outline
         if not isinstance(item, list)
     ]
-    chapters = [Chapter("front", "", "\n".join(pages[: starts[0][0]] if starts else pages))]
+    # The cover, title page and imprint (before the first bookmark) hold no figure of the
+    # city, and a translation's own: its coverage while it is a draft, the date of its
+    # review. The HTML edition's notes are left out by their class (_Sections.SKIP).
+    front = "\n".join(pages[: starts[0][0]] if starts else pages)
+    chapters = [Chapter("front", "", front, compared=not starts)]
     for n, (start, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(pages)
         chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end])))
@@ -117,15 +125,25 @@ def pdf_chapters(path: Path) -> list[Chapter]:
 class _Sections(HTMLParser):
     """Text per chapter section of the HTML edition (sections keyed by their id)."""
 
+    # What a translation says of itself (its coverage while a draft, its review date):
+    # numbers that differ between the editions by design.
+    SKIP = {"translation-credit", "draft-banner"}
+    # Elements whose text never runs on into the next one's ("0 of 1" then "0/0").
+    BLOCKS = {"p", "div", "li", "td", "th", "tr", "dt", "dd", "caption", "figcaption"}
+    BLOCKS |= {"h1", "h2", "h3", "h4", "h5", "h6", "section", "header", "footer", "br"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chapters: list[Chapter] = [Chapter("front", "", "")]
         self.depth = 0
         self.section_depth: int | None = None
         self.skip = 0
+        self.skip_depth: int | None = None
         self.title_next = False
 
     def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.chapters[-1].text += "\n"
         if tag in ("meta", "link", "br", "img", "hr", "input"):
             return
         self.depth += 1
@@ -133,6 +151,8 @@ class _Sections(HTMLParser):
         if tag in ("style", "title") and self.section_depth is None:
             self.skip += 1
         classes = (attrs.get("class") or "").split()
+        if self.skip_depth is None and self.SKIP & set(classes):
+            self.skip_depth = self.depth
         if tag == "section" and "chapter" in classes and self.section_depth is None:
             self.section_depth = self.depth
             self.chapters.append(Chapter(attrs.get("id", ""), "", ""))
@@ -140,8 +160,12 @@ class _Sections(HTMLParser):
             self.title_next = True
 
     def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.chapters[-1].text += "\n"
         if tag in ("meta", "link", "br", "img", "hr", "input"):
             return
+        if self.skip_depth == self.depth:
+            self.skip_depth = None
         if tag in ("style", "title") and self.skip:
             self.skip -= 1
         if self.section_depth == self.depth:
@@ -150,7 +174,7 @@ class _Sections(HTMLParser):
         self.depth -= 1
 
     def handle_data(self, data):
-        if self.skip:
+        if self.skip or self.skip_depth is not None:
             return
         chapter = self.chapters[-1]
         chapter.text += data
@@ -191,6 +215,8 @@ def compare_editions(
             f"the {base_lang} edition {len(base)}"
         )
     for mine, theirs in zip(base, other, strict=False):
+        if not (mine.compared and theirs.compared):
+            continue
         a, b = numbers(mine.text, base_lang), numbers(theirs.text, lang)
         if a == b:
             continue
