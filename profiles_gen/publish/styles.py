@@ -24,6 +24,8 @@ FONT_FILES = tuple(FONT_DIR / name for *_, name in FONT_FACES)
 
 
 def fonts_css(url_for) -> str:
+    """The ``@font-face`` rules of the PDF: the whole TrueType fonts (WeasyPrint subsets them
+    itself); the site's are ``fonts.web_fonts_css``."""
     return "\n".join(
         f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
         f'src: url("{url_for(name)}") format("truetype"); }}'
@@ -38,10 +40,11 @@ def bands_css() -> str:
     return "\n".join(rules)
 
 
-def stylesheet(media: str, url_for) -> str:
-    """The complete CSS of one medium: fonts, band colours, common and medium rules."""
+def stylesheet(media: str, fonts: str) -> str:
+    """The complete CSS of one medium: ``fonts`` (its ``@font-face`` rules), band colours,
+    common and medium rules."""
     parts = [
-        fonts_css(url_for),
+        fonts,
         bands_css(),
         (CSS_DIR / "common.css").read_text("utf-8"),
         (CSS_DIR / f"{media}.css").read_text("utf-8"),

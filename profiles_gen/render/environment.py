@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
@@ -38,8 +39,31 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.filters.update(
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
+    env.filters["demote"] = demote
+    env.filters["css_string"] = css_string
     env.globals["legible_width"] = legible_width
     return env
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element of the page."""
+    escaped = "".join(
+        c if c.isalnum() or c in " .,:;()–-·%/'" else f"\\{ord(c):X} " for c in str(text)
+    )
+    return Markup(f'"{escaped}"')
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def demote(html: str, levels: int) -> Markup:
+    """Sanitised HTML (a chapter's narrative) with its headings ``levels`` lower (at most h6):
+    on screen the page's one ``h1`` is its title, so every chapter sits a level lower."""
+    if not levels:
+        return Markup(html)
+    return Markup(
+        _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", str(html))
+    )
 
 
 def autonym(code: str) -> str:
@@ -54,11 +78,16 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
 
     The parts of a volume (``view["parts"]``, each a member's view) are rendered
     first, each in its own context, and placed by the page template.
+
+    ``hl``, the templates' heading offset: in print every chapter is an ``h1`` (the PDF's
+    bookmarks and tags), on screen the cover's title is the page's one ``h1``, chapters are
+    ``h2`` and, in a volume, the parts ``h2`` and their chapters ``h3``.
     """
+    hl = 1 if media == "screen" else 0
     parts = view.get("parts", ())
     if parts:
         part_template = env.get_template("_volume_part.html")
         for part in parts:
-            part["html"] = Markup(part_template.render(part, media=media, assets=assets))
-    html = env.get_template(template).render(view, media=media, assets=assets)
+            part["html"] = Markup(part_template.render(part, media=media, assets=assets, hl=hl * 2))
+    html = env.get_template(template).render(view, media=media, assets=assets, hl=hl)
     return breakable_urls(html, media)
