@@ -39,7 +39,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.filters.update(
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
-    env.filters["demote"] = demote
+    env.filters["nest_headings"] = nest_headings
     env.filters["css_string"] = css_string
     env.globals["legible_width"] = legible_width
     return env
@@ -56,14 +56,32 @@ def css_string(text: str) -> Markup:
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
-def demote(html: str, levels: int) -> Markup:
-    """Sanitised HTML (a chapter's narrative) with its headings ``levels`` lower (at most h6):
-    on screen the page's one ``h1`` is its title, so every chapter sits a level lower."""
-    if not levels:
+def nest_headings(html: str, parent: int, media: str = "screen") -> Markup:
+    """Sanitised HTML (a chapter's narrative) with its headings placed under a heading of
+    level ``parent``, on screen: the highest becomes ``parent + 1``, the others keep their
+    places below it and none is more than one level below the heading before it (an author's
+    ``##`` after the chapter's title, a ``####`` after a ``##``). The page then has one ``h1``
+    and no skipped level. In print (the PDF) the headings stay as written."""
+    if media != "screen":
         return Markup(html)
-    return Markup(
-        _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", str(html))
-    )
+    text = str(html)
+    levels = [int(m.group(2)) for m in _HEADING.finditer(text) if not m.group(1)]
+    if not levels:
+        return Markup(text)
+    top, previous, placed = min(levels), parent, []
+    for level in levels:
+        previous = min(parent + 1 + level - top, previous + 1, 6)
+        placed.append(previous)
+    opened = iter(placed)
+    stack: list[int] = []
+
+    def renumber(m: re.Match) -> str:
+        if m.group(1):  # a closing tag closes the heading last opened
+            return f"</h{stack.pop()}"
+        stack.append(next(opened))
+        return f"<h{stack[-1]}"
+
+    return Markup(_HEADING.sub(renumber, text))
 
 
 def autonym(code: str) -> str:

@@ -78,9 +78,9 @@
   }
 
   // "Back to top" (in the contents bar or panel) is shown once the reader has scrolled a
-  // screen down; never over the text.
+  // third of a screen down; never over the text.
   var scrolled = function () {
-    doc.documentElement.classList.toggle("scrolled", window.scrollY > window.innerHeight * 0.75);
+    doc.documentElement.classList.toggle("scrolled", window.scrollY > window.innerHeight / 3);
   };
   window.addEventListener("scroll", scrolled, {passive: true});
   scrolled();
@@ -130,7 +130,8 @@
     }
     return found && (window.scrollY > 0 || location.hash) ? "#" + found : "";
   };
-  each(doc.querySelectorAll(".site-nav .languages a[hreflang]"), function (a) {
+  each(doc.querySelectorAll(".site-nav .languages a[hreflang], .panel-languages a[hreflang]"),
+       function (a) {
     var base = a.getAttribute("href").split(/[?#]/)[0];
     var carry = function () { a.setAttribute("href", base + location.search + place()); };
     ["pointerdown", "focus", "click"].forEach(function (type) { a.addEventListener(type, carry); });
@@ -275,8 +276,14 @@
   field("comparable").checked = query.comparable === "1";
   sortBy(query.sort || "code", query.order === "desc" ? "desc" : "asc");
   filter();
-  if (location.hash) {  // the row the address names, once the table is in its order
+  if (location.hash) {  // the row the address names, once the table is in its order,
+    // just under the header row
     var target = doc.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target && !target.hidden) { target.scrollIntoView(); }
+    if (target && !target.hidden && target.parentNode === body) {
+      var region = table.parentNode;
+      region.scrollIntoView();
+      region.scrollTop += target.getBoundingClientRect().top -
+        table.tHead.getBoundingClientRect().bottom;
+    }
   }
 }());
