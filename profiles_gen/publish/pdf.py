@@ -16,7 +16,7 @@ from profiles_gen.core.files import atomic_write
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
-from profiles_gen.render.outline import SECTION_IDS
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
 
@@ -140,7 +140,10 @@ def write_pdf(
             custom_metadata=True,
             attachments=files,
             finisher=page_labels_finisher(
-                "title-page", SECTION_IDS["introduction"], "back-cover", cover_labels
+                PAGE_IDS["title_page"],
+                SECTION_IDS["introduction"],
+                PAGE_IDS["back_cover"],
+                cover_labels,
             ),
         )
     finally:

@@ -12,6 +12,7 @@ from profiles_gen.charts.draw import legible_width
 from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n.formatter import Formatter, babel_locale
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -42,6 +43,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
     env.filters["nest_headings"] = nest_headings
     env.filters["css_string"] = css_string
     env.globals["legible_width"] = legible_width
+    env.globals["ids"] = {**PAGE_IDS, **SECTION_IDS}
     return env
 
 

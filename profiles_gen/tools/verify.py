@@ -25,6 +25,7 @@ from pathlib import Path
 
 from profiles_gen.build.manifest import MANIFEST, Manifest
 from profiles_gen.core.files import atomic_write
+from profiles_gen.core.page import edge_pt
 from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
@@ -36,9 +37,6 @@ NUMBER_RES = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
     "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
 }
-
-
-MARGIN_PX = 60  # running heads and page numbers sit in the top and bottom margins
 
 
 def canonical(token: str, lang: str) -> str:
@@ -81,11 +79,12 @@ def pdf_chapters(path: Path) -> list[Chapter]:
         turned = page.get("/Rotate", 0) in (90, 270)
         height = float(page.mediabox.width if turned else page.mediabox.height)
         last_y: list[float] = [0.0]
+        edge = edge_pt(landscape=turned)
 
-        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y):
+        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y, edge=edge):
             scale = math.hypot(cm[2], cm[3]) or 1  # the length of the y axis, turned or not
             y = tm[5]
-            if MARGIN_PX < y < height / scale - MARGIN_PX:
+            if edge < y < height / scale - edge:
                 if y != last_y[0]:  # a new line: keep words of two lines apart
                     parts.append("\n")
                     last_y[0] = y
