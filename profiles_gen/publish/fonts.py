@@ -14,6 +14,7 @@ refers to the same files: switching language downloads no font again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -50,7 +51,7 @@ _CSS_STRING = re.compile(r"""content:\s*((?:"[^"]*"|'[^']*'|attr\([^)]*\)|\s)+)"
 
 def page_characters(text: str) -> set[int]:
     """The characters of an HTML page (character references resolved)."""
-    return {ord(c) for c in html.unescape(text)}
+    return {ord(c) for c in set(html.unescape(text))}
 
 
 def css_characters(css: str) -> set[int]:
@@ -78,12 +79,18 @@ def unicode_range(codepoints) -> str:
 _SUBSETS: dict[str, bytes] = {}  # this process's subsets, by key (tests build many times)
 
 
+@functools.lru_cache(maxsize=None)
 def _cmap(path: Path) -> frozenset[int]:
     # fontTools: only when the site's fonts are made (not for a PDF-only worker)
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
+
+
+@functools.lru_cache(maxsize=None)
+def _digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _subset(path: Path, codepoints: tuple[int, ...], cache: Path) -> bytes:
@@ -93,9 +100,7 @@ def _subset(path: Path, codepoints: tuple[int, ...], cache: Path) -> bytes:
     from fontTools import subset
 
     key = hashlib.sha256(
-        fontTools.version.encode()
-        + hashlib.sha256(path.read_bytes()).digest()
-        + ",".join(map(str, codepoints)).encode()
+        fontTools.version.encode() + _digest(path) + ",".join(map(str, codepoints)).encode()
     ).hexdigest()
     if key in _SUBSETS:
         return _SUBSETS[key]
