@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from profiles_gen.core.paths import FONT_DIR, TEMPLATES_DIR, display_path
+from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_path
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
-from profiles_gen.publish.pdf import write_pdf
+from profiles_gen.publish.pdf import pdf_name, write_pdf
 from profiles_gen.publish.styles import fonts_css, stylesheet
 
 SITE_ASSETS = "../../assets"  # from build/<city>/<lang>/index.html to build/assets/
@@ -26,12 +26,14 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"cover{city.photo.suffix.lower()}" if city.photo else None
+        emblem = getattr(city, "emblem", None)
         # The site's one stylesheet, script and fonts (build/assets/, written with the home
         # pages): the same files for every edition, so a browser fetches them once.
         assets = {
             "stylesheets": [f"{SITE_ASSETS}/profile.css"],
             "inline_css": "",
             "photo": photo,
+            "emblem": f"emblem{emblem.suffix.lower()}" if emblem else None,
             "scripts": [f"{SITE_ASSETS}/profile.js"],
         }
         html = render("screen", assets)
@@ -40,14 +42,20 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     if "pdf" in opts.formats or "print" in opts.formats:
         css = stylesheet("print", fonts_css(lambda name: (FONT_DIR / name).as_uri()))
         photo = city.photo.as_uri() if city.photo else None
-        html = render(
-            "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
-        )
-        pdf = out_dir / f"{city.slug}-{lang}.pdf"
+        emblem = getattr(city, "emblem", None)
+        assets = {
+            "stylesheets": [],
+            "inline_css": css,
+            "photo": photo,
+            "emblem": emblem.as_uri() if emblem else None,
+            "scripts": [],
+        }
+        html = render("print", assets)
+        pdf = out_dir / pdf_name(city.slug, lang, opts.variant)
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
     if "pdf" in opts.formats:
-        roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc"]
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)
         labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels

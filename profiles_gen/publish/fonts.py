@@ -79,7 +79,7 @@ def unicode_range(codepoints) -> str:
 _SUBSETS: dict[str, bytes] = {}  # this process's subsets, by key (tests build many times)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cmap(path: Path) -> frozenset[int]:
     # fontTools: only when the site's fonts are made (not for a PDF-only worker)
     from fontTools.ttLib import TTFont
@@ -88,7 +88,7 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digest(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 

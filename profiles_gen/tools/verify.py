@@ -75,9 +75,10 @@ def pdf_chapters(path: Path) -> list[Chapter]:
     for page in reader.pages:
         parts: list[str] = []
         # A landscape page set in the portrait book (``/Rotate 90``) draws its content turned:
-        # its own height is the page's width.
+        # its own height is the page's width. The trimmed page, not the sheet: the printer's
+        # file has bleed and slug around it.
         turned = page.get("/Rotate", 0) in (90, 270)
-        height = float(page.mediabox.width if turned else page.mediabox.height)
+        height = float(page.trimbox.width if turned else page.trimbox.height)
         last_y: list[float] = [0.0]
         edge = edge_pt(landscape=turned)
 
@@ -212,6 +213,12 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
     others = [lang for lang in langs if lang != base_lang]
     kinds = {
         "pdf": (lambda lang: out_dir / f"{slug}-{lang}.pdf", pdf_chapters, "{slug}-{lang}.pdf"),
+        # the printer's file (--pdf-variant print), where built: the same figures
+        "print": (
+            lambda lang: out_dir / f"{slug}-{lang}-print.pdf",
+            pdf_chapters,
+            "{slug}-{lang}-print.pdf",
+        ),
         "html": (lambda lang: out_dir / lang / "index.html", html_chapters, "{lang}/index.html"),
     }
     for kind, (path_of, chapters_of, label) in kinds.items():
