@@ -228,7 +228,9 @@ def test_comparison_page_sorts_and_filters(site: Path, browser, width: int) -> N
 
     def shown_codes() -> set[str]:
         return set(
-            page.eval_on_selector_all(f"{visible} td.code", "els => els.map(e => e.textContent)")
+            page.eval_on_selector_all(
+                f"{visible} th.kpi .code", "els => els.map(e => e.textContent)"
+            )
         )
 
     def count_text() -> str:
@@ -274,7 +276,9 @@ def test_comparison_page_sorts_and_filters(site: Path, browser, width: int) -> N
         assert all(v for v in values[: len(numbers)])  # the empty ones come after
     # Sorting by code restores the catalogue's order.
     page.locator("#compare-table thead th[data-sort=text] button.sort").first.click()
-    codes = page.eval_on_selector_all(f"{visible} td.code", "els => els.map(e => e.textContent)")
+    codes = page.eval_on_selector_all(
+        f"{visible} th.kpi .code", "els => els.map(e => e.textContent)"
+    )
     assert list(dict.fromkeys(codes)) == [k.code for k in catalogue.kpis]
     shoot(page, f"compare-{width}-sorted")
     assert log["console"] == [] and log["external"] == []
