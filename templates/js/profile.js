@@ -31,6 +31,13 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     };
     toggle.hidden = false;
+    // The bar's height (it wraps in a long language): what an anchor is kept clear of.
+    var barHeight = function () {
+      var height = narrow.matches ? panel.offsetHeight : 0;
+      doc.documentElement.style.setProperty("--bar-height", height + "px");
+    };
+    barHeight();
+    window.addEventListener("resize", barHeight);
     toggle.addEventListener("click", function () {
       setOpen(!panel.classList.contains("open"));
     });
@@ -121,7 +128,8 @@
     "main table[id], main tr[id], #imprint";
   var place = function () {
     var found = "";
-    var line = 90;  // below the contents bar
+    var bar = doc.getElementById("toc-panel");
+    var line = (bar && bar.getBoundingClientRect().top === 0 ? bar.offsetHeight : 0) + 40;
     var marks = doc.querySelectorAll(places);
     for (var i = 0; i < marks.length; i++) {
       var r = marks[i].getBoundingClientRect();
