@@ -294,7 +294,8 @@ def test_html_edition(built: Path) -> None:
     html = (built / "ru" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="ru">', html)
     scripts = re.findall(r"<script\b[^>]*>", html)
-    assert scripts == ['<script src="assets/profile.js" defer>']  # its own, no inline code
+    # The site's one script and stylesheet, shared by every edition: no inline code.
+    assert scripts == ['<script src="../../assets/profile.js" defer>']
     assert html.count('<figure id="fig-') == 9  # 6 results charts, 3 of progress
     # Charts by reference: each figure's print and phone layouts and its data beside it.
     sources = re.findall(r'(?:src|srcset)="(charts/[^"]+)"', html)
@@ -305,8 +306,11 @@ def test_html_edition(built: Path) -> None:
     assert "<svg" not in html  # no chart repeated inline
     data = (built / "ru" / "charts" / "wheel.csv").read_text(encoding="utf-8-sig")
     assert data.startswith("Измерение › подизмерение › категория › KPI,")
-    assert 'href="assets/profile.css"' in html
-    assert (built / "ru" / "assets" / "fonts" / "NotoSans-Regular.ttf").is_file()
+    assert 'href="../../assets/profile.css"' in html
+    shared = built.parent / "assets"
+    assert (shared / "profile.css").is_file() and (shared / "profile.js").is_file()
+    assert (shared / "fonts" / "NotoSans-Regular.woff2").is_file()
+    assert not (built / "ru" / "assets").exists()  # nothing copied into the edition
 
 
 def test_open_data_exports_agree(built: Path) -> None:

@@ -150,7 +150,7 @@ def test_progress_chapter_in_the_html_edition(mini_with_history: Path) -> None:
 
     root = page("en")
     chapter = _by_id(root, "ch-progress")
-    assert _text(chapter.find("h1")) == "Progress since 2019"
+    assert _text(chapter.find("h2")) == "Progress since 2019"  # the page's h1: its title
     assert any(a.get("href") == "#ch-progress" for a in root.iter("a"))  # in the contents
     rows = {
         _text(tr.find("td")): tr
@@ -165,4 +165,4 @@ def test_progress_chapter_in_the_html_edition(mini_with_history: Path) -> None:
     images = [e for e in figure.iter() if e.tag.endswith("img")]
     assert images and "2019" in _text(figure) and "2019" in images[0].get("alt")
     ru = _by_id(page("ru"), "ch-progress")
-    assert "2019" in _text(ru.find("h1")) and "Progress" not in _text(ru)
+    assert "2019" in _text(ru.find("h2")) and "Progress" not in _text(ru)

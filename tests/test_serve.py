@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -102,6 +103,13 @@ def test_a_saved_edit_is_served_an_invalid_one_shows_its_errors_and_ctrl_c_stops
     assert "household internet access of 93%" in page
     assert MARK in page and '<script src="/__serve/live.js"' in page
     assert "EventSource" in get(url.replace("/en/", "/__serve/live.js"))[1]
+    # The site's shared stylesheet and fonts, which the edition names as ../../assets/.
+    assert 'href="../../assets/profile.css"' in page
+    status, css = get(urllib.parse.urljoin(url, "../../assets/profile.css"))
+    assert status == 200 and "@font-face" in css
+    font = re.search(r'url\("(fonts/NotoSans-Regular\.woff2)"\)', css).group(1)
+    with urllib.request.urlopen(urllib.parse.urljoin(url, f"/assets/{font}"), timeout=GUARD) as r:
+        assert r.read(4) == b"wOF2"
     # The page written to disk is the published one: nothing of the preview in it.
     written = (project / "build" / "mini" / "en" / "index.html").read_text(encoding="utf-8")
     assert MARK not in written and "EventSource" not in written

@@ -11,14 +11,19 @@ samples (``sample_site``); the browser is started once for the module.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import io
 import json
 import math
 import re
 import shutil
+import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from profiles_gen.build.home import write_site_home
 from profiles_gen.data.catalogue import load_catalogue
@@ -217,7 +222,7 @@ def test_navigation_reaches_every_chapter_and_back(
     toggle = page.locator("#toc-panel .toc-toggle")
     hashes = panel_links(page)
     chapters = page.eval_on_selector_all(
-        "main section.chapter > h1", "els => els.map(h => h.parentElement.id)"
+        "main section.chapter > :is(h2, h3):first-child", "els => els.map(h => h.parentElement.id)"
     )
     # Every chapter of the body is in the panel (and the front matter and the imprint too).
     assert {f"#{c}" for c in chapters} <= set(hashes)
@@ -260,7 +265,9 @@ def test_comparison_page_sorts_and_filters(site: Path, browser, width: int) -> N
 
     def shown_codes() -> set[str]:
         return set(
-            page.eval_on_selector_all(f"{visible} td.code", "els => els.map(e => e.textContent)")
+            page.eval_on_selector_all(
+                f"{visible} th.kpi .code", "els => els.map(e => e.textContent)"
+            )
         )
 
     def count_text() -> str:
@@ -307,7 +314,9 @@ def test_comparison_page_sorts_and_filters(site: Path, browser, width: int) -> N
         assert all(v for v in values[: len(numbers)])  # the empty ones come after
     # Sorting by code restores the catalogue's order.
     page.locator("#compare-table thead th[data-sort=text] button.sort").first.click()
-    codes = page.eval_on_selector_all(f"{visible} td.code", "els => els.map(e => e.textContent)")
+    codes = page.eval_on_selector_all(
+        f"{visible} th.kpi .code", "els => els.map(e => e.textContent)"
+    )
     assert list(dict.fromkeys(codes)) == [k.code for k in catalogue.kpis]
     shoot(page, f"compare-{width}-sorted")
     assert log["console"] == [] and log["external"] == []
@@ -402,6 +411,457 @@ def test_print_from_the_browser(site: Path, browser) -> None:
     assert over == 0
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
+    page.close()
+
+
+# --- the reader's place, the weight, headings, targets, print (issue 30) ---------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_site(site: Path):
+    """The site over HTTP from a plain static server (no compression, as many hosts serve
+    it); yields its address."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+# What a page load fetched, as the browser counts it (Resource Timing): each response's
+# bytes on the wire (transferSize: 0 when it came from the cache) and its body.
+TRANSFERS = """() => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'))
+    .map(e => ({url: e.name, transfer: e.transferSize, body: e.encodedBodySize}))"""
+
+BUDGET = 1_000_000  # bytes an edition may transfer on loading (issue 30)
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", EDITIONS)
+def test_an_edition_transfers_at_most_1_mb(browser, http_site: str, name: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})  # empty cache
+    page = context.new_page()
+    page.goto(http_site + PAGES[name], wait_until="networkidle")
+    fetched = page.evaluate(TRANSFERS)
+    total = sum(f["body"] for f in fetched)
+    assert sum(f["transfer"] for f in fetched) >= total > 0  # measured on the wire
+    fonts = [f["url"] for f in fetched if "/fonts/" in f["url"]]
+    assert fonts and all(re.search(r"/assets/fonts/[\w-]+\.woff2$", u) for u in fonts), fonts
+    styles = [f["url"] for f in fetched if f["url"].endswith((".css", ".js"))]
+    assert sorted(styles) == [http_site + "assets/profile.css", http_site + "assets/profile.js"]
+    heaviest = sorted(fetched, key=lambda f: -f["body"])[:3]
+    assert total <= BUDGET, f"{name} at {width}px loads {total} bytes: {heaviest}"
+    context.close()
+
+
+@slow
+def test_switching_language_downloads_no_font_again(browser, http_site: str) -> None:
+    """The editions share the site's assets: the second edition's fonts, stylesheet and
+    script come from the browser's cache (transferSize 0), none from the edition's folder."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(http_site + PAGES["tbilisi-en"], wait_until="networkidle")
+    first = {f["url"] for f in page.evaluate(TRANSFERS) if "/assets/" in f["url"]}
+    page.click('nav.site-nav a[hreflang="ru"]')
+    page.wait_for_load_state("networkidle")
+    assert page.url.split("#")[0].endswith("/tbilisi/ru/index.html")
+    again = [f for f in page.evaluate(TRANSFERS) if f["url"] in first]
+    assert {f["url"] for f in again} == first  # the same files
+    fonts = [f for f in again if "/fonts/" in f["url"]]
+    assert fonts and [f["url"] for f in fonts if f["transfer"] > 0] == []  # from the cache
+    # The stylesheet and the script at most asked whether they changed (no body again).
+    assert all(f["transfer"] < min(f["body"], 2000) for f in again)
+    context.close()
+
+
+def kpi_anchor_of(item: dict) -> str:
+    """The id a KPI's row has in every edition (issue 30): ``kpi-`` and the KPI's id, and for
+    a data point its id with anything but letters and digits as ``-``."""
+    point = item.get("data_point")
+    if not point:
+        return f"kpi-{item['kpi']}"
+    return f"kpi-{item['kpi']}-{re.sub(r'[^A-Za-z0-9]+', '-', point).strip('-')}"
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ["tbilisi-en", "tbilisi-ru", "volume-en"])
+def test_every_kpi_row_and_card_has_an_id_and_a_link_to_copy(
+    site: Path, browser, name: str, width: int
+) -> None:
+    slug = "tbilisi" if name.startswith("tbilisi") else "norway"
+    data = json.loads((site / slug / f"{slug}-kpis.json").read_text(encoding="utf-8"))
+    # A profile's items, or each member's of a volume (its ids prefixed with the member's).
+    parts = (
+        {"": data["items"]}
+        if "items" in data
+        else {f"{member}-": part["items"] for member, part in data["members"].items()}
+    )
+    catalogue = load_catalogue()
+    expected = {
+        prefix + kpi_anchor_of(i): catalogue.by_id[i["kpi"]]
+        for prefix, items in parts.items()
+        for i in items
+    }
+    assert len(expected) == sum(map(len, parts.values())) > 100  # one id per item
+    page, log = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    found = page.evaluate(
+        """ids => ids.map(id => {
+            const row = document.getElementById(id);
+            const link = row && row.querySelector('a.permalink');
+            const box = link && link.getBoundingClientRect();
+            return row && {tag: row.tagName, table: row.closest('table.kpis') !== null,
+                section: row.closest('section.results') && row.closest('section.results').id,
+                code: link && link.textContent, href: link && link.getAttribute('href'),
+                visible: row.getClientRects().length > 0,
+                height: box && box.height, width: box && box.width};
+        })""",
+        list(expected),
+    )
+    for (anchor, kpi), row in zip(expected.items(), found, strict=True):
+        assert row, f"no element with id {anchor}"
+        assert row["tag"] == "TR" and row["table"] and row["visible"], anchor
+        assert row["section"] and row["section"].endswith(f"results-{kpi.dimension}"), anchor
+        assert row["code"] == kpi.code and row["href"] == f"#{anchor}"
+        assert row["height"] >= 24 and row["width"] >= 24, anchor
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids)), "every id once"
+    # Following a code's link copies the KPI's address, says so, and keeps the page still.
+    anchor = next(iter(expected))
+    page.evaluate(f"document.getElementById('{anchor}').scrollIntoView({{block: 'center'}})")
+    before = page.evaluate("window.scrollY")
+    page.click(f"#{anchor} a.permalink")
+    assert page.url.endswith(f"#{anchor}")
+    assert page.evaluate("window.scrollY") == before
+    assert page.url in page.inner_text("#copy-status")
+    assert log["console"] == [] and log["external"] == []
+    page.close()
+
+
+@slow
+def test_the_copied_address_is_the_kpis(browser, http_site: str) -> None:
+    """Over HTTP the clipboard is written: the address of the row, which opens at it."""
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=http_site[:-1])
+    page = context.new_page()
+    page.goto(http_site + PAGES["tbilisi-ru"], wait_until="load")
+    link = page.locator("#kpi-EN-EN-AQ-1C-PM2-5 a.permalink")
+    link.scroll_into_view_if_needed()
+    link.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == http_site + PAGES["tbilisi-ru"] + "#kpi-EN-EN-AQ-1C-PM2-5"
+    other = context.new_page()
+    other.goto(copied, wait_until="load")
+    assert 0 <= _top_of(other, "kpi-EN-EN-AQ-1C-PM2-5") < 200
+    context.close()
+
+
+def _top_of(page, element_id: str) -> float:
+    return page.evaluate(f"document.getElementById('{element_id}').getBoundingClientRect().top")
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize(
+    ("name", "other", "place"),
+    [
+        ("tbilisi-en", "ru", "kpi-SC-SH-SA-7C"),  # a KPI's card or row
+        ("tbilisi-ru", "en", "fig-sdg"),  # a figure
+        ("volume-en", "ru", "asker-results-SC"),  # a chapter of a part
+    ],
+)
+def test_the_language_switch_keeps_the_readers_place(
+    site: Path, browser, name: str, other: str, place: str, width: int
+) -> None:
+    page, log = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    # The reader scrolls (no link followed, so the address has no anchor) to the place.
+    page.evaluate(f"window.scrollTo(0, document.getElementById('{place}').offsetTop)")
+    page.evaluate(f"window.scrollBy(0, {_top_of(page, place)} - 70)")
+    assert "#" not in page.url
+    # The switch is at hand where the reader is: in the contents bar or panel.
+    page.click(f'#toc-panel a[hreflang="{other}"]')
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.lang") == other
+    assert page.url.endswith(f"/{other}/index.html#{place}"), page.url
+    assert 0 <= _top_of(page, place) < 200  # the same place, in the other language
+    assert log["console"] == [] and log["external"] == []
+    page.close()
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_comparison_keeps_its_header_and_kpi_column_in_view(
+    site: Path, browser, width: int
+) -> None:
+    page, log = open_page(browser, (site / PAGES["compare"]).as_uri(), width)
+    region = page.locator(".table-scroll")
+    region.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.table-scroll').scrollIntoView()")
+    box = region.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(12):  # the reader scrolls down the table, then sideways
+        page.mouse.wheel(0, 300)
+    page.mouse.wheel(600, 0)
+    page.wait_for_function("document.querySelector('.table-scroll').scrollTop > 1000")
+    if width == 375:  # wider than a phone: scrolled sideways too
+        assert page.evaluate("document.querySelector('.table-scroll').scrollLeft") > 0
+    shot = page.evaluate(
+        """() => {
+        const inView = el => {
+            const r = el.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return r.top >= 0 && r.bottom <= innerHeight && hit !== null && el.contains(hit);
+        };
+        const head = Array.from(document.querySelectorAll('#compare-table thead th'));
+        const rows = Array.from(document.querySelectorAll('#compare-table tbody tr'));
+        const region = document.querySelector('.table-scroll').getBoundingClientRect();
+        const row = rows.find(r => r.getBoundingClientRect().top > region.top + 120);
+        return {kpiHead: inView(head[0]), cityHeads: head.slice(1).filter(inView).length,
+                kpiCell: inView(row.cells[0]), firstRowShown: inView(rows[0].cells[0]),
+                kpiWidth: head[0].getBoundingClientRect().width};
+    }"""
+    )
+    assert shot["kpiHead"] and shot["cityHeads"] >= 1, shot  # the header row, in view
+    assert shot["kpiCell"] and not shot["firstRowShown"], shot  # the KPI column, in view
+    if width == 375:  # not half the phone's width
+        assert shot["kpiWidth"] <= 0.4 * width, shot
+    shoot(page, f"compare-{width}-scrolled")
+    assert log["console"] == []
+    page.close()
+
+
+@slow
+def test_the_comparison_keeps_filter_and_sort_in_its_address(site: Path, browser) -> None:
+    page, _ = open_page(browser, (site / PAGES["compare"]).as_uri(), 1280)
+    visible = "#compare-table tbody tr:not([hidden])"
+    page.select_option("#filter-dimension", "SC")
+    page.select_option("#filter-sdg", "3")
+    city = page.locator("#compare-table thead th[data-sort=number] button.sort").nth(1)
+    city.click()
+    city.click()  # descending
+    key = city.get_attribute("data-key")
+    url = page.url
+    assert "dimension=SC" in url and "sdg=3" in url and f"sort={key}" in url
+    assert "order=desc" in url
+    order = page.eval_on_selector_all(visible, "rows => rows.map(r => r.id)")
+    assert 0 < len(order) < page.locator("#compare-table tbody tr").count()
+    # The address alone gives the same table (a bookmark, a link sent, a reload).
+    again, log = open_page(browser, url, 1280)
+    assert again.eval_on_selector_all(visible, "rows => rows.map(r => r.id)") == order
+    assert again.input_value("#filter-dimension") == "SC"
+    assert again.input_value("#filter-sdg") == "3"
+    th = again.locator(f'#compare-table thead th:has(button[data-key="{key}"])')
+    assert th.get_attribute("aria-sort") == "descending"
+    # The language switch keeps them too.
+    again.click('nav.site-nav a[hreflang="ru"]')
+    again.wait_for_load_state("load")
+    assert again.url.split("#")[0].endswith("compare.ru.html" + url[url.index("?") :])
+    assert again.eval_on_selector_all(visible, "rows => rows.map(r => r.id)") == order
+    assert log["console"] == []
+    page.close()
+    again.close()
+
+
+@slow
+def test_each_compared_value_links_to_the_citys_card(site: Path, browser) -> None:
+    page, log = open_page(browser, (site / PAGES["compare"]).as_uri(), 1280)
+    links = page.eval_on_selector_all(
+        "#compare-table a.card-link",
+        """els => els.map(a => ({href: a.getAttribute('href'),
+            code: a.closest('tr').querySelector('th .code').textContent}))""",
+    )
+    assert len(links) > 200  # every reported value of four cities
+    pages: dict[str, str] = {}
+    for link in links:
+        file, anchor = link["href"].split("#")
+        if file not in pages:
+            pages[file] = (site / file).read_text(encoding="utf-8")
+        row = re.search(rf'<tr [^>]*id="{re.escape(anchor)}".*?</tr>', pages[file], re.S)
+        assert row, link["href"]
+        assert f">{link['code']}</a>" in row.group(0)  # the same KPI's card
+    assert set(pages) == {"tbilisi/en/index.html", "norway/en/index.html"}
+    first = page.locator("#compare-table a.card-link[href^='norway']").first
+    target = first.get_attribute("href").split("#")[1]
+    first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"norway/en/index.html#{target}")
+    assert 0 <= _top_of(page, target) < 200
+    assert log["console"] == [] and log["external"] == []
+    page.close()
+
+
+@slow
+def test_the_comparison_prints_every_column(site: Path, browser) -> None:
+    page, _ = open_page(browser, (site / PAGES["compare"]).as_uri(), 375)
+    first = page.eval_on_selector(
+        "#compare-table tbody tr", "tr => Array.from(tr.cells).map(c => c.innerText)"
+    )
+    heads = page.eval_on_selector_all(  # as printed: the headings without the sort buttons
+        "#compare-table thead th",
+        "ths => ths.map(th => (th.querySelector('.sort-label') || th).textContent)",
+    )
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    box = pdf.pages[0].mediabox
+    assert box.width > box.height  # landscape
+    text = squash(pdf.pages[0].extract_text())
+    for cell in [*first, *heads[1:]]:  # every city's value and heading, and the flags
+        assert squash(cell) in text, cell
+    page.close()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+HEADINGS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+    .filter(h => h.getClientRects().length > 0 || h.closest('[hidden], details') === null)
+    .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 40)])"""
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_one_h1_and_no_skipped_heading_level(site: Path, browser, name: str, width: int):
+    page, _ = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    headings = page.evaluate(HEADINGS)
+    assert [h for h in headings if h[0] == 1] == headings[:1] and headings[0][0] == 1
+    for (before, _), (level, text) in zip(headings, headings[1:], strict=False):
+        assert level <= before + 1, f"h{level} '{text}' after h{before}"
+    page.close()
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", ["tbilisi-en", "volume-ru"])
+def test_back_to_top_comes_after_scrolling_and_covers_nothing(
+    site: Path, browser, name: str, width: int
+) -> None:
+    page, _ = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    link = page.locator(".back-to-top")
+    assert link.count() == 1 and not link.is_visible()  # the first screen: nothing over it
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 3)")
+    link.wait_for(state="visible")
+    box = page.evaluate(
+        """() => {
+        const r = el => el.getBoundingClientRect().toJSON();
+        const a = document.querySelector('.back-to-top');
+        const text = Array.from(document.querySelectorAll('main p, main td, main th, main li'))
+          .map(r).filter(b => b.width > 0 && b.bottom > 0 && b.top < innerHeight);
+        const ab = r(a);
+        return {link: ab, panel: r(document.getElementById('toc-panel')),
+                main: r(document.querySelector('main')),
+                over: text.filter(b => b.left < ab.right && b.right > ab.left &&
+                                       b.top < ab.bottom && b.bottom > ab.top).length};
+    }"""
+    )
+    link_box, panel = box["link"], box["panel"]
+    assert link_box["height"] >= 24
+    assert panel["left"] <= link_box["left"] and link_box["right"] <= panel["right"]
+    assert panel["top"] <= link_box["top"] and link_box["bottom"] <= panel["bottom"]
+    if width == 375:  # in the bar at the top of the screen
+        assert panel["top"] == 0 and panel["bottom"] < 100
+    else:  # in the panel beside the text
+        assert link_box["right"] <= box["main"]["left"] and box["over"] == 0
+    link.click()
+    assert page.evaluate("window.scrollY") == 0
+    page.close()
+
+
+# Every control and every link set apart from running text (a link inside a sentence is
+# exempt, as in WCAG 2.5.8): at least 24 by 24 CSS px.
+TARGETS = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll('a, button, select, input, summary')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || getComputedStyle(el).visibility === 'hidden' || el.closest('svg'))
+      continue;
+    const block = el.closest('p, li, td, th, dd, figcaption, caption, address');
+    const inSentence = getComputedStyle(el).display === 'inline' && block !== null &&
+      block.textContent.trim().length > el.textContent.trim().length + 3 &&
+      !el.closest('nav, .editions, .download, thead');
+    if (!inSentence && (r.height < 24 || r.width < 24))
+      small.push(el.textContent.trim().slice(0, 30) + ': ' +
+                 Math.round(r.width) + 'x' + Math.round(r.height));
+  }
+  return small;
+}"""
+
+
+@slow
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_touch_targets_are_24_px_at_least(site: Path, browser, name: str, width: int) -> None:
+    page, _ = open_page(browser, (site / PAGES[name]).as_uri(), width)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    if width == 375 and name in EDITIONS:
+        page.click("#toc-panel .toc-toggle")  # the phone menu, open
+    assert page.evaluate(TARGETS) == []
+    page.close()
+
+
+@slow
+def test_the_touch_target_check_finds_small_targets(site: Path, browser) -> None:
+    page, _ = open_page(browser, (site / PAGES["tbilisi-en"]).as_uri(), 1280)
+    page.add_style_tag(content=".site-nav a { display: inline; padding: 0; font-size: 10px; }")
+    assert page.evaluate(TARGETS)
+    page.close()
+
+
+# The KPI rows of the results chapters, in order: each one's code and the unit under its name.
+RESULT_ROWS = """() => Array.from(document.querySelectorAll(
+    'section.results table.kpis tbody tr[id]')).map(tr =>
+    [tr.querySelector('.code').textContent, tr.querySelector('.unit').textContent])"""
+
+
+def split_rows(pdf: bytes, rows: list[list[str]]) -> list[str]:
+    """The rows whose code and unit (its first and last lines) are printed on two pages."""
+    pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    starts = [sum(len(p) for p in pages[:n]) for n in range(len(pages))]
+    text = "".join(pages)
+
+    def page_of(at: int) -> int:
+        return max(n for n, start in enumerate(starts) if start <= at)
+
+    cursor, split = 0, []
+    for code, unit in rows:
+        at = text.find(squash(code), cursor)
+        end = text.find(squash(unit), at)
+        assert at >= 0 and end >= 0, code
+        if page_of(at) != page_of(end):
+            split.append(code)
+        cursor = end + len(squash(unit))
+    return split
+
+
+@slow
+def test_printing_from_the_browser_keeps_rows_cards_and_figures_whole(site: Path, browser) -> None:
+    page, _ = open_page(browser, (site / PAGES["tbilisi-en"]).as_uri(), 375)
+    rows = page.evaluate(RESULT_ROWS)
+    assert len(rows) > 100
+    page.emulate_media(media="print")
+    kept = page.evaluate(
+        """() => ['table.kpis tbody tr', 'figure', '.recommendation .rec-meta', 'h2']
+          .map(s => getComputedStyle(document.querySelector(s)))
+          .map(st => [st.breakInside, st.display])"""
+    )
+    assert kept[0] == ["avoid", "table-row"]  # on paper a table, its rows whole
+    assert [k[0] for k in kept[1:3]] == ["avoid", "avoid"]
+    assert split_rows(page.pdf(), rows) == []
+    # The check finds split rows: the phone's cards, allowed to break, do split.
+    page.add_style_tag(
+        content="@media print { table.kpis, table.kpis tbody, table.kpis tr, table.kpis td,"
+        " table.kpis th { display: block !important; break-inside: auto !important; } }"
+    )
+    assert split_rows(page.pdf(), rows)
     page.close()
 
 

@@ -92,6 +92,6 @@ def test_the_page_is_defined_once_and_the_print_stylesheet_reads_it() -> None:
 
     print_css = (CSS_DIR / "print.css").read_text(encoding="utf-8")
     assert not re.search(r"(?<![-\w])size\s*:|@page[^{]*\{[^}]*(?<![-\w])margin\s*:", print_css)
-    assert stylesheet("print", str).index(page_css()) < stylesheet("print", str).index(print_css)
-    assert page_css() not in stylesheet("screen", str)
+    assert stylesheet("print", "").index(page_css()) < stylesheet("print", "").index(print_css)
+    assert page_css() not in stylesheet("screen", "")
     assert CHART_WIDTH_PT < TEXT_WIDTH_MM * PT_PER_MM

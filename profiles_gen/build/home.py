@@ -7,13 +7,19 @@ from decimal import Decimal
 from pathlib import Path
 
 from profiles_gen.build.manifest import home_digest, home_is_fresh, record_home
-from profiles_gen.core.files import atomic_write, make_dirs, write_if_changed
-from profiles_gen.core.paths import FONT_DIR
+from profiles_gen.core.files import make_dirs, write_if_changed
 from profiles_gen.data.model import City, Volume
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import translations
-from profiles_gen.publish.styles import FONT_FACES, stylesheet
+from profiles_gen.publish.fonts import (
+    WebFont,
+    css_characters,
+    page_characters,
+    web_fonts,
+    web_fonts_css,
+)
+from profiles_gen.publish.styles import JS_DIR, stylesheet
 from profiles_gen.scoring.score import BAND_IDS, BAND_SYMBOLS
 
 
@@ -34,19 +40,37 @@ def read_edition_infos(out_root: Path) -> list[dict]:
     return infos
 
 
-def write_home(out_root: Path, pages: dict[str, str], css: str) -> list[Path]:
-    """The site's home pages (one per language) with their shared assets."""
+def write_assets(out_root: Path, css: str, fonts: list[WebFont]) -> None:
+    """The site's ``assets/``, shared by the home pages, the comparison and every edition:
+    the stylesheet, the script and the fonts (a font no longer used is removed)."""
+    folder = out_root / "assets"
+    make_dirs(folder / "fonts")
+    for font in fonts:
+        write_if_changed(folder / "fonts" / font.file, font.data)
+    current = {font.file for font in fonts}
+    for path in (folder / "fonts").iterdir():  # only regular files the build wrote
+        if path.name not in current and path.is_file() and not path.is_symlink():
+            path.unlink()
+    write_if_changed(folder / "profile.css", css)
+    write_if_changed(folder / "profile.js", (JS_DIR / "profile.js").read_bytes())
+
+
+def write_home(out_root: Path, pages: dict[str, str]) -> list[Path]:
+    """The site's home pages (one per language)."""
     written = []
-    make_dirs(out_root / "assets" / "fonts")
-    for *_, name in FONT_FACES:
-        target = out_root / "assets" / "fonts" / name
-        if not target.is_file() or target.is_symlink():
-            atomic_write(target, (FONT_DIR / name).read_bytes())
-    write_if_changed(out_root / "assets" / "profile.css", css)
     for name, html in pages.items():
         if write_if_changed(out_root / name, html):
             written.append(out_root / name)
     return written
+
+
+def site_pages(out_root: Path, infos: list[dict]) -> list[Path]:
+    """Every page of the site built so far but the home pages: each edition, the comparison."""
+    editions = [
+        out_root / i["slug"] / lang / "index.html" for i in infos for lang in i["languages"]
+    ]
+    pages = [*editions, *sorted(out_root.glob("compare*.html"))]
+    return [page for page in pages if page.is_file()]
 
 
 def update_site(out_root: Path, results: list) -> list[Path]:
@@ -98,7 +122,8 @@ def edition_info(city: City | Volume, score=None) -> dict:
 
 
 def write_site_home(out_root: Path) -> list[Path]:
-    """Home pages listing every city built under ``out_root``, one per language."""
+    """Home pages listing every city built under ``out_root``, one per language, and the
+    site's shared assets (the fonts subset to the characters of every page)."""
     # Jinja: only when the home pages are rewritten
     from profiles_gen.render.environment import autonym
 
@@ -109,17 +134,25 @@ def write_site_home(out_root: Path) -> list[Path]:
     )
     compare = (out_root / compare_page("en")).is_file()
     pdfs = sorted(p.name for i in infos for p in (out_root / i["slug"]).glob("*.pdf"))
+    pages_read = site_pages(out_root, infos)
     # What the pages are made of (manifest.home_digest): the cards, and whether the comparison
-    # page and each PDF exist (they are linked only then).
-    digest = home_digest(out_root, [*infos, {"compare": compare, "pdfs": pdfs}])
-    if home_is_fresh(out_root, digest, [*map(home_page, langs), "assets/profile.css"]):
+    # page and each PDF exist (they are linked only then); the assets, of every page's text.
+    digest = home_digest(out_root, [*infos, {"compare": compare, "pdfs": pdfs}], pages_read)
+    assets = ["assets/profile.css", "assets/profile.js"]
+    if home_is_fresh(out_root, digest, [*map(home_page, langs), *assets]):
         return []  # nothing it is made of changed: not rendered again
     pages = {}
     for lang in langs:
         fmt = Formatter(lang, translations(lang))
         entries = [_card(out_root, i, lang, fmt, autonym) for i in infos]
         pages[home_page(lang)] = render_home(fmt, entries, langs, compare)
-    written = write_home(out_root, pages, stylesheet("screen", lambda name: f"fonts/{name}"))
+    rules = stylesheet("screen", "")
+    used = css_characters(rules)
+    for text in [*pages.values(), *(p.read_text(encoding="utf-8") for p in pages_read)]:
+        used |= page_characters(text)
+    fonts = web_fonts(used, out_root / ".cache" / "fonts")
+    write_assets(out_root, stylesheet("screen", web_fonts_css(fonts)), fonts)
+    written = write_home(out_root, pages)
     record_home(out_root, digest)
     return written
 

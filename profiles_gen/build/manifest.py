@@ -240,9 +240,10 @@ class Manifest:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def home_digest(out_root: Path, infos: list[dict]) -> str:
-    """What the site's home pages are made of: every built city's edition info, the
-    templates, every catalogue and the package (hashes from the cache)."""
+def home_digest(out_root: Path, infos: list[dict], pages: list[Path] = ()) -> str:
+    """What the site's home pages and shared assets are made of: every built city's edition
+    info, the templates, every catalogue, the package and ``pages`` (the site's other pages,
+    whose characters the fonts are subset to; hashes from the cache)."""
     cache = HashCache(out_root / ".cache" / "hashes" / "home.json")
     files = {**common_inputs(), **_tree(TEMPLATES_DIR, "templates")}
     files.update(_tree(locales_dir(), "locales", "*/LC_MESSAGES/messages.po"))
@@ -250,6 +251,8 @@ def home_digest(out_root: Path, infos: list[dict]) -> str:
     h.update(json.dumps(infos, sort_keys=True, ensure_ascii=False).encode())
     for name in sorted(files):
         h.update(f"{name}\0{cache.sha256(files[name])}\n".encode())
+    for page in pages:
+        h.update(f"{page.relative_to(out_root)}\0{cache.sha256(page)}\n".encode())
     cache.save()
     return h.hexdigest()
 

@@ -11,7 +11,9 @@ from profiles_gen.i18n.marks import strip_marks
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
 from profiles_gen.publish.pdf import pdf_name, write_pdf
-from profiles_gen.publish.styles import stylesheet
+from profiles_gen.publish.styles import fonts_css, stylesheet
+
+SITE_ASSETS = "../../assets"  # from build/<city>/<lang>/index.html to build/assets/
 
 
 def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: dict):
@@ -25,21 +27,22 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     outputs, warnings = [], []
     if "html" in opts.formats:
         edition = out_dir / lang
-        photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
+        photo = f"cover{city.photo.suffix.lower()}" if city.photo else None
         emblem = getattr(city, "emblem", None)
+        # The site's one stylesheet, script and fonts (build/assets/, written with the home
+        # pages): the same files for every edition, so a browser fetches them once.
         assets = {
-            "stylesheets": ["assets/profile.css"],
+            "stylesheets": [f"{SITE_ASSETS}/profile.css"],
             "inline_css": "",
             "photo": photo,
-            "emblem": f"assets/emblem{emblem.suffix.lower()}" if emblem else None,
-            "scripts": ["assets/profile.js"],
+            "emblem": f"emblem{emblem.suffix.lower()}" if emblem else None,
+            "scripts": [f"{SITE_ASSETS}/profile.js"],
         }
         html = render("screen", assets)
-        css = stylesheet("screen", lambda name: f"fonts/{name}")
-        write_html(edition, html, css, charts, city)
+        write_html(edition, html, charts, city)
         outputs.append(edition / "index.html")
     if "pdf" in opts.formats or "print" in opts.formats:
-        css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
+        css = stylesheet("print", fonts_css(lambda name: (FONT_DIR / name).as_uri()))
         photo = city.photo.as_uri() if city.photo else None
         emblem = getattr(city, "emblem", None)
         assets = {

@@ -1,19 +1,16 @@
-"""The HTML edition: a folder with its assets, swapped in whole."""
+"""The HTML edition: a folder with its charts and images, swapped in whole."""
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 from profiles_gen.charts.draw import chart_file, font_style, glyphs_used, with_fonts
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.files import atomic_write, make_dirs, staged_dir
-from profiles_gen.core.paths import FONT_DIR
 from profiles_gen.data.load import folder_files, read_file_bytes
 from profiles_gen.data.markup import svg_problems
-from profiles_gen.publish.styles import FONT_FACES, JS_DIR
 
 
 def write_print_html(path: Path, html: str) -> Path:
@@ -49,16 +46,12 @@ def chart_csv(chart) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> None:
-    """The HTML edition with its assets beside it, replaced as a whole."""
+def write_html(edition_dir: Path, html: str, charts: dict, city) -> None:
+    """The HTML edition with its charts, cover photo and images beside it, replaced as a
+    whole (the stylesheet, the script and the fonts are the site's, in ``build/assets/``)."""
     photo = city.photo
     with staged_dir(edition_dir) as stage:
-        (stage / "assets" / "fonts").mkdir(parents=True)
         (stage / "charts").mkdir()
-        for *_, name in FONT_FACES:
-            shutil.copyfile(FONT_DIR / name, stage / "assets" / "fonts" / name)
-        (stage / "assets" / "profile.css").write_text(css, encoding="utf-8")
-        shutil.copyfile(JS_DIR / "profile.js", stage / "assets" / "profile.js")
         # Each layout's SVG, from the chart cache, with the glyphs the edition's charts use.
         svgs = {
             chart_file(chart.id, layout): Path(path).read_text(encoding="utf-8")
@@ -80,11 +73,11 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
                 )
         if photo is not None:  # copies are made of checked regular files, never of links
             data = read_file_bytes(photo, city.dir)
-            (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)
+            (stage / f"cover{photo.suffix.lower()}").write_bytes(data)
         emblem = getattr(city, "emblem", None)
         if emblem is not None:  # the publisher's emblem (emblem.svg or emblem.png)
             data = _picture(emblem, read_file_bytes(emblem, city.dir))
-            (stage / "assets" / f"emblem{emblem.suffix.lower()}").write_bytes(data)
+            (stage / f"emblem{emblem.suffix.lower()}").write_bytes(data)
         images = city.dir / "images"
         files, problems = folder_files(images, city.dir)  # narrative images: images/NAME
         if problems:

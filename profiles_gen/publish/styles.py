@@ -25,6 +25,8 @@ FONT_FILES = tuple(FONT_DIR / name for *_, name in FONT_FACES)
 
 
 def fonts_css(url_for) -> str:
+    """The ``@font-face`` rules of the PDF: the whole TrueType fonts (WeasyPrint subsets them
+    itself); the site's are ``fonts.web_fonts_css``."""
     return "\n".join(
         f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
         f'src: url("{url_for(name)}") format("truetype"); }}'
@@ -39,10 +41,11 @@ def bands_css() -> str:
     return "\n".join(rules)
 
 
-def stylesheet(media: str, url_for) -> str:
-    """The complete CSS of one medium: fonts, band colours, common and medium rules."""
+def stylesheet(media: str, fonts: str) -> str:
+    """The complete CSS of one medium: ``fonts`` (its ``@font-face`` rules), band colours,
+    common and medium rules."""
     parts = [
-        fonts_css(url_for),
+        fonts,
         *([page_css()] if media == "print" else []),
         bands_css(),
         (CSS_DIR / "common.css").read_text("utf-8"),

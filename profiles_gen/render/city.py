@@ -39,6 +39,7 @@ from profiles_gen.render.outline import annexes_view, dimension_title, sections_
 from profiles_gen.render.rows import (
     format_change,
     format_value,
+    kpi_anchor,
     make_row,
     not_reported_once,
     rollup_change,
@@ -647,7 +648,11 @@ def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resol
                 "diagnosis": Markup(render_markdown(pick(rec.diagnosis), resolve, 1)),
                 "measures": [pick(m) for m in rec.measures],
                 "kpis": [
-                    {"code": catalogue.by_id[k].code, "name": fmt.kpi_name(catalogue.by_id[k])}
+                    {
+                        "code": catalogue.by_id[k].code,
+                        "name": fmt.kpi_name(catalogue.by_id[k]),
+                        "anchor": kpi_anchor(k),
+                    }
                     for k in rec.kpis
                 ],
                 "sdgs": list(rec.sdgs),

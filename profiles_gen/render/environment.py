@@ -95,7 +95,48 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
     env.globals["semicolon"] = fmt.semicolon
     # What the editions rendered with it show in another language (render_edition).
     env.shown_in_other_languages = []
+    env.filters["nest_headings"] = nest_headings
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element of the page."""
+    escaped = "".join(
+        c if c.isalnum() or c in " .,:;()–-·%/'" else f"\\{ord(c):X} " for c in str(text)
+    )
+    return Markup(f'"{escaped}"')
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def nest_headings(html: str, parent: int, media: str = "screen") -> Markup:
+    """Sanitised HTML (a chapter's narrative) with its headings placed under a heading of
+    level ``parent``, on screen: the highest becomes ``parent + 1``, the others keep their
+    places below it and none is more than one level below the heading before it (an author's
+    ``##`` after the chapter's title, a ``####`` after a ``##``). The page then has one ``h1``
+    and no skipped level. In print (the PDF) the headings stay as written."""
+    if media != "screen":
+        return Markup(html)
+    text = str(html)
+    levels = [int(m.group(2)) for m in _HEADING.finditer(text) if not m.group(1)]
+    if not levels:
+        return Markup(text)
+    top, previous, placed = min(levels), parent, []
+    for level in levels:
+        previous = min(parent + 1 + level - top, previous + 1, 6)
+        placed.append(previous)
+    opened = iter(placed)
+    stack: list[int] = []
+
+    def renumber(m: re.Match) -> str:
+        if m.group(1):  # a closing tag closes the heading last opened
+            return f"</h{stack.pop()}"
+        stack.append(next(opened))
+        return f"<h{stack[-1]}"
+
+    return Markup(_HEADING.sub(renumber, text))
 
 
 def autonym(code: str) -> str:
@@ -171,13 +212,18 @@ def render_edition(env: Environment, template: str, view: dict, media: str, asse
     The parts of a volume (``view["parts"]``, each a member's view) are rendered
     first, each in its own context, and placed by the page template. The whole is then
     typeset in the edition's language (``typeset_html``), its URLs set breakable.
+
+    ``hl``, the templates' heading offset: in print every chapter is an ``h1`` (the PDF's
+    bookmarks and tags), on screen the cover's title is the page's one ``h1``, chapters are
+    ``h2`` and, in a volume, the parts ``h2`` and their chapters ``h3``.
     """
+    hl = 1 if media == "screen" else 0
     parts = view.get("parts", ())
     if parts:
         part_template = env.get_template("_volume_part.html")
         for part in parts:
-            part["html"] = Markup(part_template.render(part, media=media, assets=assets))
-    html = env.get_template(template).render(view, media=media, assets=assets)
+            part["html"] = Markup(part_template.render(part, media=media, assets=assets, hl=hl * 2))
+    html = env.get_template(template).render(view, media=media, assets=assets, hl=hl)
     html = mark_languages(html, getattr(env, "shown_in_other_languages", None))
     html = typeset_html(html, view["lang"], media)
     check_page(env, html, media, assets)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from profiles_gen.data.model import (
@@ -49,6 +50,15 @@ class Row:
     reason: Shown | None = None
     target_ref: int | None = None  # the number of the target's reference (methodology)
     note: Shown | None = None  # the city's note on the value ("data not verifiable")
+    anchor: str = ""  # the row's id in every edition and language (kpi_anchor)
+
+
+def kpi_anchor(kpi: str, data_point: str | None = None) -> str:
+    """The id of a KPI's (or a data point's) row, the same in every edition and language:
+    ``kpi-EC-ICT-ICT-1C``, ``kpi-EN-EN-AQ-1C-PM2-5`` (a volume's part prefixes its city)."""
+    if not data_point:
+        return f"kpi-{kpi}"
+    return f"kpi-{kpi}-{re.sub(r'[^A-Za-z0-9]+', '-', data_point).strip('-')}"
 
 
 def format_value(fmt: Formatter, kpi, value, point=None) -> str:
@@ -120,6 +130,7 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         target_set_code=set_code,
         quality=vocab.QUALITY_MARKS.get(item.quality or "", ""),
         verified={True: "✓", False: "✗"}.get(item.verified, ""),
+        anchor=kpi_anchor(item.kpi, item.data_point),
     )
 
 

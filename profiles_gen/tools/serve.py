@@ -2,14 +2,15 @@
 
 The HTML edition of one city (or volume) is built into the ordinary output
 folder and served on 127.0.0.1 with the site's paths (``/<lang>/``, the PDF and
-the data beside them, ``/<slug>-<lang>.pdf``). The city folder, the templates,
-the translation catalogues and the KPI catalogue are watched (``watchfiles``);
-a change rebuilds only the HTML edition, in this process (only what changed is
-rendered again, charts come from their cache) and every open page reloads
-through server-sent events. A build that fails keeps the last good edition on
-the page with its ``path:line:col: error: …`` lines over it, and the next good
-save takes them away. The PDF is built on demand, in a separate process, when
-its link is followed.
+the data beside them, ``/<slug>-<lang>.pdf``, and the site's shared
+``/assets/``). The city folder, the templates, the translation catalogues and
+the KPI catalogue are watched (``watchfiles``); a change rebuilds only the HTML
+edition, in this process (only what changed is rendered again, charts come from
+their cache) and every open page reloads through server-sent events. A build
+that fails keeps the last good edition on the page with its
+``path:line:col: error: …`` lines over it, and the next good save takes them
+away. The PDF is built on demand, in a separate process, when its link is
+followed.
 
 What makes a page live (the reload script, the bar and the errors) is added
 to the page as it is served, never to the files written: the published edition
@@ -315,6 +316,15 @@ def make_handler(preview: Preview):
             except BadRequestError as exc:
                 return self.send_error(*exc.args)
             return super().do_HEAD()
+
+        def translate_path(self, path: str) -> str:
+            # The site's shared stylesheet, script and fonts (build/assets/), which every
+            # edition refers to as ../../assets/: /assets/ here, as on the site.
+            if urlsplit(path).path.startswith("/assets/"):
+                shared = super().translate_path(path[len("/assets") :])
+                relative = os.path.relpath(shared, self.directory)
+                return str(preview.out_root / "assets" / relative)
+            return super().translate_path(path)
 
         def do_GET(self):  # noqa: N802 - the base class's name
             try:

@@ -12,13 +12,12 @@ from profiles_gen.build.home import (
     write_site_home,
 )
 from profiles_gen.build.pipeline import build_cities
-from profiles_gen.core.files import atomic_write, staged_dir, write_if_changed
+from profiles_gen.core.files import atomic_write, staged_dir
 from profiles_gen.data.catalogue import load_catalogue
 from profiles_gen.data.model import City, Volume
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import translations
-from profiles_gen.publish.styles import JS_DIR
 from profiles_gen.render.environment import autonym, make_environment, with_policy
 from profiles_gen.render.rows import make_row
 from profiles_gen.render.typeset import typeset_html
@@ -39,9 +38,11 @@ def assemble_site(out_root: Path, slugs: list[str]) -> Path:
     return final
 
 
-def site_cities(results: list) -> tuple[list[City], list]:
-    """Every city built, once: standalone cities and the members of volumes, with their scores."""
-    cities, scores, seen = [], [], set()
+def site_cities(results: list) -> tuple[list[City], list, dict[str, dict]]:
+    """Every city built, once: standalone cities and the members of volumes, with their scores
+    and where each one's cards are (``{slug: {"edition", "prefix", "languages"}}``: the
+    folder of its editions and the prefix of its ids there; a volume's member is a part)."""
+    cities, scores, seen, places = [], [], set(), {}
     for result in results:
         if isinstance(result.city, Volume):
             pairs = zip(result.city.members, result.score, strict=True)
@@ -52,13 +53,19 @@ def site_cities(results: list) -> tuple[list[City], list]:
                 seen.add(city.slug)
                 cities.append(city)
                 scores.append(score)
-    return cities, scores
+                volume = result.city is not city
+                places[city.slug] = {
+                    "edition": result.city.slug,
+                    "prefix": f"{city.slug}-" if volume else "",
+                    "languages": list(result.city.languages),
+                }
+    return cities, scores, places
 
 
 def write_comparison(out_root: Path, results: list) -> list[Path]:
     """``compare.html`` (and ``compare.<lang>.html``): every KPI of every city side by side."""
 
-    cities, scores = site_cities(results)
+    cities, scores, places = site_cities(results)
     if not cities:
         return []
     catalogue = load_catalogue()
@@ -70,16 +77,23 @@ def write_comparison(out_root: Path, results: list) -> list[Path]:
     written = []
     for lang in langs:
         fmt = Formatter(lang, translations(lang))
-        html = render_comparison(fmt, catalogue, comparison, langs)
+        html = render_comparison(fmt, catalogue, comparison, langs, places)
         path = out_root / compare_page(lang)
         atomic_write(path, html)
         written.append(path)
     return written
 
 
-def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
+def card_link(place: dict, lang: str, anchor: str) -> str:
+    """The address of a KPI's card in a city's edition (in ``lang`` if the city has it)."""
+    shown = lang if lang in place["languages"] else place["languages"][0]
+    return f"{place['edition']}/{shown}/index.html#{place['prefix']}{anchor}"
+
+
+def comparison_view(fmt: Formatter, catalogue, comparison, places: dict | None = None) -> dict:
 
     lang = fmt.lang
+    places = places or {}
     window = comparison.year_window
     rows = []
     goals = set()
@@ -100,17 +114,24 @@ def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
                 "comparable": row.comparable,
                 "reported": sum(1 for item in row.items if item.value is not None),
                 "flags": [vocab.flag_label(fmt, f, window) for f in row.flags],
+                "anchor": cells[0].anchor,
                 "cells": [
                     {
                         "row": cell,
                         "sort": "" if item.achievement is None else str(item.achievement),
+                        # the city's card of the KPI, where it has a value to show
+                        "href": card_link(places[city.slug], lang, cell.anchor)
+                        if city.slug in places and item.value is not None
+                        else None,
                     }
-                    for cell, item in zip(cells, row.items, strict=True)
+                    for cell, item, city in zip(cells, row.items, comparison.cities, strict=True)
                 ],
             }
         )
     return {
-        "cities": [c.name.get(lang, c.name["en"]) for c in comparison.cities],
+        "cities": [
+            {"slug": c.slug, "name": c.name.get(lang, c.name["en"])} for c in comparison.cities
+        ],
         "rows": rows,
         "window": window,
         "dimensions": [
@@ -124,11 +145,13 @@ def comparison_view(fmt: Formatter, catalogue, comparison) -> dict:
     }
 
 
-def render_comparison(fmt: Formatter, catalogue, comparison, langs: list[str]) -> str:
+def render_comparison(
+    fmt: Formatter, catalogue, comparison, langs: list[str], places: dict | None = None
+) -> str:
 
     env = make_environment(None, fmt)
     html = env.get_template("compare.html").render(
-        comparison_view(fmt, catalogue, comparison),
+        comparison_view(fmt, catalogue, comparison, places),
         lang=fmt.lang,
         media="screen",
         p="",
@@ -152,8 +175,5 @@ def build_site(out_root: Path, city_dirs: list[Path], opts, progress=None) -> tu
 
     results = build_cities(city_dirs, out_root, opts, progress)
     write_comparison(out_root, results)
-    write_if_changed(
-        out_root / "assets" / "profile.js", (JS_DIR / "profile.js").read_text(encoding="utf-8")
-    )
-    write_site_home(out_root)  # now with the link to the comparison
+    write_site_home(out_root)  # now with the link to the comparison (and its characters)
     return results, assemble_site(out_root, [r.city.slug for r in results])

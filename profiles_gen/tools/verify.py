@@ -156,7 +156,10 @@ class _Sections(HTMLParser):
         if tag == "section" and "chapter" in classes and self.section_depth is None:
             self.section_depth = self.depth
             self.chapters.append(Chapter(attrs.get("id", ""), "", ""))
-        if tag == "h1" and self.section_depth is not None and not self.chapters[-1].title:
+        # A chapter's heading: h2 on screen (h3 in a volume's part), where the page's h1 is
+        # its title; the first heading of the section either way.
+        heading = tag in ("h1", "h2", "h3", "h4")
+        if heading and self.section_depth is not None and not self.chapters[-1].title:
             self.title_next = True
 
     def handle_endtag(self, tag):
