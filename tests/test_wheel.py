@@ -96,7 +96,11 @@ def test_wheel_installed_in_a_fresh_venv_builds_a_city_from_a_plain_folder(
     env["HOME"] = str(tmp_path / "home")  # the user's cache is not used: the build's own is
     env.pop("XDG_CACHE_HOME", None)
     where = subprocess.run(
-        [str(python), "-c", "import profiles_gen.paths as p; print(p.PACKAGE_DIR, p.CHECKOUT)"],
+        [
+            str(python),
+            "-c",
+            "import profiles_gen.core.paths as p; print(p.PACKAGE_DIR, p.CHECKOUT)",
+        ],
         cwd=work,
         env=env,
         check=True,
@@ -122,3 +126,20 @@ def test_wheel_installed_in_a_fresh_venv_builds_a_city_from_a_plain_folder(
     assert ">Contents<" in english
     assert f">{_translation('Contents')}<" in russian  # the packaged catalogue, compiled
     assert list((work / "build" / ".cache").rglob("messages.mo"))
+
+    # The installed package verifies a city's PDF and HTML editions: poppler reads the PDFs
+    # (pypdf, a test dependency, is made unimportable).
+    shutil.copytree(ROOT / "tests" / "data" / "mini", work / "cities" / "mini")
+    profiles_gen = [str(env_dir / "bin" / "profiles-gen")]
+    run = {"cwd": work, "env": env, "capture_output": True, "text": True}
+    built = subprocess.run([*profiles_gen, "build", "mini", "-j", "1"], **run)
+    assert built.returncode == 0, built.stderr
+    without_pypdf = (
+        "import sys; sys.modules['pypdf'] = None; from profiles_gen.cli.main import main"
+    )
+    verified = subprocess.run(
+        [str(python), "-c", f"{without_pypdf}; sys.exit(main(['verify', 'mini', '--manifest']))"],
+        **run,
+    )
+    assert verified.returncode == 0, verified.stderr
+    assert "mini: verified the figures of ru (PDF, HTML) against en" in verified.stdout

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import stat
@@ -28,21 +27,27 @@ from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
+from profiles_gen.tools.pdftext import PendingPdf, start_pdf
 
-# Per language: a number as the edition prints it. Russian groups digits with a
-# no-break space and uses the decimal comma, so a dotted number there is an
-# identifier such as the SDG target 17.8 and is kept as it is.
+# Per language: a number as the edition prints it. Russian and French group digits with a
+# no-break space and use the decimal comma, so a dotted number there is an identifier such
+# as the SDG target 17.8 and is kept as it is.
+_COMMA_DECIMAL = r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"
 NUMBER_RES = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
-    "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
+    "ru": re.compile(_COMMA_DECIMAL),
+    "fr": re.compile(_COMMA_DECIMAL),
 }
-
-
-MARGIN_PX = 60  # running heads and page numbers sit in the top and bottom margins
+# Poppler gives the no-break spaces of a PDF as plain spaces, so in a PDF's text "1 202 700"
+# may be one number or three (the cells of a table row, a band beside its share): such a run
+# of groups is read against the base edition (``numbers``).
+SPACED_RE = re.compile(
+    r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[.,]\d)|(?<![\d.,])\d{1,3}(?: \d{3})+,\d+"
+)
 
 
 def canonical(token: str, lang: str) -> str:
-    text = token.replace("\u00a0", "").replace("\u202f", "")
+    text = token.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.replace(",", "") if lang == "en" or "." in text else text.replace(",", ".")
     try:
         return format(Decimal(text).normalize(), "f")
@@ -52,13 +57,52 @@ def canonical(token: str, lang: str) -> str:
 
 # A contents or list entry: dot leaders, then a page number, which differs between
 # editions of different lengths by design.
-LEADER_RE = re.compile(r"(?:\.\s){3,}\.?\s*[0-9ivxlc]+")
+LEADER_RE = re.compile(r"(?:\.\s+){3,}\.?\s*[0-9ivxlc]+")
 
 
-def numbers(text: str, lang: str) -> Counter:
-    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+def _pattern(lang: str) -> re.Pattern:
+    return NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+
+
+def numbers(text: str, lang: str, pdf: bool = False, base: Counter | None = None) -> Counter:
+    """The figures of ``text`` in ``lang``, canonical.
+
+    ``pdf``: text as poppler reads a PDF, where a run of digit groups parted by spaces
+    ("1 202 700") in a language that groups digits with spaces is read as the longest
+    leading groups that ``base`` (the figures of the same chapter in the base edition)
+    has, then the rest likewise; a run of which ``base`` has no leading part is read whole,
+    as without ``base``.
+    """
     text = LEADER_RE.sub(" ", text)
-    return Counter(canonical(m.group(0), lang) for m in pattern.finditer(text))
+    pattern = _pattern(lang)
+    found: Counter = Counter()
+    if pdf and pattern is not NUMBER_RES["en"]:
+        wanted = Counter(base) if base is not None else None
+
+        def runs(match: re.Match) -> str:
+            found.update(_read_run(match.group(0), lang, wanted))
+            return " "
+
+        text = SPACED_RE.sub(runs, text)
+    found.update(canonical(m.group(0), lang) for m in pattern.finditer(text))
+    return found
+
+
+def _read_run(run: str, lang: str, wanted: Counter | None) -> list[str]:
+    """The figures of a run of digit groups parted by spaces (see ``numbers``)."""
+    groups, values = run.split(" "), []
+    while groups:
+        n = len(groups)
+        if wanted is not None:  # the longest leading groups the base has, else all of them
+            n = next((k for k in range(n, 0, -1) if wanted[_joined(groups[:k], lang)] > 0), n)
+            wanted[_joined(groups[:n], lang)] -= 1
+        values.append(_joined(groups[:n], lang))
+        groups = groups[n:]
+    return values
+
+
+def _joined(groups: list[str], lang: str) -> str:
+    return canonical("".join(groups), lang)
 
 
 @dataclass
@@ -66,42 +110,18 @@ class Chapter:
     key: str
     title: str
     text: str
+    pdf: bool = False  # read from a PDF by poppler (spaces as plain spaces)
 
 
-def pdf_chapters(path: Path) -> list[Chapter]:
-    """The body text of a PDF per top-level outline entry (margins left out)."""
-    from pypdf import PdfReader  # pypdf: only when a PDF is read
-
-    reader = PdfReader(path)
-    pages = []
-    for page in reader.pages:
-        parts: list[str] = []
-        # A landscape page set in the portrait book (``/Rotate 90``) draws its content turned:
-        # its own height is the page's width.
-        turned = page.get("/Rotate", 0) in (90, 270)
-        height = float(page.mediabox.width if turned else page.mediabox.height)
-        last_y: list[float] = [0.0]
-
-        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y):
-            scale = math.hypot(cm[2], cm[3]) or 1  # the length of the y axis, turned or not
-            y = tm[5]
-            if MARGIN_PX < y < height / scale - MARGIN_PX:
-                if y != last_y[0]:  # a new line: keep words of two lines apart
-                    parts.append("\n")
-                    last_y[0] = y
-                parts.append(text)
-
-        page.extract_text(visitor_text=visit)
-        pages.append("".join(parts))
-    starts = [
-        (reader.get_destination_page_number(item), item.title)
-        for item in reader.outline
-        if not isinstance(item, list)
-    ]
-    chapters = [Chapter("front", "", "\n".join(pages[: starts[0][0]] if starts else pages))]
+def pdf_chapters(path: Path, pending: PendingPdf | None = None) -> list[Chapter]:
+    """The body text of a PDF per top-level outline entry (running heads and page
+    numbers left out), read by poppler (``pending``: the reading already started)."""
+    read = (pending or start_pdf(path)).result()
+    pages, starts = read.pages, read.outline
+    chapters = [Chapter("front", "", "\n".join(pages[: starts[0][0]] if starts else pages), True)]
     for n, (start, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(pages)
-        chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end])))
+        chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end]), True))
     return chapters
 
 
@@ -163,7 +183,7 @@ def html_chapters(path: Path) -> list[Chapter]:
 
 
 def _context(text: str, value: str, lang: str) -> str:
-    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+    pattern = SPACED_RE if value not in numbers(text, lang) else _pattern(lang)
     for match in pattern.finditer(text):
         if canonical(match.group(0), lang) == value:
             start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
@@ -182,7 +202,8 @@ def compare_editions(
             f"the {base_lang} edition {len(base)}"
         )
     for mine, theirs in zip(base, other, strict=False):
-        a, b = numbers(mine.text, base_lang), numbers(theirs.text, lang)
+        a = numbers(mine.text, base_lang, mine.pdf)
+        b = numbers(theirs.text, lang, theirs.pdf, base=a)
         if a == b:
             continue
         where = f"chapter '{theirs.title or theirs.key}' ({base_lang}: '{mine.title or mine.key}')"
@@ -191,7 +212,8 @@ def compare_editions(
                 continue
             problems.append(
                 f"{label}: {where}: {value} appears {a[value]}× in {base_lang} and "
-                f"{b[value]}× in {lang}; {base_lang}: “{_context(mine.text, value, base_lang)}”; "
+                f"{b[value]}× in {lang}; "
+                f"{base_lang}: “{_context(mine.text, value, base_lang)}”; "
                 f"{lang}: “{_context(theirs.text, value, lang)}”"
             )
     return problems
@@ -208,36 +230,51 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
     before = dict(manifest.verified)
     problems = []
     others = [lang for lang in langs if lang != base_lang]
+
+    def pdf_of(lang: str) -> Path:
+        return out_dir / f"{slug}-{lang}.pdf"
+
     kinds = {
-        "pdf": (lambda lang: out_dir / f"{slug}-{lang}.pdf", pdf_chapters, "{slug}-{lang}.pdf"),
-        "html": (lambda lang: out_dir / lang / "index.html", html_chapters, "{lang}/index.html"),
+        "pdf": (pdf_of, "{slug}-{lang}.pdf"),
+        "html": (lambda lang: out_dir / lang / "index.html", "{lang}/index.html"),
     }
-    for kind, (path_of, chapters_of, label) in kinds.items():
+    pairs = []  # (kind, the other language, its path, the key and hashes of the pair)
+    for kind, (path_of, _) in kinds.items():
         base_path = path_of(base_lang)
         if not base_path.is_file():
             continue
-        base = None
         for lang in others:
             path = path_of(lang)
             if not path.is_file():
                 continue
             key = f"{kind} {base_lang} {lang}"
             hashes = {base_lang: manifest.hash(base_path), lang: manifest.hash(path)}
-            if manifest.verified.get(key) == hashes:
-                continue  # compared before, unchanged since
-            base = base if base is not None else chapters_of(base_path)
-            found = compare_editions(
-                base,
-                chapters_of(path),
-                base_lang,
-                lang,
-                label.format(slug=slug, lang=lang),
-            )
-            problems += found
-            if found:
-                manifest.verified.pop(key, None)
-            else:
-                manifest.verified[key] = hashes
+            if manifest.verified.get(key) != hashes:  # else compared before, unchanged since
+                pairs.append((kind, lang, path, key, hashes))
+    # Every PDF to read is handed to poppler at once, so that they are read side by side.
+    pdfs = [q for kind, _, path, _, _ in pairs if kind == "pdf" for q in (pdf_of(base_lang), path)]
+    pending = {path: start_pdf(path) for path in dict.fromkeys(pdfs)}
+    read: dict[Path, list[Chapter]] = {}
+
+    def chapters(kind: str, path: Path) -> list[Chapter]:
+        if path not in read:
+            read[path] = pdf_chapters(path, pending[path]) if kind == "pdf" else html_chapters(path)
+        return read[path]
+
+    for kind, lang, path, key, hashes in pairs:
+        path_of, label = kinds[kind]
+        found = compare_editions(
+            chapters(kind, path_of(base_lang)),
+            chapters(kind, path),
+            base_lang,
+            lang,
+            label.format(slug=slug, lang=lang),
+        )
+        problems += found
+        if found:
+            manifest.verified.pop(key, None)
+        else:
+            manifest.verified[key] = hashes
     manifest.hashes.save()
     if manifest.verified != before and (out_dir / MANIFEST).is_file():
         atomic_write(out_dir / MANIFEST, manifest.to_json())
