@@ -13,13 +13,11 @@ from urllib.parse import unquote, urlparse
 
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.files import atomic_write
+from profiles_gen.core.options import PDF_VARIANTS
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
 from profiles_gen.render.outline import SECTION_IDS
-
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
-
 
 # The printer's file (``--pdf-variant print``): every page with 3 mm of bleed (the covers'
 # blue runs into it) and crop marks. Colours stay RGB: no output intent, no CMYK profile.
