@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from profiles_gen.core.paths import FONT_DIR, TEMPLATES_DIR, display_path
+from profiles_gen.publish.columns import fix_columns
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
 from profiles_gen.publish.pdf import write_pdf
@@ -40,6 +41,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         html = render(
             "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
         )
+        html = fix_columns(html, lang)  # tables of known columns laid out fixed
         pdf = out_dir / f"{city.slug}-{lang}.pdf"
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
