@@ -150,7 +150,7 @@ class VolumeProfile(Prepared):
         """The charts of every part and of the comparison (by id), and the volume's view:
         each part is a member's ordinary view, its ids prefixed with the member's slug and
         its figures and tables numbered on from the parts before it."""
-        # matplotlib: only when charts are drawn            draw_charts,
+        # matplotlib: only when charts are drawn
         from profiles_gen.charts.specs import draw_charts, draw_comparison_charts
 
         volume, catalogue = self.source, self.catalogue

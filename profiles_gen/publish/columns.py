@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from profiles_gen.core.page import ANNEX_MARGINS_MM, TEXT_WIDTH_MM
 from profiles_gen.core.paths import FONT_DIR
 
 PX = 4 / 3  # CSS pixels per point
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
-# Content widths of the pages (print.css @page): A4 portrait less 2 × 20 mm; the annexes'
-# landscape pages less 2 × 16 mm; in CSS pixels.
-BODY_WIDTH = (210 - 40) / 25.4 * 96
-ANNEX_WIDTH = (297 - 32) / 25.4 * 96
+# The text column of the pages (core.page), in CSS pixels: portrait, and the annexes' landscape
+# pages (A4 turned: 297 mm wide).
+BODY_WIDTH = TEXT_WIDTH_MM / 25.4 * 96
+ANNEX_WIDTH = (297 - ANNEX_MARGINS_MM[1] - ANNEX_MARGINS_MM[3]) / 25.4 * 96
 
 
 @dataclass(frozen=True)

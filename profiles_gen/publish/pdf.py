@@ -17,7 +17,7 @@ from profiles_gen.core.options import PDF_VARIANTS
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
-from profiles_gen.render.outline import SECTION_IDS
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 
 # The printer's file (``--pdf-variant print``): every page with 3 mm of bleed (the covers'
 # blue runs into it) and crop marks. Colours stay RGB: no output intent, no CMYK profile.
@@ -138,7 +138,10 @@ def write_pdf(
             custom_metadata=True,
             attachments=files,
             finisher=page_labels_finisher(
-                "title-page", SECTION_IDS["introduction"], "back-cover", cover_labels
+                PAGE_IDS["title_page"],
+                SECTION_IDS["introduction"],
+                PAGE_IDS["back_cover"],
+                cover_labels,
             ),
         )
     finally:

@@ -19,6 +19,14 @@ def annexes_view(fmt: Formatter, annexes: list[tuple[str, str]]) -> dict[str, di
     return view
 
 
+# The ids of the edition's landmarks, shared by the templates (``ids`` in every template),
+# the PDF's page labels (publish.pdf) and the stylesheets: defined here only.
+PAGE_IDS = {
+    "title_page": "title-page",  # the first page after the cover: roman numbering starts
+    "back_cover": "back-cover",  # the last page: labelled "Back cover"
+}
+
+
 SECTION_IDS = {
     "introduction": "ch-introduction",
     "evaluation": "ch-evaluation",

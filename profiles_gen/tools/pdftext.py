@@ -7,9 +7,10 @@ Pango is of WeasyPrint. ``read_pdf`` starts them at once (``start_pdf``), so the
 editions of a city are read side by side, and gives:
 
 - the text of each page, line by line, without its furniture: a word whose
-  middle lies within ``MARGIN_PT`` of the top or bottom edge of the page as it is
-  seen (a landscape page turned in the portrait book counts its width as height)
-  is a running head, a page number or a draft mark, and left out;
+  middle lies nearer the top or bottom edge of the page as it is seen than
+  ``core.page.edge_pt`` (three quarters of the margin; a landscape page turned in
+  the portrait book counts its width as height) is a running head, a page number
+  or a draft mark, and left out;
 - the words of a line joined by a space. Poppler gives every space as a plain one,
   the no-break spaces between the digit groups of a Russian number (``1 202 700``)
   too, and the gap between two words says nothing more: justification widens a
@@ -29,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profiles_gen.core.errors import UsageError
+from profiles_gen.core.page import edge_pt
 
-MARGIN_PT = 40.0  # running heads and page numbers sit nearer the edge than any body text
 COMMANDS = (  # "{pdf}": the PDF's path
     ("pdftotext", "-q", "-enc", "UTF-8", "-bbox-layout", "{pdf}", "-"),  # the words
     ("pdfinfo", "-f", "1", "-l", "1000000", "{pdf}"),  # each page's rotation
@@ -108,20 +109,20 @@ def read_pdf(path: Path) -> PdfText:
 def pages(bbox_xhtml: str, rotations: list[int]) -> list[str]:
     """The text of each page from ``pdftotext -bbox-layout``, furniture left out."""
     found: list[list[list[str]]] = []
-    height = 0.0
+    height = edge = 0.0
     line: list[str] = []
     for m in _WORDS_RE.finditer(bbox_xhtml):
         if m.group(1):  # a page; its words are given as the page is seen
             width, height = float(m.group(1)), float(m.group(2))
             turned = len(rotations) > len(found) and rotations[len(found)] in (90, 270)
-            height = width if turned else height
+            height, edge = (width, edge_pt(landscape=True)) if turned else (height, edge_pt(False))
             found.append([])
             line = []
         elif m.group(3):  # a line
             line = []
             found[-1].append(line)
         else:
-            if not MARGIN_PT < (float(m.group(4)) + float(m.group(5))) / 2 < height - MARGIN_PT:
+            if not edge < (float(m.group(4)) + float(m.group(5))) / 2 < height - edge:
                 continue
             word = m.group(6)
             line.append(html.unescape(word) if "&" in word else word)
