@@ -217,6 +217,9 @@ def test_only_an_unchanged_build_is_decided_from_the_digests(project: Path, plan
     text, err = build()
     assert planned == [] and "mini [en] up to date" in text and "mini [ru] up to date" in text
     assert "missing and shown as no data" in err  # its warnings, said again
+    assert run_cli(["verify", "mini"], project)[0] == 0  # what verify records changes nothing
+    build()
+    assert planned == []
 
     changes = {
         "a file added to the city": lambda: (city / "narrative" / "ru" / "20-more.md").write_text(

@@ -9,8 +9,9 @@ that succeeded, ``record`` keeps, per city, in ``<out>/.cache/noop/``:
   the templates, every catalogue and the target sets, and of the options, the working
   folder (messages show paths relative to it), the date (validation measures "the
   future" by it) and the environment variables a build reads;
-- the SHA-256 of ``manifest.json``, of every output the build planned (and of the
-  city's ``edition.json``), and which home pages of the site were there;
+- a digest of ``manifest.json`` (but for what ``verify`` records there), the SHA-256 of
+  every output the build planned (and of the city's ``edition.json``), and which home
+  pages of the site were there;
 - what it said: the city's slug, the languages it found up to date, its warnings.
 
 ``up_to_date`` reads that back for the cities of a new build. When all of it still
@@ -71,7 +72,7 @@ def record(city_dir: Path, out_root: Path, opts, build, result) -> None:
     """After a build that succeeded: what a later build with nothing to do will need."""
     out_dir = build.out_dir
     cache = hash_cache(out_dir)
-    outputs = [out_dir / MANIFEST, out_dir / "edition.json"]
+    outputs = [out_dir / "edition.json"]
     outputs += [out_dir / name for name in build.exports]
     for plan in build.plans.values():  # the outputs this build's options plan
         kinds = [*opts.formats, *(["print"] if "print" in plan.outputs else [])]
@@ -80,13 +81,14 @@ def record(city_dir: Path, out_root: Path, opts, build, result) -> None:
         data = {
             "context": _context(city_dir, out_root, opts),
             "inputs": _inputs_digest(city_dir, cache),
+            "manifest": _manifest_digest(out_dir / MANIFEST),
             "outputs": {str(p.relative_to(out_root)): cache.sha256(p) for p in outputs},
             "home": sorted(_home_pages(out_root)),
             "slug": build.pub.slug,
             "langs": list(build.plans),
             "warnings": list(result.warnings),
         }
-    except OSError:  # an input or output gone meanwhile: no record, the next build plans
+    except (OSError, ValueError):  # a file gone or broken meanwhile: the next build plans
         _record_path(out_root, city_dir).unlink(missing_ok=True)
         return
     cache.save()
@@ -110,9 +112,14 @@ def _check(city_dir: Path, out_root: Path, opts, locks: list[int]) -> UpToDate |
         if not _lock(out_root / ".cache" / "locks" / f"{slug}.lock", locks):
             return None  # another build of this city is running: wait for it as usual
         cache = hash_cache(out_root / slug)
-        fresh = data["inputs"] == _inputs_digest(city_dir, cache) and all(
-            _regular(out_root / name) and cache.sha256(out_root / name) == digest
-            for name, digest in outputs.items()
+        fresh = data["manifest"] == _manifest_digest(out_root / slug / MANIFEST)
+        fresh = (
+            fresh
+            and data["inputs"] == _inputs_digest(city_dir, cache)
+            and all(
+                _regular(out_root / name) and cache.sha256(out_root / name) == digest
+                for name, digest in outputs.items()
+            )
         )
         fresh = fresh and all(_regular(out_root / name) for name in home)
         cache.save()
@@ -136,6 +143,14 @@ def _lock(path: Path, locks: list[int]) -> bool:
         return False
     locks.append(fd)
     return True
+
+
+def _manifest_digest(path: Path) -> str:
+    """What ``manifest.json`` says of inputs and outputs (what ``verify`` adds left out: it
+    changes nothing a build decides)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("verified", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _regular(path: Path) -> bool:
