@@ -7,10 +7,11 @@ Pango is of WeasyPrint. ``read_pdf`` starts them at once (``start_pdf``), so the
 editions of a city are read side by side, and gives:
 
 - the text of each page, line by line, without its furniture: a word whose
-  middle lies nearer the top or bottom edge of the page as it is seen than
+  middle lies nearer the top or bottom edge of the trimmed page as it is seen than
   ``core.page.edge_pt`` (three quarters of the margin; a landscape page turned in
-  the portrait book counts its width as height) is a running head, a page number
-  or a draft mark, and left out;
+  the portrait book counts its width as height; the printer's file its trim box,
+  inside bleed and slug) is a running head, a page number or a draft mark, and
+  left out;
 - the words of a line joined by a space. Poppler gives every space as a plain one,
   the no-break spaces between the digit groups of a Russian number (``1 202 700``)
   too, and the gap between two words says nothing more: justification widens a
@@ -34,7 +35,7 @@ from profiles_gen.core.page import edge_pt
 
 COMMANDS = (  # "{pdf}": the PDF's path
     ("pdftotext", "-q", "-enc", "UTF-8", "-bbox-layout", "{pdf}", "-"),  # the words
-    ("pdfinfo", "-f", "1", "-l", "1000000", "{pdf}"),  # each page's rotation
+    ("pdfinfo", "-box", "-f", "1", "-l", "1000000", "{pdf}"),  # each page's rotation, boxes
     # The outline: pdftohtml writes all of it whatever the pages it is asked for.
     ("pdftohtml", "-q", "-xml", "-i", "-stdout", "-nodrm", "-f", "1", "-l", "1", "{pdf}"),
 )
@@ -45,6 +46,9 @@ _WORDS_RE = re.compile(
     r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
 )
 _ROTATE_RE = re.compile(r"^Page +\d+ rot: +(\d+)", re.M)
+_BOX_RE = re.compile(
+    r"^Page +(\d+) (MediaBox|TrimBox): +([-\d.]+) +([-\d.]+) +([-\d.]+) +([-\d.]+)", re.M
+)
 _OUTLINE_RE = re.compile(r'<outline>|</outline>|<item page="(\d+)">(.*?)</item>', re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -94,8 +98,7 @@ class PendingPdf:
                 raise UsageError(f"{self.path}: {tool} could not read it: {message}")
             outputs.append(text)
         words, info, xml = outputs
-        rotations = [int(r) for r in _ROTATE_RE.findall(info)]
-        return PdfText(pages(words, rotations), outline(xml))
+        return PdfText(pages(words, page_frames(info)), outline(xml))
 
 
 def start_pdf(path: Path) -> PendingPdf:
@@ -106,23 +109,48 @@ def read_pdf(path: Path) -> PdfText:
     return start_pdf(path).result()
 
 
-def pages(bbox_xhtml: str, rotations: list[int]) -> list[str]:
+def page_frames(pdfinfo: str) -> list[tuple[bool, float, float]]:
+    """Per page, from ``pdfinfo -box``: whether it is turned a quarter, and how far the
+    trimmed page lies from the sheet's top and bottom edges as the page is seen (the
+    printer's file has bleed and slug around it; other PDFs are trimmed to the sheet)."""
+    rotations = [int(r) for r in _ROTATE_RE.findall(pdfinfo)]
+    boxes: dict[tuple[int, str], list[float]] = {}
+    for m in _BOX_RE.finditer(pdfinfo):
+        boxes[(int(m.group(1)), m.group(2))] = [float(v) for v in m.group(3, 4, 5, 6)]
+    frames = []
+    for n, rotation in enumerate(rotations, 1):
+        media = boxes.get((n, "MediaBox"), [0.0] * 4)
+        trim = boxes.get((n, "TrimBox"), media)
+        gaps = {  # the sheet's edge seen at the top, at the bottom: (top gap, bottom gap)
+            0: (media[3] - trim[3], trim[1] - media[1]),
+            90: (trim[0] - media[0], media[2] - trim[2]),
+            180: (trim[1] - media[1], media[3] - trim[3]),
+            270: (media[2] - trim[2], trim[0] - media[0]),
+        }
+        top, bottom = gaps.get(rotation % 360, gaps[0])
+        frames.append((rotation % 180 == 90, top, bottom))
+    return frames
+
+
+def pages(bbox_xhtml: str, frames: list[tuple[bool, float, float]]) -> list[str]:
     """The text of each page from ``pdftotext -bbox-layout``, furniture left out."""
     found: list[list[list[str]]] = []
-    height = edge = 0.0
+    low = high = 0.0  # a word's middle must lie between these (from the sheet's top)
     line: list[str] = []
     for m in _WORDS_RE.finditer(bbox_xhtml):
         if m.group(1):  # a page; its words are given as the page is seen
             width, height = float(m.group(1)), float(m.group(2))
-            turned = len(rotations) > len(found) and rotations[len(found)] in (90, 270)
-            height, edge = (width, edge_pt(landscape=True)) if turned else (height, edge_pt(False))
+            turned, top, bottom = frames[len(found)] if len(frames) > len(found) else (0, 0, 0)
+            seen = width if turned else height
+            edge = edge_pt(landscape=bool(turned))
+            low, high = top + edge, seen - bottom - edge
             found.append([])
             line = []
         elif m.group(3):  # a line
             line = []
             found[-1].append(line)
         else:
-            if not edge < (float(m.group(4)) + float(m.group(5))) / 2 < height - edge:
+            if not low < (float(m.group(4)) + float(m.group(5))) / 2 < high:
                 continue
             word = m.group(6)
             line.append(html.unescape(word) if "&" in word else word)

@@ -236,6 +236,8 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
 
     kinds = {
         "pdf": (pdf_of, "{slug}-{lang}.pdf"),
+        # the printer's file (--pdf-variant print), where built: the same figures
+        "print": (lambda lang: out_dir / f"{slug}-{lang}-print.pdf", "{slug}-{lang}-print.pdf"),
         "html": (lambda lang: out_dir / lang / "index.html", "{lang}/index.html"),
     }
     pairs = []  # (kind, the other language, its path, the key and hashes of the pair)
@@ -252,13 +254,20 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
             if manifest.verified.get(key) != hashes:  # else compared before, unchanged since
                 pairs.append((kind, lang, path, key, hashes))
     # Every PDF to read is handed to poppler at once, so that they are read side by side.
-    pdfs = [q for kind, _, path, _, _ in pairs if kind == "pdf" for q in (pdf_of(base_lang), path)]
+    pdfs = [
+        q
+        for kind, _, path, _, _ in pairs
+        if kind != "html"
+        for q in (kinds[kind][0](base_lang), path)
+    ]
     pending = {path: start_pdf(path) for path in dict.fromkeys(pdfs)}
     read: dict[Path, list[Chapter]] = {}
 
     def chapters(kind: str, path: Path) -> list[Chapter]:
         if path not in read:
-            read[path] = pdf_chapters(path, pending[path]) if kind == "pdf" else html_chapters(path)
+            read[path] = (
+                html_chapters(path) if kind == "html" else pdf_chapters(path, pending[path])
+            )
         return read[path]
 
     for kind, lang, path, key, hashes in pairs:
