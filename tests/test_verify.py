@@ -210,3 +210,21 @@ def test_pdfs_read_back_by_poppler_agree_and_a_changed_figure_is_caught(tmp_path
         "ru.pdf: chapter 'Приложение' (en: 'Annex'): 2501 appears 0× in en and 1× in ru; "
         "en: “”; ru: “Приложение EC-ICT-ICT-1C 2 501 ЦУР 17.8”",
     ]
+
+
+def test_the_printers_file_is_read_within_its_trim_box(built: Path) -> None:
+    """The printer's file has bleed and slug around each page: its running heads and page
+    numbers lie further from the sheet's edge, and are still left out."""
+    status, _, err = run_cli(["build", "mini", "--format", "pdf", "--pdf-variant", "print"], built)
+    assert status == 0, err
+    out = built / "build" / "mini"
+    for lang in ("en", "ru"):
+        accessible = pdf_chapters(out / f"mini-{lang}.pdf")
+        printed = pdf_chapters(out / f"mini-{lang}-print.pdf")
+        assert [numbers(c.text, lang) for c in printed] == [
+            numbers(c.text, lang) for c in accessible
+        ]
+    status, _, err = run_cli(["verify", "mini"], built)
+    assert status == 0, err
+    verified = json.loads((out / "manifest.json").read_text())["verified"]
+    assert {"pdf en ru", "print en ru"} <= set(verified)

@@ -54,7 +54,10 @@ class Table:
 TABLES = {
     "definitions-table": Table(7.6, ANNEX_WIDTH, {"code": 10, "kpi": 24}),
     "annex-table": Table(
-        6.8, ANNEX_WIDTH, {"code": 12, "kpi": 34, "source-cell": 17}, {"source-cell": 6.3}
+        6.8,
+        ANNEX_WIDTH,
+        {"code": 12, "kpi": 34, "source-cell": 17, "target-cell": 11},
+        {"source-cell": 6.3},
     ),
     "progress": Table(8, BODY_WIDTH, {"code": 11, "kpi": 36, "remarks": 17}, {"remarks": 7.2}),
     "kpis": Table(8, BODY_WIDTH, {"code": 12, "kpi": 34}),
@@ -65,7 +68,7 @@ TABLES = {
 # it wraps, whether it starts a line of its own, the padding and border it adds (em, pt).
 SMALLER = {"code": 0.85, "unit": 0.82, "target-provenance": 0.82, "year": 0.9, "band": 0.9}
 SMALLER |= {"coverage": 0.9, "source-cell": 0.8}
-NOWRAP = {"code", "year", "share", "band", "coverage", "quality", "nowrap", "band-cell"}
+NOWRAP = {"code", "year", "share", "band", "coverage", "quality", "nowrap", "band-cell", "ref-cell"}
 BLOCK = {"unit", "target-provenance"}
 BOLD = {"band-symbol", "illustrative-mark"}
 NO_HYPHENS = {"num", "band", "code", "sdgs", "source-cell", "footnote", "url"}
@@ -181,7 +184,7 @@ def _narrowest(line: list[_Run], lang: str) -> float:
     """The widest piece of a line that cannot be broken (px)."""
     widest = piece = 0.0
     for run in line:
-        text = re.sub(r"\s+", " ", run.text)
+        text = run.text
         if run.nowrap:
             piece += _width(text, run.size, run.bold) + run.box
             widest = max(widest, piece)
@@ -259,6 +262,7 @@ def _font(name: str) -> _Font:
 
 
 INVISIBLE = {"\u200b", "\u2060", "\u00ad"}
+_SPACES_RE = re.compile(r"[ \t\n\r\f]+")  # collapsible white space (CSS), not U+00A0
 
 
 @lru_cache(maxsize=65536)
@@ -343,4 +347,5 @@ class _Cells(HTMLParser):
     def handle_data(self, data):
         if self.cell is not None:
             size, bold, nowrap, hyphens = self._style()
-            self.cell.lines[-1].append(_Run(htmllib.unescape(data), size, bold, nowrap, hyphens))
+            text = _SPACES_RE.sub(" ", htmllib.unescape(data))  # no-break spaces stay
+            self.cell.lines[-1].append(_Run(text, size, bold, nowrap, hyphens))
