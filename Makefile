@@ -7,19 +7,26 @@ CITY ?= tbilisi
 CITIES := $(notdir $(patsubst %/city.yaml,%,$(wildcard cities/*/city.yaml))) \
           $(notdir $(patsubst %/volume.yaml,%,$(wildcard cities/*/volume.yaml)))
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: help profile all check test test-fast lint format clean install schemas locales-extract locales-update locales-compile locales-init locales-check bench site serve
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml tools/system-deps.sh
+# What a build needs (make profile); the test toolchain only for make test, lint and format.
+# Each says what it installs and how long it took (tools/install.sh: uv if it can be had,
+# else pip; INSTALLER=pip for pip alone).
+$(STAMP): pyproject.toml tools/system-deps.sh tools/install.sh
 	@tools/system-deps.sh
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@PYTHON=$(PYTHON) VENV=$(VENV) tools/install.sh build
 	@touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install profiles-gen with its dependencies
+$(TEST_STAMP): $(STAMP)
+	@PYTHON=$(PYTHON) VENV=$(VENV) tools/install.sh test
+	@touch $(TEST_STAMP)
+
+install: $(STAMP) $(TEST_STAMP) ## create .venv and install profiles-gen, what it needs and the test toolchain
 
 profile: $(STAMP) ## build one city and verify its editions: make profile CITY=tbilisi
 	$(PG) build $(CITY)
@@ -34,16 +41,16 @@ all: $(STAMP) ## build every city under cities/ (editions of all cities share th
 check: $(STAMP) ## validate every city
 	@for c in $(CITIES); do $(PG) validate $$c || exit 1; done
 
-lint: $(STAMP) ## ruff (lint and formatting) and the layers of the package (tools/check_layers.py)
+lint: $(TEST_STAMP) ## ruff (lint and formatting) and the layers of the package (tools/check_layers.py)
 	$(BIN)/ruff check profiles_gen tests tools benchmarks
 	$(BIN)/ruff format --check profiles_gen tests tools benchmarks
 	$(BIN)/python tools/check_layers.py
 
-test: $(STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs, a real browser)
+test: $(TEST_STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs, a real browser)
 	@tools/test-deps.sh
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP) ## the quick loop: tests not marked slow
+test-fast: $(TEST_STAMP) ## the quick loop: tests not marked slow
 	$(BIN)/python -m pytest -q -m "not slow"
 
 clean: ## remove build outputs and compiled catalogues
@@ -52,7 +59,7 @@ clean: ## remove build outputs and compiled catalogues
 site: $(STAMP) ## build every city and the static site in build/site/
 	$(PG) site
 
-format: $(STAMP) ## ruff: format the code
+format: $(TEST_STAMP) ## ruff: format the code
 	$(BIN)/ruff format profiles_gen tests tools benchmarks
 
 schemas: $(STAMP) ## regenerate the JSON Schemas of the city files in schemas/

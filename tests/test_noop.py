@@ -15,7 +15,7 @@ from profiles_gen.build.manifest import HashCache, Manifest, sha256_file
 from profiles_gen.build.plan import BuildOptions, plan_edition
 from profiles_gen.build.publication import prepare
 from profiles_gen.tools import verify
-from tests.conftest import run_cli
+from tests.conftest import chdir, run_cli
 
 OLD = 1_600_000_000_000_000_000  # a modification time well in the past (2020), in ns
 
@@ -149,3 +149,121 @@ def test_an_unchanged_rebuild_does_not_render_the_home_pages_again(
     assert run_cli(build, project)[0] == 0
     assert rendered == ["en", "ru"]
     assert (project / "build" / "index.ru.html").is_file()
+
+
+# --- the no-op decided from digests (build.noop) -------------------------------------------
+
+HTML_BUILD = ["build", "mini", "--format", "html", "-j", "1"]
+# What a build with nothing to do must not load: YAML, the validator, Babel's catalogues,
+# the renderers, the pipeline and its workers, the terminal display.
+HEAVY = ("yaml", "babel", "jinja2", "markdown_it", "weasyprint", "matplotlib", "rich")
+HEAVY_OURS = (
+    "profiles_gen.data.load",
+    "profiles_gen.data.validate",
+    "profiles_gen.i18n.messages",
+    "profiles_gen.render",
+    "profiles_gen.build.pipeline",
+    "profiles_gen.build.workers",
+)
+
+
+def test_a_build_with_nothing_to_do_loads_no_parser_catalogue_or_renderer(project: Path) -> None:
+    import subprocess
+    import sys
+
+    assert run_cli(HTML_BUILD, project)[0] == 0
+    code = (
+        "import sys\n"
+        "from profiles_gen.cli.main import main\n"
+        "status = main(sys.argv[1:])\n"
+        f"heavy = [m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
+        f"or m.startswith({HEAVY_OURS!r})]\n"
+        "print('loaded:', sorted(heavy))\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *HTML_BUILD], cwd=project, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "mini [en] up to date" in done.stdout and "mini [ru] up to date" in done.stdout
+    assert "loaded: []" in done.stdout
+
+
+@pytest.fixture
+def planned(monkeypatch) -> list[Path]:
+    """The cities the full build planned (validated, scored, compared with the manifest)."""
+    from profiles_gen.build import pipeline
+
+    calls: list[Path] = []
+    real = pipeline.plan_build
+    monkeypatch.setattr(pipeline, "plan_build", lambda d, *a: calls.append(d) or real(d, *a))
+    return calls
+
+
+def test_only_an_unchanged_build_is_decided_from_the_digests(project: Path, planned) -> None:
+    def build(*extra: str, env: dict | None = None) -> tuple[str, str]:
+        planned.clear()
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in (env or {}).items():
+                mp.setenv(name, value)
+            status, out, err = run_cli([*HTML_BUILD, *extra], project)
+        assert status == 0, err
+        return out, err
+
+    city = project / "cities" / "mini"
+    out = project / "build" / "mini"
+    build()
+    assert planned  # the first build plans
+    text, err = build()
+    assert planned == [] and "mini [en] up to date" in text and "mini [ru] up to date" in text
+    assert "missing and shown as no data" in err  # its warnings, said again
+    assert run_cli(["verify", "mini"], project)[0] == 0  # what verify records changes nothing
+    build()
+    assert planned == []
+
+    changes = {
+        "a file added to the city": lambda: (city / "narrative" / "ru" / "20-more.md").write_text(
+            "---\ntitle: Ещё\norder: 2\npart: body\n---\nТекст.\n", encoding="utf-8"
+        ),
+        "an input edited": lambda: (city / "kpis.yaml").write_text(
+            (city / "kpis.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8"
+        ),
+        "an output altered": lambda: (out / "ru" / "index.html").write_text("altered"),
+        "an output deleted": lambda: (out / "mini-kpis.csv").unlink(),
+        "the manifest edited": lambda: (out / "manifest.json").write_text("{}"),
+        "a home page deleted": lambda: (project / "build" / "index.ru.html").unlink(),
+    }
+    for what, change in changes.items():
+        change()
+        build()
+        assert planned, what  # planned as usual ...
+        build()
+        assert planned == [], what  # ... and then nothing to do again
+    assert (out / "ru" / "index.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+    for extra, env in (
+        (["--lang", "en"], None),
+        (["--keep-print-html"], None),
+        (["--force"], None),
+        ([], {"SOURCE_DATE_EPOCH": "1700000000"}),
+        ([], {"PROFILES_GEN_TARGETS": str(project)}),
+    ):
+        build(*extra, env=env)
+        assert planned, (extra, env)
+
+
+def test_a_build_running_elsewhere_is_waited_for_not_skipped(project: Path) -> None:
+    import fcntl
+
+    from profiles_gen.build import noop
+    from profiles_gen.core.options import BuildOptions
+
+    assert run_cli(HTML_BUILD, project)[0] == 0
+    out_root, city = project / "build", (project / "cities" / "mini").resolve()
+    opts = BuildOptions(formats=("html",))
+    with chdir(project):
+        assert [c.slug for c in noop.up_to_date([city], out_root, opts)] == ["mini"]
+        with (out_root / ".cache" / "locks" / "mini.lock").open("rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # another build of mini is running
+            assert noop.up_to_date([city], out_root, opts) is None
+        assert noop.up_to_date([city], out_root, opts) is not None

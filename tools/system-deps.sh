@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian libraries WeasyPrint needs (Pango) or benefits from (HarfBuzz
-# subsetting), and poppler-utils for the tests, when they are missing. As root it
+# subsetting), and poppler-utils (the tests render pages with it), when they are missing. As root it
 # installs them with apt-get; otherwise it prints the exact command and carries on.
 set -eu
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"

@@ -30,9 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from profiles_gen import __version__
-from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
-from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
-from profiles_gen.i18n.messages import PSEUDO, locales_dir, po_path
+from profiles_gen.core.paths import (
+    PACKAGE_DIR,
+    PROJECT_TARGETS,
+    PSEUDO,
+    TARGETS_ENV_VAR,
+    TEMPLATES_DIR,
+    locales_dir,
+)
 
 MANIFEST = "manifest.json"
 RACY_NS = 2_000_000_000  # a file modified this recently is hashed again, whatever its stat
@@ -66,7 +71,7 @@ def common_inputs() -> dict[str, Path]:
         if not name.startswith(("package/templates/", "package/locales/", "package/target_sets/"))
     }
     files.update(_tree(PROJECT_TARGETS, "targets", "*.yaml"))
-    for n, text in enumerate(t for t in os.environ.get(ENV_VAR, "").split(os.pathsep) if t):
+    for n, text in enumerate(t for t in os.environ.get(TARGETS_ENV_VAR, "").split(os.pathsep) if t):
         files.update(_tree(Path(text), f"targets-{n}", "*.yaml"))
     return files
 
@@ -111,8 +116,8 @@ def _presentation_inputs(lang: str) -> dict[str, Path]:
     files = _tree(TEMPLATES_DIR, "templates")
     if lang == PSEUDO:
         files["locales/messages.pot"] = locales_dir() / "messages.pot"
-    elif lang != "en" and po_path(lang).is_file():
-        files[f"locales/{lang}/LC_MESSAGES/messages.po"] = po_path(lang)
+    elif lang != "en" and (po := locales_dir() / lang / "LC_MESSAGES" / "messages.po").is_file():
+        files[f"locales/{lang}/LC_MESSAGES/messages.po"] = po
         # The sign-off holds or not by the glossary's check and the record of what was
         # signed: a change to either can make the edition a draft (or no longer one).
         for name in ("glossary.tsv", "reviewed.tsv"):

@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from profiles_gen.build import noop
 from profiles_gen.build.home import update_site
 from profiles_gen.build.manifest import MANIFEST
 from profiles_gen.build.plan import (
@@ -60,6 +61,7 @@ def build_cities(
 def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     use_cache(out_root / ".cache")
     builds = [plan_build(city_dir, out_root, opts) for city_dir in city_dirs]
+    noop.forget(city_dirs, out_root)  # recorded again once this build has succeeded
     tasks = []
     for build in builds:
         for lang, plan in build.plans.items():
@@ -96,6 +98,8 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     for build in builds:
         atomic_write(build.out_dir / MANIFEST, build.manifest.to_json())
     update_site(out_root, [build.result for build in builds])
+    for city_dir, build in zip(city_dirs, builds, strict=True):
+        noop.record(city_dir, out_root, opts, build, build.result)
     return [build.result for build in builds]
 
 

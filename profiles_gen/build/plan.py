@@ -17,25 +17,13 @@ from profiles_gen.build.publication import Prepared, prepare
 from profiles_gen.build.workers import output_lock
 from profiles_gen.core.errors import Issue, ProfileError, UsageError
 from profiles_gen.core.files import atomic_write, clean_stale_temporaries
+from profiles_gen.core.options import BuildOptions
 from profiles_gen.data.model import City, Score, Volume
 from profiles_gen.i18n.locales import edition_warnings
 from profiles_gen.i18n.messages import PSEUDO, available_languages
 from profiles_gen.publish.pdf import pdf_name
 
-FORMATS = ("pdf", "html")
 Report = Callable[[str], None]  # told one line per edition built or up to date
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    langs: tuple[str, ...] = ()  # empty: the city's languages
-    formats: tuple[str, ...] = FORMATS
-    variant: str = "pdf/ua-1"
-    strict: bool = False
-    allow_remote: bool = False
-    keep_print_html: bool = False
-    jobs: int = 1
-    force: bool = False  # rebuild outputs whose inputs are unchanged too
 
 
 @dataclass

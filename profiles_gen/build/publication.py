@@ -12,15 +12,15 @@ its ``template``).
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from functools import cached_property
 from pathlib import Path
 
 from profiles_gen.build import manifest
+from profiles_gen.core.clock import today
 from profiles_gen.core.errors import IssueLog
 from profiles_gen.data.catalogue import load_catalogue
-from profiles_gen.data.load import is_volume, load_city, load_volume
+from profiles_gen.data.folders import is_volume
+from profiles_gen.data.load import load_city, load_volume
 from profiles_gen.data.model import Catalogue, City, Score, Volume
 from profiles_gen.data.validate import validate_city, validate_volume
 from profiles_gen.i18n.formatter import Formatter
@@ -29,14 +29,6 @@ from profiles_gen.render.city import build_view
 from profiles_gen.render.volume import build_volume_view
 from profiles_gen.scoring.compare import compare_cities, progress
 from profiles_gen.scoring.score import score_city
-
-
-def today() -> dt.date:
-    """The date validation measures "the future" against (``SOURCE_DATE_EPOCH`` wins)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
 
 
 def prepare_city(

@@ -29,7 +29,7 @@ def project_root() -> Path:
 
 
 def city_dir_arg(text: str) -> Path:
-    from profiles_gen.data.load import resolve_city_dir
+    from profiles_gen.data.folders import resolve_city_dir
 
     return resolve_city_dir(text, project_root() / "cities")
 
@@ -47,8 +47,9 @@ def known_languages(langs) -> None:
 
 
 def cmd_build(args) -> int:
-    from profiles_gen.build.pipeline import build_cities
-    from profiles_gen.build.plan import BuildOptions
+    from profiles_gen.build.noop import up_to_date
+    from profiles_gen.cli.report import Reporter
+    from profiles_gen.core.options import BuildOptions
 
     if args.jobs < 1:
         print("profiles-gen build: error: --jobs must be at least 1", file=sys.stderr)
@@ -66,11 +67,27 @@ def cmd_build(args) -> int:
         force=args.force,
     )
 
-    from profiles_gen.cli.report import Reporter
-
     city_dirs = list(dict.fromkeys(city_dir_arg(city) for city in args.city))
     if refuse_output("build", f"--out {args.out or out}", out, city_dirs):
         return EXIT_USAGE
+    # Nothing changed since the last build of these cities with these options: say so,
+    # without validating, parsing a catalogue or importing the pipeline (build.noop).
+    fresh = up_to_date(city_dirs, out, opts)
+    if fresh is not None:
+        with Reporter(quiet=args.quiet, jobs=args.jobs, live=False) as reporter:
+            for city in fresh:
+                for lang in city.langs:
+                    reporter(f"{city.slug} [{lang}] up to date")
+        for city in fresh:
+            for warning in city.warnings:
+                print(warning, file=sys.stderr)
+        if not args.quiet:
+            names = ", ".join(city.slug for city in fresh)
+            print(f"built {names} in {time.perf_counter() - started:.1f} s")
+        return EXIT_OK
+
+    from profiles_gen.build.pipeline import build_cities
+
     with Reporter(quiet=args.quiet, jobs=args.jobs) as reporter:  # -q: nothing
         results = build_cities(city_dirs, out, opts, reporter)
     for result in results:
@@ -107,8 +124,7 @@ def output_problem(
     """
     import stat
 
-    from profiles_gen.core.paths import TEMPLATES_DIR
-    from profiles_gen.i18n.messages import locales_dir
+    from profiles_gen.core.paths import TEMPLATES_DIR, locales_dir
 
     try:
         mode = os.lstat(out).st_mode
@@ -181,7 +197,7 @@ def cmd_validate(args) -> int:
 
 def cmd_score(args) -> int:
     from profiles_gen.build.publication import prepare_city
-    from profiles_gen.data.load import is_volume
+    from profiles_gen.data.folders import is_volume
     from profiles_gen.publish.export import dumps_json, score_json
     from profiles_gen.scoring.compare import progress
     from profiles_gen.scoring.score import score_city
@@ -355,7 +371,7 @@ def cmd_import_xlsx(args) -> int:
 
 def publications(cities: Path) -> list[Path]:
     """The cities and volumes under ``cities/`` (a volume's members are built within it)."""
-    from profiles_gen.data.load import is_volume
+    from profiles_gen.data.folders import is_volume
 
     if not cities.is_dir():
         return []
@@ -363,7 +379,7 @@ def publications(cities: Path) -> list[Path]:
 
 
 def cmd_list(args) -> int:
-    from profiles_gen.data.load import is_volume
+    from profiles_gen.data.folders import is_volume
 
     for path in publications(project_root() / "cities"):
         if is_volume(path):

@@ -25,7 +25,7 @@ def _csv_list(allowed: tuple[str, ...] | None = None):
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from profiles_gen.publish.pdf import PDF_VARIANTS
+    from profiles_gen.core.options import PDF_VARIANTS
 
     parser = argparse.ArgumentParser(
         prog="profiles-gen",

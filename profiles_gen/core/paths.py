@@ -45,6 +45,22 @@ def resource(name: str) -> Path:
 
 TEMPLATES_DIR = resource("templates")
 LOCALES_DIR = resource("locales")
+# The project's target sets: a checkout's targets/, else the copy shipped in the package;
+# more folders of sets in $PROFILES_GEN_TARGETS (``data.targets``).
+PROJECT_TARGETS = (
+    CHECKOUT / "targets"
+    if CHECKOUT is not None and (CHECKOUT / "targets").is_dir()
+    else PACKAGE_DIR / "target_sets"
+)
+TARGETS_ENV_VAR = "PROFILES_GEN_TARGETS"
+PSEUDO = "en-XA"  # the pseudo-locale (``i18n.messages``)
+
+
+def locales_dir() -> Path:
+    """``locales/`` of the checkout or the package, or the folder ``PROFILES_GEN_LOCALES`` names."""
+    override = os.environ.get("PROFILES_GEN_LOCALES")
+    return Path(override).resolve() if override else LOCALES_DIR
+
 
 _cache: Path | None = None
 

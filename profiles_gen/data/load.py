@@ -35,9 +35,9 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
-from profiles_gen.core.errors import Issue, IssueLog, ProfileError, UsageError
+from profiles_gen.core.errors import Issue, IssueLog, ProfileError
+from profiles_gen.data.folders import SLUG_RE
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -602,39 +602,6 @@ def load_chapter(path: Path, lang: str, log: IssueLog) -> RawChapter:
     return RawChapter(path, lang, meta, text[match.end() :], body_line)
 
 
-def _holds_city(folder: Path) -> bool:
-    return (folder / "city.yaml").is_file() or is_volume(folder)
-
-
-def resolve_city_dir(city: str, cities_dir: Path) -> Path:
-    """A slug under ``cities_dir`` or a path to a city folder."""
-    candidate = Path(city)
-    if city.strip() != city or not city:
-        raise UsageError(f"{city!r}: a city is a plain name such as 'tbilisi' or a folder path")
-    if "/" in city or "\\" in city or city.startswith("."):  # a path, not a slug
-        for folder in (candidate, cities_dir / city):  # a path, or volume/member under cities/
-            if _holds_city(folder):
-                return folder.resolve()
-        raise UsageError(
-            f"{city!r}: not a city name (lower-case letters, digits, '-' or '_'), "
-            "nor a folder holding city.yaml or volume.yaml"
-        )
-    if not SLUG_RE.match(city):
-        raise UsageError(
-            f"{city!r}: not a city name (use lower-case letters, digits, '-' or '_', "
-            "or the path of a folder holding city.yaml)"
-        )
-    path = cities_dir / city
-    if not path.is_dir():
-        known = (
-            ", ".join(sorted(p.name for p in cities_dir.iterdir() if _holds_city(p)))
-            if cities_dir.is_dir()
-            else ""
-        )
-        raise UsageError(f"{path}: no such city folder" + (f" (cities: {known})" if known else ""))
-    return path.resolve()
-
-
 def load_narrative(folder: Path, log: IssueLog) -> dict[str, list[RawChapter]]:
     """``narrative/<lang>/*.md`` of a city or volume folder."""
     narrative: dict[str, list[RawChapter]] = {}
@@ -651,10 +618,6 @@ def load_narrative(folder: Path, log: IssueLog) -> dict[str, list[RawChapter]]:
             if p.parent == lang_dir and p.suffix == ".md"
         ]
     return narrative
-
-
-def is_volume(folder: Path) -> bool:
-    return (folder / "volume.yaml").is_file()
 
 
 def load_volume(volume_dir: Path, log: IssueLog) -> RawCity:

@@ -24,20 +24,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from profiles_gen.core.errors import Issue, IssueLog, ProfileError
-from profiles_gen.core.paths import CHECKOUT, PACKAGE_DIR
+from profiles_gen.core.paths import PROJECT_TARGETS, TARGETS_ENV_VAR
 from profiles_gen.data.catalogue import resolve_kpi_id
 from profiles_gen.data.load import load_yaml_file
 from profiles_gen.data.model import TARGET_KINDS, Catalogue, Text
 from profiles_gen.data.schema import LANG_RE, Checker, F
 from profiles_gen.data.workbook import open_workbook, sheet_rows
 
-# The project's sets: a checkout's targets/, else the copy shipped in the package.
-PROJECT_TARGETS = (
-    CHECKOUT / "targets"
-    if CHECKOUT is not None and (CHECKOUT / "targets").is_dir()
-    else PACKAGE_DIR / "target_sets"
-)
-ENV_VAR = "PROFILES_GEN_TARGETS"
+ENV_VAR = TARGETS_ENV_VAR  # and PROJECT_TARGETS: core.paths
 DEFAULT_SETS = ("default",)
 SET_NAME_RE = r"^[a-z0-9][a-z0-9_-]*$"
 KINDS = TARGET_KINDS

@@ -32,21 +32,14 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 from profiles_gen.core.errors import ProfileError
-from profiles_gen.core.paths import LOCALES_DIR, cache_dir
+from profiles_gen.core.paths import PSEUDO, cache_dir, locales_dir
 from profiles_gen.data.markup import MARKUP_RE
-
-
-def locales_dir() -> Path:
-    """``locales/`` of the checkout or the package, or the folder ``PROFILES_GEN_LOCALES`` names."""
-    override = os.environ.get("PROFILES_GEN_LOCALES")
-    return Path(override).resolve() if override else LOCALES_DIR
-
 
 DOMAIN = "messages"
 
 
-# The pseudo-locale: generated from messages.pot, never edited (see ensure_pseudo).
-PSEUDO = "en-XA"
+# The pseudo-locale (PSEUDO, core.paths): generated from messages.pot, never edited (see
+# ensure_pseudo).
 
 
 # Strings of the KPI catalogue are never formatted with %: "% of households" is a unit.

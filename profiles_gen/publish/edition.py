@@ -8,6 +8,7 @@ from pathlib import Path
 from profiles_gen.charts.draw import chart_cache
 from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_path
 from profiles_gen.i18n.marks import strip_marks
+from profiles_gen.publish.columns import fix_columns
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
 from profiles_gen.publish.pdf import pdf_name, write_pdf
@@ -53,6 +54,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
             "scripts": [],
         }
         html = render("print", assets)
+        html = fix_columns(html, lang)  # tables of known columns laid out fixed
         pdf = out_dir / pdf_name(city.slug, lang, opts.variant)
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))

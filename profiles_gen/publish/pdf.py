@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.files import atomic_write
+from profiles_gen.core.options import PDF_VARIANTS
 from profiles_gen.core.paths import DATA_DIR
 from profiles_gen.data.load import read_file_bytes
 from profiles_gen.data.markup import svg_problems
@@ -21,8 +22,6 @@ from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
 from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
-
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
 
 # The printer's file (``--pdf-variant print``): PDF/X-4, each A4 page (the TrimBox) with
 # 3 mm of bleed (the BleedBox: the covers' blue runs into it) inside a slug of 10 mm more

@@ -40,12 +40,22 @@ NUMBER_RES = {
     "fr": _SPACE_GROUPED,
 }
 
+# A PDF reader may give the no-break spaces of a PDF as plain spaces, or, where justification
+# widened them, with plain spaces around them (``JUSTIFIED_RE``): in a PDF's text "1 202 700"
+# may be one number or three (the cells of a table row, a band beside its share): such a run
+# of groups is read against the base edition (``numbers``).
+SPACED_RE = re.compile(
+    r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[.,]\d)|(?<![\d.,])\d{1,3}(?: \d{3})+,\d+"
+)
+
+JUSTIFIED_RE = re.compile(r" *([\u00a0\u202f]) *")
+
 
 PAGE_SCALE = 0.75  # WeasyPrint's text matrix: a CSS px is 0.75 pt
 
 
 def canonical(token: str, lang: str) -> str:
-    text = token.replace("\u00a0", "").replace("\u202f", "")
+    text = token.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.replace(",", "") if lang == "en" or "." in text else text.replace(",", ".")
     try:
         return format(Decimal(text).normalize(), "f")
@@ -58,10 +68,50 @@ def canonical(token: str, lang: str) -> str:
 LEADER_RE = re.compile(r"(?:\.\s){3,}\.?\s*[0-9ivxlc]+")
 
 
-def numbers(text: str, lang: str) -> Counter:
-    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+def _pattern(lang: str) -> re.Pattern:
+    return NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
+
+
+def numbers(text: str, lang: str, pdf: bool = False, base: Counter | None = None) -> Counter:
+    """The figures of ``text`` in ``lang``, canonical.
+
+    ``pdf``: text as read from a PDF, where a run of digit groups parted by spaces
+    ("1 202 700") in a language that groups digits with spaces is read as the longest
+    leading groups that ``base`` (the figures of the same chapter in the base edition)
+    has, then the rest likewise; a run of which ``base`` has no leading part is read whole,
+    as without ``base``.
+    """
     text = LEADER_RE.sub(" ", text)
-    return Counter(canonical(m.group(0), lang) for m in pattern.finditer(text))
+    pattern = _pattern(lang)
+    found: Counter = Counter()
+    if pdf and pattern is not NUMBER_RES["en"]:
+        text = JUSTIFIED_RE.sub(r"\1", text)
+        wanted = Counter(base) if base is not None else None
+
+        def runs(match: re.Match) -> str:
+            found.update(_read_run(match.group(0), lang, wanted))
+            return " "
+
+        text = SPACED_RE.sub(runs, text)
+    found.update(canonical(m.group(0), lang) for m in pattern.finditer(text))
+    return found
+
+
+def _read_run(run: str, lang: str, wanted: Counter | None) -> list[str]:
+    """The figures of a run of digit groups parted by spaces (see ``numbers``)."""
+    groups, values = run.split(" "), []
+    while groups:
+        n = len(groups)
+        if wanted is not None:  # the longest leading groups the base has, else all of them
+            n = next((k for k in range(n, 0, -1) if wanted[_joined(groups[:k], lang)] > 0), n)
+            wanted[_joined(groups[:n], lang)] -= 1
+        values.append(_joined(groups[:n], lang))
+        groups = groups[n:]
+    return values
+
+
+def _joined(groups: list[str], lang: str) -> str:
+    return canonical("".join(groups), lang)
 
 
 @dataclass
@@ -71,6 +121,7 @@ class Chapter:
     text: str
     # False: not compared (the PDF's cover, title page and imprint, see pdf_chapters)
     compared: bool = True
+    pdf: bool = False  # read from a PDF (a no-break space may come as a plain space)
 
 
 def pdf_chapters(path: Path) -> list[Chapter]:
@@ -115,10 +166,10 @@ def pdf_chapters(path: Path) -> list[Chapter]:
     # city, and a translation's own: its coverage while it is a draft, the date of its
     # review. The HTML edition's notes are left out by their class (_Sections.SKIP).
     front = "\n".join(pages[: starts[0][0]] if starts else pages)
-    chapters = [Chapter("front", "", front, compared=not starts)]
+    chapters = [Chapter("front", "", front, compared=not starts, pdf=True)]
     for n, (start, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(pages)
-        chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end])))
+        chapters.append(Chapter(f"{n}", title, "\n".join(pages[start:end]), pdf=True))
     return chapters
 
 
@@ -220,7 +271,8 @@ def compare_editions(
     for mine, theirs in zip(base, other, strict=False):
         if not (mine.compared and theirs.compared):
             continue
-        a, b = numbers(mine.text, base_lang), numbers(theirs.text, lang)
+        a = numbers(mine.text, base_lang, mine.pdf)
+        b = numbers(theirs.text, lang, theirs.pdf, base=a)
         if a == b:
             continue
         where = f"chapter '{theirs.title or theirs.key}' ({base_lang}: '{mine.title or mine.key}')"
