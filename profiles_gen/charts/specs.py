@@ -36,6 +36,14 @@ def _legend_entries(fmt) -> tuple[tuple[str, str], ...]:
     return tuple((b, vocab.band_short(fmt, b)) for b in BAND_IDS)
 
 
+def _rollup_text(fmt, r) -> str:
+    """A roll-up's result in words: its band, or what an insufficient one lacks (never a
+    share beside it)."""
+    if r.band == INSUFFICIENT:
+        return vocab.insufficient_text(fmt, r)
+    return vocab.band_short(fmt, r.band)
+
+
 def _kpi_label(fmt, kpi, data_point: str | None) -> tuple[str, str]:
     """A KPI's row label: (code and name, " – data point" or "")."""
     text = kpi.id.split("-", 2)[2] + " " + fmt.kpi_name(kpi)
@@ -46,14 +54,17 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
     """The benchmarking wheel: dimensions, sub-dimensions, categories, then the KPIs."""
     roll = score.rollups
     dims, subs, cats, kpis = [], [], [], []
+    shown: tuple[list, list, list] = ([], [], [])  # the rings' roll-ups: legend, data table
     for dim in catalogue.dimensions:
         n = sum(1 for k in catalogue.kpis if k.dimension == dim.id)
         dims.append((fmt.group_name("dimension", dim), roll["dimension"][dim.id].band, n))
+        shown[0].append(roll["dimension"][dim.id])
         for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
             n = sum(1 for k in catalogue.kpis if k.subdimension == sub.id)
             if not n:
                 continue
             subs.append((fmt.group_name("subdimension", sub), roll["subdimension"][sub.id].band, n))
+            shown[1].append(roll["subdimension"][sub.id])
             for cat in (c for c in catalogue.categories if c.parent == sub.id):
                 cat_kpis = [k for k in catalogue.kpis if k.category == cat.id]
                 if not cat_kpis:
@@ -61,7 +72,9 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
                 cats.append(
                     (fmt.group_name("category", cat), roll["category"][cat.id].band, len(cat_kpis))
                 )
+                shown[2].append(roll["category"][cat.id])
                 kpis += [tuple(i.band for i in score.for_kpi(k.id)) for k in cat_kpis]
+    order = shown[0] + shown[1] + shown[2]
     level = fmt.gettext("Dimension / sub-dimension / category")
     return Spec(
         "wheel",
@@ -74,16 +87,20 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
         ),
         (
             (level, fmt.pgettext("result band", "Result")),
-            tuple((label, vocab.band_short(fmt, band)) for label, band, _ in dims + subs + cats),
+            tuple(
+                (label, _rollup_text(fmt, r))
+                for (label, _, _), r in zip(dims + subs + cats, order, strict=True)
+            ),
         ),
         {
             "rings": (tuple(dims), tuple(subs), tuple(cats)),
             "kpis": tuple(kpis),
             "centre": city.name.get(fmt.lang, city.name["en"]),
+            # The hatching's label says what the hatched roll-ups lack (data, targets).
             "legend": _legend_entries(fmt)
             + (
-                ((INSUFFICIENT, vocab.band_short(fmt, INSUFFICIENT)),)
-                if any(band == INSUFFICIENT for _, band, _ in dims + subs + cats)
+                ((INSUFFICIENT, vocab.insufficient_legend(fmt, order)),)
+                if any(r.band == INSUFFICIENT for r in order)
                 else ()
             ),
         },
@@ -184,15 +201,16 @@ def bars_spec(catalogue, score, fmt, dim) -> Spec:
 def sdg_spec(score, fmt) -> Spec:
     """The 17 SDG tiles, each with the band of its KPIs and its share of points."""
     roll = score.rollups["sdg"]
+
+    def tile_text(r) -> str:  # an insufficient goal: what it lacks, never its share
+        if r.band == INSUFFICIENT:
+            return vocab.insufficient_short(fmt, r)
+        if r.share is None:
+            return vocab.band_short(fmt, "no_data")
+        return fmt.percent(r.share, 0, fraction=True)
+
     tiles = tuple(
-        (
-            n,
-            vocab.sdg_name(fmt, n),
-            roll[str(n)].band,
-            fmt.percent(roll[str(n)].share, 0, fraction=True)
-            if roll[str(n)].share is not None
-            else vocab.band_short(fmt, "no_data"),
-        )
+        (n, vocab.sdg_name(fmt, n), roll[str(n)].band, tile_text(roll[str(n)]))
         for n in range(1, 18)
     )
     return Spec(
@@ -210,7 +228,11 @@ def sdg_spec(score, fmt) -> Spec:
                 fmt.gettext("Points"),
             ),
             tuple(
-                (f"{n}. {label}", vocab.band_short(fmt, band), share)
+                (
+                    f"{n}. {label}",
+                    _rollup_text(fmt, roll[str(n)]),
+                    share if band != INSUFFICIENT else "–",
+                )
                 for n, label, band, share in tiles
             ),
         ),
@@ -223,8 +245,8 @@ def progress_spec(catalogue, progress, fmt, dim) -> Spec:
     then, now = str(progress.previous_year), str(progress.current_year)
     rows = []
     for c in progress.for_dimension(catalogue, dim.id):
-        if c.move is None:
-            continue
+        if c.move is None or c.previous.achievement is None or c.current.achievement is None:
+            continue  # no achievement to place (a U4SSC score given as a band only)
         kpi = catalogue.by_id[c.kpi]
         text = f"{BAND_SYMBOLS[c.previous.band]} → {BAND_SYMBOLS[c.current.band]}"
         rows.append(
@@ -302,12 +324,9 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
     for dim in catalogue.dimensions:
         bars = []
         for city, r in zip(names, comparison.rollups("dimension", dim.id), strict=True):
-            text = (
-                fmt.percent(r.share, 0, fraction=True)
-                if r.share is not None
-                else vocab.band_short(fmt, r.band)
-            )
-            bars.append((city, float(r.share) if r.share is not None else None, r.band, text))
+            known = r.share is not None and r.band != INSUFFICIENT  # no share when insufficient
+            text = fmt.percent(r.share, 0, fraction=True) if known else _rollup_text(fmt, r)
+            bars.append((city, float(r.share) if known else None, r.band, text))
         groups.append((fmt.group_name("dimension", dim), tuple(bars)))
     return Spec(
         "city-bars",
@@ -320,7 +339,13 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
         (
             (fmt.gettext("Dimension"), *names),
             tuple(
-                (label, *(f"{text} ({vocab.band_short(fmt, band)})" for _, _, band, text in bars))
+                (
+                    label,
+                    *(
+                        f"{text} ({vocab.band_short(fmt, band)})" if share is not None else text
+                        for _, share, band, text in bars
+                    ),
+                )
                 for label, bars in groups
             ),
         ),

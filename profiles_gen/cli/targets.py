@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from profiles_gen.cli.commands import EXIT_OK, city_dir_arg, known_languages
-from profiles_gen.cli.text import set_json, set_text
+from profiles_gen.cli.text import set_json, set_text, sets_summary
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.paths import display_path
 
@@ -41,6 +41,8 @@ def cmd_targets(args) -> int:
         from profiles_gen.i18n.formatter import Formatter
 
         fmt = Formatter(args.lang)
+        if sets:
+            sys.stdout.write(sets_summary(sets, catalogue, fmt))
         sys.stdout.write("".join(set_text(s, catalogue, fmt) for s in sets))
     return EXIT_OK
 

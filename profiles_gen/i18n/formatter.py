@@ -155,10 +155,10 @@ class Formatter:
         number = Decimal(str(value)) * (100 if fraction else 1)
         return f"{self.number(number, digits)}{self.percent_space}%"
 
-    def join_list(self, items: list[str]) -> str:
-        """``2016, 2019 and 2022`` as the language writes a list."""
+    def join_list(self, items: list[str], style: str = "standard") -> str:
+        """``2016, 2019 and 2022`` as the language writes a list (``style="or"``: ``a or b``)."""
 
-        return self._locale_data(format_list(items, locale=self.locale))
+        return self._locale_data(format_list(items, style=style, locale=self.locale))
 
     def signed(self, value, digits: int | None = None) -> str:
         """A change: ``+5.2``, ``−3`` (a true minus sign) or ``0``."""

@@ -26,7 +26,7 @@ from profiles_gen.data.model import (
     shown,
     text_in,
 )
-from profiles_gen.data.targets import targets_for
+from profiles_gen.data.targets import CITY_SET, coverage, targets_for
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.locales import sign_off
@@ -49,7 +49,10 @@ from profiles_gen.scoring.score import (
     NO_DATA,
     NO_TARGET,
     POINTS,
+    U4SSC_KIND,
     UNVERIFIED,
+    WORKBOOK_SET,
+    YES_NO_SET,
 )
 
 if TYPE_CHECKING:
@@ -139,8 +142,8 @@ class ShortcodeResolver:
             return count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
-            if r.band == INSUFFICIENT:  # never a share: too little of the group is scored
-                return f"{vocab.band_short(fmt, r.band)} ({vocab.coverage_text(fmt, r)})"
+            if r.band == INSUFFICIENT:  # never a share: say what is missing instead
+                return vocab.insufficient_text(fmt, r)
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
             return (
                 f"{vocab.band_short(fmt, r.band)} ({share})"
@@ -274,7 +277,9 @@ def bands_view(fmt: Formatter) -> list[dict]:
     ranges[NO_TARGET] = fmt.gettext("no target defined")
     ranges[NO_DATA] = fmt.gettext("value not reported")
     ranges[UNVERIFIED] = fmt.gettext("value not verified, where verification is required")
-    ranges[INSUFFICIENT] = fmt.gettext("groups only: too few of their indicators scored")
+    ranges[INSUFFICIENT] = fmt.gettext(
+        "groups only: too few of their indicators reported, or too few of the values with a target"
+    )
     return [
         {
             "id": b,
@@ -326,7 +331,9 @@ def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) 
         "abbreviations": vocab.abbreviations(fmt),
         "bands": bands_view(fmt),
         "band_short": lambda b: vocab.band_short(fmt, b),
-        "coverage_text": lambda r: vocab.coverage_text(fmt, r),
+        "insufficient_short": lambda r: vocab.insufficient_short(fmt, r),
+        "insufficient_count": lambda r: vocab.insufficient_count(fmt, r),
+        "insufficient_text": lambda r: vocab.insufficient_text(fmt, r),
         "quality_legend": quality_legend(fmt),
         # The review date as the edition's language writes dates.
         "translation": replace(
@@ -547,6 +554,8 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
                         "title": s.title_in(fmt.lang),
                         "title_lang": "" if fmt.lang in s.title else "en",
                         "count": len(s.targets),
+                        "kpis": coverage(s, catalogue)["kpis_with_target"],
+                        "total": len(catalogue.kpis),
                     }
                 )
         for s in merged.sets:
@@ -573,16 +582,37 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
             if item.target_set == "city" and text not in own:
                 own.append(text)
     scoring = cities[0].scoring if cities else None
-    used = sum(1 for s in scores for i in s.items if i.points is not None)
-    provenance = sum(1 for s in scores for i in s.items if i.points is not None and i.target_set)
     return {
         "target_sets": sets,
         "target_references": refs,
         "own_targets": own,
         "min_coverage": scoring.min_coverage if scoring else None,
         "require_verified": bool(scoring and scoring.require_verified),
-        "scored_with_provenance": (provenance, used),
+        "bases": score_bases(scores),
     }
+
+
+def score_bases(scores) -> dict:
+    """What the scored values of an edition rest on, counted: cited public targets (a set's
+    target of any kind but U4SSC's own), the U4SSC benchmark performance from the city's
+    workbook, the city's own targets, U4SSC benchmark values (a private set of kind
+    ``u4ssc``) and the yes/no rule; per set, how many values its targets score."""
+    bases = {"public": 0, "workbook": 0, "city": 0, "u4ssc": 0, "yes_no": 0}
+    for s in scores:
+        for i in s.items:
+            if i.points is None:
+                continue
+            if i.target_set == WORKBOOK_SET:
+                bases["workbook"] += 1
+            elif i.target_set == CITY_SET:
+                bases["city"] += 1
+            elif i.target_set == YES_NO_SET:
+                bases["yes_no"] += 1
+            elif i.target_kind == U4SSC_KIND:
+                bases["u4ssc"] += 1
+            elif i.target_set:
+                bases["public"] += 1
+    return bases
 
 
 def quality_legend(fmt: Formatter) -> list[tuple[str, str]]:

@@ -473,13 +473,13 @@ class _Cell:
     number_format: str
     ref: str
     formula: bool = False
+    fill: str | None = None  # the RGB of a solid fill, if any
 
 
-def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
-    """The KPIs sheet's cells (values as last computed, formats, which hold formulas) and
-    the Read me sheet's settings."""
+def open_books(path: Path):
+    """The workbook twice, read-only: with the values Excel last computed, and with the
+    formulas as written (a formula without a computed value is an error, never a blank)."""
     from openpyxl import load_workbook  # openpyxl: only when a workbook is read or written
-    from openpyxl.utils import get_column_letter
 
     _check_archive(path)
     try:
@@ -487,27 +487,53 @@ def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
         formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
         raise ProfileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    return values, formulas
+
+
+def _fill_of(cell) -> str | None:
+    fill = getattr(cell, "fill", None)
+    if fill is None or getattr(fill, "fill_type", None) != "solid":
+        return None
+    rgb = getattr(fill.fgColor, "rgb", None)
+    return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) >= 6 else None
+
+
+def sheet_cells(
+    path: Path, values, formulas, name: str, max_rows: int = MAX_ROWS
+) -> list[list[_Cell]]:
+    """Every cell of sheet ``name`` (values as last computed, formats, fills, which hold
+    formulas), up to ``MAX_COLUMNS`` columns; more than ``max_rows`` rows is an error."""
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read
+
+    rows: list[list[_Cell]] = []
+    shown = values[name].iter_rows(max_col=MAX_COLUMNS)
+    written = formulas[name].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    for r, (row, raw) in enumerate(zip(shown, written, strict=False), start=1):
+        if r > max_rows:
+            raise ProfileError(
+                f"{path}:{name}: more than {max_rows} rows: not a data-collection workbook"
+            )
+        cells = []
+        for c, cell in enumerate(row, start=1):
+            value = getattr(cell, "value", None)
+            fmt = getattr(cell, "number_format", "General") or "General"
+            source = raw[c - 1] if c - 1 < len(raw) else None
+            formula = isinstance(source, str) and source.startswith("=") and value != source
+            cells.append(_Cell(value, fmt, f"{get_column_letter(c)}{r}", formula, _fill_of(cell)))
+        rows.append(cells)
+    return rows
+
+
+def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
+    """The KPIs sheet's cells (values as last computed, formats, which hold formulas) and
+    the Read me sheet's settings."""
+    values, formulas = open_books(path)
     try:
         if SHEET not in values.sheetnames:
             raise ProfileError(
                 f"{path}: no sheet named {SHEET!r} (found: {', '.join(values.sheetnames)})"
             )
-        rows: list[list[_Cell]] = []
-        shown = values[SHEET].iter_rows(max_col=MAX_COLUMNS)
-        written = formulas[SHEET].iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        for r, (row, raw) in enumerate(zip(shown, written, strict=False), start=1):
-            if r > MAX_ROWS:
-                raise ProfileError(
-                    f"{path}:{SHEET}: more than {MAX_ROWS} rows: not a data-collection workbook"
-                )
-            cells = []
-            for c, cell in enumerate(row, start=1):
-                value = getattr(cell, "value", None)
-                fmt = getattr(cell, "number_format", "General") or "General"
-                source = raw[c - 1] if c - 1 < len(raw) else None
-                formula = isinstance(source, str) and source.startswith("=") and value != source
-                cells.append(_Cell(value, fmt, f"{get_column_letter(c)}{r}", formula))
-            rows.append(cells)
+        rows = sheet_cells(path, values, formulas, SHEET)
         settings = {}
         if GUIDE in values.sheetnames:
             for n, row in enumerate(values[GUIDE].iter_rows(max_col=3, values_only=True)):
@@ -821,12 +847,35 @@ def import_city(
     """``import-xlsx``: read the workbook, validate the whole resulting city, then write
     ``kpis.yaml``; on any error nothing is written and every error names its cell."""
     catalogue = load_catalogue()
+    raw, log = load_raw(city_dir)
+    existing = existing_records(raw)
+    imported = import_xlsx(book, catalogue, decimal_comma, existing, _city_lang(raw))
+    warnings = write_checked(city_dir, raw, log, catalogue, imported)
+    return len(imported.records), warnings
+
+
+def load_raw(city_dir: Path):
+    """The city's files as loaded, without the problems of the ``kpis.yaml`` being replaced."""
     log = IssueLog()
     raw = load_city(city_dir, log)
     target = city_dir / "kpis.yaml"
     log.issues = [i for i in log.issues if i.path != str(target)]  # replaced by the workbook
-    existing = _plain_data(raw.kpis.data) if isinstance(raw.kpis.data, dict) else {}
-    imported = import_xlsx(book, catalogue, decimal_comma, existing, _city_lang(raw))
+    return raw, log
+
+
+def existing_records(raw) -> dict:
+    """The current ``kpis.yaml`` as a plain mapping (``{}`` when there is none)."""
+    return _plain_data(raw.kpis.data) if isinstance(raw.kpis.data, dict) else {}
+
+
+def write_checked(
+    city_dir: Path, raw, log: IssueLog, catalogue, imported: Imported, before_write=None
+) -> list[Issue]:
+    """Validate the city with ``imported.records`` as its ``kpis.yaml``, every problem
+    pointed at its cell; on any error raise with all of them and write nothing. Otherwise
+    call ``before_write`` (another file to write first), write ``kpis.yaml`` and return the
+    warnings."""
+    target = city_dir / "kpis.yaml"
     text = dump_kpis(imported.records, comment_header(target))
     data = parse_yaml(text, str(target), log)
     raw.kpis = YamlDoc(target, data, failed=data is None)
@@ -839,8 +888,10 @@ def import_city(
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ProfileError(issues)
+    if before_write is not None:
+        before_write()
     atomic_write(target, text)
-    return len(imported.records), [i for i in issues if i.severity == "warning"]
+    return [i for i in issues if i.severity == "warning"]
 
 
 def _at_cell(issue: Issue, kpis_path: str, imported: Imported) -> Issue:
