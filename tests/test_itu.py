@@ -498,3 +498,43 @@ def test_the_example_workbook_script_still_runs(tmp_path: Path) -> None:
     status, _, err = run_cli(["import-itu", str(out), "itu"], project)
     assert status == 0, err
     assert D(str(_kpis(project)["EC-ICT-ICT-1C"]["value"])) == D("91.5")
+
+
+@pytest.mark.parametrize(
+    ("shown", "number_format", "numbers", "read"),
+    [
+        ("95+ % of target", "General", None, {"band": "reached"}),
+        ("66 – 95 % of target", "General", None, {"band": "over_two_thirds"}),
+        ("33-66% of Target", "General", None, {"band": "one_to_two_thirds"}),
+        ("Less than 33% of Target", "General", None, {"band": "one_third_or_less"}),
+        ("95%+ Target", "General", None, {"band": "reached"}),
+        ("over two thirds", "General", None, {"band": "over_two_thirds"}),
+        ("over_two_thirds", "General", None, {"band": "over_two_thirds"}),
+        ("4 pts", "General", None, {"band": "reached"}),
+        ("1 point", "General", None, {"band": "one_third_or_less"}),
+        ("87,5 %", "General", None, {"percent": D("87.5")}),
+        ("N/A", "General", None, None),
+        (0.875, "0.0%", None, {"percent": D("87.5")}),
+        (1.2, "0%", None, {"percent": D("120")}),
+        (87, "General", "percent", {"percent": D("87")}),
+        (0.3, "General", "share", {"percent": D("30")}),
+        (3, "General", "points", {"band": "over_two_thirds"}),
+    ],
+)
+def test_column_r_forms(shown, number_format, numbers, read) -> None:
+    from profiles_gen.tools.itu import read_performance
+    from profiles_gen.tools.sheets import _Cell
+
+    assert read_performance(_Cell(shown, number_format, "R4"), numbers, False) == read
+
+
+@pytest.mark.parametrize(
+    ("shown", "numbers"),
+    [(0.87, None), (3, None), ("lots", None), ("5 pts", None), (7, "points"), (True, None)],
+)
+def test_column_r_refuses_what_it_cannot_read(shown, numbers) -> None:
+    from profiles_gen.tools.itu import read_performance
+    from profiles_gen.tools.sheets import CellError, _Cell
+
+    with pytest.raises(CellError):
+        read_performance(_Cell(shown, "General", "R4"), numbers, False)

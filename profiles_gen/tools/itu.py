@@ -326,8 +326,9 @@ def read_performance(cell: _Cell, numbers: str | None, decimal_comma: bool) -> d
     label = label.replace("more than", ">").replace("morethan", ">")
     if label in BAND_WORDS:
         return {"band": BAND_WORDS[label]}
-    if squashed.replace("_", "") in {b.replace("_", "") for b, _, _ in BANDS}:
-        return {"band": next(b for b, _, _ in BANDS if b.replace("_", "") == squashed)}
+    named = {b.replace("_", ""): b for b, _, _ in BANDS}  # profiles-gen's own band names
+    if squashed.replace("_", "") in named:
+        return {"band": named[squashed.replace("_", "")]}
     points = re.fullmatch(r"([0-9]+)(pts?|points?)", squashed)
     if points:
         return _points(Decimal(points.group(1)), text)
