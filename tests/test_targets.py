@@ -531,7 +531,9 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     text_ru = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", ru))
     assert "The Economy dimension as a whole: insufficient data (14 of 55 reported)." in text_en
     assert "Water and sanitation: over two thirds (94%)." in text_en
-    assert "Экономическое измерение в целом: недостаточно данных (14 из 55 представлено)." in text_ru
+    assert (
+        "Экономическое измерение в целом: недостаточно данных (14 из 55 представлено)." in text_ru
+    )
     assert "There is no overall result: insufficient data (14 of 112 reported)." in text_en
     assert "Общего результата нет: недостаточно данных (14 из 112 представлено)." in text_ru
     assert "earns" not in text_en.split("Evaluation against")[1].split("Figure 1")[0]

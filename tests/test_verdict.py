@@ -234,3 +234,38 @@ def test_targets_list_opens_with_each_sets_coverage(tmp_path: Path, monkeypatch)
     )
     assert any(line.split()[:5] == ["extra", "1", "of", "91", "KPIs"] for line in head), head
     assert "scored against yes" in out.split("\n\n")[0]
+
+
+def test_a_home_card_says_what_its_city_lacks(tmp_path: Path) -> None:
+    """The site's card of a city without an overall result says what is missing, as the
+    edition does, in the page's language."""
+    from profiles_gen.build.home import write_site_home
+
+    results = {
+        "few": {"band": "insufficient_data", "share": "0.5", "missing": "targets"},
+        "thin": {"band": "insufficient_data", "share": None, "missing": "data"},
+    }
+    counts = {"few": (112, 60, 20, 40), "thin": (112, 9, 9, 0)}
+    for slug, result in results.items():
+        items, reported, scored, no_target = counts[slug]
+        result.update(items=items, reported=reported, scored=scored, no_target=no_target)
+        info = {
+            "slug": slug,
+            "name": {"en": slug.title(), "ru": slug.title()},
+            "country": {"en": "Testland", "ru": "Тестландия"},
+            "languages": ["en", "ru"],
+            "title": {"en": "Smart Sustainable Cities Profile", "ru": "Профиль"},
+            "illustrative": False,
+            "year": 2024,
+            "result": result,
+        }
+        (tmp_path / slug).mkdir()
+        (tmp_path / slug / "edition.json").write_text(json.dumps(info), encoding="utf-8")
+    write_site_home(tmp_path)
+    en = (tmp_path / "index.html").read_text(encoding="utf-8")
+    ru = (tmp_path / "index.ru.html").read_text(encoding="utf-8")
+    assert "too few targets (20 of 60 reported values have one)" in en
+    assert "insufficient data (9 of 112 reported)" in en
+    assert "50%" not in en  # no share beside an insufficient result
+    assert "слишком мало целевых значений (целевое значение есть у 20 из 60" in ru
+    assert "недостаточно данных (9 из 112 представлено)" in ru
