@@ -134,7 +134,7 @@ def test_verify_reads_again_only_editions_that_changed(project: Path, counted_re
 def test_an_unchanged_rebuild_does_not_render_the_home_pages_again(
     project: Path, monkeypatch
 ) -> None:
-    from profiles_gen.publish import home
+    from profiles_gen.build import home
 
     rendered = []
     real = home.render_home

@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from profiles_gen.publish.home import write_site_home
 
+from profiles_gen.build.home import write_site_home
 from profiles_gen.charts.draw import legible_width
 from profiles_gen.data.catalogue import load_catalogue
 from tests.conftest import ROOT
