@@ -538,3 +538,32 @@ def test_column_r_refuses_what_it_cannot_read(shown, numbers) -> None:
 
     with pytest.raises(CellError):
         read_performance(_Cell(shown, "General", "R4"), numbers, False)
+
+
+def test_what_the_workbook_lacks_is_kept_and_said(tmp_path: Path) -> None:
+    """A KPI (or a data point) in kpis.yaml and not in the workbook stays as it is, with a
+    warning: no value disappears unsaid."""
+    project = _project(tmp_path)
+    kpis = project / "cities" / "itu" / "kpis.yaml"
+    kpis.write_text(
+        "EC-I-WS-1C: {value: 97, source: Utility}\n"
+        "EN-EN-AQ-1C:\n  data_points:\n    NO2: {value: 30, source: Agency}\n",
+        encoding="utf-8",
+    )
+    rows = [Row("EN: EN: AQ: 1C", data_point="PM2.5", value=8, source="s")]
+    book = build_itu_workbook(tmp_path / "k.xlsx", rows)
+    status, _, err = run_cli(["import-itu", str(book), "itu"], project)
+    assert status == 0, err
+    data = _kpis(project)
+    assert data["EC-I-WS-1C"] == {"value": 97, "source": "Utility"}
+    assert data["EN-EN-AQ-1C"]["data_points"] == {
+        "PM2.5": {"value": 8, "source": "s"},
+        "NO2": {"value": 30, "source": "Agency"},
+    }
+    assert "warning: EC-I-WS-1C: not in k.xlsx: kept as it is in kpis.yaml" in err
+    assert "warning: EN-EN-AQ-1C.data_points.NO2: not in k.xlsx: kept as it is" in err
+    status, _, err = run_cli(
+        ["import-itu", str(book), "itu", "--reference-out", str(tmp_path / "U4SSC values.xlsx")],
+        project,
+    )
+    assert status == 2 and "a set file is NAME.yaml" in err

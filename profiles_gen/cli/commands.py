@@ -313,8 +313,19 @@ def cmd_import_itu(args) -> int:
     city_dir = city_dir_arg(args.city)
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
-    if args.reference_out is not None and args.reference_out.is_dir():
-        raise UsageError(f"--reference-out {args.reference_out}: a folder, not a file")
+    if args.reference_out is not None:
+        import re
+
+        from profiles_gen.data.targets import SET_NAME_RE
+
+        if args.reference_out.is_dir():
+            raise UsageError(f"--reference-out {args.reference_out}: a folder, not a file")
+        name = args.reference_out.stem
+        if args.reference_out.suffix != ".yaml" or not re.match(SET_NAME_RE, name):
+            raise UsageError(
+                f"--reference-out {args.reference_out}: a set file is NAME.yaml, NAME in lower "
+                "case letters, digits, '-' or '_' (the name a city's targets: list gives)"
+            )
     result = import_itu_city(
         args.file,
         city_dir,

@@ -916,16 +916,18 @@ def import_itu_city(
     own_lang = data.get("lang") if isinstance(data.get("lang"), str) else "en"
     langs = tuple(x for x in (data.get("languages") or ()) if isinstance(x, str))
     langs = tuple(x for x in langs if x in available_languages()) or (own_lang,)
+    existing = existing_records(raw)
     imported, counts, layout, sheets = import_itu(
         book,
         catalogue,
-        existing=existing_records(raw),
+        existing=existing,
         own_lang=own_lang,
         langs=langs,
         decimal_comma=decimal_comma,
         numbers=numbers,
         year=year,
     )
+    keep_absent(imported, existing, catalogue, city_dir / "kpis.yaml", book)
     result = Result(counts, len(imported.records), [], layout.sheet)
     ref_name = _reference_sheet({k: v for k, v in sheets.items() if v is not None}, layout)
     result.reference = ref_name
@@ -957,6 +959,47 @@ def import_itu_city(
         )
     result.warnings = write_checked(city_dir, raw, log, catalogue, imported, write_set)
     return result
+
+
+def keep_absent(imported: Imported, existing: dict, catalogue, kpis: Path, book: Path) -> None:
+    """What ``kpis.yaml`` holds and the workbook does not (a KPI, or a data point of a KPI
+    the workbook has) is kept as it is, with a warning: no value disappears unsaid."""
+    records = imported.records
+    for kpi in catalogue.kpis:
+        old = existing.get(kpi.id)
+        if not isinstance(old, dict):
+            continue
+        where = f"{kpis}"
+        if kpi.id not in records:
+            records[kpi.id] = old
+            if old.get("status") != "not_reported":
+                imported.warnings.append(
+                    Issue(
+                        where,
+                        0,
+                        0,
+                        kpi.id,
+                        f"not in {book.name}: kept as it is in kpis.yaml",
+                        "warning",
+                    )
+                )
+            continue
+        points = records[kpi.id].get("data_points")
+        for dp, entry in (old.get("data_points") or {}).items():
+            if points is not None and dp not in points:
+                points[dp] = entry
+                imported.warnings.append(
+                    Issue(
+                        where,
+                        0,
+                        0,
+                        f"{kpi.id}.data_points.{dp}",
+                        f"not in {book.name}: kept as it is in kpis.yaml",
+                        "warning",
+                    )
+                )
+    order = {k.id: n for n, k in enumerate(catalogue.kpis)}
+    imported.records = {k: records[k] for k in sorted(records, key=order.get)}
 
 
 def _check_set(text: str, out: Path, catalogue) -> None:
