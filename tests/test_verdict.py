@@ -269,3 +269,15 @@ def test_a_home_card_says_what_its_city_lacks(tmp_path: Path) -> None:
     assert "50%" not in en  # no share beside an insufficient result
     assert "слишком мало целевых значений (целевое значение есть у 20 из 60" in ru
     assert "недостаточно данных (9 из 112 представлено)" in ru
+
+
+def test_no_change_in_points_is_printed_beside_an_insufficient_result() -> None:
+    from profiles_gen.render.rows import rollup_change
+
+    before = rollup("g", _group(4, 0, 4), D("0.5"))  # 75 %, sufficient
+    after = rollup("g", _group(3, 0, 5), D("0.5"))  # 75 %, insufficient
+    better = rollup("g", _group(5, 0, 3), D("0.5"))
+    fmt = Formatter("en")
+    assert rollup_change(fmt, before, after) == ""
+    assert rollup_change(fmt, after, before) == ""
+    assert rollup_change(fmt, before, better) == "0\u00a0pp"
