@@ -238,7 +238,9 @@ def test_the_russian_edition_has_no_english_data_cell(built: Path) -> None:
     for text in parser.texts:
         text = re.sub(r"https?://\S+", " ", text)
         words |= set(re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", text))
-    assert len(parser.texts) > 300  # every source cell was seen
+    # every source cell was seen (Annex I gives a target's source by its reference number,
+    # the reference list in the methodology its text)
+    assert len(parser.texts) > 250
     assert words - names - codes == set()
     assert [t for t in parser.other if t.strip()] == []  # nothing falls back to English
 

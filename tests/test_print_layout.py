@@ -8,6 +8,7 @@ set in the portrait book with ``/Rotate``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -119,21 +120,91 @@ def test_laid_out_for_double_sided_print(sample_site, pseudo_build, lang) -> Non
     assert "viewport" not in str(info)
 
 
-def test_the_printers_file_has_bleed_and_crop_marks(project: Path) -> None:
+def test_the_printers_file_is_pdf_x4_with_bleed_slug_and_marks_beside_the_accessible_pdf(
+    project: Path,
+) -> None:
+    """``--pdf-variant print``: ``<city>-<lang>-print.pdf`` beside the accessible PDF (which
+    it leaves alone), PDF/X-4 with a CMYK output intent, and on every page MediaBox >
+    BleedBox (3 mm) > TrimBox (A4), the crop marks in the slug, outside the bleed."""
+    import pdfplumber
+
     from tests.conftest import run_cli
 
-    status, _, err = run_cli(
-        ["build", "mini", "--format", "pdf", "--lang", "en", "--pdf-variant", "print"], project
-    )
+    build = ["build", "mini", "--format", "pdf", "--lang", "en"]
+    status, _, err = run_cli(build, project)
     assert status == 0, err
-    reader = PdfReader(project / "build" / "mini" / "mini-en.pdf")
-    bleed = 3 / 25.4 * 72  # 3 mm in points
+    accessible = project / "build" / "mini" / "mini-en.pdf"
+    before = accessible.read_bytes()
+    status, out, err = run_cli([*build, "--pdf-variant", "print"], project)
+    assert status == 0, err
+    printed = project / "build" / "mini" / "mini-en-print.pdf"
+    assert accessible.read_bytes() == before  # not overwritten
+    assert "mini-en-print.pdf" in out
+    reader = PdfReader(printed)
+    assert len(reader.pages) == len(PdfReader(accessible).pages)
+    mm = 72 / 25.4
     for n, page in enumerate(reader.pages):
-        media, trim = page.mediabox, page.trimbox
-        assert abs((media.width - trim.width) - 2 * bleed) < 0.5, n
-        assert abs((media.height - trim.height) - 2 * bleed) < 0.5, n
+        media, bleed, trim = page.mediabox, page.bleedbox, page.trimbox
+        # every page portrait, the annex's landscape ones turned in the book (/Rotate)
         assert abs(float(trim.width) - 595.3) < 1 and abs(float(trim.height) - 841.9) < 1, n
-    assert _strokes(reader.pages[1]) >= 8  # the inside cover is blank but for the crop marks
+        for side in ("left", "bottom", "right", "top"):
+            outward = 1 if side in ("right", "top") else -1
+            gap_bleed = outward * (float(getattr(bleed, side)) - float(getattr(trim, side)))
+            gap_media = outward * (float(getattr(media, side)) - float(getattr(trim, side)))
+            assert abs(gap_bleed - 3 * mm) < 0.05, (n, side, gap_bleed)
+            assert abs(gap_media - 13 * mm) < 0.05, (n, side, gap_media)
+        assert "/Annots" not in page, n  # no link on the printed area
+    root = reader.trailer["/Root"]
+    assert "/EmbeddedFiles" not in root.get("/Names", {})  # PDF/X-4 embeds no file
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    assert reader.pdf_header == "%PDF-1.6"
+    assert reader.metadata["/Trapped"] == "/False" and reader.metadata.title
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFX" and intent["/OutputConditionIdentifier"] == "FOGRA39"
+    icc = intent["/DestOutputProfile"].get_object().get_data()
+    assert icc[12:20] == b"prtrCMYK"  # a printer's CMYK characterisation
+    spaces = reader.pages[5]["/Resources"]["/ColorSpace"]
+    assert spaces["/DefaultRGB"][0] == "/ICCBased"  # RGB colours are characterised (sRGB)
+    # The inside cover is blank but for its eight crop marks: each on the line of a trimmed
+    # edge, in the slug, clear of the bleed. (pdfplumber: y measured down from the top.)
+    with pdfplumber.open(printed) as doc:
+        page = doc.pages[1]
+        box = reader.pages[1]
+        top = float(box.mediabox.top)
+
+        def rect(b):  # a pypdf box in pdfplumber's coordinates: x0, top, x1, bottom
+            return (
+                float(b.left),
+                page.bbox[1] + top - float(b.top),
+                float(b.right),
+                page.bbox[1] + top - float(b.bottom),
+            )
+
+        trim, bleed, media = rect(box.trimbox), rect(box.bleedbox), rect(box.mediabox)
+        marks = page.lines
+        assert len(marks) == 8, marks
+        for line in marks:
+            x0, t, x1, b = line["x0"], line["top"], line["x1"], line["bottom"]
+            on_edge = any(abs(x0 - e) < 0.1 and abs(x1 - e) < 0.1 for e in (trim[0], trim[2]))
+            on_edge |= any(abs(t - e) < 0.1 and abs(b - e) < 0.1 for e in (trim[1], trim[3]))
+            assert on_edge, line
+            inside_media = media[0] - 0.1 <= x0 and x1 <= media[2] + 0.1
+            inside_media &= media[1] - 0.1 <= t and b <= media[3] + 0.1
+            assert inside_media, line
+            clear_of_bleed = x1 <= bleed[0] or x0 >= bleed[2] or b <= bleed[1] or t >= bleed[3]
+            assert clear_of_bleed, (line, bleed)
+        # The cover's blue reaches the bleed and stops there: the slug stays white.
+        image = doc.pages[0].to_image(resolution=36).original.convert("RGB")
+        scale = 36 / 72
+        inside = (int((0 - 2 * mm - page.bbox[0]) * scale), image.height // 2)
+        slug = (int((0 - 10 * mm - page.bbox[0]) * scale), image.height // 2)
+        assert image.getpixel(inside)[2] > 80 > image.getpixel(inside)[0]  # blue
+        assert image.getpixel(slug) == (255, 255, 255)
+    manifest = json.loads((project / "build" / "mini" / "manifest.json").read_text())
+    assert {"mini-en.pdf", "mini-en-print.pdf"} <= set(manifest["outputs"])
+    status, out, err = run_cli(["verify", "mini", "--manifest"], project)
+    assert status == 0, err + out
 
 
 def _strokes(page) -> int:

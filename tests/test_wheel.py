@@ -1,13 +1,11 @@
-"""The package installs: a wheel built from the sources, installed into a fresh virtual
-environment, builds a city from a plain folder holding only ``cities/``.
+"""The package installs alone: a wheel built from the sources, installed with its declared
+dependencies into a fresh virtual environment, builds a city from a plain folder holding
+only ``cities/`` (PDF and HTML, both languages) and verifies it.
 
-How the environment is made, offline and honest: the wheel is built by pip with build
-isolation from a copy of the sources (pip fetches the build backend, setuptools, from its
-configured index); a fresh venv gets the wheel with ``--no-deps``, and a ``.pth`` file
-makes the project's own installed dependencies (WeasyPrint, matplotlib, Babel…)
-importable after the venv's own packages. The editable install of profiles-gen in the
-project's environment is a ``.pth`` hook there, which a path added this way never runs,
-so ``profiles_gen`` can only come from the wheel (checked below).
+The environment is the wheel and what its metadata asks for, resolved by pip from its
+configured index, nothing else: no path into the project's environment, none of the test
+tools (pytest, pypdf's test use, playwright…). A runtime import missing from
+``pyproject.toml``'s dependencies fails here.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import venv
 from pathlib import Path
 
@@ -70,33 +67,44 @@ def test_wheel_installed_in_a_fresh_venv_builds_a_city_from_a_plain_folder(
     (wheel,) = dist.glob("profiles_gen-*.whl")
 
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
-        + ["--no-deps", "--no-index", str(wheel)],
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
         check=True,
     )
+    installed_names = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.lower()
+    for tool in ("pytest", "hypothesis", "ruff", "playwright", "pdfplumber"):
+        assert f"\n{tool}==" not in "\n" + installed_names  # test tools stay out
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
-    (Path(purelib) / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    assert not [p for p in Path(purelib).glob("*.pth") if "profiles" in p.read_text()]
     package = Path(purelib) / "profiles_gen"
     installed = _tree(package)
     assert "templates/profile.html" in installed
     assert "locales/ru/LC_MESSAGES/messages.po" in installed
 
     work = tmp_path / "work"
-    shutil.copytree(ROOT / "cities" / "tbilisi", work / "cities" / "tbilisi")
+    shutil.copytree(ROOT / "tests" / "data" / "mini", work / "cities" / "mini")
     cities = _tree(work / "cities")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PROFILES_GEN"))}
     env["HOME"] = str(tmp_path / "home")  # the user's cache is not used: the build's own is
     env.pop("XDG_CACHE_HOME", None)
     where = subprocess.run(
-        [str(python), "-c", "import profiles_gen.paths as p; print(p.PACKAGE_DIR, p.CHECKOUT)"],
+        [
+            str(python),
+            "-c",
+            "import profiles_gen.core.paths as p; print(p.PACKAGE_DIR, p.CHECKOUT)",
+        ],
         cwd=work,
         env=env,
         check=True,
@@ -106,7 +114,7 @@ def test_wheel_installed_in_a_fresh_venv_builds_a_city_from_a_plain_folder(
     assert where == [str(package.resolve()), "None"]
 
     built = subprocess.run(
-        [str(env_dir / "bin" / "profiles-gen"), "build", "tbilisi", "--format", "html"],
+        [str(env_dir / "bin" / "profiles-gen"), "build", "mini", "-j", "1"],
         cwd=work,
         env=env,
         capture_output=True,
@@ -117,8 +125,21 @@ def test_wheel_installed_in_a_fresh_venv_builds_a_city_from_a_plain_folder(
     assert _tree(work / "cities") == cities
     assert _tree(package) == installed  # nothing written into the installed package
     assert not (tmp_path / "home" / ".cache" / "profiles-gen").exists()  # (matplotlib's may)
-    english = (work / "build" / "tbilisi" / "en" / "index.html").read_text(encoding="utf-8")
-    russian = (work / "build" / "tbilisi" / "ru" / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (work / "build" / "mini").glob("*.pdf")) == [
+        "mini-en.pdf",
+        "mini-ru.pdf",
+    ]
+    verified = subprocess.run(
+        [str(env_dir / "bin" / "profiles-gen"), "verify", "mini", "--manifest"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert verified.returncode == 0, verified.stderr
+    assert "verified the figures of ru" in verified.stdout
+    english = (work / "build" / "mini" / "en" / "index.html").read_text(encoding="utf-8")
+    russian = (work / "build" / "mini" / "ru" / "index.html").read_text(encoding="utf-8")
     assert ">Contents<" in english
     assert f">{_translation('Contents')}<" in russian  # the packaged catalogue, compiled
     assert list((work / "build" / ".cache").rglob("messages.mo"))

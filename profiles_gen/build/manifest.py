@@ -102,6 +102,7 @@ def edition_inputs(city_dir: Path, lang: str, narrative_lang: str) -> dict[str, 
     files.update(_tree(city_dir / "images", "city/images"))
     files.update(_tree(city_dir / "templates", "city/templates"))
     files.update({f"city/{p.name}": p for p in sorted(city_dir.glob("cover.*"))})
+    files.update({f"city/{p.name}": p for p in sorted(city_dir.glob("emblem.*"))})
     return {**files, **_presentation_inputs(lang)}
 
 

@@ -20,6 +20,7 @@ from profiles_gen.core.files import atomic_write, clean_stale_temporaries
 from profiles_gen.data.model import City, Score, Volume
 from profiles_gen.i18n.locales import edition_warnings
 from profiles_gen.i18n.messages import PSEUDO, available_languages
+from profiles_gen.publish.pdf import pdf_name
 
 FORMATS = ("pdf", "html")
 Report = Callable[[str], None]  # told one line per edition built or up to date
@@ -81,7 +82,7 @@ class PlannedBuild:
 
 def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBuild:
     """Load, validate and score; write the exports if stale; plan each edition."""
-    pub = prepare(city_dir, opts.strict, opts.allow_remote)
+    pub = prepare(city_dir, opts.strict, opts.allow_remote, publishing=True)
     result = BuildResult(pub.source, pub.score, warnings=[i.format() for i in pub.log.warnings])
     langs = list(opts.langs) or list(pub.languages)
     unknown = [lang for lang in langs if lang not in available_languages() + [PSEUDO]]
@@ -113,7 +114,7 @@ def plan_build(city_dir: Path, out_root: Path, opts: BuildOptions) -> PlannedBui
 def plan_edition(pub: Prepared, lang: str, opts: BuildOptions, manifest: Manifest) -> EditionPlan:
     """The formats of ``lang``'s edition whose inputs changed since the manifest's build."""
     files = pub.edition_inputs(lang)
-    outputs = {"html": f"{lang}/index.html", "pdf": f"{pub.slug}-{lang}.pdf"}
+    outputs = {"html": f"{lang}/index.html", "pdf": pdf_name(pub.slug, lang, opts.variant)}
     digests = {
         "html": manifest.digest(files, f"html {opts.allow_remote}"),
         "pdf": manifest.digest(files, f"pdf {opts.variant} {opts.allow_remote}"),

@@ -40,34 +40,43 @@ def today() -> dt.date:
 
 
 def prepare_city(
-    city_dir: Path, strict: bool = False, allow_remote: bool = False
+    city_dir: Path, strict: bool = False, allow_remote: bool = False, publishing: bool = False
 ) -> tuple[City, Catalogue, IssueLog]:
-    """Load and validate a city; raise ``ProfileError`` with every problem at once."""
+    """Load and validate a city; raise ``ProfileError`` with every problem at once.
+    ``publishing``: for a build (an official publication's essentials are errors)."""
     catalogue = load_catalogue()
     log = IssueLog()
     raw = load_city(city_dir, log)
-    city = validate_city(raw, catalogue, log, today=today(), allow_remote=allow_remote)
+    city = validate_city(
+        raw, catalogue, log, today=today(), allow_remote=allow_remote, publishing=publishing
+    )
     log.raise_if_errors(strict=strict)
     return city, catalogue, log
 
 
 def prepare_volume(
-    volume_dir: Path, strict: bool = False, allow_remote: bool = False
+    volume_dir: Path, strict: bool = False, allow_remote: bool = False, publishing: bool = False
 ) -> tuple[Volume, Catalogue, IssueLog]:
     """Load a volume and its member cities, validate them all; every problem at once."""
     catalogue = load_catalogue()
     log = IssueLog()
     raw = load_volume(volume_dir, log)
-    volume = validate_volume(raw, catalogue, log, today=today(), allow_remote=allow_remote)
+    volume = validate_volume(
+        raw, catalogue, log, today=today(), allow_remote=allow_remote, publishing=publishing
+    )
     log.raise_if_errors(strict=strict)
     return volume, catalogue, log
 
 
-def prepare(folder: Path, strict: bool = False, allow_remote: bool = False) -> Prepared:
-    """The publication of ``folder``: a volume if it holds ``volume.yaml``, else a city."""
+def prepare(
+    folder: Path, strict: bool = False, allow_remote: bool = False, publishing: bool = False
+) -> Prepared:
+    """The publication of ``folder``: a volume if it holds ``volume.yaml``, else a city.
+    ``publishing``: prepared for a build, which refuses an official publication without its
+    essentials (``validate`` warns of them)."""
     if is_volume(folder):
-        return VolumeProfile(*prepare_volume(folder, strict, allow_remote))
-    return CityProfile(*prepare_city(folder, strict, allow_remote))
+        return VolumeProfile(*prepare_volume(folder, strict, allow_remote, publishing))
+    return CityProfile(*prepare_city(folder, strict, allow_remote, publishing))
 
 
 class Prepared:
@@ -158,7 +167,7 @@ class VolumeProfile(Prepared):
         """The charts of every part and of the comparison (by id), and the volume's view:
         each part is a member's ordinary view, its ids prefixed with the member's slug and
         its figures and tables numbered on from the parts before it."""
-        # matplotlib: only when charts are drawn            draw_charts,
+        # matplotlib: only when charts are drawn
         from profiles_gen.charts.specs import draw_charts, draw_comparison_charts
 
         volume, catalogue = self.source, self.catalogue

@@ -8,6 +8,7 @@ from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
+from profiles_gen.core.page import CHART_WIDTH_PT
 from profiles_gen.core.paths import FONT_DIR
 
 FONT_FAMILY = "Noto Sans"
@@ -43,9 +44,7 @@ SDG_COLOURS = (
 )
 
 
-# The width of every chart, in points: 160 mm, within the PDF's text column (170 mm), so a
-# chart is never scaled down in print and its type prints at the size it is set.
-WIDTH = 453.6
+WIDTH = CHART_WIDTH_PT  # of every chart, in points (core.page)
 
 
 LABEL = 7.0  # the size of row labels, values and legends (pt): never smaller

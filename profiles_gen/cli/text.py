@@ -158,7 +158,11 @@ def catalogue_json(langs: list[str]) -> list[dict]:
 
 def verified_editions(out_dir: Path, slug: str, langs: list[str], base: str = "en") -> str:
     """What ``verify`` compared: each edition's figures against the base language's."""
-    paths = {"PDF": lambda lang: f"{slug}-{lang}.pdf", "HTML": lambda lang: f"{lang}/index.html"}
+    paths = {
+        "PDF": lambda lang: f"{slug}-{lang}.pdf",
+        "print PDF": lambda lang: f"{slug}-{lang}-print.pdf",
+        "HTML": lambda lang: f"{lang}/index.html",
+    }
     built = {
         kind: [g for g in langs if (out_dir / path(g)).is_file()] for kind, path in paths.items()
     }

@@ -484,6 +484,7 @@ class RawCity:
     photo: Path | None = None
     earlier: list[tuple[str, YamlDoc]] = field(default_factory=list)  # editions/<year>/kpis.yaml
     members: dict[str, RawMember] = field(default_factory=dict)  # a volume's member cities
+    emblem: Path | None = None  # emblem.svg or emblem.png: the emblem the publisher supplies
 
 
 @dataclass
@@ -617,7 +618,35 @@ def load_volume(volume_dir: Path, log: IssueLog) -> RawCity:
             continue  # a link out of the volume: nothing read there, validate says so
         member_log = IssueLog()
         members[slug] = RawMember(load_city(folder, member_log), tuple(member_log.issues))
-    return RawCity(volume_dir.name, volume_dir, doc, empty, None, narrative, None, members=members)
+    return RawCity(
+        volume_dir.name,
+        volume_dir,
+        doc,
+        empty,
+        None,
+        narrative,
+        None,
+        members=members,
+        emblem=find_picture(volume_dir, "emblem", EMBLEM_SUFFIXES, log),
+    )
+
+
+EMBLEM_SUFFIXES = (".svg", ".png")
+
+
+def find_picture(folder: Path, stem: str, suffixes: tuple[str, ...], log: IssueLog):
+    """``folder/<stem>.<suffix>`` (the first found, in name order), a checked regular file
+    inside the folder; a link out of it, or anything but a file, is an error at its path."""
+    found = None
+    for path in sorted(folder.glob(f"{stem}.*")):
+        if path.suffix.lower() not in suffixes:
+            continue
+        problem = file_problem(path, folder)
+        if problem:
+            log.error(path, 0, 0, "", problem)
+        elif found is None:
+            found = path
+    return found
 
 
 def load_city(city_dir: Path, log: IssueLog) -> RawCity:
@@ -649,4 +678,7 @@ def load_city(city_dir: Path, log: IssueLog) -> RawCity:
                 year_dir / "kpis.yaml", None, failed=True
             )
             earlier.append((year_dir.name, doc))
-    return RawCity(city_dir.name, city_dir, city_doc, kpis_doc, recs, narrative, photo, earlier)
+    emblem = find_picture(city_dir, "emblem", EMBLEM_SUFFIXES, log)
+    return RawCity(
+        city_dir.name, city_dir, city_doc, kpis_doc, recs, narrative, photo, earlier, emblem=emblem
+    )

@@ -314,12 +314,17 @@ class Publication:
     issn: str | None
     sales_number: str | None
     licence: str  # un | cc-by-3.0-igo
-    place: dict[str, str]
-    year: int
+    place: dict[str, str]  # {} when not given: never invented
+    year: int | None  # None when not given (an official build refuses that)
     date: dt.date
-    photo_credits: tuple[dict, ...]
+    photo_credits: tuple[Text, ...]
     funding: dict[str, str] | None
     authors: str | None
+    acknowledgements: Text | None = None
+    references: tuple[Text, ...] = ()
+    printed_at: Text | None = None
+    job_number: str | None = None
+    print_run: int | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +355,8 @@ class City:
     targets: tuple[str, ...] = ("default",)  # target sets, later ones win
     scoring: Scoring = Scoring()
     lang: str = "en"  # the language the city's plain data texts are written in
+    data_year: int | None = None  # the year of values and key facts that give none
+    emblem: Path | None = None  # the emblem the publisher supplies (emblem.svg/.png)
 
     @property
     def illustrative(self) -> bool:
@@ -373,6 +380,7 @@ class Volume:
     photo: Path | None = None
     targets: tuple[str, ...] = ("default",)
     scoring: Scoring = Scoring()
+    emblem: Path | None = None
 
     @property
     def illustrative(self) -> bool:

@@ -449,7 +449,7 @@ PUBLICATION = F(
     "Publication metadata (print only what is present)",
     fields={
         "title": F(LANGTEXT, "Title per language (default: Smart Sustainable Cities Profile)"),
-        "symbol": F("str", "Document symbol, e.g. ECE/HBP/197"),
+        "symbol": F("str", "Document symbol, e.g. ECE/HBP/197 (an official build requires it)"),
         "isbn": F("str", "ISBN of the print edition"),
         "eisbn": F("str", "eISBN of the electronic edition"),
         "issn": F("str", "ISSN of the series"),
@@ -459,12 +459,29 @@ PUBLICATION = F(
             "un (all rights reserved) or cc-by-3.0-igo",
             choices=("un", "cc-by-3.0-igo"),
         ),
-        "place": F(LANGTEXT, "Place of publication per language"),
-        "year": F("year", "Year of publication"),
+        "place": F(LANGTEXT, "Place of publication per language (an official build requires it)"),
+        "year": F("year", "Year of publication (an official build requires it)"),
         "date": F("date", "Publication date; also the PDF creation date"),
         "authors": F("str", "Author line for the PDF metadata"),
         "funding": F(LANGTEXT, "Project and funding line per language"),
-        "photo_credits": F("list", "Photo credits", items=F(LANGTEXT, "One credit line")),
+        "photo_credits": F(
+            "list",
+            "Photo credits, each with the page or picture it credits (Cover: © …)",
+            items=F(TEXT, "One credit line"),
+        ),
+        "acknowledgements": F(
+            TEXT,
+            "Acknowledgements (Markdown): a chapter of the front matter, before the contents",
+        ),
+        "references": F(
+            "list",
+            "References: the publications the profile cites, one entry each (a chapter "
+            "before the annexes)",
+            items=F(TEXT, "One reference"),
+        ),
+        "printed_at": F(TEXT, "Where it is printed, for the print line (United Nations, Geneva)"),
+        "job_number": F("str", "The print job number of the print line (2312345 (E))"),
+        "print_run": F("int", "Copies printed, for the print line", minimum=1),
     },
 )
 TARGET_SETS = F(
@@ -510,6 +527,11 @@ CITY_FILE = F(
             "official, or illustrative when values are not all official",
             required=True,
             choices=("official", "illustrative"),
+        ),
+        "data_year": F(
+            "year",
+            "The year every value and key fact refers to when it gives no year of its own "
+            "(a report with one data year); official data need a year for each",
         ),
         "publication": PUBLICATION,
         "key_facts": F("map", "Key facts: " + ", ".join(KEY_FACT_IDS), values=KEY_FACT),

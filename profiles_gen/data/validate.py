@@ -53,9 +53,32 @@ from profiles_gen.data.schema import (
 )
 from profiles_gen.data.targets import DEFAULT_SETS, load_targets
 
+YEAR_NEEDED = (
+    "the value needs the year it refers to: give its year, or data_year in city.yaml for "
+    "every value that has none"
+)
+
+
+def _need_year(chk: Checker, where, name: str, year_rule) -> None:
+    """A value (or key fact) without a year: an error for official data, a warning for
+    illustrative data (``validate --strict`` fails on it); none where ``data_year`` gives
+    it, or where no rule applies (an earlier edition)."""
+    if year_rule is None or year_rule[1] is not None:
+        return
+    if year_rule[0] == "official":
+        chk.error(where, name, YEAR_NEEDED)
+    else:
+        chk.warning(where, name, YEAR_NEEDED)
+
 
 def _measurement(
-    rec: RecordValue, kpi, dp, chk: Checker, name: str, latest_year: tuple[int, int]
+    rec: RecordValue,
+    kpi,
+    dp,
+    chk: Checker,
+    name: str,
+    latest_year: tuple[int, int],
+    year_rule: tuple[str, int | None] | None = None,
 ) -> Measurement:
     # A data point is checked by its own unit and direction (Open Data's number is a count).
     direction = kpi.direction_of(dp)
@@ -134,6 +157,8 @@ def _measurement(
         )
     if value is not None and "source" not in rec:
         chk.warning(rec.where("value"), f"{name}.source", "a value should name its source")
+    if "value" in rec and "year" not in rec:
+        _need_year(chk, rec.where("value"), f"{name}.year", year_rule)
     return Measurement(
         value=value,
         year=year,
@@ -232,7 +257,9 @@ def _check_facts(city, data, chk: Checker) -> None:
             chk.error(where, f"key_facts.{fact}.value", f"must not be negative, got {value}")
 
 
-def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int]) -> KpiRecord:
+def _kpi_record(
+    kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int], year_rule=None
+) -> KpiRecord:
     name = kpi.id
     line = rec.loc[0]
     if rec.get("status") == "not_reported":
@@ -267,7 +294,7 @@ def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int
                 )
                 continue
             points[dp_id] = _measurement(
-                dp_rec, kpi, dp, chk, f"{name}.data_points.{dp_id}", latest_year
+                dp_rec, kpi, dp, chk, f"{name}.data_points.{dp_id}", latest_year, year_rule
             )
         return KpiRecord(kpi.id, None, points, False, None, line)
     if "data_points" in rec:
@@ -283,7 +310,12 @@ def _kpi_record(kpi, rec: RecordValue, chk: Checker, latest_year: tuple[int, int
             "required field is missing (or set status: not_reported with a reason)",
         )
     return KpiRecord(
-        kpi.id, _measurement(rec, kpi, None, chk, name, latest_year), {}, False, None, line
+        kpi.id,
+        _measurement(rec, kpi, None, chk, name, latest_year, year_rule),
+        {},
+        False,
+        None,
+        line,
     )
 
 
@@ -294,7 +326,10 @@ def validate_kpis(
     latest_year: tuple[int, int],
     warn_missing: bool = True,
     lang: str = "en",
+    year_rule: tuple[str, int | None] | None = None,
 ) -> dict[str, KpiRecord]:
+    """The records of a ``kpis.yaml``; ``year_rule`` (the city's data status and data year)
+    makes a value without a year an error (official data) or a warning (illustrative)."""
     chk = Checker(doc.path, log, lang, getattr(doc, "text", None))
     if doc.failed:
         _hint_unquoted_codes(doc, log)
@@ -325,7 +360,7 @@ def validate_kpis(
         if kpi_id in records:
             chk.error(where, str(key), f"{kpi_id} is given twice")
             continue
-        records[kpi_id] = _kpi_record(catalogue.by_id[kpi_id], rec, chk, latest_year)
+        records[kpi_id] = _kpi_record(catalogue.by_id[kpi_id], rec, chk, latest_year, year_rule)
     missing = [k.id for k in catalogue.kpis if k.id not in records]
     if missing and warn_missing:
         shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
@@ -466,7 +501,10 @@ def validate_earlier(
 
 
 def _publication(pub: dict, city: dict) -> Publication:
-    year = pub.get("year", city.get("evaluation_year", 2000) + 1)
+    """The publication block as given: nothing invented (no place, no year when absent; the
+    PDF's creation date falls back to the evaluation year's first day, metadata only)."""
+    year = pub.get("year")
+    fallback = year or city.get("evaluation_year", 2000)
     return Publication(
         title=pub.get("title", {}),  # none: each edition's title comes from its catalogue
         symbol=pub.get("symbol"),
@@ -477,11 +515,69 @@ def _publication(pub: dict, city: dict) -> Publication:
         licence=pub.get("licence", "un"),
         place=pub.get("place", {}),
         year=year,
-        date=pub.get("date", dt.date(year, 1, 1)),
+        date=pub.get("date", dt.date(fallback, 1, 1)),
         photo_credits=tuple(pub.get("photo_credits", ())),
         funding=pub.get("funding"),
         authors=pub.get("authors"),
+        acknowledgements=pub.get("acknowledgements"),
+        references=tuple(pub.get("references", ())),
+        printed_at=pub.get("printed_at"),
+        job_number=pub.get("job_number"),
+        print_run=pub.get("print_run"),
     )
+
+
+def official_problems(chk: Checker, data, langs, emblem, what: str, publishing: bool) -> None:
+    """What an official publication may not be built without, none of it ever invented: the
+    year and place of publication (in every language of the edition), the document symbol,
+    and the emblem the publisher supplies (``emblem.svg`` or ``emblem.png`` in the folder:
+    profiles-gen ships none, its use being the United Nations' to grant). Errors when
+    ``publishing`` (``build``), else warnings saying that a build will refuse them."""
+    if not data or data.get("data_status") != "official":
+        return
+    report = chk.error if publishing else chk.warning
+    pub = data.get("publication") or {}
+    where = data.where("publication") if hasattr(data, "where") else (1, 1)
+    refuse = "" if publishing else " (an official build refuses to go without it)"
+    if "year" not in pub and "year" not in getattr(pub, "failed", ()):
+        report(where, "publication.year", "an official publication needs its year" + refuse)
+    places = pub.get("place") or {}
+    missing = [lang for lang in langs if lang not in places]
+    if missing and "place" not in getattr(pub, "failed", ()):
+        report(
+            pub.where("place") if places else where,
+            "publication.place",
+            f"an official publication needs its place of publication in "
+            f"{', '.join(missing)}" + refuse,
+        )
+    if "symbol" not in pub and "symbol" not in getattr(pub, "failed", ()):
+        report(
+            where,
+            "publication.symbol",
+            "an official publication needs its document symbol (ECE/HBP/…)" + refuse,
+        )
+    if emblem is None:
+        report(
+            (1, 1),
+            "emblem",
+            f"an official publication carries the emblem its publisher supplies: put it in "
+            f"the {what} folder as emblem.svg or emblem.png" + refuse,
+        )
+
+
+def _no_values(chk: Checker, path, records: dict, publishing: bool) -> None:
+    """An official city must report at least one value: a profile of nothing is refused."""
+    has_value = any(
+        m is not None and m.value is not None
+        for r in records.values()
+        for m in (r.measurement, *r.data_points.values())
+    )
+    if not has_value:
+        message = "an official profile needs at least one reported value; kpis.yaml has none"
+        if publishing:
+            chk.log.error(path, 1, 1, "", message)
+        else:
+            chk.log.warning(path, 1, 1, "", message + " (an official build refuses it)")
 
 
 def validate_chapters(
@@ -595,8 +691,13 @@ def validate_city(
     log: IssueLog,
     today: dt.date | None = None,
     allow_remote: bool = False,
+    publishing: bool = False,
+    member: bool = False,
 ) -> City:
-    """Check every file of the city; raise ``ProfileError`` with all errors at once."""
+    """Check every file of the city; raise ``ProfileError`` with all errors at once.
+
+    ``publishing`` (a build): what an official publication needs (``official_problems``, at
+    least one value) is an error, not a warning."""
     today = today or dt.date.today()
     chk = Checker(raw.city.path, log)
     text_lang = "en"
@@ -626,10 +727,38 @@ def validate_city(
         chk.error(
             city.where("evaluation_year"), "evaluation_year", f"year {eval_year} is in the future"
         )
+    data_year = city.get("data_year")
+    if data_year is not None and data_year > eval_year:
+        chk.error(
+            city.where("data_year"),
+            "data_year",
+            f"year {data_year} is after the evaluation year {eval_year}",
+        )
+    year_rule = (city.get("data_status", "official"), data_year) if city else None
+    for fact, entry in city.get("key_facts", {}).items():
+        if fact in KEY_FACT_IDS and "year" not in entry and "value" in entry:
+            _need_year(chk, entry.where("value"), f"key_facts.{fact}.year", year_rule)
     _empty_kpis(raw, log)
     records = validate_kpis(
-        raw.kpis, catalogue, log, latest_year=(today.year, eval_year), lang=text_lang
+        raw.kpis,
+        catalogue,
+        log,
+        latest_year=(today.year, eval_year),
+        lang=text_lang,
+        year_rule=year_rule,
     )
+    if not member:  # a volume's member: the volume is the publication
+        official_problems(chk, city, langs, raw.emblem, "city", publishing)
+    if city.get("data_status") == "official" and not raw.kpis.failed:
+        _no_values(chk, raw.kpis.path, records, publishing)
+    pub_data = city.get("publication") or {}
+    if pub_data.get("acknowledgements") is not None:
+        for text in pub_data["acknowledgements"].texts.values():
+            line = pub_data.where("acknowledgements")[0]
+            narrative.check_shortcodes(
+                text, raw.city.path, line, catalogue, log, None, raw.dir.name
+            )
+            narrative.check_resources(text, raw.city.path, line, raw.dir, log, allow_remote)
     target_sets, scoring = _targets_and_scoring(raw, city, catalogue, log, langs)
     earlier = validate_earlier(raw, catalogue, log, eval_year, today, text_lang)
     # The key facts the city has, for {{fact X}} (unknown if city.yaml could not be read).
@@ -641,7 +770,14 @@ def validate_city(
     check_templates(raw.dir, log)
     log.raise_if_errors()
     facts = tuple(
-        KeyFact(k, v["value"], None, v.get("year"), v.get("source"), v.get("illustrative", False))
+        KeyFact(
+            k,
+            v["value"],
+            None,
+            v.get("year", data_year),
+            v.get("source"),
+            v.get("illustrative", False),
+        )
         for k, v in city.get("key_facts", {}).items()
         if k in KEY_FACT_IDS
     )
@@ -663,6 +799,8 @@ def validate_city(
         targets=target_sets,
         scoring=scoring,
         lang=text_lang,
+        data_year=data_year,
+        emblem=raw.emblem,
     )
     _warn_missing_texts(result, log)
     return result
@@ -693,6 +831,7 @@ def validate_volume(
     log: IssueLog,
     today: dt.date | None = None,
     allow_remote: bool = False,
+    publishing: bool = False,
 ) -> Volume:
     """Check a volume and every member city; raise ``ProfileError`` with all errors at once."""
     today = today or dt.date.today()
@@ -723,7 +862,9 @@ def validate_volume(
         member_log = IssueLog()
         member_log.issues += member.issues
         try:
-            city = validate_city(member.raw, catalogue, member_log, today, allow_remote)
+            city = validate_city(
+                member.raw, catalogue, member_log, today, allow_remote, publishing, member=True
+            )
         except ProfileError:
             city = None
         log.issues += member_log.issues
@@ -738,6 +879,7 @@ def validate_volume(
                     f"(its languages: {', '.join(city.languages)})",
                 )
         members.append(city)
+    official_problems(chk, data, langs, raw.emblem, "volume", publishing)
     vol_sets, vol_scoring = _targets_and_scoring(raw, data, catalogue, log, langs)
     members = [_with_volume_settings(m, data, vol_sets, vol_scoring) for m in members]
     if "members" in data and len(data["members"]) < 2:
@@ -772,6 +914,7 @@ def validate_volume(
         year_window=data.get("year_window", 2),
         targets=vol_sets,
         scoring=vol_scoring,
+        emblem=raw.emblem,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from profiles_gen.core.paths import FONT_DIR, TEMPLATES_DIR, display_path
+from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_path
 from profiles_gen.publish.glyphs import check_glyphs
 from profiles_gen.publish.html import write_html, write_print_html
-from profiles_gen.publish.pdf import write_pdf
+from profiles_gen.publish.pdf import pdf_name, write_pdf
 from profiles_gen.publish.styles import stylesheet
 
 
@@ -24,10 +24,12 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"assets/cover{city.photo.suffix.lower()}" if city.photo else None
+        emblem = getattr(city, "emblem", None)
         assets = {
             "stylesheets": ["assets/profile.css"],
             "inline_css": "",
             "photo": photo,
+            "emblem": f"assets/emblem{emblem.suffix.lower()}" if emblem else None,
             "scripts": ["assets/profile.js"],
         }
         html = render("screen", assets)
@@ -37,14 +39,20 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
     if "pdf" in opts.formats or "print" in opts.formats:
         css = stylesheet("print", lambda name: (FONT_DIR / name).as_uri())
         photo = city.photo.as_uri() if city.photo else None
-        html = render(
-            "print", {"stylesheets": [], "inline_css": css, "photo": photo, "scripts": []}
-        )
-        pdf = out_dir / f"{city.slug}-{lang}.pdf"
+        emblem = getattr(city, "emblem", None)
+        assets = {
+            "stylesheets": [],
+            "inline_css": css,
+            "photo": photo,
+            "emblem": emblem.as_uri() if emblem else None,
+            "scripts": [],
+        }
+        html = render("print", assets)
+        pdf = out_dir / pdf_name(city.slug, lang, opts.variant)
         if opts.keep_print_html:
             outputs.append(write_print_html(out_dir / lang / "print.html", html))
     if "pdf" in opts.formats:
-        roots = [city.dir, TEMPLATES_DIR, FONT_DIR]
+        roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc"]
         check_glyphs(html, city, lang)
         created = datetime.combine(city.publication.date, time(), UTC)
         labels = (fmt.gettext("Cover"), fmt.gettext("Back cover"))  # the PDF's page labels

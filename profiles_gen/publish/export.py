@@ -72,6 +72,7 @@ def score_json(score, catalogue, progress=None) -> dict:
                 "verified": i.verified,
                 "origin": i.origin,
                 "unscored": i.unscored,
+                "note": i.note,  # the city's note on the value, as printed with it
             }
         )
     rollups = {
@@ -111,6 +112,7 @@ CSV_FIELDS = (
     "verified",
     "origin",
     "unscored",
+    "note",
 )
 
 

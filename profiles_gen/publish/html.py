@@ -35,6 +35,10 @@ def write_html(edition_dir: Path, html: str, css: str, charts: dict, city) -> No
         if photo is not None:  # copies are made of checked regular files, never of links
             data = read_file_bytes(photo, city.dir)
             (stage / "assets" / f"cover{photo.suffix.lower()}").write_bytes(data)
+        emblem = getattr(city, "emblem", None)
+        if emblem is not None:  # the publisher's emblem (emblem.svg or emblem.png)
+            data = read_file_bytes(emblem, city.dir)
+            (stage / "assets" / f"emblem{emblem.suffix.lower()}").write_bytes(data)
         images = city.dir / "images"
         files, problems = folder_files(images, city.dir)  # narrative images: images/NAME
         if problems:

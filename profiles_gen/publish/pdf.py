@@ -13,17 +13,46 @@ from urllib.parse import unquote, urlparse
 
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.files import atomic_write
+from profiles_gen.core.paths import DATA_DIR
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import publication_html, tag_element_languages
-from profiles_gen.render.outline import SECTION_IDS
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "print")
 
+# The printer's file (``--pdf-variant print``): PDF/X-4, each A4 page (the TrimBox) with
+# 3 mm of bleed (the BleedBox: the covers' blue runs into it) inside a slug of 10 mm more
+# (the MediaBox) where the crop marks stand, clear of the bleed. WeasyPrint's CSS ``bleed``
+# is the whole area outside the page, and it draws the marks from the sheet's edge over
+# half of it: 13 mm puts them 6.5 to 13 mm outside the trim, the bleed's 3 mm untouched.
+BLEED_MM = 3
+SLUG_MM = 10
+PRINT_ICC = DATA_DIR / "icc" / "FOGRA39L.icc"  # the output intent (icc/README.md)
+PRINT_CONDITION = "FOGRA39"  # as the ICC registry names it
+PRINT_CONDITION_TEXT = "Offset printing on coated paper, ISO 12647-2:2004 (Coated FOGRA39)"
 
-# The printer's file (``--pdf-variant print``): every page with 3 mm of bleed (the covers'
-# blue runs into it) and crop marks. Colours stay RGB: no output intent, no CMYK profile.
-PRINT_CSS = "@page { bleed: 3mm; marks: crop; }"
+
+def print_css() -> str:
+    """The print variant's page boxes and marks, its CMYK output intent, and the covers
+    painted to the bleed only (the ``@page`` background would fill the slug too)."""
+    bleed = BLEED_MM + SLUG_MM
+    return (
+        f"@color-profile device-cmyk {{ src: url({PRINT_ICC.as_uri()}); "
+        "components: cyan, magenta, yellow, black; }\n"
+        f"@page {{ bleed: {bleed}mm; marks: crop; }}\n"
+        "@page cover { background: none !important; }\n"
+        # the covers' box grows by the bleed on every side, its blue under a transparent
+        # border of that width: the text stays where it was on the trimmed page
+        f".cover, .back-cover {{ margin: -{BLEED_MM}mm !important; "
+        f"height: {297 + 2 * BLEED_MM}mm !important; "
+        f"border: {BLEED_MM}mm solid transparent !important; }}\n"
+    )
+
+
+def pdf_name(slug: str, lang: str, variant: str) -> str:
+    """The PDF's file name: ``<slug>-<lang>.pdf``, the printer's file ``-print`` beside it."""
+    return f"{slug}-{lang}-print.pdf" if variant == "print" else f"{slug}-{lang}.pdf"
 
 
 def safe_fetcher(roots: list[Path], allow_remote: bool = False):
@@ -63,10 +92,52 @@ class _CollectWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _obj(pdf, ref):
+    """The object a pydyf reference (``b"5 0 R"``) names."""
+    return pdf.objects[int(bytes(ref).split()[0])]
+
+
+def printers_file(pdf) -> None:
+    """What PDF/X-4 asks beyond WeasyPrint's variant, on the laid-out pages (portrait, before
+    landscape pages are turned): each page's BleedBox exactly ``BLEED_MM`` outside its
+    TrimBox (WeasyPrint puts it at most 10 pt out, whatever the bleed), no link annotations
+    on the printed area (a printer's file is not read on screen; its bookmarks stay), the
+    RGB colours said to be sRGB (``/DefaultRGB``: device colours other than the output
+    intent's must be characterised), and the output intent named as the ICC registry names
+    its printing condition."""
+    from importlib.resources import files  # WeasyPrint's own sRGB profile: only for print
+
+    import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
+
+    bleed = BLEED_MM / 25.4 * 72
+    spaces = set()
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+        page["BleedBox"] = pydyf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+        page.pop("Annots", None)
+        spaces.add(bytes(_obj(pdf, page["Resources"])["ColorSpace"]))
+    srgb = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+    profile = pydyf.Stream([srgb], pydyf.Dictionary({"N": 3}), compress=True)
+    pdf.add_object(profile)
+    for ref in spaces:
+        _obj(pdf, ref)["DefaultRGB"] = pydyf.Array(("/ICCBased", profile.reference))
+    for intent in pdf.catalog.get("OutputIntents", ()):
+        intent["OutputConditionIdentifier"] = pydyf.String(PRINT_CONDITION)
+        intent["OutputCondition"] = pydyf.String(PRINT_CONDITION_TEXT)
+        intent["RegistryName"] = pydyf.String("http://www.color.org")
+        intent["Info"] = pydyf.String(PRINT_CONDITION_TEXT)
+
+
 def page_labels_finisher(
-    front_anchor: str, body_anchor: str, back_anchor: str, names: tuple[str, str]
+    front_anchor: str,
+    body_anchor: str,
+    back_anchor: str,
+    names: tuple[str, str],
+    print_file: bool = False,
 ):
-    """Label the PDF's pages: the cover, roman front matter, arabic body, back cover."""
+    """Label the PDF's pages: the cover, roman front matter, arabic body, back cover; with
+    ``print_file``, finish the printer's file (``printers_file``)."""
     import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
 
     def finish(document, pdf) -> None:
@@ -84,6 +155,8 @@ def page_labels_finisher(
         if back is not None and back > 0:
             nums += [back, pydyf.Dictionary({"P": pydyf.String(names[1])})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+        if print_file:
+            printers_file(pdf)
         rotate_landscape_pages(pdf)
 
     return finish
@@ -116,12 +189,18 @@ def write_pdf(
     handler = _CollectWarnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
-    weasy_variant = None if variant == "print" else variant
-    extra = [CSS(string=PRINT_CSS)] if variant == "print" else []
+    printing = variant == "print"
+    weasy_variant = "pdf/x-4" if printing else variant
+    profiles: dict = {}  # the output intent's, read by the print CSS's @color-profile
+    extra = (
+        [CSS(string=print_css(), url_fetcher=fetcher, color_profiles=profiles)] if printing else []
+    )
+    if printing:
+        attachments = None  # PDF/X-4 embeds no file: the open data go with the accessible PDF
     try:
         document = publication_html(
             string=html, base_url=str(base_url) + os.sep, url_fetcher=fetcher
-        ).render(pdf_variant=weasy_variant, stylesheets=extra)
+        ).render(pdf_variant=weasy_variant, stylesheets=extra, color_profiles=profiles)
         stamp = created or datetime(2000, 1, 1, tzinfo=UTC)  # never the clock
         files = [
             Attachment(
@@ -140,7 +219,11 @@ def write_pdf(
             custom_metadata=True,
             attachments=files,
             finisher=page_labels_finisher(
-                "title-page", SECTION_IDS["introduction"], "back-cover", cover_labels
+                PAGE_IDS["title_page"],
+                SECTION_IDS["introduction"],
+                PAGE_IDS["back_cover"],
+                cover_labels,
+                print_file=printing,
             ),
         )
     finally:

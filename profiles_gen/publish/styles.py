@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from profiles_gen.core.page import page_css
 from profiles_gen.core.paths import FONT_DIR, TEMPLATES_DIR
 from profiles_gen.scoring.score import BAND_COLOURS, BAND_TEXT
 
@@ -42,6 +43,7 @@ def stylesheet(media: str, url_for) -> str:
     """The complete CSS of one medium: fonts, band colours, common and medium rules."""
     parts = [
         fonts_css(url_for),
+        *([page_css()] if media == "print" else []),
         bands_css(),
         (CSS_DIR / "common.css").read_text("utf-8"),
         (CSS_DIR / f"{media}.css").read_text("utf-8"),

@@ -1,7 +1,25 @@
 """Everything that reaches into WeasyPrint's internals, in one place.
 
-Each patch names the internal it relies on; ``tests/test_weasy.py`` fails when one
-changes. The public API is used everywhere else.
+The rest of profiles-gen uses WeasyPrint's public API (``HTML``, ``CSS``, ``Attachment``,
+``URLFetcher``, ``write_pdf(finisher=…)``). Two things it needs are not in that API:
+
+1. **A language per structure element** (``tag_element_languages``): a city's text shown in
+   another language than the edition's carries ``lang`` in the HTML, and a screen reader
+   should switch voice in the PDF too. WeasyPrint 70 writes ``/Lang`` only in the document
+   catalogue. Internal: ``weasyprint.pdf.tags._build_box_tree``, a generator of structure
+   dictionaries per box. Removed once WeasyPrint's tagging writes an element's ``lang``
+   itself (its PDF/UA work is grouped in Kozea/WeasyPrint#2482; per-element languages are
+   not on that list yet).
+2. **A user-agent sheet whose pseudo-element rules are scoped** (``publication_html``):
+   see ``UA_SCOPES``. Internals: ``weasyprint.html.UA`` (the sheet's text), the
+   ``HTML._ua_stylesheets`` method and ``weasyprint.html.UA_FORM_STYLESHEET``. Removed once
+   WeasyPrint computes pseudo-element styles only for elements that generate the
+   pseudo-element, or lets a caller replace the user-agent sheet.
+
+Each internal is checked by ``tests/test_weasy.py``, which fails when a WeasyPrint release
+changes it. If an internal is missing at run time, the patch is skipped and the edition is
+laid out as plain WeasyPrint would (``internals_missing`` says which), never a crash: to
+try a new WeasyPrint, raise the pin in ``pyproject.toml`` and run that test file.
 """
 
 from __future__ import annotations
@@ -17,8 +35,8 @@ def tag_element_languages() -> None:
     switches voice in the PDF as in the HTML. WeasyPrint tags only the document's language."""
     from weasyprint.pdf import tags  # WeasyPrint: only when a PDF is written
 
-    build = tags._build_box_tree
-    if getattr(build, "tags_languages", False):
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "tags_languages", False):
         return
 
     def build_with_lang(box, *args, **kwargs):  # a generator, as the one it wraps
@@ -32,6 +50,7 @@ def tag_element_languages() -> None:
             yield structure
 
     build_with_lang.tags_languages = True
+    build_with_lang.wrapped = build
     tags._build_box_tree = build_with_lang
 
 
@@ -86,7 +105,7 @@ def publication_html(string: str, **kwargs):
     from weasyprint import html as ua
     from weasyprint.css.counters import CounterStyle
 
-    if not scoped_ua_applies(string):
+    if not scoped_ua_applies(string) or "ua-sheet" in internals_missing():
         return HTML(string=string, **kwargs)
     if "sheet" not in _UA:  # its @counter-style rules are WeasyPrint's, already known to
         # ua.UA_COUNTER_STYLE, which lays out every document: parsed into a set of their own
@@ -97,3 +116,23 @@ def publication_html(string: str, **kwargs):
             return [_UA["sheet"], ua.UA_FORM_STYLESHEET] if forms else [_UA["sheet"]]
 
     return PublicationHTML(string=string, **kwargs)
+
+
+def internals_missing() -> list[str]:
+    """The patches of this module that the installed WeasyPrint no longer supports."""
+    from weasyprint import HTML  # WeasyPrint: only when a PDF is written
+    from weasyprint import html as ua
+    from weasyprint.pdf import tags
+
+    missing = []
+    if not callable(getattr(tags, "_build_box_tree", None)):
+        missing.append("element-lang")
+    ua_text = getattr(ua, "UA", None)
+    if (
+        not isinstance(ua_text, str)
+        or not callable(getattr(HTML, "_ua_stylesheets", None))
+        or getattr(ua, "UA_FORM_STYLESHEET", None) is None
+        or scoped_ua_text(ua_text) == ua_text
+    ):
+        missing.append("ua-sheet")
+    return missing

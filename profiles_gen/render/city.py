@@ -64,11 +64,18 @@ GAP_COUNT = 5
 
 
 def progress_view(
-    fmt: Formatter, catalogue: Catalogue, city: City, p: Progress | None, charts: dict
+    fmt: Formatter,
+    catalogue: Catalogue,
+    city: City,
+    p: Progress | None,
+    charts: dict,
+    score: Score | None = None,
 ) -> dict | None:
     """The progress chapter: per dimension the roll-ups then and now and every change."""
     if p is None:
         return None
+    scores = [*p.history.values(), *([score] if score is not None else [])]
+    source = source_lines(fmt, [city], scores, (p.previous_year, p.current_year))["scored"]
 
     def row(c: Change) -> dict:
         kpi = catalogue.by_id[c.kpi]
@@ -80,7 +87,9 @@ def progress_view(
             "unit": before.unit,
             "before": before,
             "after": after,
-            "change": format_change(fmt, kpi, c.change),
+            "change": format_change(
+                fmt, kpi, c.change, kpi.data_point(c.data_point) if c.data_point else None
+            ),
             "move": c.move,
             "move_label": vocab.move_label(fmt, c.move),
             "flags": [vocab.flag_label(fmt, f) for f in c.flags],
@@ -120,6 +129,7 @@ def progress_view(
         "dimensions": dims,
         "overall": summary("city", city.slug, fmt.gettext("Whole city"), list(p.changes)),
         "not_compared": sum(1 for c in p.changes if not c.comparable),
+        "source": source,
     }
 
 
@@ -192,8 +202,10 @@ def _captions(
     prefix: str = "",
     start: tuple[int, int] = (0, 0),
     facts: bool = True,
+    empty: frozenset[str] = frozenset(),
 ):
-    """Numbered figures and tables, in document order: id -> {n, id, title}.
+    """Numbered figures and tables, in document order: id -> {n, id, title}; a table of
+    ``empty`` (no row to show) is not printed, so not numbered.
 
     In a volume, each city's part numbers on from ``start`` (figures, tables
     before it) and prefixes its ids with ``prefix``.
@@ -231,6 +243,7 @@ def _captions(
         ("annex-no-target", fmt.gettext("KPIs without a target")),
         ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
     ]
+    tables = [(tid, title) for tid, title in tables if tid not in empty]
     return (
         {
             fid: {"n": n, "id": f"{prefix}fig-{fid}", "title": title}
@@ -309,7 +322,44 @@ def narrative_chapters(chapters, resolve, name: str, dim: str | None = None) -> 
     ]
 
 
-def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) -> dict:
+def furniture_view(fmt: Formatter, pub, resolve=None) -> dict:
+    """The publication's furniture from its data, in the edition's language, each piece only
+    where given (nothing invented): acknowledgements, photo credits, references, the print
+    line of the back cover."""
+
+    def text(value) -> tuple[str, str]:  # the text, and its language if not the edition's
+        shown_text, other = text_in(value, fmt.lang)
+        return shown_text, other or ""
+
+    ack = None
+    if pub.acknowledgements:
+        body, other = text(pub.acknowledgements)
+        ack = {
+            "title": fmt.gettext("Acknowledgements"),
+            "html": Markup(render_markdown(body, resolve or (lambda *_: ""), 1)),
+            "lang": other or fmt.lang,
+        }
+    printed = []
+    if pub.job_number:
+        if pub.printed_at:
+            printed.append(fmt.gettext("Printed at %(place)s") % {"place": text(pub.printed_at)[0]})
+        printed.append(pub.job_number)
+        printed.append(fmt.date(pub.date, "LLLL y"))  # the month of publication
+        if pub.print_run:
+            printed.append(fmt.number(pub.print_run))
+        if pub.symbol:
+            printed.append(pub.symbol)
+    return {
+        "acknowledgements": ack,
+        "photo_credits": [text(c) for c in pub.photo_credits],
+        "references": [text(r) for r in pub.references],
+        "print_job": " – ".join(p for p in printed if p),
+    }
+
+
+def publication_view(
+    fmt: Formatter, pub, slug: str, codes, illustrative: bool, resolve=None
+) -> dict:
     """What a profile and a volume show alike: imprint, languages, draft marks, site links."""
 
     lang = fmt.lang
@@ -322,9 +372,10 @@ def publication_view(fmt: Formatter, pub, slug: str, codes, illustrative: bool) 
     return {
         "lang": lang,
         "pub": pub,
-        "place": pub.place.get(lang) or fmt.gettext("Geneva"),
+        # the place as given (in the edition's language, else English), never invented
+        "place": pub.place.get(lang) or pub.place.get("en", ""),
         "funding": (pub.funding or {}).get(lang, ""),
-        "photo_credits": [c.get(lang) or c.get("en", "") for c in pub.photo_credits],
+        **furniture_view(fmt, pub, resolve),
         "languages": [fmt.language_name(code) for code in codes],
         "illustrative": illustrative,
         "date": fmt.date(pub.date),
@@ -382,15 +433,38 @@ def build_view(
     def part(name: str, dim: str | None = None) -> list[dict]:
         return narrative_chapters(chapters, resolve, name, dim)
 
-    rows = [make_row(fmt, catalogue, i) for i in score.items]
+    targets = targets_view(fmt, [city], [score])
+    rows = [
+        replace(make_row(fmt, catalogue, i), target_ref=targets["ref_of"](i)) for i in score.items
+    ]
     name = city.name.get(lang, city.name["en"])
     country = city.country.get(lang, city.country["en"])
     pub = city.publication
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profile")
     facts = facts_view(fmt, city)
-    figures, tables = _captions(fmt, catalogue, charts, name, progress, prefix, start, bool(facts))
+    missing = not_reported_once(rows)
+    no_target = [r for r in rows if r.band == "no_target"]
+    empty = frozenset(
+        tid
+        for tid, listed in (("annex-missing", missing), ("annex-no-target", no_target))
+        if not listed
+    )
+    figures, tables = _captions(
+        fmt, catalogue, charts, name, progress, prefix, start, bool(facts), empty
+    )
+    annexes = [("annex-kpis", fmt.gettext("All KPIs: values, targets and results"))]
+    if missing or no_target:  # never an empty annex
+        missing_title = (
+            fmt.gettext("KPIs not reported and KPIs without a target")
+            if missing and no_target
+            else fmt.gettext("KPIs not reported")
+            if missing
+            else fmt.gettext("KPIs without a target")
+        )
+        annexes.append(("annex-missing", missing_title))
+    annexes.append(("annex-definitions", fmt.gettext("Definitions of the KPIs")))
     return {
-        **publication_view(fmt, pub, city.slug, city.languages, city.illustrative),
+        **publication_view(fmt, pub, city.slug, city.languages, city.illustrative, resolve),
         "city": city,
         "name": name,
         "country": country,
@@ -408,23 +482,18 @@ def build_view(
         "facts": facts,
         "city_rollup": score.rollups["city"][city.slug],
         "charts": charts,
-        **targets_view(fmt, [city], [score]),
-        "not_reported": not_reported_once(rows),
-        "no_target": [r for r in rows if r.band == "no_target"],
+        **targets,
+        "not_reported": missing,
+        "no_target": no_target,
         "reported_count": fmt.number(resolve._count("reported")),
         "total_count": len(catalogue.kpis),
         "fig": figures,
         "tab": tables,
-        "progress": progress_view(fmt, catalogue, city, progress, charts),
-        "sections": sections_view(fmt, progress, prefix),
-        "annexes": annexes_view(
-            fmt,
-            [
-                ("annex-kpis", fmt.gettext("All KPIs: values, targets and results")),
-                ("annex-missing", fmt.gettext("KPIs not reported and KPIs without a target")),
-                ("annex-definitions", fmt.gettext("Definitions of the KPIs")),
-            ],
+        "progress": progress_view(fmt, catalogue, city, progress, charts, score),
+        "sections": sections_view(
+            fmt, progress, prefix, bool(city.recommendations or part("recommendations"))
         ),
+        "annexes": annexes_view(fmt, annexes),
         "definitions": definitions_view(fmt, catalogue),
         "p": prefix,
     }
@@ -533,12 +602,69 @@ def recommendations_view(fmt: Formatter, catalogue: Catalogue, city: City, resol
     return recs
 
 
+def _used_sets(fmt: Formatter, cities, scores) -> list[str]:
+    """The titles, in the edition's language, of the target sets that gave a scored value
+    its target (in the order the publication names its sets), then "the city's own
+    targets" where a city set one: what a source line says the results rest on."""
+    catalogue = load_catalogue()
+    used = {i.target_set for s in scores for i in s.items if i.points is not None}
+    titles: list[str] = []
+    for city in cities:
+        for s in targets_for(city, catalogue).sets:
+            title = s.title_in(fmt.lang)
+            if s.name in used and title not in titles:
+                titles.append(title)
+    many = len(cities) > 1
+    if WORKBOOK_SET in used:  # values scored by column R of the city's workbook
+        titles.append(
+            fmt.gettext(
+                "the U4SSC benchmark performance from the cities' data-collection workbooks"
+            )
+            if many
+            else fmt.gettext(
+                "the U4SSC benchmark performance from the city's data-collection workbook"
+            )
+        )
+    if "city" in used:
+        titles.append(
+            fmt.gettext("the cities' own targets")
+            if many
+            else fmt.gettext("the city's own targets")
+        )
+    return titles
+
+
+def source_lines(fmt: Formatter, cities, scores, years: tuple[int, int] | None = None) -> dict:
+    """The source lines of the figures and tables that show results: the data, and the
+    target sets they were scored against by title (never the software that scored them).
+    ``kpis``: under a table of values; ``scored``: under a result (a chart, a roll-up)."""
+    sets = fmt.join_list(_used_sets(fmt, cities, scores))
+    many = len(cities) > 1
+    if years is not None:
+        data = fmt.gettext("KPI data of the city for %(then)s and %(now)s") % {
+            "then": years[0],
+            "now": years[1],
+        }
+    else:
+        data = (
+            fmt.gettext("KPI data of the cities") if many else fmt.gettext("KPI data of the city")
+        )
+    scored = (
+        fmt.gettext("%(data)s; targets: %(sets)s.") % {"data": data, "sets": sets}
+        if sets
+        else fmt.gettext("%(data)s.") % {"data": data}
+    )
+    return {"scored": scored, "sets": sets}
+
+
 def targets_view(fmt: Formatter, cities, scores) -> dict:
     """The methodology's account of the targets: the sets used, the coverage threshold, and
-    every source as a reference (each set's, then the cities' own targets)."""
+    every source as a numbered reference (each set's, then the cities' own targets);
+    ``ref_of`` gives an item the number of its target's reference (Annex I prints it)."""
 
     catalogue = load_catalogue()
     sets, refs, seen = [], [], {}
+    keys: dict = {}  # (set, url, English source line) -> the reference's key
     # A source is a reference when a target it gives is the one an item of the edition has
     # (a target a city overrides is not cited); a page giving several targets is one
     # reference that names each of them.
@@ -563,6 +689,7 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
                 if (target.set, target.url) not in used:
                     continue
                 key = target.url or target.title
+                keys[target.set, target.url, target.source_text("en")] = key
                 if key not in seen:
                     seen[key] = {
                         "texts": [],
@@ -581,14 +708,31 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
             text = shown(fmt, item.target_source)
             if item.target_set == "city" and text not in own:
                 own.append(text)
+    numbers = {id(ref): n for n, ref in enumerate(refs, start=1)}
+    for n, ref in enumerate(refs, start=1):
+        ref["n"] = n
+
+    def ref_of(item) -> int | None:
+        """The number of the reference of ``item``'s target, if it has one."""
+        if item.target_set == "city":
+            text = shown(fmt, item.target_source)
+            return len(refs) + own.index(text) + 1 if text in own else None
+        key = keys.get((item.target_set, item.target_url, item.target_source))
+        return numbers[id(seen[key])] if key in seen else None
+
     scoring = cities[0].scoring if cities else None
+    scored = sum(1 for s in scores for i in s.items if i.points is not None)
+    provenance = sum(1 for s in scores for i in s.items if i.points is not None and i.target_set)
     return {
         "target_sets": sets,
         "target_references": refs,
-        "own_targets": own,
+        "own_targets": [(len(refs) + n, text) for n, text in enumerate(own, start=1)],
+        "ref_of": ref_of,
         "min_coverage": scoring.min_coverage if scoring else None,
         "require_verified": bool(scoring and scoring.require_verified),
         "bases": score_bases(scores),
+        "scored_with_provenance": (provenance, scored),
+        "sources": source_lines(fmt, cities, scores),
     }
 
 

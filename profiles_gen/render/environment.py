@@ -11,6 +11,7 @@ from profiles_gen.charts.draw import legible_width
 from profiles_gen.core.paths import TEMPLATES_DIR
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n.formatter import Formatter, babel_locale
+from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 from profiles_gen.render.urls import breakable_urls
 
 
@@ -39,6 +40,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter) -> Environment:
         number=fmt.number, percent=fmt.percent, date=fmt.date, join_list=fmt.join_list
     )
     env.globals["legible_width"] = legible_width
+    env.globals["ids"] = {**PAGE_IDS, **SECTION_IDS}
     return env
 
 

@@ -19,6 +19,14 @@ def annexes_view(fmt: Formatter, annexes: list[tuple[str, str]]) -> dict[str, di
     return view
 
 
+# The ids of the edition's landmarks, shared by the templates (``ids`` in every template),
+# the PDF's page labels (publish.pdf) and the stylesheets: defined here only.
+PAGE_IDS = {
+    "title_page": "title-page",  # the first page after the cover: roman numbering starts
+    "back_cover": "back-cover",  # the last page: labelled "Back cover"
+}
+
+
 SECTION_IDS = {
     "introduction": "ch-introduction",
     "evaluation": "ch-evaluation",
@@ -29,15 +37,22 @@ SECTION_IDS = {
 }
 
 
-def sections_view(fmt: Formatter, progress: Progress | None = None, prefix: str = "") -> dict:
+def sections_view(
+    fmt: Formatter,
+    progress: Progress | None = None,
+    prefix: str = "",
+    recommendations: bool = True,
+) -> dict:
     """The fixed chapters of a city, each ``{id, title}``: read by their headings and by the
-    contents (and so by the PDF's bookmarks); a dimension's results are in ``dimensions``."""
+    contents (and so by the PDF's bookmarks); a dimension's results are in ``dimensions``.
+    No "Recommendations" where the city has none: never an empty chapter."""
     titles = {
         "introduction": fmt.gettext("Introduction"),
         "evaluation": fmt.gettext("Evaluation against the KPIs for smart sustainable cities"),
         "sdgs": fmt.gettext("Results by Sustainable Development Goal"),
-        "recommendations": fmt.gettext("Recommendations"),
     }
+    if recommendations:
+        titles["recommendations"] = fmt.gettext("Recommendations")
     if progress is not None:
         titles["progress"] = fmt.gettext("Progress since %(then)s") % {
             "then": progress.previous_year

@@ -48,6 +48,8 @@ class Row:
     verified: str = ""  # ✓ verified, ✗ not verified, "" not said
     source: Shown | None = None  # the value's source, or why it is not reported
     reason: Shown | None = None
+    target_ref: int | None = None  # the number of the target's reference (methodology)
+    note: Shown | None = None  # the city's note on the value ("data not verifiable")
 
 
 def format_value(fmt: Formatter, kpi, value, point=None) -> str:
@@ -99,6 +101,7 @@ def make_row(fmt: Formatter, catalogue: Catalogue, item: ScoredItem) -> Row:
         target_source=shown(fmt, item.target_text or item.target_source),
         source=shown(fmt, item.source or item.reason),
         reason=shown(fmt, item.reason),
+        note=shown(fmt, item.note),
         achievement=(
             fmt.percent(item.achievement, 0, fraction=True) if item.achievement is not None else ""
         ),
@@ -137,15 +140,20 @@ def not_reported_once(rows: list[Row]) -> list[Row]:
     return out
 
 
-def format_change(fmt: Formatter, kpi, change) -> str:
-    """A change in a KPI's value, in its unit (printed beside the name): ``+5.2 pp``, ``−120``."""
+def format_change(fmt: Formatter, kpi, change, point=None) -> str:
+    """A change in a value, in the value's own unit (printed beside the name): ``+5.2 pp``
+    for a percentage (percentage points), ``+6 published datasets`` for a data point
+    counting datasets, ``−120 per 100 000 inhabitants``; a bare number where the unit has no
+    short form (an index, a ratio)."""
     if change is None:
         return ""
-    if kpi.unit.startswith("%"):
+    if kpi.unit_of(point).startswith("%"):
         # Translators: abbreviation of "percentage points", after a change such as +5.2.
         pp = fmt.pgettext("unit", "pp")
         return f"{fmt.signed(change)}{NBSP}{pp}"
-    return fmt.signed(change)
+    text = fmt.signed(change)
+    unit = fmt.kpi_short_unit(kpi, abs(change), point, digits=_places(abs(change)))
+    return with_unit(text, unit) if unit else text
 
 
 def rollup_change(fmt: Formatter, before, after) -> str:

@@ -147,7 +147,7 @@ def build_volume_view(
     country = volume.country.get(lang, volume.country.get("en", ""))
     title = pub.title.get(lang) or fmt.gettext("Smart Sustainable Cities Profiles")
     return {
-        **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative),
+        **publication_view(fmt, pub, volume.slug, volume.languages, volume.illustrative, resolve),
         "name": name,
         "country": country,
         "title": title,

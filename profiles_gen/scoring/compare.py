@@ -125,7 +125,8 @@ def progress(city: City, catalogue: Catalogue, score: Score) -> Progress | None:
     if not city.earlier:
         return None
     history = {
-        e.year: score_city(replace(city, records=e.records), catalogue) for e in city.earlier
+        e.year: score_city(replace(city, records=e.records, data_year=None), catalogue)
+        for e in city.earlier
     }
     previous = city.earlier[-1]
     before = history[previous.year]

@@ -8,6 +8,7 @@ formatting. The rules are those of ``shared/reference/scoring.md``.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from profiles_gen.core.bands import BANDS, band_for
@@ -297,6 +298,12 @@ def score_city(city: City, catalogue: Catalogue, targets: Targets | None = None)
         targets = targets_for(city, catalogue)
     scoring = getattr(city, "scoring", DEFAULT_SCORING)
     items = [item for kpi in catalogue.kpis for item in score_kpi(kpi, city, targets, scoring)]
+    data_year = getattr(city, "data_year", None)
+    if data_year is not None:  # the year of the values that give none (city.yaml)
+        items = [
+            replace(i, year=data_year) if i.value is not None and i.year is None else i
+            for i in items
+        ]
     groups: dict[str, dict[str, list[ScoredItem]]] = defaultdict(lambda: defaultdict(list))
     for item in items:
         kpi = catalogue.by_id[item.kpi]

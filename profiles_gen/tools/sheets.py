@@ -334,6 +334,18 @@ def _decimals_of_format(number_format: str) -> int:
     return len(match.group(1)) if match else 0
 
 
+def fixed_decimals(number_format: str) -> int | None:
+    """The decimals a fixed-decimal number format always shows (``0.00``, ``#,##0.0``,
+    ``0.00;[Red]-0.00``: 2, 1, 2; ``0``: 0), or None for a format that shows as many as the
+    number has (General), a scientific one or text."""
+    section = (number_format or "").split(";")[0]
+    section = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", section)  # literals, colours, padding
+    if not re.search(r"[0#?]", section) or re.search(r"[eE][+-]", section) or "@" in section:
+        return None
+    match = re.search(r"\.(0+)", section)
+    return len(match.group(1)) if match else 0
+
+
 def parse_number_text(text: str, decimal_comma: bool = False) -> Decimal:
     """A number typed as text, in the workbook's declared convention; refuses what reads
     two ways. Raises ``CellError``."""
@@ -413,6 +425,14 @@ def read_number(
                     else f"the cell is formatted as a percentage (it shows {number} %): "
                     "remove the percent format"
                 )
+        else:
+            # A fixed-decimal format (0.00) shows its decimals: 0 shows "0.00", 100 "100.00",
+            # and the value keeps them as a percent-formatted one does (never changed:
+            # a number with more decimals than the format shows keeps them all).
+            places = fixed_decimals(number_format)
+            if places:
+                quantized = number.quantize(Decimal(1).scaleb(-places))
+                number = quantized if quantized == number else number
         return number
     if isinstance(value, str):
         text = value.strip()

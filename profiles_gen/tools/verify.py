@@ -25,6 +25,7 @@ from pathlib import Path
 
 from profiles_gen.build.manifest import MANIFEST, Manifest
 from profiles_gen.core.files import atomic_write
+from profiles_gen.core.page import edge_pt
 from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
@@ -36,9 +37,6 @@ NUMBER_RES = {
     "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
     "ru": re.compile(r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d+\.\d+|\d+(?:,\d+)?"),
 }
-
-
-MARGIN_PX = 60  # running heads and page numbers sit in the top and bottom margins
 
 
 def canonical(token: str, lang: str) -> str:
@@ -77,15 +75,17 @@ def pdf_chapters(path: Path) -> list[Chapter]:
     for page in reader.pages:
         parts: list[str] = []
         # A landscape page set in the portrait book (``/Rotate 90``) draws its content turned:
-        # its own height is the page's width.
+        # its own height is the page's width. The trimmed page, not the sheet: the printer's
+        # file has bleed and slug around it.
         turned = page.get("/Rotate", 0) in (90, 270)
-        height = float(page.mediabox.width if turned else page.mediabox.height)
+        height = float(page.trimbox.width if turned else page.trimbox.height)
         last_y: list[float] = [0.0]
+        edge = edge_pt(landscape=turned)
 
-        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y):
+        def visit(text, cm, tm, font, size, parts=parts, height=height, last_y=last_y, edge=edge):
             scale = math.hypot(cm[2], cm[3]) or 1  # the length of the y axis, turned or not
             y = tm[5]
-            if MARGIN_PX < y < height / scale - MARGIN_PX:
+            if edge < y < height / scale - edge:
                 if y != last_y[0]:  # a new line: keep words of two lines apart
                     parts.append("\n")
                     last_y[0] = y
@@ -210,6 +210,12 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
     others = [lang for lang in langs if lang != base_lang]
     kinds = {
         "pdf": (lambda lang: out_dir / f"{slug}-{lang}.pdf", pdf_chapters, "{slug}-{lang}.pdf"),
+        # the printer's file (--pdf-variant print), where built: the same figures
+        "print": (
+            lambda lang: out_dir / f"{slug}-{lang}-print.pdf",
+            pdf_chapters,
+            "{slug}-{lang}-print.pdf",
+        ),
         "html": (lambda lang: out_dir / lang / "index.html", html_chapters, "{lang}/index.html"),
     }
     for kind, (path_of, chapters_of, label) in kinds.items():

@@ -1,0 +1,97 @@
+"""The WeasyPrint internals that profiles_gen.publish.weasy relies on, pinned.
+
+Each test fails when a WeasyPrint release changes an internal that a patch needs; the
+patch is then skipped at run time (the edition is laid out by plain WeasyPrint), so these
+tests are what tells a developer trying a new release what to look at.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint import html as ua
+from weasyprint.pdf import tags
+
+from profiles_gen.publish.weasy import (
+    UA_SCOPES,
+    internals_missing,
+    publication_html,
+    scoped_ua_text,
+    tag_element_languages,
+)
+
+
+def test_no_internal_is_missing_in_the_installed_weasyprint() -> None:
+    assert internals_missing() == []
+
+
+def test_the_structure_tree_is_built_by_a_generator_of_dictionaries_per_box() -> None:
+    """``tags._build_box_tree(box, parent, …)`` yields the structure dictionaries of a box."""
+    original = getattr(tags._build_box_tree, "wrapped", tags._build_box_tree)
+    assert inspect.isgeneratorfunction(original)
+    assert list(inspect.signature(original).parameters)[0] == "box"
+
+
+def test_an_element_in_another_language_gets_its_lang_in_the_pdf() -> None:
+    tag_element_languages()
+    html = "<html lang='en'><body><p>English text.</p><p lang='ru'>Русский текст.</p></body></html>"
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    assert "ru" in set(languages(root))
+
+
+def languages(node):
+    """The ``/Lang`` of every structure element under ``node``."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for kid in node:
+            yield from languages(kid)
+    elif hasattr(node, "get"):
+        if "/Lang" in node:
+            yield str(node["/Lang"])
+        if "/K" in node:
+            yield from languages(node["/K"])
+
+
+def test_the_user_agent_sheet_holds_each_scoped_rule_once_at_a_line_start() -> None:
+    lines = ua.UA.splitlines()
+    for bare in UA_SCOPES:
+        assert sum(line.startswith(bare) for line in lines) == 1, bare
+    assert scoped_ua_text(ua.UA) != ua.UA
+
+
+def test_html_takes_its_user_agent_sheets_from_one_method() -> None:
+    """``HTML._ua_stylesheets(forms=False)`` returns the sheets a document is laid out with;
+    ``UA_FORM_STYLESHEET`` is added for forms."""
+    method = HTML._ua_stylesheets
+    assert list(inspect.signature(method).parameters) == ["self", "forms"]
+    assert ua.UA_FORM_STYLESHEET is not None
+    sheets = HTML(string="<p>x</p>")._ua_stylesheets()
+    assert sheets and all(hasattr(s, "matcher") for s in sheets)
+
+
+@pytest.mark.parametrize("scoped", [True, False])
+def test_the_publication_html_is_laid_out_either_way(scoped: bool) -> None:
+    # narrative CSS making footnotes of its own, beyond the publication's own rules
+    css = "" if scoped else "<style>" + "aside { float: footnote }" * 10 + "</style>"
+    doc = publication_html(string=f"<html lang='en'>{css}<body><p>x</p></body></html>")
+    assert isinstance(doc, HTML) and len(doc.render().pages) == 1
+    assert (type(doc) is not HTML) == scoped
+
+
+def test_the_page_is_defined_once_and_the_print_stylesheet_reads_it() -> None:
+    """The pages' size and margins live in core.page: the print stylesheet holds no other
+    page size or margin, and a chart fits the text column."""
+    from profiles_gen.core.page import CHART_WIDTH_PT, PT_PER_MM, TEXT_WIDTH_MM, page_css
+    from profiles_gen.publish.styles import CSS_DIR, stylesheet
+
+    print_css = (CSS_DIR / "print.css").read_text(encoding="utf-8")
+    assert not re.search(r"(?<![-\w])size\s*:|@page[^{]*\{[^}]*(?<![-\w])margin\s*:", print_css)
+    assert stylesheet("print", str).index(page_css()) < stylesheet("print", str).index(print_css)
+    assert page_css() not in stylesheet("screen", str)
+    assert CHART_WIDTH_PT < TEXT_WIDTH_MM * PT_PER_MM
