@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from html import unescape
 import shutil
 from decimal import Decimal as D
 from pathlib import Path
@@ -473,13 +474,19 @@ def test_a_full_itu_workbook_gives_every_value_a_band_and_the_city_a_wheel(tmp_p
     for colour in ("#1a9641", "#a6d96a", "#fdae61", "#d7191c"):
         assert colour in wheel.lower()
     html = (tmp_path / "b" / "itu" / "en" / "index.html").read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", html))
+    text = unescape(re.sub(r"\s+", " ", re.sub("<[^>]+>", "", html)))
     n = len(by_workbook)
     assert (
         f"{n} values scored by their U4SSC benchmark performance, from the city's "
         "data-collection workbook" in text
     )
     assert "Overall, the city earns" in text
+    # The source lines under results name what they rest on, the workbook's R included.
+    assert (
+        "Source: KPI data of the city; targets: Default targets from public sources "
+        "and the U4SSC benchmark performance from the city's data-collection "
+        "workbook." in text
+    )
 
 
 def test_the_example_workbook_script_still_runs(tmp_path: Path) -> None:
