@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from html import unescape
 import shutil
 from decimal import Decimal as D
+from html import unescape
 from pathlib import Path
 
 import pytest
