@@ -523,20 +523,36 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     assert status == 0, err
     en = (tmp_path / "karmoy" / "en" / "index.html").read_text(encoding="utf-8")
     ru = (tmp_path / "karmoy" / "ru" / "index.html").read_text(encoding="utf-8")
-    # Tables: the hatched chip and the coverage, never a share, for insufficient roll-ups.
-    assert "band-insufficient_data" in en and "9 of 55 scored" in en
-    assert "9 из 55 оценены" in ru
+    # Tables: the hatched chip and what is missing, never a share, for insufficient roll-ups.
+    assert "band-insufficient_data" in en and "(14 of 55 reported)" in en
+    assert "(14 из 55 представлено)" in ru
     # Narrative: {{rollup}} says so; the sufficient category keeps its band and share.
     text_en = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", en))
     text_ru = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", ru))
-    assert "The Economy dimension as a whole: insufficient data (9 of 55 scored)." in text_en
+    assert "The Economy dimension as a whole: insufficient data (14 of 55 reported)." in text_en
     assert "Water and sanitation: over two thirds (94%)." in text_en
-    assert "Экономическое измерение в целом: недостаточно данных (9 из 55 оценены)." in text_ru
-    assert "overall result (9 of 112 scored): insufficient data." in text_en
+    assert (
+        "Экономическое измерение в целом: недостаточно данных (14 из 55 представлено)." in text_ru
+    )
+    assert "There is no overall result: insufficient data (14 of 112 reported)." in text_en
+    assert "Общего результата нет: недостаточно данных (14 из 112 представлено)." in text_ru
     assert "earns" not in text_en.split("Evaluation against")[1].split("Figure 1")[0]
+    # SDG 6 has enough values but too few of them with a target: it says so, no share.
+    sdgs = text_en[text_en.index("6. Clean water and sanitation") :][:200]
+    assert "too few targets (4 of 8 reported values have one)" in sdgs, sdgs
     # Charts: the wheel hatches insufficient roll-ups (an SVG pattern) and its legend says so.
     wheel = (tmp_path / "karmoy" / "en" / "charts" / "wheel.svg").read_text(encoding="utf-8")
     assert "<pattern" in wheel and "insufficient data" in wheel
+    sdg = (tmp_path / "karmoy" / "en" / "charts" / "sdg.svg").read_text(encoding="utf-8")
+    assert "too few targets" in sdg
+    # Methodology: what the scores rest on, counted, in each language.
+    assert (
+        "The scores of this edition rest on: 9 values scored against cited public targets; "
+        "0 values scored by their U4SSC benchmark performance" in text_en
+    )
+    assert "9 значений сопоставлено с открытыми целевыми значениями" in text_ru
+    covered = len({k for k, _ in _default().targets})
+    assert f"with targets for {covered} of the 91 KPIs" in text_en
     # Methodology: the sets, and as references the sources of the targets this city's items
     # take (one per page, naming each target it gives), in both languages.
     status, out, err = run_cli(["score", str(KARMOY)], ROOT)

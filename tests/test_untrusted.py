@@ -107,7 +107,7 @@ def not_plain(value, where: str, seen: set, found: list) -> None:
 # The globals a template may call (Jinja's range, dict and namespace, gettext, the project's).
 CALLABLE_GLOBALS = {
     "range", "dict", "namespace", "gettext", "ngettext", "_", "pgettext", "npgettext",
-    "chart_src", "band_short", "coverage_text",
+    "chart_src", "band_short", "insufficient_short", "insufficient_count", "insufficient_text",
 }  # fmt: skip
 
 

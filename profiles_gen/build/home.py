@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from profiles_gen.build.manifest import home_digest, home_is_fresh, record_home
 from profiles_gen.core.files import make_dirs, write_if_changed
@@ -84,7 +85,16 @@ def _result(score, slug: str) -> dict:
     """A city's overall result: its roll-up's band and share (``None`` when nothing is scored)."""
     rollup = score.rollups["city"][slug]
     share = None if rollup.share is None else str(rollup.share)
-    return {"band": rollup.band, "share": share}
+    out = {"band": rollup.band, "share": share}
+    if rollup.missing is not None:  # what the card says instead of a result
+        out.update(
+            missing=rollup.missing,
+            items=rollup.items,
+            reported=rollup.reported,
+            scored=rollup.scored,
+            no_target=rollup.no_target,
+        )
+    return out
 
 
 def edition_info(city: City | Volume, score=None) -> dict:
@@ -168,10 +178,15 @@ def _card(out_root: Path, info: dict, lang: str, fmt: Formatter, autonym) -> dic
         # "insufficient_data": too little scored for an overall result (as the roll-ups say).
         known = r["band"] in BAND_SYMBOLS and r["share"] is not None
         known = known and r["band"] != "insufficient_data"
+        missing = None
+        if r.get("missing") and not known:  # what is missing, as the edition says it
+            counts = {k: r.get(k, 0) for k in ("items", "reported", "scored", "no_target")}
+            missing = vocab.insufficient_text(fmt, SimpleNamespace(missing=r["missing"], **counts))
         return {
             "band": r["band"] if known else None,
             "short": vocab.band_short(fmt, r["band"]) if known else None,
             "share": fmt.percent(Decimal(r["share"]), 0, fraction=True) if known else None,
+            "missing": missing,
         }
 
     return {

@@ -39,8 +39,10 @@ def _legend_entries(fmt) -> tuple[tuple[str, str], ...]:
 
 def _share(fmt, r) -> str:
     """A roll-up's result in words and figures: "60 % (one to two thirds)"."""
+    if r.band == INSUFFICIENT:
+        return _rollup_text(fmt, r)
     band = vocab.band_short(fmt, r.band)
-    if r.share is None or r.band == INSUFFICIENT:
+    if r.share is None:
         return band
     return f"{fmt.percent(r.share, 0, fraction=True)} ({band})"
 
@@ -78,6 +80,14 @@ def _band_tally(fmt, bands: list[str]) -> str:
     )
 
 
+def _rollup_text(fmt, r) -> str:
+    """A roll-up's result in words: its band, or what an insufficient one lacks (never a
+    share beside it)."""
+    if r.band == INSUFFICIENT:
+        return vocab.insufficient_text(fmt, r)
+    return vocab.band_short(fmt, r.band)
+
+
 def _kpi_label(fmt, kpi, data_point: str | None) -> tuple[str, str]:
     """A KPI's row label: (code and name, " – data point" or "")."""
     text = kpi.id.split("-", 2)[2] + " " + fmt.kpi_name(kpi)
@@ -93,12 +103,14 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
     """
     roll = score.rollups
     dims, subs, cats, kpis, table = [], [], [], [], []
+    order: list = []  # the rings' roll-ups (the legend names what the hatched ones lack)
     for dim in catalogue.dimensions:
         n = sum(1 for k in catalogue.kpis if k.dimension == dim.id)
         dim_name = fmt.group_name("dimension", dim)
         r = roll["dimension"][dim.id]
         dims.append((dim_name, r.band, n))
-        table.append((dim_name, "", vocab.band_short(fmt, r.band), _share_cell(fmt, r)))
+        order.append(r)
+        table.append((dim_name, "", _result(fmt, r), _share_cell(fmt, r)))
         for sub in (s for s in catalogue.subdimensions if s.parent == dim.id):
             n = sum(1 for k in catalogue.kpis if k.subdimension == sub.id)
             if not n:
@@ -106,8 +118,9 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
             sub_name = fmt.group_name("subdimension", sub)
             r = roll["subdimension"][sub.id]
             subs.append((sub_name, r.band, n))
+            order.append(r)
             path = f"{dim_name} › {sub_name}"
-            table.append((path, "", vocab.band_short(fmt, r.band), _share_cell(fmt, r)))
+            table.append((path, "", _result(fmt, r), _share_cell(fmt, r)))
             for cat in (c for c in catalogue.categories if c.parent == sub.id):
                 cat_kpis = [k for k in catalogue.kpis if k.category == cat.id]
                 if not cat_kpis:
@@ -115,8 +128,9 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
                 cat_name = fmt.group_name("category", cat)
                 r = roll["category"][cat.id]
                 cats.append((cat_name, r.band, len(cat_kpis)))
+                order.append(r)
                 cat_path = f"{path} › {cat_name}"
-                table.append((cat_path, "", vocab.band_short(fmt, r.band), _share_cell(fmt, r)))
+                table.append((cat_path, "", _result(fmt, r), _share_cell(fmt, r)))
                 for k in cat_kpis:
                     items = score.for_kpi(k.id)
                     kpis.append(tuple(i.band for i in items))
@@ -171,8 +185,8 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
             "centre": name,
             "legend": _legend_entries(fmt)
             + (
-                ((INSUFFICIENT, vocab.band_short(fmt, INSUFFICIENT)),)
-                if any(band == INSUFFICIENT for _, band, _ in dims + subs + cats)
+                ((INSUFFICIENT, vocab.insufficient_legend(fmt, order)),)
+                if any(r.band == INSUFFICIENT for r in order)
                 else ()
             ),
         },
@@ -180,9 +194,16 @@ def wheel_spec(city, catalogue, score, fmt) -> Spec:
     )
 
 
+def _result(fmt, r) -> str:
+    """A roll-up's band in words; an insufficient one says what it lacks."""
+    if r.band == INSUFFICIENT:
+        return vocab.insufficient_short(fmt, r)
+    return vocab.band_short(fmt, r.band)
+
+
 def _share_cell(fmt, r) -> str:
     if r.band == INSUFFICIENT:
-        return vocab.coverage_text(fmt, r)
+        return vocab.insufficient_count(fmt, r)
     return fmt.percent(r.share, 0, fraction=True) if r.share is not None else "–"
 
 
@@ -314,15 +335,16 @@ def _bars_description(fmt, rows) -> str:
 def sdg_spec(score, fmt) -> Spec:
     """The 17 SDG tiles, each with the band of its KPIs and its share of points."""
     roll = score.rollups["sdg"]
+
+    def tile_text(r) -> str:  # an insufficient goal: what it lacks, never its share
+        if r.band == INSUFFICIENT:
+            return vocab.insufficient_short(fmt, r)
+        if r.share is None:
+            return vocab.band_short(fmt, "no_data")
+        return fmt.percent(r.share, 0, fraction=True)
+
     tiles = tuple(
-        (
-            n,
-            vocab.sdg_name(fmt, n),
-            roll[str(n)].band,
-            fmt.percent(roll[str(n)].share, 0, fraction=True)
-            if roll[str(n)].share is not None
-            else vocab.band_short(fmt, "no_data"),
-        )
+        (n, vocab.sdg_name(fmt, n), roll[str(n)].band, tile_text(roll[str(n)]))
         for n in range(1, 18)
     )
     return Spec(
@@ -342,7 +364,11 @@ def sdg_spec(score, fmt) -> Spec:
                 fmt.gettext("Points"),
             ),
             tuple(
-                (f"{n}. {label}", vocab.band_short(fmt, band), share)
+                (
+                    f"{n}. {label}",
+                    _rollup_text(fmt, roll[str(n)]),
+                    share if band != INSUFFICIENT else "–",
+                )
                 for n, label, band, share in tiles
             ),
         ),
@@ -356,8 +382,8 @@ def progress_spec(catalogue, progress, fmt, dim) -> Spec:
     then, now = str(progress.previous_year), str(progress.current_year)
     rows = []
     for c in progress.for_dimension(catalogue, dim.id):
-        if c.move is None:
-            continue
+        if c.move is None or c.previous.achievement is None or c.current.achievement is None:
+            continue  # no achievement to place (a U4SSC score given as a band only)
         kpi = catalogue.by_id[c.kpi]
         text = f"{BAND_SYMBOLS[c.previous.band]} → {BAND_SYMBOLS[c.current.band]}"
         rows.append(
@@ -449,12 +475,9 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
     for dim in catalogue.dimensions:
         bars = []
         for city, r in zip(names, comparison.rollups("dimension", dim.id), strict=True):
-            text = (
-                fmt.percent(r.share, 0, fraction=True)
-                if r.share is not None
-                else vocab.band_short(fmt, r.band)
-            )
-            bars.append((city, float(r.share) if r.share is not None else None, r.band, text))
+            known = r.share is not None and r.band != INSUFFICIENT  # no share when insufficient
+            text = fmt.percent(r.share, 0, fraction=True) if known else _rollup_text(fmt, r)
+            bars.append((city, float(r.share) if known else None, r.band, text))
         groups.append((fmt.group_name("dimension", dim), tuple(bars)))
     return Spec(
         "city-bars",
@@ -474,7 +497,13 @@ def comparison_spec(comparison, catalogue, fmt) -> Spec:
         (
             (fmt.gettext("Dimension"), *names),
             tuple(
-                (label, *(f"{text} ({vocab.band_short(fmt, band)})" for _, _, band, text in bars))
+                (
+                    label,
+                    *(
+                        f"{text} ({vocab.band_short(fmt, band)})" if share is not None else text
+                        for _, share, band, text in bars
+                    ),
+                )
                 for label, bars in groups
             ),
         ),

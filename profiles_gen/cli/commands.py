@@ -110,8 +110,8 @@ def output_problem(
     owned: Path | None = None,
 ) -> str | None:
     """Why a command may not write to ``out``, or None: the one check of every command that
-    writes (``build``, ``site``, ``serve``, ``export-xlsx``, ``import-xlsx``, ``targets
-    import``, ``schema``), refused with exit status 2 before anything is written.
+    writes (``build``, ``site``, ``serve``, ``export-xlsx``, ``import-xlsx``, ``import-itu``,
+    ``targets import``, ``schema``), refused with exit status 2 before anything is written.
 
     ``out`` is a folder of outputs, or with ``file`` one file. A folder must be a folder or
     not exist yet; a file must be a regular file or not exist yet, and end with one of
@@ -353,6 +353,7 @@ def cmd_export_xlsx(args) -> int:
 
 
 def cmd_import_xlsx(args) -> int:
+    from profiles_gen.tools.itu import looks_like_itu
     from profiles_gen.tools.sheets import import_city
 
     city_dir = city_dir_arg(args.city)
@@ -361,10 +362,81 @@ def cmd_import_xlsx(args) -> int:
     target = city_dir / "kpis.yaml"
     if refuse_output("import-xlsx", target, target, file=True, owned=city_dir):
         return EXIT_USAGE
+    if looks_like_itu(args.file):  # ITU's own workbook: read as import-itu reads it
+        print(f"{display_path(args.file)}: ITU's data-collection workbook, read as import-itu does")
+        return cmd_import_itu(args)
+    itu_only = [
+        f"--{name.replace('_', '-')}"
+        for name in ("year", "benchmark_numbers", "reference_out")
+        if getattr(args, name, None) is not None
+    ] + (["--allow-in-repository"] if args.allow_in_repository else [])
+    if itu_only:
+        raise UsageError(f"{', '.join(itu_only)}: only for ITU's data-collection workbook")
     decimal_comma = True if args.decimal_comma else None  # else as the workbook declares
     count, warnings = import_city(args.file, city_dir, decimal_comma)
     print(f"wrote {display_path(city_dir / 'kpis.yaml')}: {count} KPI records")
     for issue in warnings:
+        print(issue.format(Path.cwd()), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import_itu(args) -> int:
+    from profiles_gen.data.targets import PROJECT_TARGETS
+    from profiles_gen.tools.itu import import_itu_city
+
+    city_dir = city_dir_arg(args.city)
+    if not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    target = city_dir / "kpis.yaml"
+    if refuse_output("import-itu", target, target, file=True, owned=city_dir):
+        return EXIT_USAGE
+    ref = args.reference_out
+    if ref is not None and refuse_output(
+        "import-itu", f"--reference-out {ref}", ref, file=True, suffixes=(".yaml",),
+        owned=PROJECT_TARGETS,
+    ):  # fmt: skip
+        return EXIT_USAGE
+    if args.reference_out is not None:
+        import re
+
+        from profiles_gen.data.targets import SET_NAME_RE
+
+        if args.reference_out.is_dir():
+            raise UsageError(f"--reference-out {args.reference_out}: a folder, not a file")
+        name = args.reference_out.stem
+        if args.reference_out.suffix != ".yaml" or not re.match(SET_NAME_RE, name):
+            raise UsageError(
+                f"--reference-out {args.reference_out}: a set file is NAME.yaml, NAME in lower "
+                "case letters, digits, '-' or '_' (the name a city's targets: list gives)"
+            )
+    result = import_itu_city(
+        args.file,
+        city_dir,
+        decimal_comma=bool(args.decimal_comma),
+        numbers=args.benchmark_numbers,
+        year=args.year,
+        reference_out=args.reference_out,
+        allow_in_repository=args.allow_in_repository,
+    )
+    c = result.counts
+    print(
+        f"wrote {display_path(city_dir / 'kpis.yaml')}: {result.records} KPI records from the "
+        f"tab {result.sheet!r} ({c.values} values, {c.performance} of them with a U4SSC "
+        f"benchmark performance; {c.not_reported} not reported)"
+    )
+    if result.reference_written is not None:
+        print(
+            f"wrote {display_path(result.reference_written)}: {result.reference_values} U4SSC "
+            f"benchmark values from the tab {result.reference!r} (not public: keep the file "
+            "out of any public repository; use it as a target set through PROFILES_GEN_TARGETS)"
+        )
+    elif result.reference is not None:
+        print(
+            f"the tab {result.reference!r} holds {result.reference_values} KPI rows of U4SSC "
+            "benchmark values, not written: give --reference-out FILE (outside the repository) "
+            "to keep them as a private target set"
+        )
+    for issue in result.warnings:
         print(issue.format(Path.cwd()), file=sys.stderr)
     return EXIT_OK
 

@@ -19,6 +19,7 @@ from profiles_gen.cli.commands import (
     cmd_catalogue,
     cmd_compare,
     cmd_export_xlsx,
+    cmd_import_itu,
     cmd_import_xlsx,
     cmd_list,
     cmd_locales,
@@ -46,6 +47,7 @@ COMMANDS = {
     "site": cmd_site,
     "serve": cmd_serve,
     "export-xlsx": cmd_export_xlsx,
+    "import-itu": cmd_import_itu,
     "import-xlsx": cmd_import_xlsx,
     "targets": cmd_targets,
 }

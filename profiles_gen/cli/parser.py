@@ -155,6 +155,15 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="numbers typed as text use a decimal comma (default: as the workbook declares)",
     )
+    add_itu_options(imp, only_itu=False)
+
+    itu = sub.add_parser(
+        "import-itu",
+        help="read ITU's data-collection workbook (U4SSC Data Collection Template) into kpis.yaml",
+    )
+    itu.add_argument("file", metavar="WORKBOOK", type=Path)
+    itu.add_argument("city", metavar="CITY")
+    add_itu_options(itu)
 
     add_targets_parser(sub)
 
@@ -205,6 +214,39 @@ def make_parser() -> argparse.ArgumentParser:
     )
     flags.add_argument("files", metavar="FILE", type=Path, nargs="+")
     return parser
+
+
+def add_itu_options(parser, only_itu: bool = True) -> None:
+    """The options of ITU's workbook (``import-itu``, and ``import-xlsx`` when it finds one)."""
+    scope = "" if only_itu else " (ITU's workbook only)"
+    if only_itu:
+        parser.add_argument(
+            "--decimal-comma",
+            action="store_true",
+            help="numbers typed as text use a decimal comma (default: a point)",
+        )
+    parser.add_argument(
+        "--year", type=int, default=None, help="the year of every value read" + scope
+    )
+    parser.add_argument(
+        "--benchmark-numbers",
+        choices=("share", "percent", "points"),
+        default=None,
+        help="how a number in column R without a per-cent format reads: a share of the "
+        "benchmark (0.87), a percentage (87) or points (1-4)" + scope,
+    )
+    parser.add_argument(
+        "--reference-out",
+        type=Path,
+        default=None,
+        help="write the Scoring – reference tab's benchmark values as a private target set "
+        "to this file, outside any repository" + scope,
+    )
+    parser.add_argument(
+        "--allow-in-repository",
+        action="store_true",
+        help="allow --reference-out inside a repository" + scope,
+    )
 
 
 def add_targets_parser(sub) -> None:

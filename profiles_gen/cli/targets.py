@@ -12,7 +12,7 @@ from profiles_gen.cli.commands import (
     known_languages,
     refuse_output,
 )
-from profiles_gen.cli.text import set_json, set_text
+from profiles_gen.cli.text import set_json, set_text, sets_summary
 from profiles_gen.core.errors import ProfileError
 from profiles_gen.core.paths import display_path
 
@@ -47,6 +47,8 @@ def cmd_targets(args) -> int:
         from profiles_gen.i18n.formatter import Formatter
 
         fmt = Formatter(args.lang)
+        if sets:
+            sys.stdout.write(sets_summary(sets, catalogue, fmt))
         sys.stdout.write("".join(set_text(s, catalogue, fmt) for s in sets))
     return EXIT_OK
 

@@ -223,6 +223,39 @@ def set_json(s, catalogue, lang: str = "en") -> dict:
     }
 
 
+def sets_summary(sets, catalogue, fmt) -> str:
+    """The sets found, one line each with how many KPIs (and KPIs and data points) it
+    covers; then the rule for yes/no KPIs, which needs no set."""
+    from profiles_gen.data.targets import coverage
+
+    # Translators: targets list: the heading of the summary of every set found.
+    lines = [fmt.gettext("Target sets:")]
+    width = max(len(s.name) for s in sets)
+    for s in sets:
+        cov = coverage(s, catalogue)
+        # Translators: targets list, one line per set: "52 of 91 KPIs (65 of 112 KPIs and
+        # data points)".
+        covered = fmt.ngettext(
+            "%(n)s of %(kpis)s KPIs (%(m)s of %(items)s KPIs and data points)",
+            "%(n)s of %(kpis)s KPIs (%(m)s of %(items)s KPIs and data points)",
+            cov["kpis_with_target"],
+        ) % {
+            "n": fmt.number(cov["kpis_with_target"]),
+            "kpis": fmt.number(cov["kpis"]),
+            "m": fmt.number(cov["items_with_target"]),
+            "items": fmt.number(cov["items"]),
+        }
+        lines.append(f"  {s.name:{width}}  {covered}  {s.title_in(fmt.lang)}")
+    lines.append(
+        # Translators: targets list: the rule that needs no set.
+        fmt.gettext(
+            "A yes/no KPI that no set gives a target is scored against yes; a value with no "
+            "target takes its U4SSC benchmark performance from the city's workbook, if any."
+        )
+    )
+    return "\n".join(lines) + "\n\n"
+
+
 def set_text(s, catalogue, fmt) -> str:
     """A set for the terminal, in ``fmt``'s language: its coverage, each target with its
     source line, source and note, then the KPIs without a target and why."""

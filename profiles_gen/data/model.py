@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from profiles_gen.core.bands import BANDS
+
 # --- texts per language ----------------------------------------------------------
 
 _URL_AT_END = re.compile(r"^(.*?)(:?\s+)(https?://\S+)$", re.S)
@@ -206,7 +208,12 @@ TARGET_KINDS = (
     "leading_city",
     "national",
     "city",
+    "u4ssc",  # U4SSC's own benchmark (its values are in ITU's workbook, not public)
 )
+
+# The benchmark performance of a value as ITU's data-collection workbook gives it (column
+# R): the bands a performance may be read as (``score.BANDS``' ids, highest first).
+PERFORMANCE_BANDS = tuple(band for band, _, _ in BANDS)
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,15 @@ class Scoring:
 
     min_coverage: Decimal = Decimal("0.5")  # a roll-up below it is insufficient_data
     require_verified: bool = False  # unverified values are left unscored
+
+
+@dataclass(frozen=True)
+class Performance:
+    """A value's U4SSC benchmark performance as the city's workbook states it (column R):
+    the share of the benchmark reached, its band, or both."""
+
+    achievement: Decimal | None  # a share: 0.87 is 87 % of the benchmark (uncapped)
+    band: str | None  # one of PERFORMANCE_BANDS
 
 
 @dataclass(frozen=True)
@@ -235,6 +251,8 @@ class Measurement:
     verified: bool | None = None
     origin: str | None = None
     target_kind: str | None = None  # kind of the city's own target (default: city)
+    # U4SSC's score of the value, from the workbook: used where no target is known.
+    performance: Performance | None = None
     not_reported: bool = False  # a data point not reported alone (with its reason)
     reason: str | None = None
 
@@ -435,6 +453,11 @@ class Rollup:
     items: int = 0  # KPIs and data points of the group
     coverage: Decimal | None = None  # scored / items
     share_band: str | None = None  # the band of the share, whatever the coverage
+    reported: int = 0  # items with a value
+    # Why an insufficient roll-up has no band: "data" (too few values reported), "targets"
+    # (enough values, too few with a target), "verification" (enough with a target, too few
+    # verified where verification is required); None when the roll-up is sufficient.
+    missing: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from profiles_gen.core.errors import IssueLog
 from profiles_gen.data.load import LocDict, LocList
-from profiles_gen.data.model import QUALITY_LEVELS, TARGET_KINDS, Text
+from profiles_gen.data.model import PERFORMANCE_BANDS, QUALITY_LEVELS, TARGET_KINDS, Text
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _NUMBER_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
@@ -407,6 +407,24 @@ MEASUREMENT_FIELDS = {
     ),
     "verified": F("bool", "The verifier's yes/no: the value was verified"),
     "origin": F("str", "Origin of the data (the workbook's drop-down choice)"),
+    "benchmark_performance": F(
+        "record",
+        "U4SSC's score of the value as the city's data-collection workbook gives it (column R, "
+        "the U4SSC benchmark performance): the value's result where no target is known",
+        fields={
+            "percent": F(
+                "number",
+                "Per cent of the U4SSC benchmark reached (87.5 for 87.5 %)",
+                minimum=0,
+                maximum=1e6,
+            ),
+            "band": F(
+                "enum",
+                "The band the workbook gives (must agree with percent when both are given)",
+                choices=PERFORMANCE_BANDS,
+            ),
+        },
+    ),
 }
 STATUS = F(
     "enum",

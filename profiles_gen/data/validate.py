@@ -13,6 +13,7 @@ import difflib
 import re
 from decimal import Decimal
 
+from profiles_gen.core.bands import band_for
 from profiles_gen.core.errors import IssueLog, ProfileError
 from profiles_gen.data import narrative
 from profiles_gen.data.catalogue import resolve_kpi_id
@@ -34,6 +35,7 @@ from profiles_gen.data.model import (
     KeyFact,
     KpiRecord,
     Measurement,
+    Performance,
     Publication,
     Recommendation,
     Scoring,
@@ -173,7 +175,36 @@ def _measurement(
         verified=rec.get("verified"),
         origin=rec.get("origin"),
         target_kind=rec.get("target_kind"),
+        performance=_performance(rec, chk, name, value),
     )
+
+
+def _performance(rec: RecordValue, chk: Checker, name: str, value) -> Performance | None:
+    """The workbook's benchmark performance of a value: a per cent, a band, or both (agreeing)."""
+    given = rec.get("benchmark_performance")
+    if given is None:
+        return None
+    where = rec.where("benchmark_performance")
+    field = f"{name}.benchmark_performance"
+    if "value" not in rec:
+        chk.error(where, field, "a benchmark performance needs the value it scores")
+        return None
+    percent, band = given.get("percent"), given.get("band")
+    if percent is None and band is None:
+        if not given.failed:
+            chk.error(where, field, "give percent, band or both")
+        return None
+    share = percent / 100 if percent is not None else None
+    if share is not None:
+        own = band_for(min(share, Decimal(1)))
+        if band is not None and band != own:
+            chk.error(
+                given.where("band"),
+                f"{field}.band",
+                f"{percent} % of the benchmark is in the band {own}, not {band}",
+            )
+            return None
+    return Performance(share, band) if value is not None else None
 
 
 LARGEST = Decimal("1e12")  # no KPI of the framework comes near: a typo, or a unit mixed up

@@ -187,12 +187,14 @@ class Formatter:
         """``items`` separated as the language separates list items holding commas."""
         return self.semicolon.join(items)
 
-    def join_list(self, items: list[str]) -> str:
-        """``2016, 2019 and 2022`` as the language writes a list; English as UN English
-        writes it, without the serial comma CLDR gives it ("A, B and C")."""
-        if self.lang.split("-")[0] == "en" and len(items) > 2:
-            return self._locale_data(", ".join(items[:-1]) + " and " + items[-1])
-        return self._locale_data(format_list(items, locale=self.locale))
+    def join_list(self, items: list[str], style: str = "standard") -> str:
+        """``2016, 2019 and 2022`` as the language writes a list (``style="or"``: ``a or b``);
+        English as UN English writes it, without the serial comma CLDR gives it ("A, B and
+        C", "A, B or C")."""
+        if self.lang.split("-")[0] == "en" and len(items) > 2 and style in ("standard", "or"):
+            last = " and " if style == "standard" else " or "
+            return self._locale_data(", ".join(items[:-1]) + last + items[-1])
+        return self._locale_data(format_list(items, style=style, locale=self.locale))
 
     def signed(self, value, digits: int | None = None) -> str:
         """A change: ``+5.2``, ``−3`` (a true minus sign) or ``0``."""

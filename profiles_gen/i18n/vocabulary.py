@@ -23,7 +23,7 @@ def band_label(fmt, band: str) -> str:
         "no_data": fmt.pgettext("band", "data not available"),
         "unverified": fmt.pgettext("band", "not scored: value not verified"),
         "insufficient_data": fmt.pgettext(
-            "band", "insufficient data: too few indicators scored for a result"
+            "band", "insufficient data or too few targets: too few indicators scored for a result"
         ),
     }[band]
 
@@ -55,6 +55,69 @@ def coverage_text(fmt, rollup) -> str:
     }
 
 
+def insufficient_short(fmt, rollup) -> str:
+    """What an insufficient roll-up lacks, as its band's short label says it: "insufficient
+    data" (too few values reported), "too few targets" (enough values, too few with a
+    target), "too few verified" (verification required, too few values verified)."""
+    if rollup.missing == "targets":
+        return fmt.pgettext("band-short", "too few targets")
+    if rollup.missing == "verification":
+        return fmt.pgettext("band-short", "too few verified")
+    return band_short(fmt, "insufficient_data")
+
+
+def insufficient_count(fmt, rollup) -> str:
+    """The count behind ``insufficient_short``: "3 of 8 reported", "2 of 6 reported values
+    have one", "2 of 6 values with a target verified"."""
+    if rollup.missing == "targets":
+        # Translators: after "too few targets", in parentheses: 2 of the 6 values the city
+        # reported in a group have a target (or a U4SSC score), e.g. "2 of 6 reported
+        # values have one"; the plural follows the first number.
+        text = fmt.ngettext(
+            "%(scored)s of %(reported)s reported values has one",
+            "%(scored)s of %(reported)s reported values have one",
+            rollup.scored,
+        )
+        return text % {"scored": fmt.number(rollup.scored), "reported": fmt.number(rollup.reported)}
+    if rollup.missing == "verification":
+        with_target = rollup.reported - rollup.no_target
+        # Translators: after "too few verified", in parentheses: of the group's values with
+        # a target, how many the verifier confirmed; the plural follows the first number.
+        text = fmt.ngettext(
+            "%(scored)s of %(with_target)s values with a target is verified",
+            "%(scored)s of %(with_target)s values with a target are verified",
+            rollup.scored,
+        )
+        return text % {"scored": fmt.number(rollup.scored), "with_target": fmt.number(with_target)}
+    # Translators: after "insufficient data", in parentheses: 3 of the 8 KPIs and data
+    # points of a group have a value; the plural follows the first number.
+    text = fmt.ngettext(
+        "%(reported)s of %(items)s reported", "%(reported)s of %(items)s reported", rollup.reported
+    )
+    return text % {"reported": fmt.number(rollup.reported), "items": fmt.number(rollup.items)}
+
+
+def insufficient_text(fmt, rollup) -> str:
+    """An insufficient roll-up as text: "insufficient data (3 of 8 reported)", "too few
+    targets (2 of 6 reported values have one)"."""
+    return f"{insufficient_short(fmt, rollup)} ({insufficient_count(fmt, rollup)})"
+
+
+def insufficient_legend(fmt, rollups) -> str:
+    """The legend's label of the hatching, for the kinds of insufficiency among
+    ``rollups`` ("insufficient data", "too few targets", or both joined)."""
+    kinds = dict.fromkeys(r.missing or "data" for r in rollups if r.band == "insufficient_data")
+    labels = {
+        "data": band_short(fmt, "insufficient_data"),
+        "targets": fmt.pgettext("band-short", "too few targets"),
+        "verification": fmt.pgettext("band-short", "too few verified"),
+    }
+    ordered = [labels[k] for k in ("data", "targets", "verification") if k in kinds]
+    if len(ordered) > 1:
+        return fmt.join_list(ordered, style="or")
+    return (ordered or [labels["data"]])[0]
+
+
 def target_kind(fmt, kind: str | None) -> str:
     """Where a target comes from (the kinds of a target set)."""
     if kind is None:
@@ -67,6 +130,7 @@ def target_kind(fmt, kind: str | None) -> str:
         "leading_city": fmt.pgettext("target-kind", "leading city performance"),
         "national": fmt.pgettext("target-kind", "national target"),
         "city": fmt.pgettext("target-kind", "city target"),
+        "u4ssc": fmt.pgettext("target-kind", "U4SSC benchmark"),
     }[kind]
 
 
@@ -79,8 +143,29 @@ def target_set(fmt, name: str | None) -> tuple[str, bool]:
     own = {
         "default": fmt.pgettext("target-set", "default set"),
         "city": fmt.pgettext("target-set", "city"),
+        # Translators: the "set" of a value scored by its U4SSC benchmark performance, read
+        # from the city's data-collection workbook (Annex I: "U4SSC benchmark · workbook").
+        "workbook": fmt.pgettext("target-set", "city's workbook"),
+        # Translators: the "set" of a yes/no KPI scored against yes with no set's target.
+        "yes_no_rule": fmt.pgettext("target-set", "yes/no rule"),
     }
     return (own[name], False) if name in own else (name, True)
+
+
+def rule_sources(fmt) -> dict[str, str]:
+    """The source lines of the targets no set file gives (``score.WORKBOOK_SOURCE`` and
+    ``score.YES_NO_SOURCE``), written out here so that the catalogues hold them; an edition
+    shows them through ``model.shown`` like any source line without languages of its own."""
+    return {
+        "workbook": fmt.pgettext(
+            "target-source",
+            "U4SSC benchmark performance, from the city's data-collection workbook",
+        ),
+        "yes_no_rule": fmt.pgettext(
+            "target-source",
+            "U4SSC KPI definition: the plan, service or system it asks about exists (yes)",
+        ),
+    }
 
 
 def quality_label(fmt, quality: str) -> str:

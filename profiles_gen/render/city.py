@@ -27,7 +27,7 @@ from profiles_gen.data.model import (
     shown,
     text_in,
 )
-from profiles_gen.data.targets import targets_for
+from profiles_gen.data.targets import CITY_SET, coverage, targets_for
 from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.locales import review
@@ -53,7 +53,10 @@ from profiles_gen.scoring.score import (
     NO_DATA,
     NO_TARGET,
     POINTS,
+    U4SSC_KIND,
     UNVERIFIED,
+    WORKBOOK_SET,
+    YES_NO_SET,
 )
 
 if TYPE_CHECKING:
@@ -157,8 +160,8 @@ class ShortcodeResolver:
             return count_text(fmt, args[0], self._count(args[0]), total)
         if name == "rollup":
             r = self.score.rollups[args[0]][args[1]]
-            if r.band == INSUFFICIENT:  # never a share: too little of the group is scored
-                return f"{vocab.band_short(fmt, r.band)} ({vocab.coverage_text(fmt, r)})"
+            if r.band == INSUFFICIENT:  # never a share: say what is missing instead
+                return vocab.insufficient_text(fmt, r)
             share = fmt.percent(r.share, 0, fraction=True) if r.share is not None else ""
             return (
                 f"{vocab.band_short(fmt, r.band)} ({share})"
@@ -299,7 +302,9 @@ def bands_view(fmt: Formatter) -> list[dict]:
     ranges[NO_TARGET] = fmt.gettext("no target defined")
     ranges[NO_DATA] = fmt.gettext("value not reported")
     ranges[UNVERIFIED] = fmt.gettext("value not verified, where verification is required")
-    ranges[INSUFFICIENT] = fmt.gettext("groups only: too few of their indicators scored")
+    ranges[INSUFFICIENT] = fmt.gettext(
+        "groups only: too few of their indicators reported, or too few of the values with a target"
+    )
     return [
         {
             "id": b,
@@ -677,8 +682,18 @@ def _used_sets(fmt: Formatter, cities, scores) -> list[str]:
             title = s.title_in(fmt.lang)
             if s.name in used and title not in titles:
                 titles.append(title)
+    many = len(cities) > 1
+    if WORKBOOK_SET in used:  # values scored by column R of the city's workbook
+        titles.append(
+            fmt.gettext(
+                "the U4SSC benchmark performance from the cities' data-collection workbooks"
+            )
+            if many
+            else fmt.gettext(
+                "the U4SSC benchmark performance from the city's data-collection workbook"
+            )
+        )
     if "city" in used:
-        many = len(cities) > 1
         titles.append(
             fmt.gettext("the cities' own targets")
             if many
@@ -734,6 +749,8 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
                         "title": s.title_in(fmt.lang),
                         "title_lang": "" if fmt.lang in s.title else "en",
                         "count": len(s.targets),
+                        "kpis": coverage(s, catalogue)["kpis_with_target"],
+                        "total": len(catalogue.kpis),
                     }
                 )
         for s in merged.sets:
@@ -782,9 +799,33 @@ def targets_view(fmt: Formatter, cities, scores) -> dict:
         "ref_of": ref_of,
         "min_coverage": scoring.min_coverage if scoring else None,
         "require_verified": bool(scoring and scoring.require_verified),
+        "bases": score_bases(scores),
         "scored_with_provenance": (provenance, scored),
         "sources": source_lines(fmt, cities, scores),
     }
+
+
+def score_bases(scores) -> dict:
+    """What the scored values of an edition rest on, counted: cited public targets (a set's
+    target of any kind but U4SSC's own), the U4SSC benchmark performance from the city's
+    workbook, the city's own targets, U4SSC benchmark values (a private set of kind
+    ``u4ssc``) and the yes/no rule; per set, how many values its targets score."""
+    bases = {"public": 0, "workbook": 0, "city": 0, "u4ssc": 0, "yes_no": 0}
+    for s in scores:
+        for i in s.items:
+            if i.points is None:
+                continue
+            if i.target_set == WORKBOOK_SET:
+                bases["workbook"] += 1
+            elif i.target_set == CITY_SET:
+                bases["city"] += 1
+            elif i.target_set == YES_NO_SET:
+                bases["yes_no"] += 1
+            elif i.target_kind == U4SSC_KIND:
+                bases["u4ssc"] += 1
+            elif i.target_set:
+                bases["public"] += 1
+    return bases
 
 
 def quality_legend(fmt: Formatter) -> list[tuple[str, str]]:

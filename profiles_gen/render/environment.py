@@ -87,7 +87,9 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
     env.globals.update(
         chart_src=chart_src,
         band_short=lambda band: vocab.band_short(fmt, band),
-        coverage_text=lambda rollup: vocab.coverage_text(fmt, rollup),
+        insufficient_short=lambda rollup: vocab.insufficient_short(fmt, rollup),
+        insufficient_count=lambda rollup: vocab.insufficient_count(fmt, rollup),
+        insufficient_text=lambda rollup: vocab.insufficient_text(fmt, rollup),
         ids={**PAGE_IDS, **SECTION_IDS},
     )
     # Punctuation as the page's language sets it: "label: text", "a; b" (French: " : ", " ; ")

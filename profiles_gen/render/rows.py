@@ -16,6 +16,7 @@ from profiles_gen.i18n import vocabulary as vocab
 from profiles_gen.i18n.formatter import NBSP, Formatter, with_unit
 from profiles_gen.scoring.score import (
     BAND_SYMBOLS,
+    INSUFFICIENT,
 )
 
 
@@ -167,7 +168,11 @@ def format_change(fmt: Formatter, kpi, change, point=None) -> str:
 
 
 def rollup_change(fmt: Formatter, before, after) -> str:
+    """The change of a roll-up's share in percentage points; none where either result is
+    insufficient (no share is shown beside an insufficient result, nor a change of one)."""
     if before.share is None or after.share is None:
+        return ""
+    if INSUFFICIENT in (before.band, after.band):
         return ""
     points = (after.share - before.share) * 100
     return f"{fmt.signed(points, 0)}{NBSP}{fmt.pgettext('unit', 'pp')}"

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
+from profiles_gen.core.bands import BANDS, band_for
 from profiles_gen.data.model import (
     Catalogue,
     City,
@@ -28,14 +29,7 @@ from profiles_gen.data.targets import CITY_SET, EMPTY, Targets, targets_for
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
-# The band table: the one place that holds the cut-offs. A share strictly
-# above ``floor`` earns the band; the upper bound of each range is inclusive.
-BANDS: tuple[tuple[str, Decimal, int], ...] = (
-    ("reached", Decimal("0.95"), 4),
-    ("over_two_thirds", Decimal("0.66"), 3),
-    ("one_to_two_thirds", Decimal("0.33"), 2),
-    ("one_third_or_less", Decimal("-1"), 1),
-)
+# The band table (``core.bands``): the one place that holds the cut-offs.
 NO_TARGET = "no_target"
 NO_DATA = "no_data"
 BAND_IDS = tuple(b[0] for b in BANDS) + (NO_TARGET, NO_DATA)
@@ -83,12 +77,15 @@ BAND_SYMBOLS = {
 }
 
 
-def band_for(share: Decimal) -> str:
-    """The band of an achievement (capped or not) or of a roll-up share."""
-    for band, floor, _ in BANDS:
-        if share > floor:
-            return band
-    raise AssertionError("unreachable: the last floor is below every share")
+# The "sets" of targets that are not set files: a value's own benchmark performance from
+# the city's workbook, and the yes/no rule.
+WORKBOOK_SET = "workbook"
+YES_NO_SET = "yes_no_rule"
+U4SSC_KIND = "u4ssc"
+# The source lines of both, English msgids: the editions show them through the catalogues
+# (context "target-source", as every other source line without languages of its own).
+WORKBOOK_SOURCE = "U4SSC benchmark performance, from the city's data-collection workbook"
+YES_NO_SOURCE = "U4SSC KPI definition: the plan, service or system it asks about exists (yes)"
 
 
 def score_item(
@@ -102,8 +99,10 @@ def score_item(
     """One KPI or data point scored against its target, with the target's provenance.
 
     The target is the city's own (``target`` in kpis.yaml) if it gives one, else the one of
-    the publication's target sets (later sets win). A target of 0 (lower is better): a value
-    of 0 reaches it, any value above 0 achieves 0 % (band one third or less).
+    the publication's target sets (later sets win). Where no target is known, the value's
+    U4SSC benchmark performance from the city's workbook (``benchmark_performance``) is its
+    score; a yes/no KPI without either is scored against yes. A target of 0 (lower is
+    better): a value of 0 reaches it, any value above 0 achieves 0 % (band one third or less).
     """
     direction = point.direction if point else kpi.direction
     found = targets.get(kpi.id, point.id if point else None)
@@ -115,11 +114,17 @@ def score_item(
         # A target carried by the KPI itself (a catalogue built in code, as in tests).
         target = point.target if point is not None else kpi.target
         source = point.target_source if point is not None else kpi.target_source
-    elif direction == "yes_no":
-        target = True  # the U4SSC rule: yes is 100 % (a set names the source)
     if m is not None and m.target is not None:
         target, source, target_set = m.target, m.target_source, CITY_SET
         kind, url, text = m.target_kind or CITY_SET, None, None
+    performance = m.performance if m is not None and m.value is not None else None
+    if target is None and performance is not None:  # U4SSC scored it: so is it here
+        source, target_set, kind = WORKBOOK_SOURCE, WORKBOOK_SET, U4SSC_KIND
+    elif target is None and direction == "yes_no":
+        # yes is what the KPI asks for: 100 % (scoring.md), without a set entry
+        target, source, target_set, kind = True, YES_NO_SOURCE, YES_NO_SET, U4SSC_KIND
+    else:
+        performance = None
     base = dict(
         kpi=kpi.id,
         data_point=point.id if point else None,
@@ -153,7 +158,7 @@ def score_item(
         verified=m.verified,
         origin=m.origin,
     )
-    if direction is None or target is None:
+    if performance is None and (direction is None or target is None):
         return ScoredItem(
             achievement_raw=None,
             achievement=None,
@@ -172,9 +177,15 @@ def score_item(
             **found_value,
             **base,
         )
-    raw = achievement(m.value, target, direction)
-    capped = min(raw, ONE)
-    band = band_for(capped)
+    if performance is not None:
+        # The workbook's own score: its share of the benchmark, or only its band.
+        raw = performance.achievement
+        capped = min(raw, ONE) if raw is not None else None
+        band = band_for(capped) if capped is not None else performance.band
+    else:
+        raw = achievement(m.value, target, direction)
+        capped = min(raw, ONE)
+        band = band_for(capped)
     return ScoredItem(
         achievement_raw=raw,
         achievement=capped,
@@ -207,16 +218,26 @@ def sufficient(scored: int, items: int, min_coverage: Decimal) -> bool:
 def rollup(
     key: str, items: list[ScoredItem], min_coverage: Decimal = DEFAULT_SCORING.min_coverage
 ) -> Rollup:
-    """Points over the scored items; the band is insufficient_data below ``min_coverage``."""
+    """Points over the scored items; the band is insufficient_data below ``min_coverage``,
+    with what is missing: values ("data"), targets for the values reported ("targets"), or
+    verified values where verification is required ("verification")."""
     scored = [i for i in items if i.points is not None]
     points = sum(i.points for i in scored)
     max_points = MAX_POINTS * len(scored)
     share = Decimal(points) / Decimal(max_points) if max_points else None
     share_band = band_for(share) if share is not None else NO_DATA
     coverage = Decimal(len(scored)) / Decimal(len(items)) if items else None
-    band = share_band
+    reported = sum(1 for i in items if i.band != NO_DATA)
+    band, missing = share_band, None
     if items and not sufficient(len(scored), len(items), min_coverage):
         band = INSUFFICIENT
+        with_target = len(scored) + sum(1 for i in items if i.band == UNVERIFIED)
+        if not sufficient(reported, len(items), min_coverage):
+            missing = "data"
+        elif not sufficient(with_target, len(items), min_coverage):
+            missing = "targets"
+        else:
+            missing = "verification"
     return Rollup(
         key=key,
         points=points,
@@ -229,12 +250,14 @@ def rollup(
         items=len(items),
         coverage=coverage,
         share_band=share_band,
+        reported=reported,
+        missing=missing,
     )
 
 
 def rollup_json(r: Rollup) -> dict:
-    """A roll-up as the JSON exports give it."""
-    return {
+    """A roll-up as the JSON exports give it; an insufficient one says what is missing."""
+    out = {
         "points": r.points,
         "max_points": r.max_points,
         "share": r.share,
@@ -243,9 +266,13 @@ def rollup_json(r: Rollup) -> dict:
         "no_target": r.no_target,
         "no_data": r.no_data,
         "items": r.items,
+        "reported": r.reported,
         "coverage": r.coverage,
         "sufficient": r.band != INSUFFICIENT,
     }
+    if r.missing is not None:
+        out["missing"] = r.missing
+    return out
 
 
 def score_city(city: City, catalogue: Catalogue, targets: Targets | None = None) -> Score:

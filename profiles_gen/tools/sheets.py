@@ -476,33 +476,57 @@ class _Cell:
     number_format: str
     ref: str
     formula: bool = False
+    fill: str | None = None  # the RGB of a solid fill, if any
+
+
+def open_books(path: Path):
+    """The workbook twice, read-only: with the values Excel last computed, and with the
+    formulas as written (a formula without a computed value is an error, never a blank)."""
+    return open_workbook(path, data_only=True), open_workbook(path, data_only=False)
+
+
+def _fill_of(cell) -> str | None:
+    fill = getattr(cell, "fill", None)
+    if fill is None or getattr(fill, "fill_type", None) != "solid":
+        return None
+    rgb = getattr(fill.fgColor, "rgb", None)
+    return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) >= 6 else None
+
+
+def sheet_cells(
+    path: Path, values, formulas, name: str, max_rows: int = MAX_ROWS
+) -> list[list[_Cell]]:
+    """Every cell of sheet ``name`` (values as last computed, formats, fills, which hold
+    formulas), up to ``MAX_COLUMNS`` columns, every row it holds whatever range it declares;
+    more than ``max_rows`` rows is an error."""
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read
+
+    where = f"{path}:{name}"
+    shown = sheet_rows(values[name], max_rows, where, MAX_COLUMNS)
+    written = sheet_rows(formulas[name], max_rows, where, MAX_COLUMNS, values_only=True)
+    rows: list[list[_Cell]] = []
+    for r, (row, raw) in enumerate(zip(shown, written, strict=False), start=1):
+        cells = []
+        for c, cell in enumerate(row, start=1):
+            value = getattr(cell, "value", None)
+            fmt = getattr(cell, "number_format", "General") or "General"
+            source = raw[c - 1] if c - 1 < len(raw) else None
+            formula = isinstance(source, str) and source.startswith("=") and value != source
+            cells.append(_Cell(value, fmt, f"{get_column_letter(c)}{r}", formula, _fill_of(cell)))
+        rows.append(cells)
+    return rows
 
 
 def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
     """The KPIs sheet's cells (values as last computed, formats, which hold formulas) and
     the Read me sheet's settings."""
-    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read
-
-    values = open_workbook(path, data_only=True)
-    formulas = open_workbook(path, data_only=False)
+    values, formulas = open_books(path)
     try:
         if SHEET not in values.sheetnames:
             raise ProfileError(
                 f"{path}: no sheet named {SHEET!r} (found: {', '.join(values.sheetnames)})"
             )
-        rows: list[list[_Cell]] = []
-        where = f"{path}:{SHEET}"
-        shown = sheet_rows(values[SHEET], MAX_ROWS, where, MAX_COLUMNS)
-        written = sheet_rows(formulas[SHEET], MAX_ROWS, where, MAX_COLUMNS, values_only=True)
-        for r, (row, raw) in enumerate(zip(shown, written, strict=False), start=1):
-            cells = []
-            for c, cell in enumerate(row, start=1):
-                value = getattr(cell, "value", None)
-                fmt = getattr(cell, "number_format", "General") or "General"
-                source = raw[c - 1] if c - 1 < len(raw) else None
-                formula = isinstance(source, str) and source.startswith("=") and value != source
-                cells.append(_Cell(value, fmt, f"{get_column_letter(c)}{r}", formula))
-            rows.append(cells)
+        rows = sheet_cells(path, values, formulas, SHEET)
         settings = {}
         if GUIDE in values.sheetnames:
             guide = values[GUIDE]
@@ -818,12 +842,35 @@ def import_city(
     """``import-xlsx``: read the workbook, validate the whole resulting city, then write
     ``kpis.yaml``; on any error nothing is written and every error names its cell."""
     catalogue = load_catalogue()
+    raw, log = load_raw(city_dir)
+    existing = existing_records(raw)
+    imported = import_xlsx(book, catalogue, decimal_comma, existing, _city_lang(raw))
+    warnings = write_checked(city_dir, raw, log, catalogue, imported)
+    return len(imported.records), warnings
+
+
+def load_raw(city_dir: Path):
+    """The city's files as loaded, without the problems of the ``kpis.yaml`` being replaced."""
     log = IssueLog()
     raw = load_city(city_dir, log)
     target = city_dir / "kpis.yaml"
     log.issues = [i for i in log.issues if i.path != str(target)]  # replaced by the workbook
-    existing = _plain_data(raw.kpis.data) if isinstance(raw.kpis.data, dict) else {}
-    imported = import_xlsx(book, catalogue, decimal_comma, existing, _city_lang(raw))
+    return raw, log
+
+
+def existing_records(raw) -> dict:
+    """The current ``kpis.yaml`` as a plain mapping (``{}`` when there is none)."""
+    return _plain_data(raw.kpis.data) if isinstance(raw.kpis.data, dict) else {}
+
+
+def write_checked(
+    city_dir: Path, raw, log: IssueLog, catalogue, imported: Imported, before_write=None
+) -> list[Issue]:
+    """Validate the city with ``imported.records`` as its ``kpis.yaml``, every problem
+    pointed at its cell; on any error raise with all of them and write nothing. Otherwise
+    call ``before_write`` (another file to write first), write ``kpis.yaml`` and return the
+    warnings."""
+    target = city_dir / "kpis.yaml"
     text = dump_kpis(imported.records, comment_header(target))
     data = parse_yaml(text, str(target), log)
     raw.kpis = YamlDoc(target, data, failed=data is None)
@@ -836,8 +883,10 @@ def import_city(
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ProfileError(issues)
+    if before_write is not None:
+        before_write()
     atomic_write(target, text)
-    return len(imported.records), [i for i in issues if i.severity == "warning"]
+    return [i for i in issues if i.severity == "warning"]
 
 
 def _at_cell(issue: Issue, kpis_path: str, imported: Imported) -> Issue:
