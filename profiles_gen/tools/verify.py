@@ -43,9 +43,11 @@ NUMBER_RES = {
 # A PDF reader may give the no-break spaces of a PDF as plain spaces, or, where justification
 # widened them, with plain spaces around them (``JUSTIFIED_RE``): in a PDF's text "1 202 700"
 # may be one number or three (the cells of a table row, a band beside its share): such a run
-# of groups is read against the base edition (``numbers``).
+# of groups is read against the base edition (``numbers``); a group bound by a no-break space
+# belongs to the number it is bound to.
 SPACED_RE = re.compile(
-    r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[.,]\d)|(?<![\d.,])\d{1,3}(?: \d{3})+,\d+"
+    r"(?<![\d.,\u00a0\u202f])\d{1,3}(?: \d{3})+(?!\d|[.,\u00a0\u202f]\d)"
+    r"|(?<![\d.,\u00a0\u202f])\d{1,3}(?: \d{3})+,\d+"
 )
 
 JUSTIFIED_RE = re.compile(r" *([\u00a0\u202f]) *")
