@@ -45,6 +45,7 @@ from profiles_gen.render.rows import (
     rollup_change,
     value_in_text,
 )
+from profiles_gen.render.view import CityView
 from profiles_gen.scoring.score import (
     BAND_IDS,
     BAND_SYMBOLS,
@@ -477,7 +478,7 @@ def build_view(
     progress: Progress | None = None,
     prefix: str = "",
     start: tuple[int, int] = (0, 0),
-) -> dict:
+) -> CityView:
     """Everything the templates show of a city, already in the page's language.
 
     ``prefix`` and ``start`` make the view one part of a volume: its ids are

@@ -17,6 +17,7 @@ from profiles_gen.render.city import (
 )
 from profiles_gen.render.outline import annexes_view, section_entries
 from profiles_gen.render.rows import make_row
+from profiles_gen.render.view import VolumeView
 from profiles_gen.scoring.compare import Comparison
 
 
@@ -157,7 +158,7 @@ def build_volume_view(
     parts: list[dict],
     comparison: Comparison,
     charts: dict,
-) -> dict:
+) -> VolumeView:
     """A volume: its own chapters, one part per member city (views of ``build_view``), the
     comparison; the figures and tables of every part in one list."""
     lang = fmt.lang
