@@ -1,8 +1,9 @@
 """Worker processes and build locks: a build that is stopped stops everywhere.
 
 - **A fresh process per edition.** The pool forks each worker from a fork server
-  that has already imported WeasyPrint and matplotlib (``profiles_gen.preload``) and
-  ends it after one task (``max_tasks_per_child``), so each process holds one
+  that has already imported WeasyPrint, Jinja and the pipeline (``build/preload.py``;
+  not matplotlib: the charts of every edition are drawn first, by one worker of their
+  own) and ends it after one task (``max_tasks_per_child``), so each process holds one
   edition's layout at most and starts in milliseconds; nothing the main process
   loaded for the other cities is copied into it.
 - **Workers die with the build.** Each worker asks Linux to kill it when its

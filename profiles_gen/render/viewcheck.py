@@ -192,6 +192,8 @@ class _Walker:
             for child in node.body:
                 self.visit(child, inner)
         elif isinstance(node, (nodes.Import, nodes.FromImport)):
+            if node.with_context and isinstance(node.template, nodes.Const):
+                self.include(node.template.value, scope)  # its macros read the context
             if isinstance(node, nodes.Import):
                 scope.names[node.target] = None
             else:
@@ -227,9 +229,16 @@ class _Walker:
         self.stack.append(name)
         self.template = name
         source = self.env.loader.get_source(self.env, name)[0]
-        self.visit(self.env.parse(source), scope.child())
+        self.visit_template(self.env.parse(source), scope.child())
         self.template = outer
         self.stack.pop()
+
+    def visit_template(self, tree: nodes.Template, scope: _Scope) -> None:
+        """A template's body; its macros are known throughout (one may call a later one)."""
+        for node in tree.body:
+            if isinstance(node, nodes.Macro):
+                scope.names[node.name] = None
+        self.visit(tree, scope)
 
     def note_tests(self, test: nodes.Node) -> None:
         """``{% if x is defined %}``: a name tested so may be absent."""
@@ -271,7 +280,7 @@ def check_template(
     known = frozenset(env.globals) | RENDER_NAMES | JINJA_NAMES
     walker = _Walker(env, name, known, [name])
     text = source if source is not None else env.loader.get_source(env, name)[0]
-    walker.visit(env.parse(text), _Scope(dict(fields_of(view) or {})).child())
+    walker.visit_template(env.parse(text), _Scope(dict(fields_of(view) or {})).child())
     return walker.problems
 
 
