@@ -310,36 +310,54 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
         ),
         "html": (lambda lang: out_dir / lang / "index.html", html_chapters, "{lang}/index.html"),
     }
+    pairs = []  # what to compare: the pairs not compared before, or changed since
     for kind, (path_of, chapters_of, label) in kinds.items():
         base_path = path_of(base_lang)
         if not base_path.is_file():
             continue
-        base = None
         for lang in others:
             path = path_of(lang)
             if not path.is_file():
                 continue
             key = f"{kind} {base_lang} {lang}"
             hashes = {base_lang: manifest.hash(base_path), lang: manifest.hash(path)}
-            if manifest.verified.get(key) == hashes:
-                continue  # compared before, unchanged since
-            base = base if base is not None else chapters_of(base_path)
-            found = compare_editions(
-                base,
-                chapters_of(path),
-                base_lang,
-                lang,
-                label.format(slug=slug, lang=lang),
-            )
-            problems += found
-            if found:
-                manifest.verified.pop(key, None)
-            else:
-                manifest.verified[key] = hashes
+            if manifest.verified.get(key) != hashes:
+                pairs.append((key, hashes, base_path, path, chapters_of, lang, label))
+    # The PDFs to read, read side by side (reading a PDF's text is most of verify's time).
+    pdfs = {p for *_, base, path, how, _, _ in pairs if how is pdf_chapters for p in (base, path)}
+    read = read_pdfs(sorted(pdfs))
+    for key, hashes, base_path, path, chapters_of, lang, label in pairs:
+        if base_path not in read:
+            read[base_path] = chapters_of(base_path)
+        found = compare_editions(
+            read[base_path],
+            read[path] if path in read else chapters_of(path),
+            base_lang,
+            lang,
+            label.format(slug=slug, lang=lang),
+        )
+        problems += found
+        if found:
+            manifest.verified.pop(key, None)
+        else:
+            manifest.verified[key] = hashes
     manifest.hashes.save()
     if manifest.verified != before and (out_dir / MANIFEST).is_file():
         atomic_write(out_dir / MANIFEST, manifest.to_json())
     return problems
+
+
+def read_pdfs(paths: list[Path]) -> dict[Path, list[Chapter]]:
+    """The chapters of each PDF, read in parallel processes when there are several and
+    more than one core (pypdf's text extraction is pure Python: one core per PDF)."""
+    workers = min(len(paths), os.cpu_count() or 1)
+    if workers < 2:
+        return {path: pdf_chapters(path) for path in paths}
+    import multiprocessing  # only when several PDFs are read at once
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return dict(zip(paths, pool.map(pdf_chapters, paths), strict=True))
 
 
 def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
