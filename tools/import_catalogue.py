@@ -121,7 +121,7 @@ SHORT_UNITS = {
     "shared bicycles per 100 000 inhabitants": PER_100K,
     "shared vehicles per 100 000 inhabitants": PER_100K,
     "subscriptions per 100 000 inhabitants": PER_100K,
-    "tonnes CO2-equivalent per capita": "t CO2e per capita",
+    "tonnes CO2-equivalent per capita": "t CO₂e per capita",
     "traffic fatalities per 100 000 inhabitants": PER_100K,
     "violent crimes per 100 000 inhabitants": PER_100K,
     "years (average life expectancy)": "years",

@@ -30,6 +30,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,8 +204,18 @@ def _inputs_digest(city_dir: Path, cache: HashCache) -> str:
     files.update(_walk(locales_dir(), "locales"))
     h = hashlib.sha256(f"profiles-gen {__version__}\n".encode())
     for name in sorted(files):
-        h.update(f"{name}\0{cache.sha256(files[name])}\n".encode())
+        h.update(f"{name}\0{_content(files[name], cache)}\n".encode())
     return h.hexdigest()
+
+
+def _content(path: Path, cache: HashCache) -> str:
+    """A file's SHA-256; for anything but a regular file (a FIFO, a device, a dangling
+    link: never opened, so nothing can make the check wait) its kind."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    return cache.sha256(path) if stat.S_ISREG(mode) else f"not a regular file {mode:o}"
 
 
 def _walk(root: Path, prefix: str) -> dict[str, Path]:

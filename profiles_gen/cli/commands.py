@@ -390,12 +390,6 @@ def cmd_import_itu(args) -> int:
     target = city_dir / "kpis.yaml"
     if refuse_output("import-itu", target, target, file=True, owned=city_dir):
         return EXIT_USAGE
-    ref = args.reference_out
-    if ref is not None and refuse_output(
-        "import-itu", f"--reference-out {ref}", ref, file=True, suffixes=(".yaml",),
-        owned=PROJECT_TARGETS,
-    ):  # fmt: skip
-        return EXIT_USAGE
     if args.reference_out is not None:
         import re
 
@@ -409,6 +403,12 @@ def cmd_import_itu(args) -> int:
                 f"--reference-out {args.reference_out}: a set file is NAME.yaml, NAME in lower "
                 "case letters, digits, '-' or '_' (the name a city's targets: list gives)"
             )
+        ref = args.reference_out
+        if refuse_output(
+            "import-itu", f"--reference-out {ref}", ref, file=True, suffixes=(".yaml",),
+            owned=PROJECT_TARGETS,
+        ):  # fmt: skip
+            return EXIT_USAGE
     result = import_itu_city(
         args.file,
         city_dir,
