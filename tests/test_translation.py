@@ -109,7 +109,7 @@ def test_pseudo_locale_edition_has_no_hard_coded_english(pseudo_build) -> None:
     )
     text = re.sub(r"[-\u00ad\u2010]\n", "", text)  # words hyphenated at a line end
     text = re.sub(r"\b[ivxl]+\b", " ", text)  # roman page numbers
-    assert "[Çöñţéñţš " in text
+    assert re.search(r"\[Çöñţéñţš\s", text)  # the space may be a bound one (typography)
     assert leaks(words_of(text), data_words | set(ROMAN)) == set()
 
 

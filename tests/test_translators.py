@@ -31,6 +31,12 @@ from tests.conftest import ROOT, run_cli
 NBSP = "\u00a0"
 
 
+def unbound(text: str) -> str:
+    """``text`` with the spaces typography binds (a short word to the next) read as plain
+    ones; a number keeps its no-break space before its digits or per cent sign."""
+    return re.sub(r"\u00a0(?![\d%])", " ", text)
+
+
 @pytest.fixture
 def locales(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the project's catalogues and glossaries, which the test may change."""
@@ -105,9 +111,9 @@ def test_a_signed_catalogue_changed_afterwards_makes_the_edition_a_draft_again(
     assert status == 0, err
     assert "messages.po:" in err and "does not hold: 1 translation(s) changed" in err
     html = (project / "build" / "mini" / "ru" / "index.html").read_text(encoding="utf-8")
-    banners = re.findall(r'<p class="draft-banner">([^<]*)</p>', html)
+    banners = [unbound(b) for b in re.findall(r'<p class="draft-banner">([^<]*)</p>', html)]
     assert f"Черновик: перевод ещё не прошёл проверку (переведено 100{NBSP}% строк)." in banners
-    assert "но с тех пор он изменился" in html and "Оглавление" in html
+    assert "но с тех пор он изменился" in unbound(html) and "Оглавление" in html
 
     # Signed again, it holds again.
     assert run_cli(["locales", "sign-off", "ru", "--reviewer", "A. Reviewer"], project)[0] == 0
@@ -152,7 +158,7 @@ def test_a_sign_off_holds_only_for_a_complete_catalogue_with_a_real_date(
     cov = review("ru").coverage
     assert cov.done == cov.total - 1
     share = f"99{NBSP}%"  # one string of some 700 left: rounded down, never 100 %
-    assert f"Черновик: перевод ещё не прошёл проверку (переведено {share} строк)." in html
+    assert f"Черновик: перевод ещё не прошёл проверку (переведено {share} строк)." in unbound(html)
     assert "Проверено:" not in html
 
 

@@ -66,7 +66,7 @@ def _value(fmt, kpi, item) -> str:
 
 def _labelled(fmt, label: str, value: str) -> str:
     """ "label: value", as the language sets it."""
-    return fmt.gettext("%(label)s: %(value)s") % {"label": label, "value": value}
+    return f"{label}{fmt.colon}{value}"
 
 
 def _band_tally(fmt, bands: list[str]) -> str:
