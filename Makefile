@@ -48,7 +48,7 @@ lint: $(TEST_STAMP) ## ruff (lint and formatting) and the layers of the package 
 
 test: $(TEST_STAMP) lint locales-check ## lint, catalogue check, then the whole test suite (real PDFs, a real browser)
 	@tools/test-deps.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 test-fast: $(TEST_STAMP) ## the quick loop: tests not marked slow
 	$(BIN)/python -m pytest -q -m "not slow"
