@@ -552,7 +552,7 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
         "the U4SSC benchmark performance given by the city's data-collection workbook, "
         "for 0 values" in text_en
     )
-    assert "открытых целевых значениях со ссылкой на источник — для 9 значений" in text_ru
+    assert "открытые целевые значения со ссылкой на источник — для 9 значений" in text_ru
     covered = len({k for k, _ in _default().targets})
     assert f"with targets for {covered} of the 91 KPIs" in text_en
     # Methodology: the sets, and as references the sources of the targets this city's items
