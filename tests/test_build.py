@@ -123,7 +123,7 @@ def test_outline_and_contents_page_numbers_agree(
 ) -> None:
     reader = PdfReader(built / f"tbilisi-{lang}.pdf")
     entries = outline(reader)
-    titles = [t for _, t, _ in entries]
+    titles = [unset(t) for _, t, _ in entries]  # the Russian dash read as typed
     for chapter in chapters:
         assert chapter in titles
     labels = reader.page_labels
@@ -169,7 +169,7 @@ def test_pdf_ua_markers(built: Path) -> None:
 def test_narrative_footnotes_sit_at_the_foot_of_their_page(built: Path) -> None:
     reader = PdfReader(built / "tbilisi-en.pdf")
     number = next(p for _, t, p in outline(reader) if t == "Executive summary")
-    text = reader.pages[number].extract_text()
+    text = plain(reader.pages[number].extract_text())  # "Where to act": a bound heading
     note = "An illustrative, rounded value, as are the other key facts of this sample profile."
     assert note in " ".join(text.split())
     assert text.index("Where to act") < text.index("An illustrative, rounded value")

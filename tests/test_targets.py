@@ -525,6 +525,7 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     ru = (tmp_path / "karmoy" / "ru" / "index.html").read_text(encoding="utf-8")
     # Tables: the hatched chip and what is missing, never a share, for insufficient roll-ups.
     assert "band-insufficient_data" in en and "(14 of 55 reported)" in en
+    assert "(14 из\u00a055 представлено)" in ru  # «из» bound to its number (typography)
     # Narrative: {{rollup}} says so; the sufficient category keeps its band and share.
     text_en = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", en))
     text_ru = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", ru))  # bound spaces read as spaces
@@ -546,11 +547,13 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
     sdg = (tmp_path / "karmoy" / "en" / "charts" / "sdg.svg").read_text(encoding="utf-8")
     assert "too few targets" in sdg
     # Methodology: what the scores rest on, counted, in each language.
+    # Each item names its yardstick before its count: none opens with a numeral.
     assert (
-        "The scores of this edition rest on: 9 values scored against cited public targets; "
-        "0 values scored by their U4SSC benchmark performance" in text_en
+        "The scores of this edition rest on: cited public targets, for 9 values; "
+        "the U4SSC benchmark performance given by the city's data-collection workbook, "
+        "for 0 values" in text_en
     )
-    assert "9 значений сопоставлено с открытыми целевыми значениями" in text_ru
+    assert "открытые целевые значения со ссылкой на источник — для 9 значений" in text_ru
     covered = len({k for k, _ in _default().targets})
     assert f"with targets for {covered} of the 91 KPIs" in text_en
     # Methodology: the sets, and as references the sources of the targets this city's items
@@ -566,10 +569,10 @@ def test_karmoy_builds_in_en_and_ru_with_insufficient_data_everywhere(tmp_path: 
         assert all(f'href="{escape(url)}"' in refs for url in pages)
         assert 'href="https://www.airclim.org/who-air-quality-guidelines"' in refs
         assert "https://www.airclim.org/who-air-quality-guidelines" in re.sub("<[^>]+>", "", refs)
-    assert "Рекомендации ВОЗ по качеству воздуха (2021)" in ru.replace("\u00a0", " ")
+    assert "Рекомендации ВОЗ по качеству воздуха (2021)" in text_ru
     # Annex I: set, kind and source of each scored item.
     assert "UN agency goal · default set" in en
-    assert "цель учреждения ООН · набор по умолчанию" in ru.replace("\u00a0", " ")
+    assert "цель учреждения ООН · набор по умолчанию" in text_ru
     assert 'translate="no">default<' not in en + ru  # the project's own set, in words
     # Karmøy's report states no quality grade: no empty quality column, no legend for one.
     assert "quality-legend" not in en + ru and "на основе точных измерений" not in ru

@@ -32,6 +32,7 @@ from profiles_gen.core.paths import FONT_DIR
 
 PX = 4 / 3  # CSS pixels per point
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+NBSP = "\u00a0"
 # The text column of the pages (core.page), in CSS pixels: portrait, and the annexes' landscape
 # pages (A4 turned: 297 mm wide).
 BODY_WIDTH = TEXT_WIDTH_MM / 25.4 * 96
@@ -194,14 +195,30 @@ def _narrowest(line: list[_Run], lang: str) -> float:
             if n:  # a break opportunity before it
                 piece = 0.0
             word = part.rstrip(" \u200b")
-            if run.hyphens and not piece:
-                piece = _hyphenated(word, run.size, run.bold, lang)
-            else:
-                piece += _width(word, run.size, run.bold)
-            widest = max(widest, piece)
+            chunks = _chunks(word, run.size, run.bold, lang if run.hyphens and not piece else None)
+            chunks[0] += piece
+            widest = max(widest, *chunks)
+            piece = chunks[-1]
             if part != word:  # it ends with a space: nothing joins it
                 piece = 0.0
     return widest
+
+
+def _chunks(word: str, size: float, bold: bool, lang: str | None) -> list[float]:
+    """The widths (px) of the pieces of ``word`` that cannot be broken, in order: with
+    ``lang``, each of its words hyphenated at every point (the hyphen included); words
+    bound by a no-break space ("не\u00a0сравнивается", i18n/typography.py) stay joined,
+    the end of one to the start of the next, as WeasyPrint hyphenates each of them."""
+    chunks: list[str] = []
+    current = ""
+    for n, sub in enumerate(word.split(NBSP)):
+        syllables = _syllables(sub, lang) if lang else [sub]
+        current = current + NBSP + syllables[0] if n else syllables[0]
+        if len(syllables) > 1:
+            chunks += [current, *syllables[1:-1]]
+            current = syllables[-1]
+    chunks.append(current)
+    return [_width(chunk, size, bold) for chunk in chunks]
 
 
 # Break opportunities (UAX #14, as far as these tables need): after a space or a zero-width
@@ -209,23 +226,22 @@ def _narrowest(line: list[_Run], lang: str) -> float:
 _BREAK_RE = re.compile(r"(?<=[ \u200b])(?=\S)|(?<=[-\u2010\u2013/])(?=\w)")
 
 
-def _hyphenated(word: str, size: float, bold: bool, lang: str) -> float:
-    """The widest syllable group of ``word`` hyphenated at every point (WeasyPrint breaks a
-    cell's text there when measuring its narrowest width), the hyphen included."""
+def _syllables(word: str, lang: str) -> list[str]:
+    """``word`` hyphenated at every point (WeasyPrint breaks a cell's text there when
+    measuring its narrowest width), each piece but the last with its hyphen."""
     letters = re.search(r"\w+", word)
     if not letters or len(letters.group(0)) < 5:  # hyphenate-limit-chars: 5 2 2
-        return _width(word, size, bold)
+        return [word]
     dictionary = _dictionary(lang)
     if dictionary is None:
-        return _width(word, size, bold)
+        return [word]
     start = letters.start()
     cuts = [start + p for p in dictionary.positions(letters.group(0))]
     bounds = [0, *cuts, len(word)]
-    pieces = [
+    return [
         word[a:b] + (HYPHEN if b != len(word) else "")
         for a, b in zip(bounds, bounds[1:], strict=False)
     ]
-    return max(_width(p, size, bold) for p in pieces)
 
 
 @lru_cache(maxsize=8)
@@ -303,7 +319,8 @@ class _Cells(HTMLParser):
                 bold = True
             bold = bold or bool(classes & BOLD)
             nowrap = nowrap or bool(classes & NOWRAP)
-            if classes & NO_HYPHENS or (tag == "th" and self.head) or tag == "a":
+            # print.css: ``thead th`` and ``tbody th`` (a row's heading) hyphens: manual
+            if classes & NO_HYPHENS or tag in ("th", "a"):
                 hyphens = False
         return size, bold, nowrap, hyphens
 

@@ -413,9 +413,9 @@ def furniture_view(fmt: Formatter, pub, resolve=None) -> dict:
         "acknowledgements": ack,
         "photo_credits": [text(c) for c in pub.photo_credits],
         "references": [text(r) for r in pub.references],
-        # UN imprint style, "2312345 (E) – June 2023 – 400": a separating dash bound to what
-        # follows it, never read as a range of numbers ("2023–400") by the typesetting
-        "print_job": " –\u00a0".join(p for p in printed if p),
+        # Its parts, each set on its own: the dashes between them separate fields, never
+        # make a range of two numbers ("June 2023 – 400" copies, not "2023–400").
+        "print_job": [p for p in printed if p],
     }
 
 

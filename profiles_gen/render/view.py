@@ -166,7 +166,7 @@ class Publishing(TypedDict):
     acknowledgements: Acknowledgements | None
     photo_credits: list[Text]
     references: list[Text]
-    print_job: str
+    print_job: list[str]
     languages: list[str]
     illustrative: bool
     date: str
