@@ -30,6 +30,23 @@ def chdir(path: Path):
         os.chdir(old)
 
 
+_PLUMBED: dict = {}
+
+
+@contextlib.contextmanager
+def plumbed(path: Path):
+    """A built PDF as pdfplumber reads it, opened once per version of the file: each page's
+    layout is parsed once however many tests of a session read it (the sample editions
+    are built once per session; a rebuilt file is a new version, read anew)."""
+    import pdfplumber  # a test tool: only for the tests that read a PDF's layout
+
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, st.st_ino)
+    if key not in _PLUMBED:
+        _PLUMBED[key] = pdfplumber.open(path)
+    yield _PLUMBED[key]
+
+
 def run_cli(argv: list[str], cwd: Path) -> tuple[int, str, str]:
     """Run ``profiles-gen`` in-process in ``cwd``; return (status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

@@ -13,9 +13,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader
+
+from tests.conftest import plumbed
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +87,7 @@ def _pdfs(sample_site, pseudo_build) -> dict[str, Path]:
 def test_no_glyph_is_drawn_over_another_on_any_page(sample_site, pseudo_build, lang) -> None:
     pdf = _pdfs(sample_site, pseudo_build)[lang]
     problems = {}
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         assert len(doc.pages) > 30
         for number, page in enumerate(doc.pages, start=1):
             found = overlapping_glyphs(page.chars)
@@ -126,8 +127,6 @@ def test_the_printers_file_is_pdf_x4_with_bleed_slug_and_marks_beside_the_access
     """``--pdf-variant print``: ``<city>-<lang>-print.pdf`` beside the accessible PDF (which
     it leaves alone), PDF/X-4 with a CMYK output intent, and on every page MediaBox >
     BleedBox (3 mm) > TrimBox (A4), the crop marks in the slug, outside the bleed."""
-    import pdfplumber
-
     from tests.conftest import run_cli
 
     build = ["build", "mini", "--format", "pdf", "--lang", "en"]
@@ -168,7 +167,7 @@ def test_the_printers_file_is_pdf_x4_with_bleed_slug_and_marks_beside_the_access
     assert spaces["/DefaultRGB"][0] == "/ICCBased"  # RGB colours are characterised (sRGB)
     # The inside cover is blank but for its eight crop marks: each on the line of a trimmed
     # edge, in the slug, clear of the bleed. (pdfplumber: y measured down from the top.)
-    with pdfplumber.open(printed) as doc:
+    with plumbed(printed) as doc:
         page = doc.pages[1]
         box = reader.pages[1]
         top = float(box.mediabox.top)
@@ -244,7 +243,7 @@ def test_destinations_on_turned_pages_point_at_their_headings(
     reader = PdfReader(pdf)
     turned = {n for n, page in enumerate(reader.pages) if page.get("/Rotate") == 90}
     checked, bookmarks = 0, 0
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         for title, n, dest in _destinations(reader):
             if n not in turned:
                 continue

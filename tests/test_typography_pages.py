@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from profiles_gen.core.paths import FONT_DIR
 from profiles_gen.publish.styles import fonts_css
 from profiles_gen.render.typeset import typeset_html
-from tests.conftest import run_cli
+from tests.conftest import plumbed, run_cli
 
 HEADING_BLUE = (0.04, 0.24, 0.4)  # #0b3d66: the colour of h1-h4 (common.css)
 
@@ -201,7 +201,7 @@ def test_no_number_unit_or_dash_breaks_and_no_heading_ends_alone(
 ) -> None:
     pdf = _sample_pdfs(sample_site, pseudo_build)[edition]
     problems: dict[int, list] = {}
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         for number, page in enumerate(doc.pages, start=1):
             found = (
                 broken_numbers(page)
@@ -241,7 +241,7 @@ def test_a_volume_names_the_city_of_each_part(sample_site, lang) -> None:
     city_pages = {n for pages in parts.values() for n in pages}
     nested = [(d, t) for d, t, p in outline(reader) if p in city_pages and d > 0]
     assert len(nested) > 20  # each part's chapters are set in below it
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         for label, pages in parts.items():
             city = label.split(". ", 1)[1]
             for n in pages:
@@ -264,7 +264,7 @@ def test_the_contents_of_a_volume_sets_each_parts_chapters_in_under_it(sample_si
     pdf = sample_site.out / "norway" / f"norway-{lang}.pdf"
     reader = PdfReader(pdf)
     contents = next(p for d, t, p in outline(reader) if t in ("Contents", "Содержание"))
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         lines = text_lines(doc.pages[contents])
     starts = {}
     for line in lines:
@@ -289,7 +289,7 @@ def test_the_russian_sdg_table_of_the_volume_takes_its_widths_from_its_content(
     pdf = sample_site.out / "norway" / "norway-ru.pdf"
     reader = PdfReader(pdf)
     compared = next(p for d, t, p in outline(reader) if t == "Сравнение городов")
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         pages = [
             n
             for n in range(compared, len(doc.pages))
@@ -407,7 +407,7 @@ def test_chemical_formulas_are_set_with_subscripts(sample_site, pseudo_build, sl
     formula = re.compile(r"(?<![\w./-])(NO2|SO2|PM2\.5|PM10|O3|CO2)(?![\w])")
     for _, data, _ in _edition_text(path).nodes:  # no formula left without its subscript
         assert not formula.search(re.sub(r"https?://\S+", "", data)), data
-    with pdfplumber.open(sample_site.out / slug / f"{slug}-{lang}.pdf") as doc:
+    with plumbed(sample_site.out / slug / f"{slug}-{lang}.pdf") as doc:
         subscripts = 0
         for page in doc.pages:
             chars = page.chars
@@ -452,7 +452,7 @@ def test_no_page_holds_a_dimension_overview_or_a_tables_last_rows_alone(
     assert overviews == (3 if edition.startswith("tbilisi") else 0)
     code = re.compile(r"^(EC|EN|SC): [A-Z]+: [A-Z]+: \d[AC]\b")
     header = re.compile(r"(Code|Код)\b")
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         for n, page in enumerate(doc.pages):
             lines = [
                 line for line in page.extract_text_lines(return_chars=True) if line["top"] > 45

@@ -15,11 +15,10 @@ import shutil
 from html import unescape
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from profiles_gen.render.urls import breakable_urls
-from tests.conftest import MINI, run_cli
+from tests.conftest import MINI, plumbed, run_cli
 
 BEFORE = "?#&._-"  # a line may start with one of these, or follow a "/"
 
@@ -121,7 +120,7 @@ def link_pieces(pdf: Path) -> list[tuple[str, list[str]]]:
     def shown(uri: str, first: str) -> str:  # "www.x.org" links to https://www.x.org
         return uri.removeprefix("https://") if first.startswith("www.") else uri
 
-    with pdfplumber.open(pdf) as doc:
+    with plumbed(pdf) as doc:
         for page in doc.pages:
             for link in page.hyperlinks:
                 chars = [
