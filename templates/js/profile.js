@@ -134,7 +134,11 @@
   var place = function () {
     var found = "";
     var bar = doc.getElementById("toc-panel");
-    var line = (bar && bar.getBoundingClientRect().top === 0 ? bar.offsetHeight : 0) + 40;
+    // The reading line: 40 px below the contents bar where it sits at the top of the screen
+    // (narrow screens; it wraps in a long language), and at least 90 px down (on a wide
+    // screen the panel beside the text, as tall as the window, is no bar).
+    var stuck = bar && narrow.matches && bar.getBoundingClientRect().top === 0;
+    var line = Math.max(90, (stuck ? bar.offsetHeight : 0) + 40);
     var marks = doc.querySelectorAll(places);
     for (var i = 0; i < marks.length; i++) {
       var r = marks[i].getBoundingClientRect();
