@@ -89,6 +89,12 @@
     each(doc.querySelectorAll("details[data-open-narrow]"), function (d) { d.open = true; });
   }
 
+  // The charts load as the reader nears them (loading="lazy"); a print takes them all, so
+  // printing asks for every one still waiting.
+  window.addEventListener("beforeprint", function () {
+    each(doc.querySelectorAll("img[loading=lazy]"), function (img) { img.loading = "eager"; });
+  });
+
   // "Back to top" (in the contents bar or panel) is shown once the reader has scrolled a
   // third of a screen down; never over the text.
   var scrolled = function () {
