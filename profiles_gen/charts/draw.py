@@ -31,6 +31,9 @@ class Chart:
     files: dict[str, str]
     # The chart's data as a table for readers who cannot see it: (headers, rows).
     data: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
+    # Each layout's size in CSS px, (width, height): a page gives its <img> and <source> these,
+    # so that the text does not move when a picture loads late (loading="lazy").
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def svg(self) -> str:
@@ -101,11 +104,45 @@ def draw(spec: Spec, layouts: tuple[str, ...] | None = None) -> Chart:
             files[name] = str(path)
     # In the spec's order of layouts, each layout's pieces in theirs.
     files = dict(sorted(files.items(), key=lambda kv: _file_order(spec, kv[0])))
-    chart = Chart(spec.id, spec.title, spec.description, files, spec.data)
+    sizes = {name: svg_size(path) for name, path in files.items()}
+    chart = Chart(spec.id, spec.title, spec.description, files, spec.data, sizes)
     if missing or not entry.is_file():
         stored = {**chart.__dict__, "files": {k: Path(v).name for k, v in files.items()}}
+        del stored["sizes"]  # read from the files themselves
         atomic_write(entry, json.dumps(stored, ensure_ascii=False))
     return chart
+
+
+_SIZE = re.compile(r'(<svg [^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _px(found: re.Match) -> tuple[int, int]:
+    return round(float(found.group(2)) * 4 / 3), round(float(found.group(3)) * 4 / 3)
+
+
+def svg_size(path: str) -> tuple[int, int]:
+    """The size in whole CSS px (96 per inch) of a chart's SVG, as matplotlib wrote it (in
+    pt); ``with_px_size`` gives the HTML edition's copy exactly this size."""
+    with open(path, encoding="utf-8") as f:
+        head = f.read(2000)
+    found = _SIZE.search(head)
+    return _px(found) if found else (0, 0)
+
+
+def with_px_size(svg: str) -> str:
+    """``svg`` sized in whole CSS px (``svg_size``; its viewBox unchanged): the page's <img>
+    reserves a place of that size before the picture loads, and the picture, loaded, has the
+    same proportions to the pixel, so that nothing below it moves (not even by a fraction
+    of a pixel, which would scroll a reader's page)."""
+    found = _SIZE.search(svg, 0, 2000)
+    if found is None:
+        return svg
+    width, height = _px(found)
+    return (
+        svg[: found.start()]
+        + f'{found.group(1)}width="{width}" height="{height}"'
+        + svg[found.end() :]
+    )
 
 
 def _file_order(spec: Spec, name: str) -> tuple[int, int]:

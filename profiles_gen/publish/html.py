@@ -6,7 +6,13 @@ import csv
 import io
 from pathlib import Path
 
-from profiles_gen.charts.draw import chart_file, font_style, glyphs_used, with_fonts
+from profiles_gen.charts.draw import (
+    chart_file,
+    font_style,
+    glyphs_used,
+    with_fonts,
+    with_px_size,
+)
 from profiles_gen.core.errors import Issue, ProfileError
 from profiles_gen.core.files import atomic_write, make_dirs, staged_dir
 from profiles_gen.data.load import folder_files, read_file_bytes
@@ -52,20 +58,13 @@ def write_html(edition_dir: Path, html: str, charts: dict, city) -> None:
     photo = city.photo
     with staged_dir(edition_dir) as stage:
         (stage / "charts").mkdir()
-        # Each layout's SVG, from the chart cache, with the glyphs the edition's charts use.
-        svgs = {
-            chart_file(chart.id, layout): Path(path).read_text(encoding="utf-8")
-            for chart in charts.values()
-            for layout, path in chart.files.items()
-        }
-        used: dict[str, set[str]] = {"normal": set(), "bold": set()}
-        for svg in svgs.values():
-            for weight, chars in glyphs_used(svg).items():
-                used[weight] |= chars
-        fonts = font_style(used)
-        for name, svg in svgs.items():
-            text = with_fonts(svg, fonts) if "<text" in svg else svg
-            (stage / "charts" / name).write_text(text, encoding="utf-8")
+        # Each layout's SVG, from the chart cache, with the glyphs of its own text only: a
+        # browser loads an SVG's fonts with it, so one shared set would weigh in every file.
+        for chart in charts.values():
+            for layout, path in chart.files.items():
+                svg = with_px_size(Path(path).read_text(encoding="utf-8"))
+                text = with_fonts(svg, font_style(glyphs_used(svg))) if "<text" in svg else svg
+                (stage / "charts" / chart_file(chart.id, layout)).write_text(text, encoding="utf-8")
         for chart in charts.values():
             if chart.data[1]:  # the chart's data, for a spreadsheet
                 (stage / "charts" / f"{chart.id}.csv").write_text(

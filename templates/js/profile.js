@@ -89,6 +89,12 @@
     each(doc.querySelectorAll("details[data-open-narrow]"), function (d) { d.open = true; });
   }
 
+  // The charts load as the reader nears them (loading="lazy"); a print takes them all, so
+  // printing asks for every one still waiting.
+  window.addEventListener("beforeprint", function () {
+    each(doc.querySelectorAll("img[loading=lazy]"), function (img) { img.loading = "eager"; });
+  });
+
   // "Back to top" (in the contents bar or panel) is shown once the reader has scrolled a
   // third of a screen down; never over the text.
   var scrolled = function () {
@@ -134,7 +140,11 @@
   var place = function () {
     var found = "";
     var bar = doc.getElementById("toc-panel");
-    var line = (bar && bar.getBoundingClientRect().top === 0 ? bar.offsetHeight : 0) + 40;
+    // The reading line: 40 px below the contents bar where it sits at the top of the screen
+    // (narrow screens; it wraps in a long language), and at least 90 px down (on a wide
+    // screen the panel beside the text, as tall as the window, is no bar).
+    var stuck = bar && narrow.matches && bar.getBoundingClientRect().top === 0;
+    var line = Math.max(90, (stuck ? bar.offsetHeight : 0) + 40);
     var marks = doc.querySelectorAll(places);
     for (var i = 0; i < marks.length; i++) {
       var r = marks[i].getBoundingClientRect();
