@@ -477,8 +477,8 @@ def test_a_full_itu_workbook_gives_every_value_a_band_and_the_city_a_wheel(tmp_p
     text = unescape(re.sub(r"\s+", " ", re.sub("<[^>]+>", "", html)))
     n = len(by_workbook)
     assert (
-        f"{n} values scored by their U4SSC benchmark performance, from the city's "
-        "data-collection workbook" in text
+        "the U4SSC benchmark performance given by the city's data-collection workbook, "
+        f"for {n} values" in text.replace("\u00a0", " ")
     )
     assert "Overall, the city earns" in text
     # The source lines under results name what they rest on, the workbook's R included.

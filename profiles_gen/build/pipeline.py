@@ -10,6 +10,7 @@ asked of its object (``publication.py``); this module never asks which it is.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -83,12 +84,13 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
                 # The charts first, every edition's into the chart cache in one process
                 # (matplotlib imported once, no view built there): the editions then lay
                 # out their PDFs without matplotlib.
+                env = settings()  # the workers' fork server may predate them
                 with uninterrupted():  # a worker is started whole or not at all
-                    drawing = pool.submit(_draw, tasks, out_root)
+                    drawing = pool.submit(_draw, tasks, out_root, env)
                 peak = drawing.result()
                 with uninterrupted():
                     futures = [
-                        pool.submit(_run, build, plan, opts, out_root) for build, plan in tasks
+                        pool.submit(_run, build, plan, opts, out_root, env) for build, plan in tasks
                     ]
                 editions = (replace(f.result(), charts_peak_mb=peak) for f in futures)
                 _collect(tasks, editions, report)
@@ -103,9 +105,26 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     return [build.result for build in builds]
 
 
-def _draw(tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path) -> float:
+def settings() -> dict[str, str]:
+    """The environment variables a build reads (``PROFILES_GEN_LOCALES``, ``_TARGETS``,
+    ``_CACHE``), as the build sees them: handed to each worker, whose fork server was
+    started with the environment of its own time (an earlier build of the same process)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("PROFILES_GEN_")}
+
+
+def _adopt(env: dict[str, str]) -> None:
+    """The build's settings in this worker: its variables set, any other left out."""
+    for key in [k for k in os.environ if k.startswith("PROFILES_GEN_") and k not in env]:
+        del os.environ[key]
+    os.environ.update(env)
+
+
+def _draw(
+    tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path, env: dict[str, str]
+) -> float:
     """Every edition's charts, in one worker process: drawn into the chart cache; returns
     the process's peak memory."""
+    _adopt(env)
     use_cache(out_root / ".cache")
     for build, plan in tasks:
         fmt = Formatter(plan.lang, translations(plan.lang), marked=True)
@@ -119,8 +138,17 @@ def layouts(formats) -> tuple[str, ...]:
     return ("print", "phone") if "html" in formats else ("print",)
 
 
-def _run(build: PlannedBuild, plan: EditionPlan, opts: BuildOptions, out_root: Path):
-    """One edition, in a worker process (whose caches go under the build's too)."""
+def _run(
+    build: PlannedBuild,
+    plan: EditionPlan,
+    opts: BuildOptions,
+    out_root: Path,
+    env: dict | None = None,
+):
+    """One edition, in a worker process (whose caches go under the build's too), or in
+    this one (``env`` None: the build's own settings)."""
+    if env is not None:
+        _adopt(env)
     use_cache(out_root / ".cache")
     edition_opts = replace(opts, formats=plan.formats)
     edition = build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports)
