@@ -352,15 +352,24 @@ def cmd_export_xlsx(args) -> int:
     return EXIT_OK
 
 
-def cmd_import_xlsx(args) -> int:
-    from profiles_gen.tools.itu import looks_like_itu
-    from profiles_gen.tools.sheets import import_city
-
+def import_target(command: str, args) -> Path | None:
+    """The city folder whose ``kpis.yaml`` an import writes (the workbook must exist), or
+    None when that file may not be written (``output_problem``, said on stderr)."""
     city_dir = city_dir_arg(args.city)
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     target = city_dir / "kpis.yaml"
-    if refuse_output("import-xlsx", target, target, file=True, owned=city_dir):
+    if refuse_output(command, target, target, file=True, owned=city_dir):
+        return None
+    return city_dir
+
+
+def cmd_import_xlsx(args) -> int:
+    from profiles_gen.tools.itu import looks_like_itu
+    from profiles_gen.tools.sheets import import_city
+
+    city_dir = import_target("import-xlsx", args)
+    if city_dir is None:
         return EXIT_USAGE
     if looks_like_itu(args.file):  # ITU's own workbook: read as import-itu reads it
         print(f"{display_path(args.file)}: ITU's data-collection workbook, read as import-itu does")
@@ -384,11 +393,8 @@ def cmd_import_itu(args) -> int:
     from profiles_gen.data.targets import PROJECT_TARGETS
     from profiles_gen.tools.itu import import_itu_city
 
-    city_dir = city_dir_arg(args.city)
-    if not args.file.is_file():
-        raise UsageError(f"{args.file}: no such file")
-    target = city_dir / "kpis.yaml"
-    if refuse_output("import-itu", target, target, file=True, owned=city_dir):
+    city_dir = import_target("import-itu", args)
+    if city_dir is None:
         return EXIT_USAGE
     if args.reference_out is not None:
         import re

@@ -46,7 +46,6 @@ from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import available_languages
 from profiles_gen.publish.export import unescape_formula
 from profiles_gen.tools.sheets import (
-    MAX_ROWS,
     CellError,
     Imported,
     _Cell,
@@ -425,26 +424,9 @@ def import_itu(
     targets, notes, definitions, the year of an unchanged value, texts in other languages.
     Returns the import, its counts, the layout found and every sheet's cells.
     """
-    values, formulas = open_books(path)
-    try:
-        sheets = {}
-        for name in values.sheetnames:
-            if getattr(values[name], "iter_rows", None) is None:
-                continue  # a chart sheet
-            try:
-                sheets[name] = sheet_cells(path, values, formulas, name)
-            except ProfileError:
-                sheets[name] = None  # too large to be a tab of this workbook
+    with open_books(path) as books:
+        sheets = _sheets(path, *books)
         layout = find_layout(path, {k: v for k, v in sheets.items() if v is not None}, catalogue)
-    except ProfileError:
-        raise
-    except Exception as exc:  # malformed XML inside the archive, and the like
-        raise ProfileError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        ) from None
-    finally:
-        values.close()
-        formulas.close()
     rows = sheets[layout.sheet]
     existing = existing or {}
     issues: list[Issue] = []
@@ -1016,23 +998,26 @@ def _check_set(text: str, out: Path, catalogue) -> None:
 
 def looks_like_itu(path: Path) -> bool:
     """Whether ``path`` is ITU's workbook rather than profiles-gen's (``import-xlsx``)."""
-    values, formulas = open_books(path)
     try:
-        if "KPIs" in values.sheetnames:
-            return False
-        catalogue = load_catalogue()
-        sheets = {}
-        for name in values.sheetnames:
-            if getattr(values[name], "iter_rows", None) is None:
-                continue
-            try:
-                sheets[name] = sheet_cells(path, values, formulas, name, MAX_ROWS)
-            except ProfileError:
-                continue
-        find_layout(path, sheets, catalogue)
-        return True
+        with open_books(path) as (values, formulas):
+            if "KPIs" in values.sheetnames:
+                return False
+            sheets = _sheets(path, values, formulas)
+            find_layout(path, {k: v for k, v in sheets.items() if v is not None}, load_catalogue())
+            return True
     except ProfileError:
         return False
-    finally:
-        values.close()
-        formulas.close()
+
+
+def _sheets(path: Path, values, formulas) -> dict:
+    """The cells of every worksheet by its name (chart sheets left out); None for a sheet
+    too large to be a tab of this workbook."""
+    sheets = {}
+    for name in values.sheetnames:
+        if getattr(values[name], "iter_rows", None) is None:
+            continue  # a chart sheet
+        try:
+            sheets[name] = sheet_cells(path, values, formulas, name)
+        except ProfileError:
+            sheets[name] = None
+    return sheets

@@ -21,6 +21,7 @@ all at once, with nothing written.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
@@ -479,10 +480,24 @@ class _Cell:
     fill: str | None = None  # the RGB of a solid fill, if any
 
 
+@contextlib.contextmanager
 def open_books(path: Path):
     """The workbook twice, read-only: with the values Excel last computed, and with the
-    formulas as written (a formula without a computed value is an error, never a blank)."""
-    return open_workbook(path, data_only=True), open_workbook(path, data_only=False)
+    formulas as written (a formula without a computed value is an error, never a blank);
+    closed after use, and anything but a ``ProfileError`` while reading them (malformed XML
+    inside the archive, and the like) reported as an unreadable workbook."""
+    values, formulas = open_workbook(path, data_only=True), open_workbook(path, data_only=False)
+    try:
+        yield values, formulas
+    except ProfileError:
+        raise
+    except Exception as exc:
+        raise ProfileError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    finally:
+        values.close()
+        formulas.close()
 
 
 def _fill_of(cell) -> str | None:
@@ -520,8 +535,7 @@ def sheet_cells(
 def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
     """The KPIs sheet's cells (values as last computed, formats, which hold formulas) and
     the Read me sheet's settings."""
-    values, formulas = open_books(path)
-    try:
+    with open_books(path) as (values, formulas):
         if SHEET not in values.sheetnames:
             raise ProfileError(
                 f"{path}: no sheet named {SHEET!r} (found: {', '.join(values.sheetnames)})"
@@ -537,15 +551,6 @@ def _read_cells(path: Path) -> tuple[list[list[_Cell]], dict]:
                 if row and isinstance(row[0], str) and len(row) > 1:
                     settings[row[0].strip().lower()] = str(row[1] or "").strip().lower()
         return rows, settings
-    except ProfileError:
-        raise
-    except Exception as exc:  # malformed XML inside the archive, and the like
-        raise ProfileError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        ) from None
-    finally:
-        values.close()
-        formulas.close()
 
 
 # --- import ------------------------------------------------------------------------
