@@ -255,9 +255,12 @@ def test_navigation_reaches_every_chapter_and_back(
         if width == 375:  # the menu closes on the way to the chapter
             assert toggle.get_attribute("aria-expanded") == "false"
             assert not page.locator("#toc-panel-list").is_visible()
-        else:  # the panel marks where the reader is
-            current = page.get_attribute("#toc-panel-list a[aria-current]", "href")
-            assert current == href
+        else:  # the panel marks where the reader is (on the frame after the scroll)
+            page.wait_for_function(
+                """href => { const a = document.querySelector('#toc-panel-list a[aria-current]');
+                    return a !== null && a.getAttribute('href') === href; }""",
+                arg=href,
+            )
         page.click(".back-to-top")
         assert page.evaluate("window.scrollY") == 0
     # And back through the browser's history, to the last chapter opened.
@@ -556,7 +559,10 @@ def test_every_kpi_row_and_card_has_an_id_and_a_link_to_copy(
     page.click(f"#{anchor} a.permalink")
     assert page.url.endswith(f"#{anchor}")
     assert page.evaluate("window.scrollY") == before
-    assert page.url in page.inner_text("#copy-status")
+    # The copy is a promise: the status says so once it settles.
+    page.wait_for_function(
+        "url => document.getElementById('copy-status').textContent.includes(url)", arg=page.url
+    )
     assert log["console"] == [] and log["external"] == []
     page.close()
 
@@ -626,8 +632,8 @@ def test_the_comparison_keeps_its_header_and_kpi_column_in_view(
         page.mouse.wheel(0, 300)
     page.mouse.wheel(600, 0)
     page.wait_for_function("document.querySelector('.table-scroll').scrollTop > 1000")
-    if width == 375:  # wider than a phone: scrolled sideways too
-        assert page.evaluate("document.querySelector('.table-scroll').scrollLeft") > 0
+    if width == 375:  # wider than a phone: scrolled sideways too (wheel events land in turn)
+        page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0")
     shot = page.evaluate(
         """() => {
         const inView = el => {
