@@ -631,9 +631,9 @@ def test_the_comparison_keeps_its_header_and_kpi_column_in_view(
     for _ in range(12):  # the reader scrolls down the table, then sideways
         page.mouse.wheel(0, 300)
     page.mouse.wheel(600, 0)
-    page.wait_for_function("document.querySelector('.table-scroll').scrollTop > 1000")
+    page.wait_for_function("() => document.querySelector('.table-scroll').scrollTop > 1000")
     if width == 375:  # wider than a phone: scrolled sideways too (wheel events land in turn)
-        page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0")
+        page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
     shot = page.evaluate(
         """() => {
         const inView = el => {
