@@ -373,10 +373,13 @@ def write(doc: dict, city_dir: Path) -> None:
             WRITTEN[name] = data
 
 
-def placeholder(spec: drawing.Spec) -> drawing.Chart:
-    """The chart of ``spec`` without matplotlib: the spec is built and hashed as by ``draw``."""
+def placeholder(spec: drawing.Spec, layouts: tuple[str, ...] | None = None) -> drawing.Chart:
+    """The chart of ``spec`` without matplotlib: the spec is built and hashed as by ``draw``,
+    each layout's file an empty one."""
     repr(spec)  # what the cache key would hash
-    return drawing.Chart(spec.id, spec.title, spec.description, {"print": "/dev/null"}, spec.data)
+    files = {layout: "/dev/null" for layout in spec.layouts if not layouts or layout in layouts}
+    sizes = {layout: (600, 400) for layout in files}
+    return drawing.Chart(spec.id, spec.title, spec.description, files, spec.data, sizes)
 
 
 ENVIRONMENTS: dict = {}  # per language: Jinja compiles the templates once, as per edition
@@ -392,13 +395,14 @@ def build_html(city, rng: random.Random, draw: bool) -> str:
         ENVIRONMENTS[lang] = fmt, make_environment(city.dir, fmt)
     fmt, env = ENVIRONMENTS[lang]
     changes = progress(city, CATALOGUE, score)
-    real = drawing.draw
+    real = specs.draw  # the name the chart specs call (imported from charts.draw)
+    assert real is drawing.draw
     if not draw:
-        drawing.draw = placeholder
+        specs.draw = placeholder
     try:
         charts = specs.draw_charts(city, CATALOGUE, score, fmt, changes)
     finally:
-        drawing.draw = real
+        specs.draw = real
     view = build_view(city, CATALOGUE, score, fmt, charts, changes)
     assets = {"stylesheets": [], "inline_css": "", "photo": None, "scripts": []}
     return render_edition(env, "profile.html", view, "screen", assets)
