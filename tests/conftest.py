@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
+import json
 import logging
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -80,28 +83,56 @@ class SampleBuild:
     stderr: str
 
 
+def built_once(tmp_path_factory, name: str, build) -> dict:
+    """``build(folder)`` run once for the whole run, its result (a JSON-able dict) shared.
+
+    Under pytest-xdist each worker is a session of its own: the first worker to ask builds
+    into the run's shared temporary folder while holding a lock, the others wait for it and
+    read the same folder (which every user of these fixtures only reads, or copies before
+    changing). A build that fails is not shared: the next worker to ask builds again.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one session: nothing to share
+        return build(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's
+    record = root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if record.is_file():
+            return json.loads(record.read_text(encoding="utf-8"))
+        result = build(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
+        record.write_text(json.dumps(result), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> SampleBuild:
     """Every sample publication under cities/ (tbilisi, the norway volume) built once per
-    session, PDF and HTML in English and Russian, and the site assembled from them.
+    run, PDF and HTML in English and Russian, and the site assembled from them.
 
     test_build, test_site and test_volume read it; a test that changes files builds its own.
     """
-    out = tmp_path_factory.mktemp("sample")
-    status, stdout, stderr = run_cli(["site", "--out", str(out), "-q"], ROOT)
-    assert status == 0, stderr
-    return SampleBuild(out, stdout, stderr)
+
+    def build(out: Path) -> dict:
+        status, stdout, stderr = run_cli(["site", "--out", str(out), "-q"], ROOT)
+        assert status == 0, stderr
+        return {"out": str(out), "stdout": stdout, "stderr": stderr}
+
+    done = built_once(tmp_path_factory, "sample", build)
+    return SampleBuild(Path(done["out"]), done["stdout"], done["stderr"])
 
 
 @pytest.fixture(scope="session")
 def mini_built(tmp_path_factory) -> Path:
-    """A scratch project with ``cities/mini`` built once per session (PDF and HTML, EN and
+    """A scratch project with ``cities/mini`` built once per run (PDF and HTML, EN and
     RU). Read it, or copy it with ``copy_project`` before changing anything."""
-    root = tmp_path_factory.mktemp("mini-built")
-    shutil.copytree(MINI, root / "cities" / "mini")
-    status, _, err = run_cli(["build", "mini"], root)
-    assert status == 0, err
-    return root
+
+    def build(root: Path) -> dict:
+        shutil.copytree(MINI, root / "cities" / "mini")
+        status, _, err = run_cli(["build", "mini"], root)
+        assert status == 0, err
+        return {"root": str(root)}
+
+    return Path(built_once(tmp_path_factory, "mini-built", build)["root"])
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -120,17 +151,22 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def pseudo_build(tmp_path_factory) -> tuple[Path, str]:
-    """The sample city's pseudo-locale (en-XA) editions, built once; (folder, stderr).
+    """The sample city's pseudo-locale (en-XA) editions, built once per run; (folder, stderr).
 
     The generated pseudo-locale and its compiled catalogue go to the build's cache only:
     ``locales/`` is left as it was.
     """
-    out = tmp_path_factory.mktemp("pseudo-build")
-    catalogues = sorted((ROOT / "locales").rglob("*"))
-    status, _, stderr = run_cli(["build", "tbilisi", "--lang", "en-XA", "--out", str(out)], ROOT)
-    assert status == 0, stderr
-    assert sorted((ROOT / "locales").rglob("*")) == catalogues
-    return out / "tbilisi", stderr
+
+    def build(out: Path) -> dict:
+        catalogues = sorted((ROOT / "locales").rglob("*"))
+        args = ["build", "tbilisi", "--lang", "en-XA", "--out", str(out)]
+        status, _, stderr = run_cli(args, ROOT)
+        assert status == 0, stderr
+        assert sorted((ROOT / "locales").rglob("*")) == catalogues
+        return {"out": str(out / "tbilisi"), "stderr": stderr}
+
+    done = built_once(tmp_path_factory, "pseudo-build", build)
+    return Path(done["out"]), done["stderr"]
 
 
 @pytest.fixture(autouse=True)

@@ -81,7 +81,7 @@ def test_the_pdf_fetcher_serves_only_project_files(tmp_path: Path, http_server) 
     city = tmp_path / "a" / "b"
     city.mkdir(parents=True)
     (tmp_path / "outside.png").write_bytes(b"\x89PNG")
-    messages = write_pdf(html, out, city, [city, FONT_DIR], "pdf/ua-1")
+    messages = write_pdf(html, out, city, [city, FONT_DIR], "pdf/ua-1").messages
     refused = [m for m in messages if m.startswith("refused: ")]
     assert len(refused) == 4
     assert requests == []

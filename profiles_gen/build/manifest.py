@@ -224,7 +224,11 @@ class Manifest:
         self.hashes.save()
         return fresh
 
-    def record(self, output: str, digest: str, files: dict[str, Path]) -> None:
+    def record(
+        self, output: str, digest: str, files: dict[str, Path], pictures: list | None = None
+    ) -> None:
+        """``output`` as built from ``files``; ``pictures``: where a PDF's pictures lie on
+        its pages (``publish.weasy.picture_boxes``), which ``verify`` leaves out of its text."""
         for name, path in files.items():
             self.inputs[name] = self.hash(path)
         self.outputs[output] = {
@@ -232,6 +236,8 @@ class Manifest:
             "inputs_digest": digest,
             "inputs": sorted(files),
         }
+        if pictures is not None:
+            self.outputs[output]["pictures"] = pictures
         self.hashes.save()
 
     def to_json(self) -> str:

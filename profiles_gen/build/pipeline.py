@@ -181,10 +181,13 @@ def build_edition(
         return pub.render(env, view, media, assets)
 
     exports = exports if exports is not None else pub.exports()
-    outputs, warnings = publish_edition(pub.source, fmt, out_dir, opts, render, charts, exports)
+    outputs, warnings, pictures = publish_edition(
+        pub.source, fmt, out_dir, opts, render, charts, exports
+    )
     shown = list(dict.fromkeys(env.shown_in_other_languages))  # both media: each text once
     warnings += other_language_warnings(pub.source, lang, shown)
-    return EditionResult(lang, outputs, warnings, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return EditionResult(lang, outputs, warnings, seconds, pictures=pictures)
 
 
 def _collect(tasks, editions, report: Report | None) -> None:
@@ -195,7 +198,8 @@ def _collect(tasks, editions, report: Report | None) -> None:
         result.outputs += edition.outputs
         result.warnings += edition.warnings
         for fmt in plan.formats:
-            build.manifest.record(plan.outputs[fmt], plan.digests[fmt], plan.files)
+            name = plan.outputs[fmt]
+            build.manifest.record(name, plan.digests[fmt], plan.files, edition.pictures.get(name))
         if "pdf" in plan.formats and "print" in plan.outputs:  # ("print" alone: just above)
             build.manifest.record(plan.outputs["print"], plan.digests["print"], plan.files)
         elif (

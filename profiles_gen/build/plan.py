@@ -34,6 +34,9 @@ class EditionResult:
     seconds: float = 0.0
     peak_mb: float = 0.0  # the peak resident memory of the process that rendered it
     charts_peak_mb: float = 0.0  # and of the one that drew its charts, if another one
+    # Per PDF written (its name in the output folder): where its pictures lie on its pages,
+    # recorded in the manifest for verify (publish.weasy.picture_boxes).
+    pictures: dict[str, list[list[float]]] = field(default_factory=dict)
 
 
 @dataclass

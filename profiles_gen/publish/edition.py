@@ -22,10 +22,11 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
 
     ``city``: the city or volume; ``opts``: the build's options (formats, PDF variant,
     remote resources, print HTML kept); ``data``: the exports attached to the PDF.
-    Returns the outputs written and the warnings of the PDF renderer.
+    Returns the outputs written, the warnings of the PDF renderer and, per PDF written (by
+    its file name), where its pictures lie (``weasy.picture_boxes``).
     """
     lang = fmt.lang
-    outputs, warnings = [], []
+    outputs, warnings, pictures = [], [], {}
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"cover{city.photo.suffix.lower()}" if city.photo else None
@@ -65,7 +66,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         created = datetime.combine(city.publication.date, time(), UTC)
         # The PDF's page labels: plain text, which cannot say its language.
         labels = (strip_marks(fmt.gettext("Cover")), strip_marks(fmt.gettext("Back cover")))
-        messages = write_pdf(
+        written = write_pdf(
             html,
             pdf,
             city.dir,
@@ -76,6 +77,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
             created=created,
             cover_labels=labels,
         )
-        warnings += [f"{display_path(pdf)}: warning: {m}" for m in messages]
+        warnings += [f"{display_path(pdf)}: warning: {m}" for m in written.messages]
+        pictures[pdf.name] = written.pictures
         outputs.append(pdf)
-    return outputs, warnings
+    return outputs, warnings, pictures

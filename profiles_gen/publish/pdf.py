@@ -10,6 +10,7 @@ import mimetypes
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlparse
 
 from profiles_gen.core.errors import ProfileError
@@ -20,7 +21,7 @@ from profiles_gen.data.load import read_file_bytes
 from profiles_gen.data.markup import svg_problems
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
-from profiles_gen.publish.weasy import publication_html, tag_element_languages
+from profiles_gen.publish.weasy import picture_boxes, publication_html, tag_element_languages
 from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 
 # The printer's file (``--pdf-variant print``): PDF/X-4, each A4 page (the TrimBox) with
@@ -199,6 +200,11 @@ def plain_bookmarks(document) -> None:
         ]
 
 
+class WrittenPdf(NamedTuple):
+    messages: list[str]  # WeasyPrint's warnings, and the resources it was refused
+    pictures: list[list[float]]  # [page, left, top, right, bottom] (weasy.picture_boxes)
+
+
 def write_pdf(
     html: str,
     out: Path,
@@ -209,8 +215,9 @@ def write_pdf(
     attachments: dict[str, tuple[str, str]] | None = None,
     created: datetime | None = None,
     cover_labels: tuple[str, str] = ("Cover", "Back cover"),
-) -> list[str]:
-    """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings.
+) -> WrittenPdf:
+    """Render ``html`` with WeasyPrint to ``out`` atomically; return WeasyPrint's warnings
+    and where the pictures lie on the pages (``weasy.picture_boxes``, for ``verify``).
 
     ``attachments`` maps a file name to (content, description): embedded files
     (PDF/A-3 "Data" relationship). A font outside the publication's families
@@ -273,4 +280,5 @@ def write_pdf(
             f"{', '.join(strays)} (allowed: {', '.join(FAMILIES)})"
         )
     atomic_write(out, data)
-    return handler.messages + [f"refused: {u}" for u in fetcher.refused]
+    messages = handler.messages + [f"refused: {u}" for u in fetcher.refused]
+    return WrittenPdf(messages, picture_boxes(document))

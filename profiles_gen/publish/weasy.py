@@ -1,7 +1,7 @@
 """Everything that reaches into WeasyPrint's internals, in one place.
 
 The rest of profiles-gen uses WeasyPrint's public API (``HTML``, ``CSS``, ``Attachment``,
-``URLFetcher``, ``write_pdf(finisher=…)``). Two things it needs are not in that API:
+``URLFetcher``, ``write_pdf(finisher=…)``). Three things it needs are not in that API:
 
 1. **A language per structure element** (``tag_element_languages``): a city's text shown in
    another language than the edition's carries ``lang`` in the HTML, and a screen reader
@@ -15,6 +15,11 @@ The rest of profiles-gen uses WeasyPrint's public API (``HTML``, ``CSS``, ``Atta
    ``HTML._ua_stylesheets`` method and ``weasyprint.html.UA_FORM_STYLESHEET``. Removed once
    WeasyPrint computes pseudo-element styles only for elements that generate the
    pseudo-element, or lets a caller replace the user-agent sheet.
+3. **Where the pictures are** (``picture_boxes``): ``verify`` reads a PDF's text with poppler,
+   which cannot tell a chart's labels from the page's own text, so the build records where
+   each picture lies. Internals: ``Page._page_box`` and
+   ``weasyprint.formatting_structure.boxes.ReplacedBox``. Without them nothing is recorded
+   and ``verify`` reads that PDF with pypdf, which tells them apart by their scale.
 
 Each internal is checked by ``tests/test_weasy.py``, which fails when a WeasyPrint release
 changes it. If an internal is missing at run time, the patch is skipped and the edition is
@@ -27,6 +32,8 @@ from __future__ import annotations
 import re
 
 from profiles_gen.publish.styles import CSS_DIR
+
+PT_PER_PX = 0.75  # CSS px (1/96 in) to PDF points (1/72 in)
 
 
 def tag_element_languages() -> None:
@@ -118,6 +125,28 @@ def publication_html(string: str, **kwargs):
     return PublicationHTML(string=string, **kwargs)
 
 
+def picture_boxes(document) -> list[list[float]]:
+    """Where ``document``'s pictures (charts, photos, emblems) lie once laid out: per
+    picture ``[page, left, top, right, bottom]``, the page counted from 0, in points from
+    the top left corner of the trimmed page as laid out (a landscape page: as it is read,
+    not as it is turned in the book). Empty if WeasyPrint's internals have changed."""
+    from weasyprint.formatting_structure import boxes  # WeasyPrint: only when a PDF is written
+
+    replaced = getattr(boxes, "ReplacedBox", None)
+    found: list[list[float]] = []
+    for number, page in enumerate(document.pages):
+        stack = [getattr(page, "_page_box", None)]
+        while stack:
+            box = stack.pop()
+            if replaced is not None and isinstance(box, replaced):
+                x, y = box.content_box_x(), box.content_box_y()
+                edges = (x, y, x + box.width, y + box.height)
+                found.append([number, *(round(v * PT_PER_PX, 2) for v in edges)])
+            stack.extend(getattr(box, "children", ()))
+    found.sort()
+    return found
+
+
 def internals_missing() -> list[str]:
     """The patches of this module that the installed WeasyPrint no longer supports."""
     from weasyprint import HTML  # WeasyPrint: only when a PDF is written
@@ -135,4 +164,12 @@ def internals_missing() -> list[str]:
         or scoped_ua_text(ua_text) == ua_text
     ):
         missing.append("ua-sheet")
+    from weasyprint.document import Page  # WeasyPrint: only when a PDF is written
+    from weasyprint.formatting_structure import boxes  # likewise
+
+    init = getattr(Page.__init__, "__code__", None)  # where a page keeps its laid-out box
+    if not isinstance(getattr(boxes, "ReplacedBox", None), type) or (
+        init is None or "_page_box" not in init.co_names
+    ):
+        missing.append("picture-boxes")
     return missing

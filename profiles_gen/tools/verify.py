@@ -29,6 +29,7 @@ from profiles_gen.core.page import edge_pt
 from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
+from profiles_gen.tools.pdftext import missing_tools, read_pdf, start_pdf
 
 # Per language: a number as the edition prints it. Russian and French group digits
 # with a no-break space and use the decimal comma, so a dotted number there is an
@@ -126,9 +127,22 @@ class Chapter:
     pdf: bool = False  # read from a PDF (a no-break space may come as a plain space)
 
 
-def pdf_chapters(path: Path) -> list[Chapter]:
-    """The body text of a PDF per top-level outline entry (margins left out)."""
-    from pypdf import PdfReader  # pypdf: only when a PDF is read
+def pdf_chapters(path: Path, pictures: list[list[float]] | None = None) -> list[Chapter]:
+    """The body text of a PDF per top-level outline entry (margins and pictures left out).
+
+    Read with poppler (``tools.pdftext``) where the build recorded where the PDF's pictures
+    lie (``pictures``) and poppler is installed; else with pypdf, which tells a picture's
+    text from the page's by its scale, at about five times poppler's time.
+    """
+    if pictures is not None and not missing_tools():
+        text = read_pdf(path, pictures)
+        return _chapters(text.pages, text.outline)
+    return _chapters(*_pypdf_pages(path))
+
+
+def _pypdf_pages(path: Path) -> tuple[list[str], list[tuple[int, str]]]:
+    """Each page's text, and the top-level outline entries (page index, title)."""
+    from pypdf import PdfReader  # pypdf: only when a PDF's pictures were not recorded
 
     reader = PdfReader(path)
     pages = []
@@ -164,6 +178,11 @@ def pdf_chapters(path: Path) -> list[Chapter]:
         for item in reader.outline
         if not isinstance(item, list)
     ]
+    return pages, starts
+
+
+def _chapters(pages: list[str], starts: list[tuple[int, str]]) -> list[Chapter]:
+    """The pages' text per top-level outline entry (``starts``: page index, title)."""
     # The cover, title page and imprint (before the first bookmark) hold no figure of the
     # city, and a translation's own: its coverage while it is a draft, the date of its
     # review. The HTML edition's notes are left out by their class (_Sections.SKIP).
@@ -252,12 +271,20 @@ def html_chapters(path: Path) -> list[Chapter]:
 
 
 def _context(text: str, value: str, lang: str) -> str:
-    pattern = NUMBER_RES.get(lang.split("-")[0], NUMBER_RES["en"])
-    for match in pattern.finditer(text):
-        if canonical(match.group(0), lang) == value:
-            start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
-            return " ".join(text[start:end].split())
-    return ""
+    """The words around the first place ``value`` is printed in ``text``: as one number, or
+    as digit groups a PDF reader gave with plain spaces ("2 501")."""
+    pattern = _pattern(lang)
+    places = [m.span() for m in pattern.finditer(text) if canonical(m.group(0), lang) == value]
+    if pattern is not NUMBER_RES["en"]:
+        for m in SPACED_RE.finditer(text):
+            groups = m.group(0).split(" ")
+            runs = (groups[i:j] for i in range(len(groups)) for j in range(i + 1, len(groups) + 1))
+            if any(_joined(run, lang) == value for run in runs):
+                places.append(m.span())
+    if not places:
+        return ""
+    start, end = min(places)
+    return " ".join(text[max(0, start - 40) : min(len(text), end + 40)].split())
 
 
 def compare_editions(
@@ -323,9 +350,10 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
             hashes = {base_lang: manifest.hash(base_path), lang: manifest.hash(path)}
             if manifest.verified.get(key) != hashes:
                 pairs.append((key, hashes, base_path, path, chapters_of, lang, label))
-    # The PDFs to read, read side by side (reading a PDF's text is most of verify's time).
+    # The PDFs to read, read side by side (reading a PDF's text is most of verify's time),
+    # each with where the build recorded its pictures, if this very file is the one built.
     pdfs = {p for *_, base, path, how, _, _ in pairs if how is pdf_chapters for p in (base, path)}
-    read = read_pdfs(sorted(pdfs))
+    read = read_pdfs({path: _pictures(manifest, out_dir, path) for path in sorted(pdfs)})
     for key, hashes, base_path, path, chapters_of, lang, label in pairs:
         if base_path not in read:
             read[base_path] = chapters_of(base_path)
@@ -347,17 +375,42 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
     return problems
 
 
-def read_pdfs(paths: list[Path]) -> dict[Path, list[Chapter]]:
-    """The chapters of each PDF, read in parallel processes when there are several and
-    more than one core (pypdf's text extraction is pure Python: one core per PDF)."""
+def _pictures(manifest: Manifest, out_dir: Path, path: Path) -> list[list[float]] | None:
+    """Where the build recorded the pictures of the PDF at ``path``, if the file is still
+    the one it recorded them for; else None."""
+    entry = manifest.outputs.get(path.relative_to(out_dir).as_posix())
+    if not isinstance(entry, dict) or entry.get("sha256") != manifest.hash(path):
+        return None
+    pictures = entry.get("pictures")
+    valid = isinstance(pictures, list) and all(
+        isinstance(box, list)
+        and len(box) == 5
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box)
+        for box in pictures
+    )
+    return pictures if valid else None
+
+
+def read_pdfs(pictures: dict[Path, list[list[float]] | None]) -> dict[Path, list[Chapter]]:
+    """The chapters of each PDF (``pictures``: each one's, or None if not recorded). Poppler
+    reads those whose pictures are known, all at once; pypdf the others, in parallel
+    processes when there are several and more than one core (its text extraction is pure
+    Python: one core per PDF)."""
+    known = {} if missing_tools() else {p: b for p, b in pictures.items() if b is not None}
+    pending = {path: start_pdf(path, boxes) for path, boxes in known.items()}  # all at once
+    read = {}
+    for path, pdf in pending.items():
+        text = pdf.result()
+        read[path] = _chapters(text.pages, text.outline)
+    paths = [path for path in pictures if path not in read]
     workers = min(len(paths), os.cpu_count() or 1)
     if workers < 2:
-        return {path: pdf_chapters(path) for path in paths}
+        return read | {path: pdf_chapters(path) for path in paths}
     import multiprocessing  # only when several PDFs are read at once
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return dict(zip(paths, pool.map(pdf_chapters, paths), strict=True))
+        return read | dict(zip(paths, pool.map(pdf_chapters, paths), strict=True))
 
 
 def check_manifest(out_dir: Path, city_dir: Path) -> list[str]:
