@@ -50,8 +50,8 @@ def build_cities(
     editions that are not up to date run in ``opts.jobs`` worker processes at a time,
     a fresh one per edition forked from a server that imported WeasyPrint once and
     nothing heavier (HTML only with one job renders in this process). The charts are
-    drawn first, into the chart cache, by one worker of their own, so that the workers
-    that lay out PDFs never import matplotlib. Each publication's output folder is
+    drawn first, into the chart cache, each edition's by a worker of its own, so that the
+    workers that lay out PDFs never import matplotlib. Each publication's output folder is
     locked for the whole build; an interrupt stops the workers and publishes nothing
     more.
     """
@@ -81,18 +81,21 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
             _collect(tasks, editions, report)
         else:
             with worker_pool(jobs) as pool:  # workers die with this process
-                # The charts first, every edition's into the chart cache in one process
-                # (matplotlib imported once, no view built there): the editions then lay
-                # out their PDFs without matplotlib.
+                # The charts first, each edition's into the chart cache in a process of its
+                # own, side by side (no view built there; an edition's charts share no file
+                # with another's): the editions then lay out their PDFs without matplotlib.
                 env = settings()  # the workers' fork server may predate them
                 with uninterrupted():  # a worker is started whole or not at all
-                    drawing = pool.submit(_draw, tasks, out_root, env)
-                peak = drawing.result()
+                    drawings = [pool.submit(_draw, [task], out_root, env) for task in tasks]
+                peaks = [drawing.result() for drawing in drawings]
                 with uninterrupted():
                     futures = [
                         pool.submit(_run, build, plan, opts, out_root, env) for build, plan in tasks
                     ]
-                editions = (replace(f.result(), charts_peak_mb=peak) for f in futures)
+                editions = (
+                    replace(f.result(), charts_peak_mb=peak)
+                    for f, peak in zip(futures, peaks, strict=True)
+                )
                 _collect(tasks, editions, report)
     except BaseException:
         record_published(builds, tasks)  # the manifest says exactly what was published
@@ -122,8 +125,8 @@ def _adopt(env: dict[str, str]) -> None:
 def _draw(
     tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path, env: dict[str, str]
 ) -> float:
-    """Every edition's charts, in one worker process: drawn into the chart cache; returns
-    the process's peak memory."""
+    """The charts of ``tasks``' editions, in a worker process: drawn into the chart cache;
+    returns the process's peak memory."""
     _adopt(env)
     use_cache(out_root / ".cache")
     for build, plan in tasks:

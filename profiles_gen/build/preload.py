@@ -4,8 +4,8 @@ Each PDF edition renders in a fresh worker process (the pool ends a worker after
 task, so no process grows edition after edition); forked from a server that has
 already imported WeasyPrint, Jinja and the pipeline, a new worker starts in a few
 tens of milliseconds instead of importing them again. matplotlib is left out on
-purpose: the charts are drawn into the chart cache by one worker of their own before
-the editions render, so the processes that lay out a PDF never hold matplotlib
+purpose: the charts are drawn into the chart cache before the editions render, each
+edition's by a worker of its own, so the processes that lay out a PDF never hold matplotlib
 (about 50 MB each).
 """
 

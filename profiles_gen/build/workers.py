@@ -2,7 +2,7 @@
 
 - **A fresh process per edition.** The pool forks each worker from a fork server
   that has already imported WeasyPrint, Jinja and the pipeline (``build/preload.py``;
-  not matplotlib: the charts of every edition are drawn first, by one worker of their
+  not matplotlib: the charts of each edition are drawn first, by a worker of their
   own) and ends it after one task (``max_tasks_per_child``), so each process holds one
   edition's layout at most and starts in milliseconds; nothing the main process
   loaded for the other cities is copied into it.
