@@ -69,6 +69,14 @@ def test_a_template_change_rebuilds_every_edition_and_force_rebuilds_all(project
         assert after[edition] != before[edition]
         assert "<p>Pilot</p>" in (out / edition).read_text(encoding="utf-8")
     assert after["mini-kpis.json"] == before["mini-kpis.json"]  # data did not change
+    # Edited again: the template compiled last time (kept in the cache) is not reused.
+    (override / "_back.html").write_text(
+        back.replace("</address>", "</address><p>Pilot, second</p>"), encoding="utf-8"
+    )
+    assert run_cli(BUILD, project)[0] == 0
+    for edition in ("en/index.html", "ru/index.html"):
+        text = (out / edition).read_text(encoding="utf-8")
+        assert "<p>Pilot, second</p>" in text and "<p>Pilot</p>" not in text
 
     status, stdout, _ = run_cli([*BUILD, "--force"], project)
     assert status == 0 and "up to date" not in stdout

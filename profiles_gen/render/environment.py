@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+import jinja2
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup
 
 from profiles_gen.charts.draw import chart_src
 from profiles_gen.core.errors import Issue, ProfileError
-from profiles_gen.core.paths import TEMPLATES_DIR
+from profiles_gen.core.paths import TEMPLATES_DIR, cache_dir
+from profiles_gen.data import budget, sandbox
 from profiles_gen.data.markup import page_problems
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
 from profiles_gen.i18n import vocabulary as vocab
@@ -53,6 +64,25 @@ class TextTranslations:
         return as_text(self.translations.npgettext(context, singular, plural, n))
 
 
+def compiled_templates() -> FileSystemBytecodeCache:
+    """Jinja's cache of compiled templates, in the cache folder: a template is compiled
+    (parsed, checked and given its budget, ``data/budget.py``) once, not per edition and
+    build; Jinja checks each entry against its template's source. The folder is named by
+    what compiles them (this package's sandbox and code generator, Jinja's version and
+    the options), so that a changed compiler never reads an older one's code."""
+    folder = cache_dir() / "templates" / _compiler_key()
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+@functools.cache
+def _compiler_key() -> str:
+    key = hashlib.sha256(f"{jinja2.__version__} {TEMPLATE_OPTIONS!r}".encode())
+    for module in (budget, sandbox):
+        key.update(Path(module.__file__).read_bytes())
+    return key.hexdigest()[:16]
+
+
 def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool = False):
     """Jinja with StrictUndefined, autoescape and gettext for ``fmt``'s language.
 
@@ -71,6 +101,7 @@ def make_environment(city_dir: Path | None, fmt: Formatter, allow_remote: bool =
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=True,
+        bytecode_cache=compiled_templates(),
         **TEMPLATE_OPTIONS,
     )
     env.allow_remote = allow_remote
