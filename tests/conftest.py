@@ -169,6 +169,24 @@ def pseudo_build(tmp_path_factory) -> tuple[Path, str]:
     return Path(done["out"]), done["stderr"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory):
+    """One folder of drawn charts and compiled templates for every build of the run
+    (``PROFILES_GEN_SHARED_CACHE``, which the build hands to its workers): their entries
+    are named by their whole content, so a test's build draws only the charts no earlier
+    build drew. The charts' own tests and the fuzz test set ``charts.draw.CACHE_DIR`` to
+    a fresh folder; the benchmarks build with an empty cache."""
+    under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    root = tmp_path_factory.getbasetemp().parent if under_xdist else tmp_path_factory.mktemp("run")
+    before = os.environ.get("PROFILES_GEN_SHARED_CACHE")
+    os.environ["PROFILES_GEN_SHARED_CACHE"] = str(root / "shared-cache")
+    yield root / "shared-cache"
+    if before is None:
+        os.environ.pop("PROFILES_GEN_SHARED_CACHE", None)
+    else:
+        os.environ["PROFILES_GEN_SHARED_CACHE"] = before
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_logs(caplog):
     """Fail any test that logs an unexpected warning (WeasyPrint's assert_no_logs)."""

@@ -93,3 +93,23 @@ def test_a_deleted_or_altered_output_is_rebuilt(project: Path) -> None:
     assert "mini [en] built" in stdout and "mini [ru] up to date" in stdout
     assert (out / "en" / "index.html").is_file()
     assert (out / "mini-kpis.csv").read_text().startswith("kpi,code,")
+
+
+def test_builds_into_two_folders_share_one_cache_of_charts_and_templates(
+    project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """``PROFILES_GEN_SHARED_CACHE``: the second build draws no chart and compiles no
+    template the first one kept, and its own cache folder holds neither."""
+    shared = tmp_path / "shared"
+    monkeypatch.setenv("PROFILES_GEN_SHARED_CACHE", str(shared))
+    assert run_cli([*BUILD, "--out", "first"], project)[0] == 0
+    kept = {p: p.stat().st_mtime_ns for p in shared.rglob("*") if p.is_file()}
+    assert any(p.suffix == ".svg" for p in kept) and any(p.suffix == ".cache" for p in kept)
+    assert not (project / "first" / ".cache" / "charts").exists()
+    assert run_cli([*BUILD, "--out", "second"], project)[0] == 0
+    assert {p: p.stat().st_mtime_ns for p in shared.rglob("*") if p.is_file()} == kept
+    assert not (project / "second" / ".cache" / "charts").exists()
+    first, second = (project / name / "mini" / "en" for name in ("first", "second"))
+    for page in first.rglob("*"):
+        if page.is_file():
+            assert page.read_bytes() == (second / page.relative_to(first)).read_bytes(), page

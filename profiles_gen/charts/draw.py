@@ -15,7 +15,7 @@ from profiles_gen.charts.figures import FIGURES
 from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
 from profiles_gen.charts.text import hyphenation
 from profiles_gen.core.files import atomic_write
-from profiles_gen.core.paths import FONT_DIR, cache_dir
+from profiles_gen.core.paths import FONT_DIR, shared_cache_dir
 from profiles_gen.i18n.marks import strip_all, strip_marks
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
 
@@ -61,12 +61,12 @@ class Spec:
     layouts: tuple[str, ...] = ("print", "phone")  # the layouts it is drawn to
 
 
-CACHE_DIR: Path | None = None  # None: ``charts/`` in the cache folder (``paths.cache_dir``)
+CACHE_DIR: Path | None = None  # None: ``charts/`` in ``paths.shared_cache_dir()``
 
 
 def chart_cache() -> Path:
     """The folder of the chart cache (its SVG files are read by WeasyPrint from there)."""
-    return CACHE_DIR or cache_dir() / "charts"
+    return CACHE_DIR or shared_cache_dir() / "charts"
 
 
 def _tuples(value):

@@ -82,6 +82,15 @@ def cache_dir() -> Path:
     return Path(base) / "profiles-gen"
 
 
+def shared_cache_dir() -> Path:
+    """The folder of the caches whose entries are named by their whole content (the drawn
+    charts, the compiled templates), which any number of builds can share: the folder
+    ``PROFILES_GEN_SHARED_CACHE`` names (several output folders, one set of charts), else
+    the cache folder (``cache_dir``)."""
+    override = os.environ.get("PROFILES_GEN_SHARED_CACHE")
+    return Path(override).resolve() if override else cache_dir()
+
+
 def display_path(path: Path) -> str:
     """``path`` as messages show it: relative to the working folder when it lies inside it."""
     try:

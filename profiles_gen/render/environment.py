@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from profiles_gen.charts.draw import chart_src
 from profiles_gen.core.errors import Issue, ProfileError
-from profiles_gen.core.paths import TEMPLATES_DIR, cache_dir
+from profiles_gen.core.paths import TEMPLATES_DIR, shared_cache_dir
 from profiles_gen.data import budget, sandbox
 from profiles_gen.data.markup import page_problems
 from profiles_gen.data.sandbox import TEMPLATE_OPTIONS, CityTemplateLoader, sandboxed
@@ -64,15 +64,27 @@ class TextTranslations:
         return as_text(self.translations.npgettext(context, singular, plural, n))
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, which a failed write never stops: a
+    template that cannot be kept (a full disk, a file size limit) is compiled again next
+    time, and the build goes on to report the disk where its own outputs are written."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)  # a temporary file, renamed; removed on failure
+        except OSError:
+            pass
+
+
 def compiled_templates() -> FileSystemBytecodeCache:
     """Jinja's cache of compiled templates, in the cache folder: a template is compiled
     (parsed, checked and given its budget, ``data/budget.py``) once, not per edition and
     build; Jinja checks each entry against its template's source. The folder is named by
     what compiles them (this package's sandbox and code generator, Jinja's version and
     the options), so that a changed compiler never reads an older one's code."""
-    folder = cache_dir() / "templates" / _compiler_key()
+    folder = shared_cache_dir() / "templates" / _compiler_key()
     folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+    return _CompiledTemplates(str(folder))
 
 
 @functools.cache
