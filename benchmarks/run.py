@@ -41,7 +41,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = [sys.executable, "-m", "profiles_gen"]
+# Cold means cold: no folder of charts and templates shared with other builds.
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV.pop("PROFILES_GEN_SHARED_CACHE", None)
 
 WEASYPRINT_ALONE = """
 import sys
