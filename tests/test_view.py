@@ -84,7 +84,7 @@ def test_a_template_reading_an_undeclared_field_is_caught_at_its_line() -> None:
 @pytest.fixture(scope="module")
 def views(tmp_path_factory) -> dict:
     """The views of the sample city and volume and of the small test city, each in
-    English and Russian, with their charts drawn (the print layout) into a fresh cache."""
+    English and Russian, with their charts drawn (the print layout)."""
     use_cache(tmp_path_factory.mktemp("cache"))
     built = {}
     for folder in (
