@@ -110,7 +110,11 @@ def test_an_interrupted_build_leaves_the_previous_outputs_and_no_partial_files(
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if html.is_file() and html.stat().st_mtime_ns != html_before:
+        try:
+            written = html.stat().st_mtime_ns != html_before
+        except FileNotFoundError:  # the edition's folder is being replaced this instant
+            written = False
+        if written:
             break  # the HTML edition is written: the English PDF is being rendered now
         time.sleep(0.02)
     assert proc.poll() is None, "the build ended before it could be interrupted"

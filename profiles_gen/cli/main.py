@@ -96,7 +96,7 @@ def _main(argv: list[str] | None) -> int:
         from profiles_gen.core.files import DISK_FULL, write_error
 
         if exc.errno in (*DISK_FULL, errno.EFBIG):
-            print(f"error: {write_error(exc)}", file=sys.stderr)
+            print(f"error: {write_error(exc).issues[0].message}", file=sys.stderr)
         else:
             named = exc.filename2 or exc.filename
             print(

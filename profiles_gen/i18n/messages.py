@@ -32,6 +32,7 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 from profiles_gen.core.errors import ProfileError
+from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import PSEUDO, cache_dir, locales_dir
 from profiles_gen.data.markup import MARKUP_RE
 
@@ -86,15 +87,9 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path | None:
             or message_problems(message, catalog.num_plurals, forms)
         ):
             catalog.delete(message.id, context=message.context)
-    mo.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages.", suffix=".mo.tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write_mo(out, catalog, use_fuzzy=False)
-        os.replace(tmp, mo)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    data = io.BytesIO()
+    write_mo(data, catalog, use_fuzzy=False)
+    atomic_write(mo, data.getvalue())  # a failed write names the file (a full disk…)
     return mo
 
 
