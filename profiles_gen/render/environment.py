@@ -76,14 +76,17 @@ class _CompiledTemplates(FileSystemBytecodeCache):
             pass
 
 
-def compiled_templates() -> FileSystemBytecodeCache:
+def compiled_templates() -> FileSystemBytecodeCache | None:
     """Jinja's cache of compiled templates, in the cache folder: a template is compiled
     (parsed, checked and given its budget, ``data/budget.py``) once, not per edition and
     build; Jinja checks each entry against its template's source. The folder is named by
     what compiles them (this package's sandbox and code generator, Jinja's version and
     the options), so that a changed compiler never reads an older one's code."""
     folder = shared_cache_dir() / "templates" / _compiler_key()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache folder that cannot be made: every template compiled, as before
+        return None
     return _CompiledTemplates(str(folder))
 
 
