@@ -8,6 +8,7 @@ bottom edge than the smallest margin is a running head or a page number, not bod
 from __future__ import annotations
 
 PT_PER_MM = 72 / 25.4
+PT_PER_PX = 72 / 96  # a CSS px (1/96 in) in PDF points (1/72 in): WeasyPrint's page scale
 
 PAGE_SIZE = "A4"
 PAGE_WIDTH_MM = 210

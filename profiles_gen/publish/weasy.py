@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import re
 
+from profiles_gen.core.page import PT_PER_PX
 from profiles_gen.publish.styles import CSS_DIR
-
-PT_PER_PX = 0.75  # CSS px (1/96 in) to PDF points (1/72 in)
 
 
 def tag_element_languages() -> None:

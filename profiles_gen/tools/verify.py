@@ -25,7 +25,7 @@ from pathlib import Path
 
 from profiles_gen.build.manifest import MANIFEST, Manifest
 from profiles_gen.core.files import atomic_write
-from profiles_gen.core.page import edge_pt
+from profiles_gen.core.page import PT_PER_PX, edge_pt
 from profiles_gen.core.paths import PACKAGE_DIR, TEMPLATES_DIR
 from profiles_gen.data.targets import ENV_VAR, PROJECT_TARGETS
 from profiles_gen.i18n.messages import locales_dir
@@ -54,7 +54,7 @@ SPACED_RE = re.compile(
 JUSTIFIED_RE = re.compile(r" *([\u00a0\u202f]) *")
 
 
-PAGE_SCALE = 0.75  # WeasyPrint's text matrix: a CSS px is 0.75 pt
+PAGE_SCALE = PT_PER_PX  # WeasyPrint's text matrix: a CSS px is 0.75 pt
 
 
 def canonical(token: str, lang: str) -> str:
