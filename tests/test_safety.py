@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from profiles_gen.build.manifest import sha256_file
 from profiles_gen.core.paths import FONT_DIR
 from profiles_gen.publish.pdf import write_pdf
 from profiles_gen.publish.styles import fonts_css
@@ -100,8 +102,8 @@ def test_an_interrupted_build_leaves_the_previous_outputs_and_no_partial_files(
     subprocess.run(cmd, cwd=project, env=env, check=True, capture_output=True)
     out = project / "build" / "mini"
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    html = out / "en" / "index.html"
-    html_before = html.stat().st_mtime_ns
+    first = out / "mini-en.pdf"
+    first_before = first.stat().st_mtime_ns
 
     kpis = project / "cities" / "mini" / "kpis.yaml"
     kpis.write_text(kpis.read_text().replace("value: 93", "value: 94"))
@@ -110,21 +112,25 @@ def test_an_interrupted_build_leaves_the_previous_outputs_and_no_partial_files(
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            written = html.stat().st_mtime_ns != html_before
-        except FileNotFoundError:  # the edition's folder is being replaced this instant
-            written = False
-        if written:
-            break  # the HTML edition is written: the English PDF is being rendered now
+        if first.stat().st_mtime_ns != first_before:
+            break  # the English PDF is written: the Russian one is being rendered now
         time.sleep(0.02)
     assert proc.poll() is None, "the build ended before it could be interrupted"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert b"interrupted" in err and b"Traceback" not in err
-    for pdf in ("mini-en.pdf", "mini-ru.pdf"):
-        assert (out / pdf).read_bytes() == before[out / pdf], pdf
-    assert (out / "ru" / "index.html").read_bytes() == before[out / "ru" / "index.html"]
+    # What was being made, and what was to come after it, is as it was ...
+    assert (out / "mini-ru.pdf").read_bytes() == before[out / "mini-ru.pdf"]
+    for lang in ("en", "ru"):  # (the HTML editions come after the PDFs)
+        page = out / lang / "index.html"
+        assert page.read_bytes() == before[page], page
+    # ... and the PDF published before the interrupt is whole, and recorded as built.
+    assert first.read_bytes() != before[first]
+    assert first.read_bytes().rstrip().endswith(b"%%EOF")
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert recorded["outputs"]["mini-en.pdf"]["sha256"] == sha256_file(first)
+    assert recorded["outputs"]["mini-ru.pdf"]["sha256"] == sha256_file(out / "mini-ru.pdf")
     leftovers = [p for p in out.rglob("*") if p.name.endswith((".tmp", ".old"))]
     assert leftovers == []
 

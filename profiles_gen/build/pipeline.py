@@ -3,15 +3,17 @@
 ``build_cities`` plans before it builds: every publication is prepared (loaded
 and validated, all errors before any output) and scored, its open-data exports
 written and each edition compared with ``manifest.json``; then the editions
-whose inputs changed run in a pool of worker processes (``build_edition``:
-charts and view, then the HTML and the PDF). What a city or a volume needs is
-asked of its object (``publication.py``); this module never asks which it is.
+whose inputs changed run in a pool of worker processes: each edition's charts,
+then its PDF, then its HTML edition (``build_edition``: the view, then the media
+asked for). What a city or a volume needs is asked of its object
+(``publication.py``); this module never asks which it is.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.locales import other_language_warnings
 from profiles_gen.i18n.messages import translations
 from profiles_gen.publish.edition import publish_edition
+from profiles_gen.publish.html import write_print_html
 
 
 def build_cities(
@@ -48,10 +51,11 @@ def build_cities(
     Each publication is validated and scored first (all errors before any output),
     its exports written and its editions planned against its manifest; then the
     editions that are not up to date run in ``opts.jobs`` worker processes at a time,
-    a fresh one per edition forked from a server that imported WeasyPrint once and
-    nothing heavier (HTML only with one job renders in this process). The charts are
-    drawn first, into the chart cache, each edition's by a worker of its own, so that the
-    workers that lay out PDFs never import matplotlib. Each publication's output folder is
+    a fresh one per task forked from a server that imported WeasyPrint once and nothing
+    heavier (HTML only with one job renders in this process). The tasks (``_scheduled``):
+    each edition's charts, drawn into the chart cache, then its PDF, then its HTML
+    edition, so that the workers that lay out PDFs never import matplotlib and the
+    longest tasks start first. Each publication's output folder is
     locked for the whole build; an interrupt stops the workers and publishes nothing
     more.
     """
@@ -77,26 +81,13 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     try:
         pdfs = any("pdf" in plan.formats for _, plan in tasks)
         if not pdfs and (jobs == 1 or len(tasks) == 1):  # HTML only: no process to start
-            editions = (_run(build, plan, opts, out_root) for build, plan in tasks)
+            editions = (
+                _finished(build, plan, [_run(build, plan, opts, out_root)]) for build, plan in tasks
+            )
             _collect(tasks, editions, report)
         else:
             with worker_pool(jobs) as pool:  # workers die with this process
-                # The charts first, each edition's into the chart cache in a process of its
-                # own, side by side (no view built there; an edition's charts share no file
-                # with another's): the editions then lay out their PDFs without matplotlib.
-                env = settings()  # the workers' fork server may predate them
-                with uninterrupted():  # a worker is started whole or not at all
-                    drawings = [pool.submit(_draw, [task], out_root, env) for task in tasks]
-                peaks = [drawing.result() for drawing in drawings]
-                with uninterrupted():
-                    futures = [
-                        pool.submit(_run, build, plan, opts, out_root, env) for build, plan in tasks
-                    ]
-                editions = (
-                    replace(f.result(), charts_peak_mb=peak)
-                    for f, peak in zip(futures, peaks, strict=True)
-                )
-                _collect(tasks, editions, report)
+                _collect(tasks, _scheduled(pool, tasks, opts, out_root), report)
     except BaseException:
         record_published(builds, tasks)  # the manifest says exactly what was published
         raise
@@ -106,6 +97,69 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     for city_dir, build in zip(city_dirs, builds, strict=True):
         noop.record(city_dir, out_root, opts, build, build.result)
     return [build.result for build in builds]
+
+
+def _scheduled(pool, tasks, opts: BuildOptions, out_root: Path):
+    """The editions of ``tasks`` built in ``pool``, in the order of ``tasks``.
+
+    The charts first, each edition's into the chart cache by a worker of its own, side by
+    side (no view built there; an edition's charts share no file with another's): the
+    workers that lay out the PDFs then never import matplotlib. Each edition's PDF is
+    queued as soon as its own charts are drawn, and the HTML editions once every PDF is
+    queued: laying out a PDF is the longest task, and the short HTML editions fill the
+    time a worker would otherwise wait for the last PDF (with two editions on two cores,
+    one core was idle for the last seconds of the build).
+    """
+    env = settings()  # the workers' fork server may predate them
+
+    def submit(*args):
+        with uninterrupted():  # a worker is started whole or not at all
+            return pool.submit(*args)
+
+    drawings = {submit(_draw, [task], out_root, env): n for n, task in enumerate(tasks)}
+    peaks, prints, htmls = {}, {}, {}
+    for drawing in as_completed(drawings):
+        n = drawings[drawing]
+        peaks[n] = drawing.result()
+        build, plan = tasks[n]
+        part = tuple(f for f in plan.formats if f != "html")  # the PDF, or print.html alone
+        if part:
+            prints[n] = submit(_run, build, plan, opts, out_root, env, part)
+    for n, (build, plan) in enumerate(tasks):
+        if "html" in plan.formats:
+            htmls[n] = submit(_run, build, plan, opts, out_root, env, ("html",))
+    for n, (build, plan) in enumerate(tasks):
+        parts = [f.result() for f in (htmls.get(n), prints.get(n)) if f is not None]
+        yield replace(_finished(build, plan, parts), charts_peak_mb=peaks[n])
+
+
+def _finished(build: PlannedBuild, plan: EditionPlan, parts: list[EditionResult]) -> EditionResult:
+    """One edition from the results of its parts (its HTML edition, then its PDF): the
+    kept print.html written into the edition's folder, now that the HTML edition that
+    replaces that folder is in place, and one warning for the texts shown in another
+    language in either medium."""
+    outputs, warnings, pictures, shown = [], [], {}, []
+    for part in parts:
+        outputs += part.outputs
+        warnings += part.warnings
+        pictures.update(part.pictures)
+        shown += part.shown
+        if part.print_html:
+            # after the HTML edition's outputs, before the PDF (the order the build reports)
+            path = build.out_dir / plan.lang / "print.html"
+            at = next((i for i, p in enumerate(outputs) if p.suffix == ".pdf"), len(outputs))
+            outputs.insert(at, write_print_html(path, part.print_html))
+    shown = list(dict.fromkeys(shown))  # both media: each text once
+    warnings += other_language_warnings(build.pub.source, plan.lang, shown)
+    return EditionResult(
+        plan.lang,
+        outputs,
+        warnings,
+        sum(part.seconds for part in parts),
+        peak_mb=max((part.peak_mb for part in parts), default=0.0),
+        pictures=pictures,
+        shown=shown,
+    )
 
 
 def settings() -> dict[str, str]:
@@ -147,13 +201,14 @@ def _run(
     opts: BuildOptions,
     out_root: Path,
     env: dict | None = None,
+    formats: tuple[str, ...] | None = None,
 ):
-    """One edition, in a worker process (whose caches go under the build's too), or in
-    this one (``env`` None: the build's own settings)."""
+    """An edition's ``formats`` (None: all its plan's), in a worker process (whose caches
+    go under the build's too), or in this one (``env`` None: the build's own settings)."""
     if env is not None:
         _adopt(env)
     use_cache(out_root / ".cache")
-    edition_opts = replace(opts, formats=plan.formats)
+    edition_opts = replace(opts, formats=plan.formats if formats is None else formats)
     edition = build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports)
     return replace(edition, peak_mb=peak_memory_mb())
 
@@ -184,13 +239,16 @@ def build_edition(
         return pub.render(env, view, media, assets)
 
     exports = exports if exports is not None else pub.exports()
-    outputs, warnings, pictures = publish_edition(
-        pub.source, fmt, out_dir, opts, render, charts, exports
+    published = publish_edition(pub.source, fmt, out_dir, opts, render, charts, exports)
+    return EditionResult(
+        lang,
+        published.outputs,
+        published.warnings,
+        time.perf_counter() - started,
+        pictures=published.pictures,
+        shown=list(dict.fromkeys(env.shown_in_other_languages)),
+        print_html=published.print_html,
     )
-    shown = list(dict.fromkeys(env.shown_in_other_languages))  # both media: each text once
-    warnings += other_language_warnings(pub.source, lang, shown)
-    seconds = time.perf_counter() - started
-    return EditionResult(lang, outputs, warnings, seconds, pictures=pictures)
 
 
 def _collect(tasks, editions, report: Report | None) -> None:

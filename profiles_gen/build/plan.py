@@ -37,6 +37,12 @@ class EditionResult:
     # Per PDF written (its name in the output folder): where its pictures lie on its pages,
     # recorded in the manifest for verify (publish.weasy.picture_boxes).
     pictures: dict[str, list[list[float]]] = field(default_factory=dict)
+    # The texts it showed in another language than its own, (lang, text) each once: the
+    # build's warning names them (``i18n.locales.other_language_warnings``).
+    shown: list[tuple[str, str]] = field(default_factory=list)
+    # The HTML handed to WeasyPrint, kept (``--keep-print-html``): the build writes it
+    # (``publish.edition.Published``).
+    print_html: str = ""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -10,23 +11,36 @@ from profiles_gen.core.paths import DATA_DIR, FONT_DIR, TEMPLATES_DIR, display_p
 from profiles_gen.i18n.marks import strip_marks
 from profiles_gen.publish.columns import fix_columns
 from profiles_gen.publish.glyphs import check_glyphs
-from profiles_gen.publish.html import write_html, write_print_html
+from profiles_gen.publish.html import write_html
 from profiles_gen.publish.pdf import pdf_name, write_pdf
 from profiles_gen.publish.styles import fonts_css, stylesheet
 
 SITE_ASSETS = "../../assets"  # from build/<city>/<lang>/index.html to build/assets/
 
 
-def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: dict):
+@dataclass
+class Published:
+    """What ``publish_edition`` wrote, and what it leaves to the build to write."""
+
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the PDF renderer's
+    # Per PDF written (by its file name): where its pictures lie (``weasy.picture_boxes``).
+    pictures: dict[str, list[list[float]]] = field(default_factory=dict)
+    # The HTML handed to WeasyPrint, when it is to be kept (``--keep-print-html``): the build
+    # writes it into the edition's folder once the HTML edition, which replaces that folder
+    # as a whole and may be written by another process at the same time, is in place.
+    print_html: str = ""
+
+
+def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: dict) -> Published:
     """Write the HTML edition and the PDF of one language from ``render(media, assets)``.
 
     ``city``: the city or volume; ``opts``: the build's options (formats, PDF variant,
     remote resources, print HTML kept); ``data``: the exports attached to the PDF.
-    Returns the outputs written, the warnings of the PDF renderer and, per PDF written (by
-    its file name), where its pictures lie (``weasy.picture_boxes``).
     """
     lang = fmt.lang
-    outputs, warnings, pictures = [], [], {}
+    published = Published()
+    outputs, warnings, pictures = published.outputs, published.warnings, published.pictures
     if "html" in opts.formats:
         edition = out_dir / lang
         photo = f"cover{city.photo.suffix.lower()}" if city.photo else None
@@ -58,7 +72,7 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         html = fix_columns(html, lang)  # tables of known columns laid out fixed
         pdf = out_dir / pdf_name(city.slug, lang, opts.variant)
         if opts.keep_print_html:
-            outputs.append(write_print_html(out_dir / lang / "print.html", html))
+            published.print_html = html
     if "pdf" in opts.formats:
         # The chart cache: the PDF reads the charts' SVG files from there.
         roots = [city.dir, TEMPLATES_DIR, FONT_DIR, DATA_DIR / "icc", chart_cache()]
@@ -80,4 +94,4 @@ def publish_edition(city, fmt, out_dir: Path, opts, render, charts: dict, data: 
         warnings += [f"{display_path(pdf)}: warning: {m}" for m in written.messages]
         pictures[pdf.name] = written.pictures
         outputs.append(pdf)
-    return outputs, warnings, pictures
+    return published
