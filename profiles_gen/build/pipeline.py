@@ -30,7 +30,13 @@ from profiles_gen.build.plan import (
     plan_build,
 )
 from profiles_gen.build.publication import Prepared
-from profiles_gen.build.workers import build_session, peak_memory_mb, record_published, worker_pool
+from profiles_gen.build.workers import (
+    build_session,
+    peak_memory_mb,
+    record_published,
+    start_fork_server,
+    worker_pool,
+)
 from profiles_gen.core.files import atomic_write, uninterrupted
 from profiles_gen.core.paths import use_cache
 from profiles_gen.i18n.formatter import Formatter
@@ -64,6 +70,8 @@ def build_cities(
 
 
 def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
+    if "pdf" in opts.formats or opts.jobs > 1:  # the build will most likely need workers
+        start_fork_server()
     use_cache(out_root / ".cache")
     builds = [plan_build(city_dir, out_root, opts) for city_dir in city_dirs]
     noop.forget(city_dirs, out_root)  # recorded again once this build has succeeded

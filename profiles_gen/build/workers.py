@@ -162,6 +162,16 @@ def worker_pool(jobs: int) -> WorkerPool:
     return WorkerPool(jobs)
 
 
+def start_fork_server() -> None:
+    """Start the workers' fork server now: it imports WeasyPrint (about a second) while
+    this process validates, scores and plans, instead of after."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver  # only where there is a fork server
+
+        forkserver.ensure_running()
+
+
 def peak_memory_mb() -> float:
     """This process's peak resident memory so far (the kernel's high-water mark), in MB."""
 
