@@ -14,6 +14,7 @@ from pathlib import Path
 from profiles_gen.charts.figures import FIGURES
 from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
 from profiles_gen.charts.text import hyphenation
+from profiles_gen.core import subset
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import FONT_DIR, shared_cache_dir
 from profiles_gen.i18n.marks import strip_all, strip_marks
@@ -256,7 +257,9 @@ def font_style(used: dict[str, set[str]]) -> str:
     carries the glyphs it uses (WOFF2), and the browser sets its text as matplotlib
     measured it. Made once per set of characters, kept in the chart cache."""
     key = hashlib.sha256(
-        repr(sorted((w, sorted(c)) for w, c in used.items())).encode() + style_key().encode()
+        repr(sorted((w, sorted(c)) for w, c in used.items())).encode()
+        + style_key().encode()
+        + (b"harfbuzz" if subset.available() else b"fontTools")  # their bytes differ
     ).hexdigest()
     path = chart_cache() / "fonts" / f"{key}.css"
     if path.is_file():
@@ -287,39 +290,51 @@ def _subsets(weight: str, chars: set[str]) -> list[tuple[str, str]]:
     """(family, base64 WOFF2) of each face needed for ``chars``: the first face takes what
     it has, the next what is left."""
     # fontTools (with matplotlib and WeasyPrint): only when an HTML edition embeds fonts
-    from fontTools import subset
+    from fontTools import subset as fonttools_subset
     from fontTools.ttLib import TTFont
 
     found, left = [], {c for c in chars if not c.isspace()}
     for name in _FACES[weight]:
         if not left:
             break
-        font = TTFont(FONT_DIR / name, recalcTimestamp=False)  # the same bytes on every run
-        cmap = font.getBestCmap()
+        cmap = subset.cmap(FONT_DIR / name)
         have = {c for c in left if ord(c) in cmap}
         if not have:
             continue
+        left -= have
+        family = font_family(name)
+        # Glyphs and advances only: matplotlib measured the text without the fonts'
+        # OpenType kerning and ligatures, so the browser sets it without them too.
+        points = {ord(c) for c in have} | {ord(" ")}
+        fast = subset.subset_font(
+            FONT_DIR / name,
+            points,
+            drop_tables=_DROPPED,
+            flags=subset.NO_HINTING | subset.NOTDEF_OUTLINE,
+            names=False,
+            features=[],
+        )
+        if fast is not None:  # HarfBuzz: a hundredth of fontTools' time
+            found.append((family, base64.b64encode(subset.woff2(fast)).decode("ascii")))
+            continue
+        font = TTFont(FONT_DIR / name, recalcTimestamp=False)  # the same bytes on every run
         for tag in _DROPPED:  # deleted unread: the subsetter would parse GSUB and GPOS
             if tag in font:  # (four fifths of its time) only to drop them
                 del font[tag]
-        options = subset.Options()
+        options = fonttools_subset.Options()
         options.flavor = "woff2"
-        # Glyphs and advances only: matplotlib measured the text without the fonts'
-        # OpenType kerning and ligatures, so the browser sets it without them too.
         options.layout_features = []
         options.drop_tables += list(_DROPPED)
         options.hinting = False
         options.name_IDs = []
         options.notdef_outline = True
-        sub = subset.Subsetter(options)
-        sub.populate(text="".join(sorted(have)) + " ")
+        sub = fonttools_subset.Subsetter(options)
+        sub.populate(unicodes=sorted(points))
         sub.subset(font)
         buf = io.BytesIO()
         font.flavor = "woff2"
         font.save(buf)
-        family = font_family(name)
         found.append((family, base64.b64encode(buf.getvalue()).decode("ascii")))
-        left -= have
     return found
 
 

@@ -18,10 +18,13 @@ import functools
 import hashlib
 import html
 import io
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from profiles_gen.core import subset
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import FONT_DIR
 from profiles_gen.publish.styles import FONT_FACES
@@ -79,13 +82,7 @@ def unicode_range(codepoints) -> str:
 _SUBSETS: dict[str, bytes] = {}  # this process's subsets, by key (tests build many times)
 
 
-@functools.cache
-def _cmap(path: Path) -> frozenset[int]:
-    # fontTools: only when the site's fonts are made (not for a PDF-only worker)
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+_cmap = subset.cmap
 
 
 @functools.cache
@@ -94,13 +91,15 @@ def _digest(path: Path) -> bytes:
 
 
 def _subset(path: Path, codepoints: tuple[int, ...], cache: Path) -> bytes:
-    """``path`` subset to ``codepoints``, as WOFF2; kept in ``cache`` by its inputs."""
+    """``path`` subset to ``codepoints``, as WOFF2; kept in ``cache`` by its inputs.
+    HarfBuzz subsets it where it can (``core.subset``), fontTools where it cannot."""
     # fontTools: only when the site's fonts are made (not for a PDF-only worker)
     import fontTools
-    from fontTools import subset
+    from fontTools import subset as fonttools_subset
 
+    by = f"harfbuzz fontTools {fontTools.version}" if subset.available() else fontTools.version
     key = hashlib.sha256(
-        fontTools.version.encode() + _digest(path) + ",".join(map(str, codepoints)).encode()
+        by.encode() + _digest(path) + ",".join(map(str, codepoints)).encode()
     ).hexdigest()
     if key in _SUBSETS:
         return _SUBSETS[key]
@@ -108,20 +107,37 @@ def _subset(path: Path, codepoints: tuple[int, ...], cache: Path) -> bytes:
     if stored.is_file():
         data = stored.read_bytes()
     else:
-        options = subset.Options()
-        options.flavor = "woff2"
-        options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing a browser reads
-        options.name_IDs = ["*"]  # the licence and the font's names stay with it
-        font = subset.load_font(str(path), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=codepoints)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        subset.save_font(font, buffer, options)
-        data = buffer.getvalue()
+        # The licence and the font's names stay with it; FontForge's timestamps (FFTM) are
+        # nothing a browser reads; the layout features are those fontTools keeps (and the
+        # glyphs they reach: the same glyphs either way).
+        font = subset.subset_font(
+            path,
+            codepoints,
+            drop_tables=["FFTM"],
+            features=fonttools_subset.Options().layout_features,
+        )
+        data = subset.woff2(font) if font is not None else _fonttools_subset(path, codepoints)
         atomic_write(stored, data)
     _SUBSETS[key] = data
     return data
+
+
+def _fonttools_subset(path: Path, codepoints: tuple[int, ...]) -> bytes:
+    """``path`` subset to ``codepoints`` by fontTools, as WOFF2 (where HarfBuzz is missing)."""
+    # fontTools: only when the site's fonts are made without HarfBuzz
+    from fontTools import subset as fonttools_subset
+
+    options = fonttools_subset.Options()
+    options.flavor = "woff2"
+    options.drop_tables += ["FFTM"]
+    options.name_IDs = ["*"]
+    font = fonttools_subset.load_font(str(path), options)
+    subsetter = fonttools_subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    fonttools_subset.save_font(font, buffer, options)
+    return buffer.getvalue()
 
 
 def web_fonts(codepoints: set[int], cache: Path) -> list[WebFont]:
@@ -132,16 +148,19 @@ def web_fonts(codepoints: set[int], cache: Path) -> list[WebFont]:
     primary = frozenset.intersection(
         *(_cmap(FONT_DIR / name) for family, *_, name in FONT_FACES if family == PRIMARY)
     )
-    fonts = []
+    faces = []
     for family, style, weight, name in FONT_FACES:
         cmap = _cmap(FONT_DIR / name)
         needed = wanted & cmap if family == PRIMARY else (wanted - primary) & cmap
-        if not needed:
-            continue
-        points = tuple(sorted(needed))
-        data = _subset(FONT_DIR / name, points, cache)
-        fonts.append(WebFont(family, style, weight, f"{Path(name).stem}.woff2", points, data))
-    return fonts
+        if needed:
+            faces.append((family, style, weight, name, tuple(sorted(needed))))
+    # Side by side: HarfBuzz and Brotli, most of the time, let other threads run.
+    with ThreadPoolExecutor(max(1, min(len(faces), os.cpu_count() or 1))) as pool:
+        data = pool.map(lambda face: _subset(FONT_DIR / face[3], face[4], cache), faces)
+        return [
+            WebFont(family, style, weight, f"{Path(name).stem}.woff2", points, subset_data)
+            for (family, style, weight, name, points), subset_data in zip(faces, data, strict=True)
+        ]
 
 
 def web_fonts_css(fonts: list[WebFont], folder: str = "fonts") -> str:
