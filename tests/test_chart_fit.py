@@ -254,3 +254,31 @@ def test_on_a_phone_a_bar_s_label_runs_above_it_with_its_value_beside_the_bar(la
         assert value in values or share is None
     # Each bar lies under a label: the label's baseline is above the bar's top.
     assert len(bars) >= len([r for r in spec.args["rows"] if r[1] is not None])
+
+
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_a_label_is_measured_as_matplotlib_lays_out_its_text(weight) -> None:
+    """``text.measure`` reads a line's width from the renderer directly, and its height from
+    the font (not from a text artist laid out for each label): the same box, to the last
+    bit, as a text artist's, which is what the chart tests below and the drawing use."""
+    m = style.mpl()
+    fig = m.plt.figure(figsize=(1, 1), dpi=fitting.MEASURE_DPI)
+    renderer = fig.canvas.get_renderer()
+    labels = [
+        "Economy",
+        "Общество и культура",
+        "1\u202f202\u00a0700 m³",
+        "CO₂e per capita (t)",
+        "Ţåŕĝéţ ŕéåçĥéð",
+        "≥ 66 %",
+        "US$ 1 200",
+        "",
+    ]
+    for size in (6.5, 7.25, 8.0, 11.0):
+        for label in labels:
+            artist = m.Text(0, 0, label, fontsize=size, fontweight=weight)
+            artist.set_figure(fig)
+            box = artist.get_window_extent(renderer)
+            expected = (box.width * 72 / fitting.MEASURE_DPI, box.height * 72 / fitting.MEASURE_DPI)
+            assert fitting._measure_line(label, size, weight) == expected, (label, size)
+    m.plt.close(fig)

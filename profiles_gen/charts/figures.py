@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from profiles_gen.charts.canvas import (
+    add_patch,
     chip_width,
     draw_chip,
     draw_legend,
@@ -244,7 +245,8 @@ def _bar(ax, frame: Frame, y: float, share, band: str, value: tuple[str, float])
     layout = frame.layout
     thick = 0.7 * frame.lane if not layout.narrow else 0.75 * frame.lane
     if share is not None:
-        ax.add_patch(
+        add_patch(
+            ax,
             mpl().Rectangle(
                 (frame.plot[0], y - thick / 2),
                 max(frame.x_of(share) - frame.plot[0], 0.6),
@@ -252,7 +254,7 @@ def _bar(ax, frame: Frame, y: float, share, band: str, value: tuple[str, float])
                 facecolor=BAND_COLOURS[band],
                 edgecolor=GRID if band == "no_data" else "none",
                 linewidth=0.5,
-            )
+            ),
         )
     # On a phone a row without a bar has its chip and words where the bar would be.
     x = frame.value_x if share is not None or not layout.narrow else frame.plot[0]
@@ -377,7 +379,7 @@ def band_counts_figure(groups: tuple, legend: tuple, axis_label: str, layout=PRI
                 edgecolor=GRID,
                 linewidth=0.4,
             )
-            ax.add_patch(box)
+            add_patch(ax, box)
             w, _ = measure(str(n), size)
             if w <= n * scale - 2:
                 place_text(
@@ -446,7 +448,7 @@ def sdg_figure(tiles: tuple, layout=PRINT):
         tile = m.Rectangle(
             (x, y), tile_w, tile_h, facecolor=SDG_COLOURS[goal - 1], edgecolor="none"
         )
-        ax.add_patch(tile)
+        add_patch(ax, tile)
         place_text(
             ax,
             x + 4,
@@ -479,7 +481,7 @@ def sdg_figure(tiles: tuple, layout=PRINT):
             edgecolor=GRID,
             linewidth=0.4,
         )
-        ax.add_patch(strip)
+        add_patch(ax, strip)
         draw_chip(ax, band, x + 4, y + 2 + chip_h / 2, layout.label)
         place_text(
             ax,

@@ -98,6 +98,8 @@ def mpl() -> SimpleNamespace:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # matplotlib: only when a chart is drawn
     from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     from matplotlib.patches import Circle, Polygon, Rectangle, Wedge
     from matplotlib.text import Text
 
@@ -119,7 +121,14 @@ def mpl() -> SimpleNamespace:
         }
     )
     return SimpleNamespace(
-        plt=plt, Rectangle=Rectangle, Wedge=Wedge, Circle=Circle, Polygon=Polygon, Text=Text
+        plt=plt,
+        Figure=Figure,
+        FigureCanvas=FigureCanvasAgg,
+        Rectangle=Rectangle,
+        Wedge=Wedge,
+        Circle=Circle,
+        Polygon=Polygon,
+        Text=Text,
     )
 
 

@@ -17,17 +17,37 @@ MEASURE_DPI = 288  # text is measured at four times the points, where rounding i
 
 @lru_cache(maxsize=1)
 def _scratch():
+    """A figure, its renderer and one text artist, set to each text measured in turn."""
     fig = mpl().plt.figure(figsize=(1, 1), dpi=MEASURE_DPI)
-    return fig, fig.canvas.get_renderer()
+    text = mpl().Text(0, 0, "")
+    text.set_figure(fig)
+    return text, fig.canvas.get_renderer()
+
+
+@lru_cache(maxsize=64)
+def _line(size: float, weight: str):
+    """The font properties of text at ``size`` and ``weight``, and the height of a line of
+    it: matplotlib sets one line as high as its font's ascent and descent with the line
+    spacing, whatever its glyphs (``Text._get_layout``)."""
+    artist, renderer = _scratch()
+    artist.set_text("lp")
+    artist.set_fontsize(size)
+    artist.set_fontweight(weight)
+    height = artist.get_window_extent(renderer).height
+    return artist.get_fontproperties().copy(), height * 72 / MEASURE_DPI
 
 
 @lru_cache(maxsize=20000)
 def _measure_line(text: str, size: float, weight: str) -> tuple[float, float]:
-    fig, renderer = _scratch()
-    t = mpl().Text(0, 0, text, fontsize=size, fontweight=weight)
-    t.set_figure(fig)
-    box = t.get_window_extent(renderer)
-    return box.width * 72 / MEASURE_DPI, box.height * 72 / MEASURE_DPI
+    """Width and height in points of one line of ``text``: its width as matplotlib measures
+    it for a text artist (the renderer's, straight: an artist laid out for each text
+    measured would take three times as long), its height that of any line."""
+    if not text:
+        return 0.0, 0.0  # as matplotlib gives it: no box at all
+    properties, height = _line(size, weight)
+    _, renderer = _scratch()
+    width, _, _ = renderer.get_text_width_height_descent(text, properties, ismath=False)
+    return width * 72 / MEASURE_DPI, height
 
 
 def measure(text: str, size: float, weight: str = "normal") -> tuple[float, float]:

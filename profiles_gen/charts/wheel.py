@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from profiles_gen.charts.canvas import draw_legend, legend_height, new_canvas
+from profiles_gen.charts.canvas import add_patch, draw_legend, legend_height, new_canvas
 from profiles_gen.charts.style import GRID, INK, PAD, PRINT, WIDTH, mpl
 from profiles_gen.charts.text import fit_text, hyphenated_lines, measure, place_text, wrappings
 from profiles_gen.scoring.score import BAND_COLOURS, BAND_SYMBOLS, BAND_TEXT
@@ -112,7 +112,7 @@ def wheel_figure(
                 edgecolor="white",
                 linewidth=1.0 if level < 2 else 0.8,
             )
-            ax.add_patch(wedge)
+            add_patch(ax, wedge)
             if band == "no_data":
                 _no_data_outline(ax, cx, cy, r0, r1, start - sweep, start)
             size = (8.5 if level == 0 else 7.0) * scale
@@ -131,7 +131,7 @@ def wheel_figure(
     _kpi_ring(ax, kpis, cx, cy, bounds[3][0] * radius, radius, layout.floor)
     hole = bounds[0][0] * radius
     disc = m.Circle((cx, cy), hole - 0.5, facecolor="none", edgecolor="none")
-    ax.add_patch(disc)
+    add_patch(ax, disc)
     placed = fit_text(
         centre,
         lambda w, h: math.hypot(w / 2, h / 2) <= hole - PAD - 1,
@@ -149,7 +149,8 @@ def wheel_figure(
 
 
 def _no_data_outline(ax, cx, cy, r0, r1, a0, a1) -> None:
-    ax.add_patch(
+    add_patch(
+        ax,
         mpl().Wedge(
             (cx, cy),
             r1 - 1,
@@ -159,7 +160,7 @@ def _no_data_outline(ax, cx, cy, r0, r1, a0, a1) -> None:
             facecolor="none",
             edgecolor=GRID,
             linewidth=0.4,
-        )
+        ),
     )
 
 
@@ -224,7 +225,8 @@ def _kpi_segment(ax, bands, cx, cy, r0, r1, a0, a1, edge: str, linewidth: float)
     m = mpl()
     step = (r1 - r0) / len(bands)
     for n, band in enumerate(bands):
-        ax.add_patch(
+        add_patch(
+            ax,
             m.Wedge(
                 (cx, cy),
                 r0 + step * (n + 1),
@@ -234,7 +236,7 @@ def _kpi_segment(ax, bands, cx, cy, r0, r1, a0, a1, edge: str, linewidth: float)
                 facecolor=BAND_COLOURS[band],
                 edgecolor=edge,
                 linewidth=linewidth,
-            )
+            ),
         )
 
 
@@ -255,7 +257,7 @@ def _kpi_ring(ax, kpis, cx, cy, r0, r1, size) -> None:
             edgecolor="white",
             linewidth=0.8,
         )
-        ax.add_patch(segment)
+        add_patch(ax, segment)
         if len(bands) == 1:
             mid = math.radians(start - sweep / 2)
             tangential, _ = _sector_fit(r0, r1, start - sweep, start)
@@ -291,7 +293,8 @@ def cover_figure(rings: tuple, kpis: tuple, edge: str, layout=PRINT):
         start = 90.0
         for _, band, width in ring:
             sweep = 360.0 * width / total
-            ax.add_patch(
+            add_patch(
+                ax,
                 m.Wedge(
                     (cx, cy),
                     f1 * radius,
@@ -301,7 +304,7 @@ def cover_figure(rings: tuple, kpis: tuple, edge: str, layout=PRINT):
                     facecolor=BAND_COLOURS[band],
                     edgecolor=edge,
                     linewidth=2.0,
-                )
+                ),
             )
             start -= sweep
     sweep, start = 360.0 / len(kpis), 90.0
