@@ -18,6 +18,7 @@ import os
 import re
 import stat
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
@@ -353,7 +354,17 @@ def check_numbers(out_dir: Path, slug: str, langs: list[str], base_lang: str = "
     # The PDFs to read, read side by side (reading a PDF's text is most of verify's time),
     # each with where the build recorded its pictures, if this very file is the one built.
     pdfs = {p for *_, base, path, how, _, _ in pairs if how is pdf_chapters for p in (base, path)}
-    read = read_pdfs({path: _pictures(manifest, out_dir, path) for path in sorted(pdfs)})
+    read: dict[Path, list[Chapter]] = {}
+
+    def read_others() -> None:  # the HTML editions, while poppler reads the PDFs
+        for *_, base, path, how, _, _ in pairs:
+            if how is not pdf_chapters:
+                for p in (base, path):
+                    if p not in read:
+                        read[p] = how(p)
+
+    pictures = {path: _pictures(manifest, out_dir, path) for path in sorted(pdfs)}
+    read.update(read_pdfs(pictures, meanwhile=read_others))
     for key, hashes, base_path, path, chapters_of, lang, label in pairs:
         if base_path not in read:
             read[base_path] = chapters_of(base_path)
@@ -391,13 +402,17 @@ def _pictures(manifest: Manifest, out_dir: Path, path: Path) -> list[list[float]
     return pictures if valid else None
 
 
-def read_pdfs(pictures: dict[Path, list[list[float]] | None]) -> dict[Path, list[Chapter]]:
+def read_pdfs(
+    pictures: dict[Path, list[list[float]] | None], meanwhile: Callable[[], None] | None = None
+) -> dict[Path, list[Chapter]]:
     """The chapters of each PDF (``pictures``: each one's, or None if not recorded). Poppler
     reads those whose pictures are known, all at once; pypdf the others, in parallel
     processes when there are several and more than one core (its text extraction is pure
-    Python: one core per PDF)."""
+    Python: one core per PDF). ``meanwhile`` is called while poppler reads."""
     known = {} if missing_tools() else {p: b for p, b in pictures.items() if b is not None}
     pending = {path: start_pdf(path, boxes) for path, boxes in known.items()}  # all at once
+    if meanwhile is not None:
+        meanwhile()
     read = {}
     for path, pdf in pending.items():
         text = pdf.result()
