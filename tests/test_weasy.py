@@ -17,11 +17,14 @@ from weasyprint import HTML
 from weasyprint import html as ua
 from weasyprint.pdf import tags
 
+from profiles_gen.core.paths import FONT_DIR
+from profiles_gen.publish.styles import fonts_css
 from profiles_gen.publish.weasy import (
     UA_SCOPES,
     internals_missing,
     publication_html,
     scoped_ua_text,
+    svg_text_in_runs,
     tag_element_languages,
 )
 
@@ -95,3 +98,74 @@ def test_the_page_is_defined_once_and_the_print_stylesheet_reads_it() -> None:
     assert stylesheet("print", "").index(page_css()) < stylesheet("print", "").index(print_css)
     assert page_css() not in stylesheet("screen", "")
     assert CHART_WIDTH_PT < TEXT_WIDTH_MM * PT_PER_MM
+
+
+# A chart's labels as matplotlib writes them: one position each, anchored at their start,
+# middle or end, normal and bold, turned; and a text whose letters have positions of their own.
+LABELS_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="200pt"
+ viewBox="0 0 400 200">
+<text font-size="9px" font-family="'Noto Sans', 'DejaVu Sans'" text-anchor="start" x="10"
+ y="20">Economy 63 % Тбилиси</text>
+<text font-size="9px" font-family="'Noto Sans', 'DejaVu Sans'" text-anchor="middle" x="200"
+ y="50" font-weight="700">Общество и культура — AVAST Tea</text>
+<text font-size="7px" font-family="'Noto Sans', 'DejaVu Sans'" text-anchor="end" x="390"
+ y="80">1 202 700 m³ ≠ office</text>
+<text font-size="8px" font-family="'Noto Sans', 'DejaVu Sans'" text-anchor="middle" x="100"
+ y="150" transform="rotate(-90 100 150)">Turned label</text>
+<text font-size="8px" font-family="'Noto Sans'" x="250 262 274 286" y="150">ABCD</text>
+</svg>"""
+
+
+def _words(pdf: bytes, tmp_path) -> list[tuple[str, float, float, float, float]]:
+    import subprocess
+
+    path = tmp_path / "labels.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(
+        ["pdftotext", "-q", "-bbox", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return [
+        (word, *map(float, box))
+        for *box, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            xml,
+        )
+    ]
+
+
+def test_a_charts_labels_are_drawn_as_runs_where_the_letters_were(tmp_path) -> None:
+    """Each label set as one run lands where WeasyPrint's letter-by-letter drawing put it,
+    word for word, to a twentieth of a point; the PDF is smaller."""
+    from weasyprint import svg
+
+    svg_text_in_runs()
+    runs = svg.TAGS["text"]
+    assert getattr(runs, "in_runs", False)
+    (tmp_path / "labels.svg").write_text(LABELS_SVG, encoding="utf-8")
+    fonts = fonts_css(lambda name: (FONT_DIR / name).as_uri())
+    page = (
+        f"<html><head><style>{fonts} @page {{ size: A5 landscape; margin: 1cm }}</style></head>"
+        f'<body><img src="labels.svg" alt="Labels"></body></html>'
+    )
+    drawn = {}
+    for name, function in (("runs", runs), ("letters", runs.wrapped)):
+        tags = [tag for tag, f in svg.TAGS.items() if f in (runs, runs.wrapped)]
+        assert "text" in tags and svg.text is runs
+        svg.TAGS.update(dict.fromkeys(tags, function))
+        svg.text = function
+        try:
+            drawn[name] = HTML(string=page, base_url=str(tmp_path) + "/").write_pdf()
+        finally:
+            svg.TAGS.update(dict.fromkeys(tags, runs))
+            svg.text = runs
+    ours, theirs = _words(drawn["runs"], tmp_path), _words(drawn["letters"], tmp_path)
+    assert [w[0] for w in ours] == [w[0] for w in theirs]
+    words = [w[0] for w in ours]
+    assert {"Тбилиси", "AVAST", "Turned", "office"} <= set(words)
+    assert words[-4:] == ["A", "B", "C", "D"]  # a letter per position, by WeasyPrint's own
+    for mine, before in zip(ours, theirs, strict=True):
+        assert all(abs(a - b) < 0.05 for a, b in zip(mine[1:], before[1:], strict=True)), (
+            mine,
+            before,
+        )
+    assert len(drawn["runs"]) < len(drawn["letters"])

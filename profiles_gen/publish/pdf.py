@@ -21,7 +21,12 @@ from profiles_gen.data.load import read_file_bytes
 from profiles_gen.data.markup import svg_problems
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
-from profiles_gen.publish.weasy import picture_boxes, publication_html, tag_element_languages
+from profiles_gen.publish.weasy import (
+    picture_boxes,
+    publication_html,
+    svg_text_in_runs,
+    tag_element_languages,
+)
 from profiles_gen.render.outline import PAGE_IDS, SECTION_IDS
 
 # The printer's file (``--pdf-variant print``): PDF/X-4, each A4 page (the TrimBox) with
@@ -226,6 +231,7 @@ def write_pdf(
     from weasyprint import CSS, Attachment  # WeasyPrint: only when a PDF is written
 
     tag_element_languages()
+    svg_text_in_runs()
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")
