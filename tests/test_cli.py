@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,25 @@ def test_verify_says_which_editions_it_compared(project: Path, tmp_path: Path) -
     assert status == 0, err
     assert text == "mini: verified the figures of ru (HTML) against en\n"
     assert not (project / "build" / "mini").exists()  # --out was read, not build/
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        ("languages: [en, ru]", "languages: [en, ru"),  # not YAML
+        ("languages: [en, ru]", "languages: []"),  # no language
+    ],
+)
+def test_verify_of_a_city_file_that_cannot_say_its_languages_reports_why(
+    project: Path, broken
+) -> None:
+    """verify reads the languages from city.yaml alone; where that file cannot say them, the
+    whole folder is validated and each problem reported at its place."""
+    city = project / "cities" / "mini" / "city.yaml"
+    text = city.read_text(encoding="utf-8")
+    assert broken[0] in text
+    city.write_text(text.replace(broken[0], broken[1]), encoding="utf-8")
+    status, _, err = run_cli(["verify", "mini"], project)
+    assert status == 1, err
+    assert re.search(r"cities/mini/city\.yaml:\d+:\d+: error: ", err), err
+    assert "Traceback" not in err

@@ -264,33 +264,42 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from profiles_gen.build.publication import prepare
+    from profiles_gen.data.load import declared_languages
     from profiles_gen.tools.verify import check_manifest, check_numbers
 
-    city = prepare(city_dir_arg(args.city)).source
-    out_dir = (args.out or project_root() / "build") / city.slug
+    # What verify reads is what the build wrote: the folder's name and the languages its
+    # city.yaml lists are all it needs of the sources (--manifest checks that none changed).
+    # A file that cannot say them is validated whole, and its problems reported.
+    folder = city_dir_arg(args.city)
+    declared = declared_languages(folder)
+    if declared is None:
+        from profiles_gen.build.publication import prepare  # the pipeline: only to report
+
+        declared = prepare(folder).source.languages
+    slug = folder.name
+    out_dir = (args.out or project_root() / "build") / slug
     if not out_dir.is_dir():
-        raise UsageError(f"{display_path(out_dir)}: nothing built yet for {city.slug}")
+        raise UsageError(f"{display_path(out_dir)}: nothing built yet for {slug}")
     # The city's languages, and any other whose edition was built (--lang fr): compared too.
     from profiles_gen.i18n.messages import available_languages
 
-    langs = list(city.languages) + [
+    langs = list(declared) + [
         lang
         for lang in available_languages()
-        if lang not in city.languages
-        and ((out_dir / f"{city.slug}-{lang}.pdf").is_file() or (out_dir / lang).is_dir())
+        if lang not in declared
+        and ((out_dir / f"{slug}-{lang}.pdf").is_file() or (out_dir / lang).is_dir())
     ]
-    problems = check_numbers(out_dir, city.slug, langs)
+    problems = check_numbers(out_dir, slug, langs)
     if args.manifest:
-        problems += check_manifest(out_dir, city.dir)
+        problems += check_manifest(out_dir, folder)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{city.slug}: {verified_editions(out_dir, city.slug, langs)}")
+    print(f"{slug}: {verified_editions(out_dir, slug, langs)}")
     if args.manifest:
-        print(f"{city.slug}: verified the manifest: inputs and outputs unchanged since the build")
+        print(f"{slug}: verified the manifest: inputs and outputs unchanged since the build")
     return EXIT_OK
 
 

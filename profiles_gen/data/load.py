@@ -703,3 +703,20 @@ def load_city(city_dir: Path, log: IssueLog) -> RawCity:
     return RawCity(
         city_dir.name, city_dir, city_doc, kpis_doc, recs, narrative, photo, earlier, emblem=emblem
     )
+
+
+def declared_languages(folder: Path) -> tuple[str, ...] | None:
+    """The languages a city's ``city.yaml`` or a volume's ``volume.yaml`` lists, read from
+    that file alone and not validated (for a command that reads what a build wrote, such as
+    ``verify``); None if the file cannot be read or lists none, so that the caller
+    validates the whole folder and reports why."""
+    name = "volume.yaml" if (folder / "volume.yaml").is_file() else "city.yaml"
+    log = IssueLog()
+    doc = load_yaml_file(folder / name, log, city_dir=folder)
+    data = doc.data if doc is not None and not doc.failed else None
+    langs = data.get("languages") if isinstance(data, dict) else None
+    if log.issues or not isinstance(langs, list) or not langs:
+        return None
+    if not all(isinstance(lang, str) and lang for lang in langs):
+        return None
+    return tuple(dict.fromkeys(langs))
