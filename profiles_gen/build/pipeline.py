@@ -94,8 +94,10 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
             )
             _collect(tasks, editions, report)
         else:
-            with worker_pool(jobs) as pool:  # workers die with this process
-                _collect(tasks, _scheduled(pool, tasks, opts, out_root), report)
+            # Workers die with this process. The charts' are forked from it first: they start
+            # drawing while the other pool's fork server still imports WeasyPrint.
+            with worker_pool(jobs, forked=True) as drawers, worker_pool(jobs) as pool:
+                _collect(tasks, _scheduled(drawers, pool, tasks, opts, out_root), report)
     except BaseException:
         record_published(builds, tasks)  # the manifest says exactly what was published
         raise
@@ -107,8 +109,9 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     return [build.result for build in builds]
 
 
-def _scheduled(pool, tasks, opts: BuildOptions, out_root: Path):
-    """The editions of ``tasks`` built in ``pool``, in the order of ``tasks``.
+def _scheduled(drawers, pool, tasks, opts: BuildOptions, out_root: Path):
+    """The editions of ``tasks`` built in ``pool``, their charts drawn in ``drawers``, in
+    the order of ``tasks``.
 
     The charts first, each edition's into the chart cache by a worker of its own, side by
     side (no view built there; an edition's charts share no file with another's): the
@@ -120,11 +123,11 @@ def _scheduled(pool, tasks, opts: BuildOptions, out_root: Path):
     """
     env = settings()  # the workers' fork server may predate them
 
-    def submit(*args):
+    def submit(*args, to=pool):
         with uninterrupted():  # a worker is started whole or not at all
-            return pool.submit(*args)
+            return to.submit(*args)
 
-    drawings = {submit(_draw, [task], out_root, env): n for n, task in enumerate(tasks)}
+    drawings = {submit(_draw, [task], out_root, env, to=drawers): n for n, task in enumerate(tasks)}
     peaks, prints, htmls = {}, {}, {}
     for drawing in as_completed(drawings):
         n = drawings[drawing]
@@ -133,6 +136,7 @@ def _scheduled(pool, tasks, opts: BuildOptions, out_root: Path):
         part = tuple(f for f in plan.formats if f != "html")  # the PDF, or print.html alone
         if part:
             prints[n] = submit(_run, build, plan, opts, out_root, env, part)
+    drawers.shutdown()  # its workers, idle now, hold matplotlib and drawn figures: gone
     for n, (build, plan) in enumerate(tasks):
         if "html" in plan.formats:
             htmls[n] = submit(_run, build, plan, opts, out_root, env, ("html",))

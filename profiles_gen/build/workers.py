@@ -93,10 +93,16 @@ def _init_worker(main: int, lock, closed) -> None:
 
 
 class WorkerPool(ProcessPoolExecutor):
-    """A process pool whose workers die with it and publish nothing once it is stopped."""
+    """A process pool whose workers die with it and publish nothing once it is stopped.
 
-    def __init__(self, jobs: int) -> None:
-        ctx = _context()
+    ``forked``: workers forked from this process itself, all of them at the first task
+    (before the pool starts its thread), where the system forks safely (Linux): they start
+    at once, without waiting for the fork server to import WeasyPrint, and serve several
+    tasks each. For the charts, whose workers need matplotlib and nothing of WeasyPrint."""
+
+    def __init__(self, jobs: int, forked: bool = False) -> None:
+        forked = forked and sys.platform.startswith("linux")
+        ctx = multiprocessing.get_context("fork") if forked else _context()
         self._lock = ctx.Lock()
         self._closed = ctx.Event()
         super().__init__(
@@ -104,7 +110,9 @@ class WorkerPool(ProcessPoolExecutor):
             mp_context=ctx,
             initializer=_init_worker,
             initargs=(os.getpid(), self._lock, self._closed),
-            max_tasks_per_child=1,  # one edition per process: the peak is one layout's
+            # one edition per process: the peak is one layout's (forked workers cannot be
+            # renewed, and draw charts only)
+            max_tasks_per_child=None if forked else 1,
         )
 
     def stop(self) -> None:
@@ -158,8 +166,8 @@ def _context():
     return ctx
 
 
-def worker_pool(jobs: int) -> WorkerPool:
-    return WorkerPool(jobs)
+def worker_pool(jobs: int, forked: bool = False) -> WorkerPool:
+    return WorkerPool(jobs, forked)
 
 
 def start_fork_server() -> None:
