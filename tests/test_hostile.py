@@ -633,3 +633,35 @@ def test_a_second_build_of_a_city_waits_for_the_first_and_says_who_holds_the_loc
     assert proc.returncode == 0, err
     assert not staging.exists()  # cleaned up only once the first build was over
     assert (out / "en" / "index.html").is_file()
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+
+@pytest.mark.slow
+def test_one_job_means_one_worker_at_work_at_a_time(project: Path) -> None:
+    """``-j 1``: the charts' worker, the PDFs' and the HTML editions' take turns. Every
+    tenth of a second, the workers whose processor time grew by more than 30 ms are at
+    work; never two at once (an idle worker waits without using any)."""
+    import time
+
+    tick = os.sysconf("SC_CLK_TCK")
+    proc = _build_process(project, "-j", "1")
+    before: dict[int, int] = {}
+    most, seen = 0, set()
+    while proc.poll() is None:
+        now = {pid: _cpu_ticks(pid) for pid in _workers(proc.pid)}
+        busy = [pid for pid, t in now.items() if pid in before and t - before[pid] > 0.03 * tick]
+        most = max(most, len(busy))
+        seen |= set(busy)
+        before = now
+        time.sleep(0.1)
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert len(seen) >= 2  # the charts' worker and a PDF's were seen at work (the test sees)
+    assert most == 1

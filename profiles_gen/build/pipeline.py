@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import replace
 from pathlib import Path
 
@@ -97,7 +97,7 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
             # Workers die with this process. The charts' are forked from it first: they start
             # drawing while the other pool's fork server still imports WeasyPrint.
             with worker_pool(jobs, forked=True) as drawers, worker_pool(jobs) as pool:
-                _collect(tasks, _scheduled(drawers, pool, tasks, opts, out_root), report)
+                _collect(tasks, _scheduled(drawers, pool, jobs, tasks, opts, out_root), report)
     except BaseException:
         record_published(builds, tasks)  # the manifest says exactly what was published
         raise
@@ -109,40 +109,84 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     return [build.result for build in builds]
 
 
-def _scheduled(drawers, pool, tasks, opts: BuildOptions, out_root: Path):
-    """The editions of ``tasks`` built in ``pool``, their charts drawn in ``drawers``, in
-    the order of ``tasks``.
+def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Path):
+    """The editions of ``tasks``, in their order, built ``jobs`` tasks at a time: their
+    charts drawn in ``drawers``, their PDFs and HTML editions in ``pool``.
 
-    The charts first, each edition's into the chart cache by a worker of its own, side by
-    side (no view built there; an edition's charts share no file with another's): the
-    workers that lay out the PDFs then never import matplotlib. Each edition's PDF is
-    queued as soon as its own charts are drawn, and the HTML editions once every PDF is
-    queued: laying out a PDF is the longest task, and the short HTML editions fill the
-    time a worker would otherwise wait for the last PDF (with two editions on two cores,
-    one core was idle for the last seconds of the build).
+    Each edition's charts are drawn first, into the chart cache, by a worker of their own
+    (no view built there; an edition's charts share no file with another's): the workers
+    that lay out the PDFs then never import matplotlib. A free worker takes, in this order:
+    the PDF of an edition whose charts are drawn (laying out a PDF is the longest task), an
+    edition's charts, then, once every chart is drawn and every PDF started, an HTML
+    edition: the short HTML editions fill the time a worker would otherwise wait for the
+    last PDF (with two editions on two cores, one core was idle for the last seconds).
     """
     env = settings()  # the workers' fork server may predate them
 
-    def submit(*args, to=pool):
+    def submit(to, *args):
         with uninterrupted():  # a worker is started whole or not at all
             return to.submit(*args)
 
-    drawings = {submit(_draw, [task], out_root, env, to=drawers): n for n, task in enumerate(tasks)}
-    peaks, prints, htmls = {}, {}, {}
-    for drawing in as_completed(drawings):
-        n = drawings[drawing]
-        peaks[n] = drawing.result()
-        build, plan = tasks[n]
-        part = tuple(f for f in plan.formats if f != "html")  # the PDF, or print.html alone
-        if part:
-            prints[n] = submit(_run, build, plan, opts, out_root, env, part)
-    drawers.shutdown()  # its workers, idle now, hold matplotlib and drawn figures: gone
-    for n, (build, plan) in enumerate(tasks):
-        if "html" in plan.formats:
-            htmls[n] = submit(_run, build, plan, opts, out_root, env, ("html",))
-    for n, (build, plan) in enumerate(tasks):
-        parts = [f.result() for f in (htmls.get(n), prints.get(n)) if f is not None]
-        yield replace(_finished(build, plan, parts), charts_peak_mb=peaks[n])
+    print_parts = {
+        n: tuple(f for f in plan.formats if f != "html") for n, (_, plan) in enumerate(tasks)
+    }
+    to_draw = list(range(len(tasks)))
+    drawn: list[int] = []  # editions whose charts are drawn and whose PDF waits for a worker
+    to_html = [n for n, (_, plan) in enumerate(tasks) if "html" in plan.formats]
+    running: dict = {}  # future -> (what, edition)
+    peaks: dict[int, float] = {}
+    parts: dict[int, dict[str, EditionResult]] = {n: {} for n in range(len(tasks))}
+    wanted = {  # the parts an edition is made of
+        n: {
+            what
+            for what, needed in (("print", print_parts[n]), ("html", "html" in plan.formats))
+            if needed
+        }
+        for n, (_, plan) in enumerate(tasks)
+    }
+    done_upto = 0
+    while done_upto < len(tasks):
+        drawing = any(what == "draw" for what, _ in running.values())
+        while len(running) < jobs:
+            if drawn:
+                n = drawn.pop(0)
+                build, plan = tasks[n]
+                job = (
+                    "print",
+                    submit(pool, _run, build, plan, opts, out_root, env, print_parts[n]),
+                )
+            elif to_draw:
+                n = to_draw.pop(0)
+                job = ("draw", submit(drawers, _draw, [tasks[n]], out_root, env))
+                drawing = True
+            elif to_html and not drawing:
+                n = to_html.pop(0)
+                build, plan = tasks[n]
+                job = ("html", submit(pool, _run, build, plan, opts, out_root, env, ("html",)))
+            else:
+                break
+            running[job[1]] = (job[0], n)
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            what, n = running.pop(future)
+            if what == "draw":
+                peaks[n] = future.result()
+                if print_parts[n]:
+                    drawn.append(n)
+                if not to_draw and not any(w == "draw" for w, _ in running.values()):
+                    drawers.shutdown()  # idle now, holding matplotlib and figures: gone
+            else:
+                parts[n][what] = future.result()
+        while (
+            done_upto < len(tasks)
+            and done_upto in peaks
+            and parts[done_upto].keys() >= wanted[done_upto]
+        ):
+            n = done_upto
+            build, plan = tasks[n]
+            edition = [parts[n][what] for what in ("html", "print") if what in parts[n]]
+            yield replace(_finished(build, plan, edition), charts_peak_mb=peaks[n])
+            done_upto += 1
 
 
 def _finished(build: PlannedBuild, plan: EditionPlan, parts: list[EditionResult]) -> EditionResult:
