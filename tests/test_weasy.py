@@ -101,7 +101,8 @@ def test_the_page_is_defined_once_and_the_print_stylesheet_reads_it() -> None:
 
 
 # A chart's labels as matplotlib writes them: one position each, anchored at their start,
-# middle or end, normal and bold, turned; and a text whose letters have positions of their own.
+# middle or end, normal and bold, turned; a text whose letters have positions of their own;
+# and a text going on after a shifted span, where the shift carries over.
 LABELS_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="200pt"
  viewBox="0 0 400 200">
 <text font-size="9px" font-family="'Noto Sans', 'DejaVu Sans'" text-anchor="start" x="10"
@@ -113,6 +114,8 @@ LABELS_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="20
 <text font-size="8px" font-family="'Noto Sans', 'DejaVu Sans'" text-anchor="middle" x="100"
  y="150" transform="rotate(-90 100 150)">Turned label</text>
 <text font-size="8px" font-family="'Noto Sans'" x="250 262 274 286" y="150">ABCD</text>
+<text font-size="8px" font-family="'Noto Sans'" x="250" y="180">Run<tspan dx="9">shifted</tspan>
+<tspan>then on</tspan></text>
 </svg>"""
 
 
@@ -162,7 +165,8 @@ def test_a_charts_labels_are_drawn_as_runs_where_the_letters_were(tmp_path) -> N
     assert [w[0] for w in ours] == [w[0] for w in theirs]
     words = [w[0] for w in ours]
     assert {"Тбилиси", "AVAST", "Turned", "office"} <= set(words)
-    assert words[-4:] == ["A", "B", "C", "D"]  # a letter per position, by WeasyPrint's own
+    assert words[-7:-3] == ["A", "B", "C", "D"]  # a letter per position, by WeasyPrint's own
+    assert words[-3] == "Run" and words[-1] == "on"  # the span after the shifted one, as before
     for mine, before in zip(ours, theirs, strict=True):
         assert all(abs(a - b) < 0.05 for a, b in zip(mine[1:], before[1:], strict=True)), (
             mine,

@@ -139,10 +139,17 @@ def _text_run(tree, node, font_size, module, positions) -> None:
         node.text, style, tree.context, math.inf, 0
     )
     (x,), (y,) = positions
+    # As WeasyPrint places a text's first letter: an explicit position drops the shift that
+    # an earlier text's dx or dy left, else the text goes on where the previous one ended.
+    if x:
+        tree.cursor_d_position[0] = 0
+    if y:
+        tree.cursor_d_position[1] = 0
     x = module.size(x, font_size, tree.inner_width) if x else tree.cursor_position[0]
     y = module.size(y, font_size, tree.inner_height) if y else tree.cursor_position[1]
     tree.cursor_position = x + width, y
-    points = ((x, y - baseline), (x + width, y - baseline + height))
+    left, top = x + tree.cursor_d_position[0], y + tree.cursor_d_position[1]
+    points = ((left, top - baseline), (left + width, top - baseline + height))
     node.text_bounding_box = module.extend_bounding_box(node.text_bounding_box, points)
     tree.stream.push_state()
     fill, stroke = tree.set_graphical_state(node, font_size)
@@ -151,7 +158,7 @@ def _text_run(tree, node, font_size, module, positions) -> None:
     tree.fill_stroke(fill, stroke, text=True)
     box = module.TextBox(layout, style)
     box.baseline = baseline
-    emojis = draw_first_line(tree.stream, box, "none", "none", Matrix(a=1, d=-1, e=x, f=y))
+    emojis = draw_first_line(tree.stream, box, "none", "none", Matrix(a=1, d=-1, e=left, f=top))
     tree.stream.end_text()
     tree.stream.pop_state()
     draw_emojis(tree.stream, style, x, y, emojis)
