@@ -132,6 +132,12 @@ class WorkerPool(ProcessPoolExecutor):
         with self._shutdown_lock:  # no new work, and what has not started is cancelled
             self._cancel_pending_futures = True
             self._shutdown_thread = True
+        # A task still being written into the pipe to a worker that is killed before it reads
+        # it (a PDF's, submitted as the other edition's charts failed) would hold the queue's
+        # writer, and the shutdown that waits for it, for ever: what is in the pipe is for
+        # workers that will not run.
+        with contextlib.suppress(AttributeError):
+            self._call_queue.cancel_join_thread()
         manager = self._executor_manager_thread
         killed: dict = {}
         while True:
