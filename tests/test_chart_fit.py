@@ -20,6 +20,7 @@ from profiles_gen.charts import canvas, figures, style
 from profiles_gen.charts import draw as drawing
 from profiles_gen.charts import specs as spec_builders
 from profiles_gen.charts import text as fitting
+from profiles_gen.core import shaping
 from profiles_gen.i18n.formatter import Formatter
 from profiles_gen.i18n.messages import translations
 from profiles_gen.scoring.compare import compare_cities, progress
@@ -282,3 +283,78 @@ def test_a_label_is_measured_as_matplotlib_lays_out_its_text(weight) -> None:
             expected = (box.width * 72 / fitting.MEASURE_DPI, box.height * 72 / fitting.MEASURE_DPI)
             assert fitting._measure_line(label, size, weight) == expected, (label, size)
     m.plt.close(fig)
+
+
+def _matplotlib_width(label: str, size: float, weight: str) -> float:
+    """``label``'s width in points as matplotlib's renderer measures it (no shortcut)."""
+    properties, _ = fitting._line(size, weight)
+    _, renderer = fitting._scratch()
+    width, _, _ = renderer.get_text_width_height_descent(label, properties, ismath=False)
+    return width * 72 / fitting.MEASURE_DPI
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_label_shaped_by_harfbuzz_is_as_wide_as_matplotlib_measures_it(
+    lang: str, monkeypatch
+) -> None:
+    """Every line of text the charts of both samples measure while they are laid out, in
+    print and on a phone: where HarfBuzz's shaping answers (``_shaped_width``), the width is
+    matplotlib's to the last bit, so the charts are drawn as matplotlib alone would draw
+    them; and it answers for nearly all of them (a text that starts with a bracket is left
+    to matplotlib)."""
+    assert shaping.available()
+    measured = set()
+    measure_line = fitting._measure_line
+
+    def recording(text, size, weight):
+        measured.add((text, size, weight))
+        return measure_line(text, size, weight)
+
+    monkeypatch.setattr(fitting, "_measure_line", recording)
+    for spec in _specs(lang).values():
+        for layout in spec.layouts:
+            for fig in _figures(spec, layout):
+                style.mpl().plt.close(fig)
+    shaped, wrong = 0, []
+    for text, size, weight in sorted(measured):
+        width = fitting._shaped_width(text, size, fitting._face(weight))
+        if width is None:
+            continue
+        shaped += 1
+        expected = _matplotlib_width(text, size, weight)
+        if width != expected:
+            wrong.append((text, size, weight, width, expected))
+    assert len(measured) > 1000 and not wrong, wrong[:5]
+    assert shaped >= 0.7 * len(measured), (shaped, len(measured))
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "AVATAR To Ty",  # kerning
+        "Wáter",  # a combining accent
+        "ffi fl office",  # ligatures
+        "Общество Ту",  # Cyrillic, kerned
+        "ED-3C Дипломы",  # two scripts
+        "1\u202f202\u00a0700 m³",
+        " leading and trailing ",
+        "(a bracket first) and last",
+        "– [Šéçöñďà î]",  # bracket first, kerned into
+        "مدينة",  # right to left
+        "snow ☃ man",  # not in Noto Sans: matplotlib's fallback font
+    ],
+)
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_a_label_s_width_is_matplotlib_s_whether_harfbuzz_or_matplotlib_measures_it(
+    label: str, weight: str
+) -> None:
+    """Shaped or left to matplotlib (a character the face lacks, right to left, a bracket
+    before the first letter), a label measures as matplotlib measures it."""
+    for size in (6.25, 7.0, 11.5, 14.571428571428571):
+        assert fitting._measure_line(label, size, weight)[0] == _matplotlib_width(
+            label, size, weight
+        ), (label, size)
+    answered = fitting._shaped_width(label, 7.0, fitting._face(weight))
+    declined = any(c in label for c in "\u2603[(\u0645")
+    assert (answered is None) == declined, label

@@ -122,6 +122,7 @@ def mpl() -> SimpleNamespace:
     )
     return SimpleNamespace(
         plt=plt,
+        font_manager=font_manager,
         Figure=Figure,
         FigureCanvas=FigureCanvasAgg,
         Rectangle=Rectangle,

@@ -9,8 +9,10 @@ import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
-from profiles_gen.charts.style import AREA, mpl
+from profiles_gen.charts.style import AREA, LABEL, mpl
+from profiles_gen.core import shaping
 
 MEASURE_DPI = 288  # text is measured at four times the points, where rounding is negligible
 
@@ -40,14 +42,67 @@ def _line(size: float, weight: str):
 @lru_cache(maxsize=20000)
 def _measure_line(text: str, size: float, weight: str) -> tuple[float, float]:
     """Width and height in points of one line of ``text``: its width as matplotlib measures
-    it for a text artist (the renderer's, straight: an artist laid out for each text
-    measured would take three times as long), its height that of any line."""
+    it for a text artist (``_shaped_width``, else the renderer's, straight: an artist laid
+    out for each text measured would take three times as long), its height that of any
+    line."""
     if not text:
         return 0.0, 0.0  # as matplotlib gives it: no box at all
     properties, height = _line(size, weight)
-    _, renderer = _scratch()
-    width, _, _ = renderer.get_text_width_height_descent(text, properties, ismath=False)
-    return width * 72 / MEASURE_DPI, height
+    width = _shaped_width(text, size, _face(weight))
+    if width is None:
+        _, renderer = _scratch()
+        width, _, _ = renderer.get_text_width_height_descent(text, properties, ismath=False)
+        width = width * 72 / MEASURE_DPI
+    return width, height
+
+
+@lru_cache(maxsize=8)
+def _face(weight: str):
+    """The shaper of the face matplotlib sets text of ``weight`` in (None without HarfBuzz)."""
+    properties, _ = _line(LABEL, weight)
+    return shaping.shaper(Path(mpl().font_manager.findfont(properties)))
+
+
+def _shaped_width(text: str, size: float, face) -> float | None:
+    """``text``'s width in points as matplotlib measures it at ``MEASURE_DPI``, to the bit,
+    from HarfBuzz's shaping: some microseconds instead of a millisecond. None where only
+    matplotlib can tell: no HarfBuzz, a character the face lacks (matplotlib takes it from
+    its fallback font), right to left, or an opening bracket before the first letter
+    (libraqm, which shapes for matplotlib, then sets the closing one in a run of its own,
+    without kerning against the letter before it).
+
+    matplotlib's width is the distance the pen moves: each glyph's advance as FreeType
+    scales it unhinted (``FT_Set_Char_Size`` of the size in 26.6 points, truncated, at the
+    resolution; the advance through ``FT_Get_Advance`` in 16.16 and back to 26.6), plus the
+    kerning shaping added, scaled as HarfBuzz scales it for FreeType's size. A test holds
+    it to matplotlib's own measure for every label of both samples, in every language."""
+    if face is None or _bracket_first(text):
+        return None
+    glyphs = face.glyphs(text)
+    if glyphs is None:
+        return None
+    upem = face.upem
+    size26 = (int(size * 64) * MEASURE_DPI + 36) // 72  # the size in pixels, 26.6
+    x_scale = ((size26 << 16) + upem // 2) // upem  # FT_DivFix, 16.16
+    hb_scale = (x_scale * upem + (1 << 15)) >> 16  # HarfBuzz's scale of a FreeType face
+    em_mult = (hb_scale << 16) // upem
+    pen = 0
+    for nominal, shaped in glyphs:
+        pen += ((nominal * x_scale + 32) // 64 + 512) >> 10  # FT_MulDiv by 64, 16.16 -> 26.6
+        if shaped != nominal:
+            pen += ((shaped - nominal) * em_mult + 0x8000) >> 16
+    return pen / 64 * 72 / MEASURE_DPI
+
+
+def _bracket_first(text: str) -> bool:
+    """Whether an opening bracket or quotation mark comes before ``text``'s first letter."""
+    for c in text:
+        category = unicodedata.category(c)
+        if category[0] == "L":
+            return False
+        if category in ("Ps", "Pi"):
+            return True
+    return False
 
 
 def measure(text: str, size: float, weight: str = "normal") -> tuple[float, float]:

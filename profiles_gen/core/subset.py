@@ -30,8 +30,9 @@ NOTDEF_OUTLINE = 0x40
 _UNICODE, _DROP_TABLE_TAG, _NAME_ID, _NAME_LANG_ID, _LAYOUT_FEATURE_TAG = 1, 3, 4, 5, 6
 
 
-def _load(names: tuple[str, ...]):
-    for name in names:
+def load(kind: str):
+    """The library ``kind`` (``"harfbuzz"``, ``"subset"``) as ctypes loads it, or None."""
+    for name in _NAMES[kind]:
         try:
             return ctypes.CDLL(name)
         except OSError:
@@ -42,7 +43,7 @@ def _load(names: tuple[str, ...]):
 @functools.cache
 def _libraries():
     """(harfbuzz, harfbuzz-subset) with the signatures used here, or None."""
-    hb, sub = _load(_NAMES["harfbuzz"]), _load(_NAMES["subset"])
+    hb, sub = load("harfbuzz"), load("subset")
     if hb is None or sub is None:
         return None
     p, uint = ctypes.c_void_p, ctypes.c_uint
