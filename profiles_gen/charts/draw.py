@@ -177,6 +177,10 @@ def _hatch_insufficient(fig) -> None:
 def _svg(fig, chart_id: str) -> str:
     m = mpl()
     _hatch_insufficient(fig)
+    # Nothing clipped to the axes, which cover the whole figure (``new_canvas``): the SVG's
+    # own bounds clip as they did. Each element's clip path cost the PDF a clip of its own.
+    for artist in fig.findobj():
+        artist.set_clip_on(False)
     buf = io.StringIO()
     fig.savefig(
         buf,

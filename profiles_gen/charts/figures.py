@@ -297,24 +297,24 @@ def _draw_progress(rows, fitted, margins, texts, frame: Frame):
     top = height - head
     y = top
     dot = (size / 7) ** 2
+    xs_before, xs_now, ys, colours = [], [], [], []  # every row's dots: one collection a year
     for (_, before, now, band, _), (label, value, h) in zip(rows, fitted, strict=True):
         y_label, y_bar = frame.centre(y, label, h)
         frame.place_label(ax, y_label, label)
         xb, xn = frame.x_of(before), frame.x_of(now)
         ax.plot([xb, xn], [y_bar, y_bar], color=GRID, linewidth=1.0, zorder=1)
-        ax.scatter([xb], [y_bar], s=14 * dot, facecolor="white", edgecolor=INK, linewidth=0.7)
-        ax.scatter(
-            [xn],
-            [y_bar],
-            s=20 * dot,
-            facecolor=BAND_COLOURS[band],
-            edgecolor=INK,
-            linewidth=0.7,
-            zorder=3,
-        )
+        xs_before.append(xb)
+        xs_now.append(xn)
+        ys.append(y_bar)
+        colours.append(BAND_COLOURS[band])
         text, vsize = value
         place_text(ax, frame.value_x, y_bar, text, ha="left", va="center", fontsize=vsize)
         y -= h
+    if ys:  # the previous year's dot over its line, this year's over both
+        ax.scatter(xs_before, ys, s=14 * dot, facecolor="white", edgecolor=INK, linewidth=0.7)
+        ax.scatter(
+            xs_now, ys, s=20 * dot, facecolor=colours, edgecolor=INK, linewidth=0.7, zorder=3
+        )
     base = top - body - 1
     ax.plot([frame.plot[1]] * 2, [base, top + 1], color=INK, linewidth=0.8, linestyle=(0, (3, 2)))
     x = frame.plot[0]
