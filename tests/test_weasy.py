@@ -22,6 +22,7 @@ from profiles_gen.publish.styles import fonts_css
 from profiles_gen.publish.weasy import (
     UA_SCOPES,
     internals_missing,
+    kept_page_references,
     publication_html,
     scoped_ua_text,
     svg_text_in_runs,
@@ -173,3 +174,37 @@ def test_a_charts_labels_are_drawn_as_runs_where_the_letters_were(tmp_path) -> N
             before,
         )
     assert len(drawn["runs"]) < len(drawn["letters"])
+
+
+def test_the_pages_references_kept_give_the_same_pdf_to_the_byte() -> None:
+    """A tagged PDF of several pages with links between them, written with the pages'
+    references kept and as pydyf works them out for each read: the same bytes. Pages
+    added after a read give a tuple with them."""
+    import pydyf
+
+    kept_page_references()
+    kept = pydyf.PDF.page_references
+    assert getattr(kept.fget, "kept", False)
+    pages = "".join(
+        f'<section id="s{n}" style="break-after: page"><h1>Part {n}</h1>'
+        f'<p><a href="#s{(n + 1) % 12}">next</a></p></section>'
+        for n in range(12)
+    )
+    html = f"<html lang='en'><body>{pages}</body></html>"
+    written = {}
+    for name, prop in (("kept", kept), ("built", property(kept.fget.wrapped))):
+        pydyf.PDF.page_references = prop
+        try:
+            written[name] = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+        finally:
+            pydyf.PDF.page_references = kept
+    assert written["kept"] == written["built"]
+    assert len(PdfReader(io.BytesIO(written["kept"])).pages) == 12
+
+    pdf = pydyf.PDF()
+    for _ in range(2):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    before = pdf.page_references
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(before) == 2 and len(pdf.page_references) == 3
+    assert pdf.page_references == kept.fget.wrapped(pdf)

@@ -22,6 +22,7 @@ from profiles_gen.data.markup import svg_problems
 from profiles_gen.publish.styles import FAMILIES
 from profiles_gen.publish.turned import rotate_landscape_pages
 from profiles_gen.publish.weasy import (
+    kept_page_references,
     picture_boxes,
     publication_html,
     svg_text_in_runs,
@@ -232,6 +233,7 @@ def write_pdf(
 
     tag_element_languages()
     svg_text_in_runs()
+    kept_page_references()
 
     if variant not in PDF_VARIANTS:
         raise ProfileError(f"unknown PDF variant {variant!r} (use {', '.join(PDF_VARIANTS)})")

@@ -1,7 +1,7 @@
 """Everything that reaches into WeasyPrint's internals, in one place.
 
 The rest of profiles-gen uses WeasyPrint's public API (``HTML``, ``CSS``, ``Attachment``,
-``URLFetcher``, ``write_pdf(finisher=…)``). Three things it needs are not in that API:
+``URLFetcher``, ``write_pdf(finisher=…)``). What it needs beyond that API:
 
 1. **A language per structure element** (``tag_element_languages``): a city's text shown in
    another language than the edition's carries ``lang`` in the HTML, and a screen reader
@@ -29,6 +29,13 @@ The rest of profiles-gen uses WeasyPrint's public API (``HTML``, ``CSS``, ``Atta
    drawn by WeasyPrint's own function. Internals: ``weasyprint.svg.TAGS`` and the
    functions ``weasyprint.svg.text.text`` calls. Removed once WeasyPrint draws a text
    without positions per character as one run.
+
+5. **The pages' references kept** (``kept_page_references``): pydyf's ``PDF.page_references``
+   builds the tuple of every page's reference each time it is read, and WeasyPrint's
+   tagging reads it for each structure element (16 000 times for a 60-page edition, 0.15 s).
+   Kept until a page is added, it gives the same PDF to the byte. Internal: the property
+   ``pydyf.PDF.page_references`` and ``PDF.pages["Kids"]``. Removed once pydyf or WeasyPrint
+   keeps it.
 
 Each internal is checked by ``tests/test_weasy.py``, which fails when a WeasyPrint release
 changes it. If an internal is missing at run time, the patch is skipped and the edition is
@@ -69,6 +76,28 @@ def tag_element_languages() -> None:
     build_with_lang.tags_languages = True
     build_with_lang.wrapped = build
     tags._build_box_tree = build_with_lang
+
+
+def kept_page_references() -> None:
+    """Keep the pages' references once worked out (see the module's point 5): the same PDF,
+    sooner."""
+    import pydyf  # pydyf (with WeasyPrint): only when a PDF is written
+
+    references = getattr(pydyf.PDF, "page_references", None)
+    if isinstance(references, property) and not getattr(references.fget, "kept", False):
+        built = references.fget
+
+        def page_references(pdf):
+            # Pages are only ever added (``add_page``): their count tells a stale tuple.
+            count = len(pdf.pages["Kids"])
+            kept = pdf.__dict__.get("_page_references")
+            if kept is None or kept[0] != count:
+                kept = pdf.__dict__["_page_references"] = (count, built(pdf))
+            return kept[1]
+
+        page_references.kept = True
+        page_references.wrapped = built
+        pydyf.PDF.page_references = property(page_references)
 
 
 # The attributes that give a <text>'s characters positions or spacing of their own (or move
@@ -286,4 +315,9 @@ def internals_missing() -> list[str]:
         or not all(hasattr(module, name) for name in needed)
     ):
         missing.append("svg-text-runs")
+    import pydyf  # likewise
+
+    references = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(references, property) or not hasattr(pydyf.PDF, "add_page"):
+        missing.append("page-references")
     return missing
