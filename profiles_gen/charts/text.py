@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 from profiles_gen.charts.style import AREA, LABEL, mpl
@@ -56,9 +57,17 @@ def _measure_line(text: str, size: float, weight: str) -> tuple[float, float]:
     return width, height
 
 
+# The matplotlib whose measure ``_shaped_width`` reproduces (its text layout through libraqm,
+# with kerning, came in 3.11): with another, matplotlib measures every label itself.
+SHAPED_LIKE = (3, 11)
+
+
 @lru_cache(maxsize=8)
 def _face(weight: str):
-    """The shaper of the face matplotlib sets text of ``weight`` in (None without HarfBuzz)."""
+    """The shaper of the face matplotlib sets text of ``weight`` in (None without HarfBuzz,
+    or with a matplotlib whose measure it does not reproduce)."""
+    if tuple(int(n) for n in version("matplotlib").split(".")[:2]) != SHAPED_LIKE:
+        return None
     properties, _ = _line(LABEL, weight)
     return shaping.shaper(Path(mpl().font_manager.findfont(properties)))
 
