@@ -53,6 +53,11 @@ def _library():
         (hb.hb_font_create, p, [p]),
         (hb.hb_font_set_scale, None, [p, c_int, c_int]),
         (hb.hb_font_get_glyph_h_advance, ctypes.c_int32, [p, ctypes.c_uint32]),
+        (
+            hb.hb_font_get_nominal_glyph,
+            ctypes.c_int,
+            [p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32)],
+        ),
         (hb.hb_buffer_create, p, []),
         (hb.hb_buffer_clear_contents, None, [p]),
         (hb.hb_buffer_add_utf8, None, [p, ctypes.c_char_p, c_int, uint, c_int]),
@@ -86,13 +91,24 @@ class Shaper:
         hb.hb_font_set_scale(self._font, self.upem, self.upem)  # positions in design units
         self._buffer = hb.hb_buffer_create()
         self._advances: dict[int, int] = {}
+        self._drawn: dict[str, bool] = {}  # by character: whether the face has a glyph for it
         # The face, blob and font live as long as the process: one per font file.
+
+    def _has(self, char: str) -> bool:
+        drawn = self._drawn.get(char)
+        if drawn is None:
+            glyph = ctypes.c_uint32()
+            drawn = self._drawn[char] = bool(
+                self._hb.hb_font_get_nominal_glyph(self._font, ord(char), ctypes.byref(glyph))
+            ) and unicodedata.bidirectional(char) not in ("R", "AL", "AN")
+        return drawn
 
     def glyphs(self, text: str) -> list[tuple[int, int]] | None:
         """Each glyph of ``text`` as shaped, left to right: its advance as the face gives
         it and as shaping set it (kerning), in design units. None for a text with a
-        character the face lacks or a right-to-left one."""
-        if any(unicodedata.bidirectional(c) in ("R", "AL", "AN") for c in text):
+        character the face lacks (which HarfBuzz might compose of others: "≠" as "=" and a
+        stroke) or a right-to-left one."""
+        if not all(self._has(c) for c in text):
             return None
         hb, buffer = self._hb, self._buffer
         data = text.encode("utf-8")
