@@ -665,3 +665,36 @@ def test_one_job_means_one_worker_at_work_at_a_time(project: Path) -> None:
     assert proc.returncode == 0, err
     assert len(seen) >= 2  # the charts' worker and a PDF's were seen at work (the test sees)
     assert most == 1
+
+
+def _matplotlib_loaded(pid: int) -> bool:
+    """Whether process ``pid`` has matplotlib's font library mapped (it has imported it)."""
+    try:
+        return "matplotlib/ft2font" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_first_build_imports_matplotlib_once_before_forking_the_charts_workers(
+    project: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """With no chart yet drawn by this code (an empty chart cache), every chart will be:
+    the build imports matplotlib itself, once, and the charts' workers forked from it
+    start with it. When the charts are in the cache (the narrative edited, the charts
+    not), the build never imports it."""
+    import time
+
+    monkeypatch.setenv("PROFILES_GEN_SHARED_CACHE", str(tmp_path / "fresh-cache"))
+    for first in (True, False):
+        if not first:
+            chapter = next((project / "cities" / "mini" / "narrative" / "en").glob("*.md"))
+            chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more line.\n")
+        proc = _build_process(project, "-j", "2")
+        seen = False
+        while proc.poll() is None:
+            seen = seen or _matplotlib_loaded(proc.pid)
+            time.sleep(0.05)
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err
+        assert seen is first, "first build" if first else "rebuild"

@@ -102,6 +102,7 @@ class WorkerPool(ProcessPoolExecutor):
 
     def __init__(self, jobs: int, forked: bool = False) -> None:
         forked = forked and sys.platform.startswith("linux")
+        self.forked = forked  # its workers start with what this process has imported
         ctx = multiprocessing.get_context("fork") if forked else _context()
         self._lock = ctx.Lock()
         self._closed = ctx.Event()

@@ -12,11 +12,18 @@ from html import escape, unescape
 from pathlib import Path
 
 from profiles_gen.charts.figures import FIGURES
-from profiles_gen.charts.style import GRID, LAYOUTS, mpl, style_key
+from profiles_gen.charts.style import (
+    GRID,
+    LAYOUTS,
+    cache_folder,
+    mark_style_drawn,
+    mpl,
+    style_key,
+)
 from profiles_gen.charts.text import hyphenation
 from profiles_gen.core import subset
 from profiles_gen.core.files import atomic_write
-from profiles_gen.core.paths import FONT_DIR, shared_cache_dir
+from profiles_gen.core.paths import FONT_DIR
 from profiles_gen.i18n.marks import strip_all, strip_marks
 from profiles_gen.scoring.score import BAND_COLOURS, INSUFFICIENT
 
@@ -67,7 +74,7 @@ CACHE_DIR: Path | None = None  # None: ``charts/`` in ``paths.shared_cache_dir()
 
 def chart_cache() -> Path:
     """The folder of the chart cache (its SVG files are read by WeasyPrint from there)."""
-    return CACHE_DIR or shared_cache_dir() / "charts"
+    return CACHE_DIR or cache_folder()
 
 
 def _tuples(value):
@@ -103,6 +110,8 @@ def draw(spec: Spec, layouts: tuple[str, ...] | None = None) -> Chart:
             svg = _accessible(_svg(fig, spec.id), spec.id, spec.title, spec.description)
             atomic_write(path, '<?xml version="1.0" encoding="utf-8"?>\n' + svg)
             files[name] = str(path)
+    if missing:
+        mark_style_drawn(chart_cache())
     # In the spec's order of layouts, each layout's pieces in theirs.
     files = dict(sorted(files.items(), key=lambda kv: _file_order(spec, kv[0])))
     sizes = {name: svg_size(path) for name, path in files.items()}

@@ -9,8 +9,9 @@ from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
+from profiles_gen.core.files import atomic_write
 from profiles_gen.core.page import CHART_WIDTH_PT
-from profiles_gen.core.paths import FONT_DIR
+from profiles_gen.core.paths import FONT_DIR, shared_cache_dir
 
 FONT_FAMILY = "Noto Sans"
 
@@ -144,3 +145,25 @@ def style_key() -> str:
     for font in sorted(FONT_DIR.glob("*.ttf")):
         h.update(font.name.encode())
     return h.hexdigest()
+
+
+def cache_folder() -> Path:
+    """The chart cache's folder in the build's cache (``charts.draw.chart_cache`` may be set
+    to another for a test)."""
+    return shared_cache_dir() / "charts"
+
+
+def _style_mark(folder: Path) -> Path:
+    return folder / f"style-{style_key()[:32]}"
+
+
+def style_drawn(folder: Path) -> bool:
+    """Whether a chart has been drawn into the chart cache ``folder`` with the present code,
+    matplotlib and fonts (``style_key``); if not, a build draws every chart it shows."""
+    return _style_mark(folder).is_file()
+
+
+def mark_style_drawn(folder: Path) -> None:
+    mark = _style_mark(folder)
+    if not mark.is_file():
+        atomic_write(mark, "")
