@@ -20,7 +20,7 @@ from profiles_gen.charts.style import (
     mpl,
     style_key,
 )
-from profiles_gen.charts.text import hyphenation
+from profiles_gen.charts.text import hyphenation, shaped_layout
 from profiles_gen.core import subset
 from profiles_gen.core.files import atomic_write
 from profiles_gen.core.paths import FONT_DIR
@@ -165,6 +165,7 @@ def figure(spec: Spec, layout: str = "print"):
     ``AREA``), its labels hyphenated in the spec's language. A drawing cannot say a label's
     language: the marks of text in another language are dropped (the chart's title,
     description and data table in the page keep them)."""
+    shaped_layout()
     with hyphenation(spec.lang):
         return FIGURES[spec.kind](**strip_all(spec.args), layout=LAYOUTS[layout])
 

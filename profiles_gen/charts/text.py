@@ -73,34 +73,101 @@ def _face(weight: str):
 
 
 def _shaped_width(text: str, size: float, face) -> float | None:
-    """``text``'s width in points as matplotlib measures it at ``MEASURE_DPI``, to the bit,
-    from HarfBuzz's shaping: some microseconds instead of a millisecond. None where only
-    matplotlib can tell: no HarfBuzz, a character the face lacks (matplotlib takes it from
-    its fallback font), right to left, or an opening bracket before the first letter
-    (libraqm, which shapes for matplotlib, then sets the closing one in a run of its own,
-    without kerning against the letter before it).
+    """``text``'s width in points as matplotlib measures it at ``MEASURE_DPI``
+    (``_shaped_box``), or None where only matplotlib can tell."""
+    box = _shaped_box(text, size, MEASURE_DPI, face, heights=False)
+    return None if box is None else box[0] * 72 / MEASURE_DPI
 
-    matplotlib's width is the distance the pen moves: each glyph's advance as FreeType
-    scales it unhinted (``FT_Set_Char_Size`` of the size in 26.6 points, truncated, at the
+
+def _shaped_box(
+    text: str, size: float, dpi: int, face, heights: bool = True
+) -> tuple[float, float, float] | None:
+    """The width, height and descent in pixels at ``dpi`` of ``text`` set at ``size`` as
+    matplotlib's FreeType font measures them (``FT2Font.set_text``, ``get_width_height``
+    and ``get_descent``), to the bit, from HarfBuzz's shaping: some microseconds instead of
+    a millisecond. None where only matplotlib can tell: no HarfBuzz, a character the face
+    lacks (matplotlib takes it from its fallback font), right to left, or an opening
+    bracket before the first letter (libraqm, which shapes for matplotlib, then sets the
+    closing one in a run of its own, without kerning against the letter before it); with
+    ``heights``, a glyph made of others (a composite: "é", "ё"), whose outline FreeType
+    scales part by part (its height may then differ by a 64th of a pixel; its advance
+    does not). Without ``heights``, the height and descent given are not to be read.
+
+    The width is the distance the pen moves: each glyph's advance as FreeType scales it
+    unhinted (``FT_Set_Char_Size`` of the size in 26.6 points, truncated, at the
     resolution; the advance through ``FT_Get_Advance`` in 16.16 and back to 26.6), plus the
-    kerning shaping added, scaled as HarfBuzz scales it for FreeType's size. A test holds
-    it to matplotlib's own measure for every label of both samples, in every language."""
+    kerning shaping added, scaled as HarfBuzz scales it for FreeType's size. The height and
+    descent are those of the glyphs' outlines, each edge scaled as FreeType scales a point
+    (``FT_MulFix``). Tests hold them to matplotlib's own for every label of both samples,
+    in every language."""
     if face is None or _bracket_first(text):
         return None
     glyphs = face.glyphs(text)
     if glyphs is None:
         return None
     upem = face.upem
-    size26 = (int(size * 64) * MEASURE_DPI + 36) // 72  # the size in pixels, 26.6
-    x_scale = ((size26 << 16) + upem // 2) // upem  # FT_DivFix, 16.16
-    hb_scale = (x_scale * upem + (1 << 15)) >> 16  # HarfBuzz's scale of a FreeType face
+    size26 = (int(size * 64) * dpi + 36) // 72  # the size in pixels, 26.6
+    scale = ((size26 << 16) + upem // 2) // upem  # FT_DivFix, 16.16
+    hb_scale = (scale * upem + (1 << 15)) >> 16  # HarfBuzz's scale of a FreeType face
     em_mult = (hb_scale << 16) // upem
     pen = 0
-    for nominal, shaped in glyphs:
-        pen += ((nominal * x_scale + 32) // 64 + 512) >> 10  # FT_MulDiv by 64, 16.16 -> 26.6
+    top = bottom = None
+    if heights and any(glyph[4] for glyph in glyphs):
+        return None
+    for nominal, shaped, high, low, _ in glyphs:
+        pen += ((nominal * scale + 32) // 64 + 512) >> 10  # FT_MulDiv by 64, 16.16 -> 26.6
         if shaped != nominal:
             pen += ((shaped - nominal) * em_mult + 0x8000) >> 16
-    return pen / 64 * 72 / MEASURE_DPI
+        high, low = _mul_fix(high, scale), _mul_fix(low, scale)
+        top = high if top is None or high > top else top
+        bottom = low if bottom is None or low < bottom else bottom
+    if top is None:
+        return 0.0, 0.0, 0.0
+    return pen / 64, (top - bottom) / 64, -bottom / 64
+
+
+def _mul_fix(a: int, b: int) -> int:
+    """FreeType's ``FT_MulFix``: ``a`` times the 16.16 ``b``, rounded half away from 0."""
+    product = (abs(a) * abs(b) + 0x8000) >> 16
+    return -product if (a < 0) != (b < 0) else product
+
+
+_WEIGHTS = {"normal": "normal", 400: "normal", "bold": "bold", 700: "bold"}
+
+
+def shaped_layout() -> None:
+    """matplotlib's own layout of a text artist as it draws the chart (the width, height
+    and descent of each line, for its alignment: ``TextToPath.get_text_width_height_descent``,
+    which the SVG renderer asks) from ``_shaped_box`` too: the same numbers to the bit, the
+    same SVG files, in a fifth of the time. Any text ``_shaped_box`` cannot answer for, in
+    another font, as mathematics, or with a letter made of others, is measured by
+    matplotlib."""
+    from matplotlib.textpath import TextToPath  # matplotlib: only when a chart is drawn
+
+    measured = TextToPath.get_text_width_height_descent
+    if getattr(measured, "shaped", False):
+        return
+    family = list(mpl().plt.rcParams["font.family"])
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        weight = _WEIGHTS.get(prop.get_weight())
+        if (
+            not ismath
+            and s
+            and weight
+            and prop.get_family() == family
+            and prop.get_file() is None
+            and (prop.get_style(), prop.get_variant(), prop.get_stretch()) == ("normal",) * 3
+        ):
+            box = _shaped_box(s, self.FONT_SCALE, self.DPI, _face(weight))
+            if box is not None:
+                scale = prop.get_size_in_points() / self.FONT_SCALE
+                return box[0] * scale, box[1] * scale, box[2] * scale
+        return measured(self, s, prop, ismath)
+
+    get_text_width_height_descent.shaped = True
+    get_text_width_height_descent.wrapped = measured
+    TextToPath.get_text_width_height_descent = get_text_width_height_descent
 
 
 def _bracket_first(text: str) -> bool:
