@@ -8,6 +8,13 @@
 # seconds: it downloads in parallel (a first install took 26 s with uv, uv's own
 # install included, against 143 s with pip on the development machine). pip takes
 # over whenever uv cannot be had or fails; INSTALLER=pip uses pip alone.
+#
+# Both leave the installed modules compiled to bytecode (pip does by default, uv when
+# asked), and so is profiles_gen's own source: Python need not compile WeasyPrint,
+# matplotlib and the rest again in every process of every build, where it cannot
+# write what it compiled (PYTHONDONTWRITEBYTECODE set, a read-only install). Without it
+# each process of a build that imports WeasyPrint or matplotlib compiled them again: a
+# second of CPU time each.
 set -eu
 what=${1:-build}
 PYTHON=${PYTHON:-python3}
@@ -52,11 +59,13 @@ if [ "${INSTALLER:-auto}" != pip ]; then
     fi
   fi
 fi
-if [ -n "$uv" ] && ! "$uv" pip install --python "$py" "${spec[@]}"; then
+if [ -n "$uv" ] && ! "$uv" pip install --compile-bytecode --python "$py" "${spec[@]}"; then
   say "uv failed: installing with pip"
   uv=""
 fi
 if [ -z "$uv" ]; then
   "$py" -m pip install --disable-pip-version-check "${spec[@]}"
 fi
+# The package itself is installed editable (its source is this folder): compiled here.
+"$py" -m compileall -q -j 0 profiles_gen >/dev/null
 say "installed ($what) in $(($(date +%s) - started)) s"
