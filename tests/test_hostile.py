@@ -698,3 +698,46 @@ def test_a_first_build_imports_matplotlib_once_before_forking_the_charts_workers
         _, err = proc.communicate()
         assert proc.returncode == 0, err
         assert seen is first, "first build" if first else "rebuild"
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@pytest.mark.slow
+def test_an_html_only_build_of_two_editions_renders_them_in_workers_without_weasyprint(
+    project: Path,
+) -> None:
+    """HTML editions need no WeasyPrint: two of them, with two jobs, are rendered by two
+    workers forked from the build, and no process of the build loads WeasyPrint's
+    libraries (the fork server that imports it for the PDFs' workers is not started)."""
+    import time
+
+    proc = _build_process(project, "-j", "2", "--format", "html")
+    workers: set[int] = set()
+    pango = forkserver = False
+    while proc.poll() is None:
+        for pid in {proc.pid} | _descendants(proc.pid):
+            try:
+                maps = Path(f"/proc/{pid}/maps").read_text()
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            pango = pango or "libpango" in maps
+            forkserver = forkserver or b"multiprocessing.forkserver" in cmdline
+            if pid != proc.pid and b"resource_tracker" not in cmdline:
+                workers.add(pid)
+        time.sleep(0.02)
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    out = project / "build" / "mini"
+    assert (out / "en" / "index.html").is_file() and (out / "ru" / "index.html").is_file()
+    assert not list(out.glob("*.pdf"))
+    assert not pango and not forkserver
+    assert len(workers) == 2, workers

@@ -59,7 +59,8 @@ def build_cities(
     its exports written and its editions planned against its manifest; then the
     editions that are not up to date run in ``opts.jobs`` worker processes at a time,
     a fresh one per task forked from a server that imported WeasyPrint once and nothing
-    heavier (HTML only with one job renders in this process). The tasks (``_scheduled``):
+    heavier (HTML only renders in this process with one job, in workers forked from it with
+    several: ``_html_only``). The tasks (``_scheduled``):
     each edition's charts, drawn into the chart cache, then its PDF, then its HTML
     edition, so that the workers that lay out PDFs never import matplotlib and the
     longest tasks start first. Each publication's output folder is
@@ -71,7 +72,7 @@ def build_cities(
 
 
 def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
-    if "pdf" in opts.formats or opts.jobs > 1:  # the build will most likely need workers
+    if "pdf" in opts.formats:  # the build will most likely lay out a PDF
         start_fork_server()
     use_cache(out_root / ".cache")
     builds = [plan_build(city_dir, out_root, opts) for city_dir in city_dirs]
@@ -94,6 +95,9 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
                 _finished(build, plan, [_run(build, plan, opts, out_root)]) for build, plan in tasks
             )
             _collect(tasks, editions, report)
+        elif not pdfs:  # HTML only, several editions: workers forked from this process
+            with worker_pool(jobs, forked=True) as pool:
+                _collect(tasks, _html_only(pool, tasks, opts, out_root), report)
         else:
             # Workers die with this process. The charts' are forked from it first: they start
             # drawing while the other pool's fork server still imports WeasyPrint.
@@ -110,6 +114,29 @@ def _build_cities(city_dirs, out_root, opts, report) -> list[BuildResult]:
     return [build.result for build in builds]
 
 
+def _html_only(pool, tasks, opts: BuildOptions, out_root: Path):
+    """The HTML editions of ``tasks``, in their order, each drawn and rendered by one of
+    ``pool``'s workers forked from this process: none of them needs WeasyPrint, whose
+    fork server (a second of CPU time to import it) is not started for them."""
+    env = settings()
+    _drawing_here()
+    with uninterrupted():  # the workers are started whole or not at all
+        futures = [pool.submit(_run, build, plan, opts, out_root, env) for build, plan in tasks]
+    for (build, plan), future in zip(tasks, futures, strict=True):
+        yield _finished(build, plan, [future.result()])
+
+
+def _drawing_here() -> None:
+    """Before workers are forked from this process to draw charts: matplotlib imported
+    here, once, if no chart was drawn yet with this code (a first build, a new
+    matplotlib: every chart will be), instead of by each worker as it starts (half a
+    second each)."""
+    if not style_drawn(cache_folder()):
+        from profiles_gen.charts.style import mpl  # matplotlib: only when charts are drawn
+
+        mpl()
+
+
 def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Path):
     """The editions of ``tasks``, in their order, built ``jobs`` tasks at a time: their
     charts drawn in ``drawers``, their PDFs and HTML editions in ``pool``.
@@ -123,13 +150,8 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
     last PDF (with two editions on two cores, one core was idle for the last seconds).
     """
     env = settings()  # the workers' fork server may predate them
-    if getattr(drawers, "forked", False) and not style_drawn(cache_folder()):
-        # No chart drawn yet with this code (a first build, a new matplotlib): every chart
-        # will be. matplotlib imported once, here, before the charts' workers are forked
-        # from this process, instead of by each as it starts (half a second each).
-        from profiles_gen.charts.style import mpl  # matplotlib: only when charts are drawn
-
-        mpl()
+    if getattr(drawers, "forked", False):
+        _drawing_here()
 
     def submit(to, *args):
         with uninterrupted():  # a worker is started whole or not at all
