@@ -4,8 +4,8 @@
 and validated, all errors before any output) and scored, its open-data exports
 written and each edition compared with ``manifest.json``; then the editions
 whose inputs changed run in a pool of worker processes: each edition's charts,
-then its PDF, then its HTML edition (``build_edition``: the view, then the media
-asked for). What a city or a volume needs is asked of its object
+then its PDF, then its HTML edition (``build_edition``: the view, built once with the
+charts, then the media asked for). What a city or a volume needs is asked of its object
 (``publication.py``); this module never asks which it is.
 """
 
@@ -142,8 +142,9 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
     charts drawn in ``drawers``, their PDFs and HTML editions in ``pool``.
 
     Each edition's charts are drawn first, into the chart cache, by a worker of their own
-    (no view built there; an edition's charts share no file with another's): the workers
-    that lay out the PDFs then never import matplotlib. A free worker takes, in this order:
+    (an edition's charts share no file with another's), which builds the edition's view
+    too and sends it back, plain data: its PDF and its HTML edition are rendered from that
+    one view, and the workers that lay out the PDFs never import matplotlib. A free worker takes, in this order:
     the PDF of an edition whose charts are drawn (laying out a PDF is the longest task), an
     edition's charts, then, once every chart is drawn and every PDF started, an HTML
     edition: the short HTML editions fill the time a worker would otherwise wait for the
@@ -165,6 +166,7 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
     to_html = [n for n, (_, plan) in enumerate(tasks) if "html" in plan.formats]
     running: dict = {}  # future -> (what, edition)
     peaks: dict[int, float] = {}
+    views: dict[int, tuple[dict, dict]] = {}  # each edition's charts and view, from _draw
     parts: dict[int, dict[str, EditionResult]] = {n: {} for n in range(len(tasks))}
     wanted = {  # the parts an edition is made of
         n: {
@@ -183,7 +185,7 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
                 build, plan = tasks[n]
                 job = (
                     "print",
-                    submit(pool, _run, build, plan, opts, out_root, env, print_parts[n]),
+                    submit(pool, _run, build, plan, opts, out_root, env, print_parts[n], views[n]),
                 )
             elif to_draw:
                 n = to_draw.pop(0)
@@ -192,7 +194,10 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
             elif to_html and not drawing:
                 n = to_html.pop(0)
                 build, plan = tasks[n]
-                job = ("html", submit(pool, _run, build, plan, opts, out_root, env, ("html",)))
+                job = (
+                    "html",
+                    submit(pool, _run, build, plan, opts, out_root, env, ("html",), views[n]),
+                )
             else:
                 break
             running[job[1]] = (job[0], n)
@@ -200,7 +205,7 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
         for future in finished:
             what, n = running.pop(future)
             if what == "draw":
-                peaks[n] = future.result()
+                peaks[n], [views[n]] = future.result()
                 if print_parts[n]:
                     drawn.append(n)
                 if not to_draw and not any(w == "draw" for w, _ in running.values()):
@@ -215,6 +220,7 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
             n = done_upto
             build, plan = tasks[n]
             edition = [parts[n][what] for what in ("html", "print") if what in parts[n]]
+            views.pop(n, None)
             yield replace(_finished(build, plan, edition), charts_peak_mb=peaks[n])
             done_upto += 1
 
@@ -264,15 +270,17 @@ def _adopt(env: dict[str, str]) -> None:
 
 def _draw(
     tasks: list[tuple[PlannedBuild, EditionPlan]], out_root: Path, env: dict[str, str]
-) -> float:
+) -> tuple[float, list[tuple[dict, dict]]]:
     """The charts of ``tasks``' editions, in a worker process: drawn into the chart cache;
-    returns the process's peak memory."""
+    returns the process's peak memory and each edition's charts and view (plain data),
+    which its PDF and its HTML edition are rendered from: the view built once."""
     _adopt(env)
     use_cache(out_root / ".cache")
+    drawn = []
     for build, plan in tasks:
         fmt = Formatter(plan.lang, translations(plan.lang), marked=True)
-        build.pub.charts(fmt, layouts(plan.formats))
-    return peak_memory_mb()
+        drawn.append(build.pub.draw(fmt, layouts(plan.formats)))
+    return peak_memory_mb(), drawn
 
 
 def layouts(formats) -> tuple[str, ...]:
@@ -288,14 +296,16 @@ def _run(
     out_root: Path,
     env: dict | None = None,
     formats: tuple[str, ...] | None = None,
+    drawn: tuple[dict, dict] | None = None,
 ):
     """An edition's ``formats`` (None: all its plan's), in a worker process (whose caches
-    go under the build's too), or in this one (``env`` None: the build's own settings)."""
+    go under the build's too), or in this one (``env`` None: the build's own settings);
+    ``drawn``: its charts and view, if already made (``_draw``)."""
     if env is not None:
         _adopt(env)
     use_cache(out_root / ".cache")
     edition_opts = replace(opts, formats=plan.formats if formats is None else formats)
-    edition = build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports)
+    edition = build_edition(build.pub, plan.lang, build.out_dir, edition_opts, build.exports, drawn)
     return replace(edition, peak_mb=peak_memory_mb())
 
 
@@ -305,10 +315,12 @@ def build_edition(
     out_dir: Path,
     opts: BuildOptions,
     exports: dict[str, tuple[str, str]] | None = None,
+    drawn: tuple[dict, dict] | None = None,
 ) -> EditionResult:
     """One language: charts and the shared view once, then the HTML and the PDF from them.
 
-    ``exports``: the open-data exports to attach to the PDF, if already made.
+    ``exports``: the open-data exports to attach to the PDF, if already made; ``drawn``:
+    the charts and the view, if already made (by the worker that drew the charts).
     """
     # Jinja: only when an edition is built
     from profiles_gen.render.environment import make_environment
@@ -317,7 +329,7 @@ def build_edition(
     # Marked: a string the catalogue lacks is shown in English and tagged so (as in _draw,
     # whose charts this edition finds in the cache by the same texts).
     fmt = Formatter(lang, translations(lang), marked=True)
-    charts, view = pub.draw(fmt, layouts(opts.formats))
+    charts, view = drawn if drawn is not None else pub.draw(fmt, layouts(opts.formats))
 
     env = make_environment(pub.dir, fmt, opts.allow_remote)
 
