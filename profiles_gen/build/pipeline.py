@@ -144,11 +144,12 @@ def _scheduled(drawers, pool, jobs: int, tasks, opts: BuildOptions, out_root: Pa
     Each edition's charts are drawn first, into the chart cache, by a worker of their own
     (an edition's charts share no file with another's), which builds the edition's view
     too and sends it back, plain data: its PDF and its HTML edition are rendered from that
-    one view, and the workers that lay out the PDFs never import matplotlib. A free worker takes, in this order:
-    the PDF of an edition whose charts are drawn (laying out a PDF is the longest task), an
-    edition's charts, then, once every chart is drawn and every PDF started, an HTML
-    edition: the short HTML editions fill the time a worker would otherwise wait for the
-    last PDF (with two editions on two cores, one core was idle for the last seconds).
+    one view, and the workers that lay out the PDFs never import matplotlib. A free worker
+    takes, in this order: the PDF of an edition whose charts are drawn (laying out a PDF is
+    the longest task), an edition's charts, then, once every chart is drawn and every PDF
+    started, an HTML edition: the short HTML editions fill the time a worker would otherwise
+    wait for the last PDF (with two editions on two cores, one core was idle for the last
+    seconds).
     """
     env = settings()  # the workers' fork server may predate them
     if getattr(drawers, "forked", False):
