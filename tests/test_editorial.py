@@ -61,9 +61,10 @@ def test_source_lines_name_the_target_sets_in_the_editions_language_never_the_so
     sample_site, lang
 ) -> None:
     pdf = sample_site.out / "tbilisi" / f"tbilisi-{lang}.pdf"
-    text = " ".join(" ".join(lines) for lines in _pdf_lines(pdf))
+    pages = _pdf_lines(pdf)
+    text = " ".join(" ".join(lines) for lines in pages)
     assert "scored by profiles-gen" not in text and "U4SSC targets" not in text
-    lines = _source_lines(_pdf_lines(pdf), lang)
+    lines = _source_lines(pages, lang)
     # the wheel, the bands, the summary and SDG tables, three bar charts and three KPI
     # tables, the SDG chart, the progress chapter's
     assert len(lines) >= 12, lines
